@@ -1,0 +1,1022 @@
+#include "engine/evaluate.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/numeric/int128.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace jiwon::engine {
+namespace {
+
+constexpr int64_t kEok = 100'000'000;
+constexpr int64_t kMan = 10'000;
+constexpr int kYouthMaxAge = 39;
+
+std::string WithCommas(int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
+enum class Unit { kWon, kUsd, kCount, kPeople, kYears, kMonths, kPercent };
+
+std::string FormatValue(int64_t v, Unit unit) {
+  switch (unit) {
+    case Unit::kWon:
+      return FormatWon(v);
+    case Unit::kUsd:
+      return absl::StrCat(WithCommas(v), "달러");
+    case Unit::kCount:
+      return absl::StrCat(WithCommas(v), "회");
+    case Unit::kPeople:
+      return absl::StrCat(WithCommas(v), "명");
+    case Unit::kYears:
+      return absl::StrCat("만 ", v, "세");
+    case Unit::kMonths:
+      return FormatMonths(v);
+    case Unit::kPercent:
+      return absl::StrCat(v, "%");
+  }
+  return std::to_string(v);
+}
+
+std::string RangeText(const Predicate& p, Unit unit) {
+  std::vector<std::string> parts;
+  if (p.min) {
+    parts.push_back(absl::StrCat(FormatValue(*p.min, unit),
+                                 p.min_exclusive ? " 초과" : " 이상"));
+  }
+  if (p.max) {
+    const char* inclusive = unit == Unit::kMonths ? " 이내" : " 이하";
+    parts.push_back(absl::StrCat(FormatValue(*p.max, unit),
+                                 p.max_exclusive ? " 미만" : inclusive));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+Truth InRange(int64_t v, const Predicate& p) {
+  bool ok = true;
+  if (p.min) ok = ok && (p.min_exclusive ? v > *p.min : v >= *p.min);
+  if (p.max) ok = ok && (p.max_exclusive ? v < *p.max : v <= *p.max);
+  return FromBool(ok);
+}
+
+const char* YesNo(std::optional<bool> b) {
+  if (!b) return "미상";
+  return *b ? "예" : "아니오";
+}
+
+Truth FromOptional(std::optional<bool> b) {
+  return b ? FromBool(*b) : Truth::kUnknown;
+}
+
+bool ValidOn(const CertificationGrant& g, Date on) {
+  return (!g.valid_from || *g.valid_from <= on) &&
+         (!g.valid_to || on <= *g.valid_to);
+}
+
+// Bit per size bucket; the classes of the API are unions of buckets.
+enum SizeBucket : uint8_t {
+  kBucketMicro = 1 << 0,
+  kBucketSmall = 1 << 1,   // 소기업 but not 소상공인
+  kBucketMedium = 1 << 2,  // 중소기업 but not 소기업
+  kBucketMidsize = 1 << 3,
+  kBucketLarge = 1 << 4,
+};
+
+uint8_t BucketsOf(SizeClass c) {
+  switch (c) {
+    case SizeClass::kMicro:
+      return kBucketMicro;
+    case SizeClass::kSmall:
+      return kBucketMicro | kBucketSmall;
+    case SizeClass::kSme:
+      return kBucketMicro | kBucketSmall | kBucketMedium;
+    case SizeClass::kMidsize:
+      return kBucketMidsize;
+    case SizeClass::kLarge:
+      return kBucketLarge;
+  }
+  return 0;
+}
+
+std::string BucketsName(uint8_t mask) {
+  std::vector<std::string> names;
+  if (mask & kBucketMicro) names.push_back("소상공인");
+  if (mask & kBucketSmall) names.push_back("소기업");
+  if (mask & kBucketMedium) names.push_back("중기업");
+  if (mask & kBucketMidsize) names.push_back("중견기업");
+  if (mask & kBucketLarge) names.push_back("대기업");
+  if (mask == (kBucketMidsize | kBucketLarge)) return "중견기업 이상(중소기업 아님)";
+  return absl::StrJoin(names, " 또는 ");
+}
+
+struct SizeAssessment {
+  uint8_t buckets = 0;
+  std::string trace;
+};
+
+// The facts of one company at one reference date, derived on demand.
+class Facts {
+ public:
+  Facts(const Reference& ref, const Company& c, Date on)
+      : ref_(ref), c_(c), on_(on) {}
+
+  const Company& company() const { return c_; }
+  Date on() const { return on_; }
+  const Reference& ref() const { return ref_; }
+
+  // Fiscal years before the reference year with revenue, newest first.
+  std::vector<const FiscalYear*> RevenueYears() const {
+    std::vector<const FiscalYear*> years;
+    for (const FiscalYear& fy : c_.fiscal_years) {
+      if (fy.year < on_.year() && fy.revenue_won) years.push_back(&fy);
+    }
+    std::sort(years.begin(), years.end(),
+              [](const FiscalYear* a, const FiscalYear* b) {
+                return a->year > b->year;
+              });
+    return years;
+  }
+
+  struct Average {
+    int64_t value;
+    int first_year, last_year, count;
+  };
+  std::optional<Average> RevenueAvg3() const {
+    std::vector<const FiscalYear*> years = RevenueYears();
+    if (years.empty()) return std::nullopt;
+    const size_t n = std::min<size_t>(3, years.size());
+    absl::int128 sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += *years[i]->revenue_won;
+    return Average{static_cast<int64_t>(sum / static_cast<int>(n)),
+                   years[n - 1]->year, years[0]->year, static_cast<int>(n)};
+  }
+
+  // Prospective founder at the reference date.
+  Truth Prospective() const {
+    if (c_.founded_on) return FromBool(*c_.founded_on > on_);
+    if (c_.prospective_founder) return FromBool(*c_.prospective_founder);
+    return Truth::kUnknown;
+  }
+
+  // Whole calendar months since founding, when founded by the reference date.
+  std::optional<int64_t> BusinessAgeMonths() const {
+    if (!c_.founded_on || *c_.founded_on > on_) return std::nullopt;
+    const Date f = *c_.founded_on;
+    int64_t months = (on_.year() - f.year()) * 12 + (on_.month() - f.month());
+    while (months > 0 && f.AddMonths(static_cast<int>(months)) > on_) --months;
+    return months;
+  }
+
+  const SizeAssessment& Size() {
+    if (!size_) size_ = AssessSize();
+    return *size_;
+  }
+
+ private:
+  SizeAssessment AssessSize() const;
+
+  const Reference& ref_;
+  const Company& c_;
+  Date on_;
+  std::optional<SizeAssessment> size_;
+};
+
+SizeAssessment Facts::AssessSize() const {
+  std::vector<std::string> trace;
+  // Independence and assets decide 중소기업 whatever the revenue.
+  Truth independent = FromOptional(c_.independent);
+  trace.push_back(absl::StrCat("독립성 ", YesNo(c_.independent)));
+  Truth assets_ok = Truth::kUnknown;
+  if (c_.total_assets_won) {
+    assets_ok = FromBool(*c_.total_assets_won < SizeTable::kSmeAssetsLimitWon);
+    trace.push_back(absl::StrCat("자산총액 ", FormatWon(*c_.total_assets_won),
+                                 assets_ok == Truth::kTrue ? " < " : " ≥ ",
+                                 FormatWon(SizeTable::kSmeAssetsLimitWon)));
+  } else {
+    trace.push_back("자산총액 미상");
+  }
+  Truth within_sme = Truth::kUnknown;
+  Truth within_small = Truth::kUnknown;
+  Truth micro_staff = Truth::kUnknown;
+  const SizeTable::Ceilings* ceilings = nullptr;
+  std::string section;
+  if (c_.primary_industry && c_.primary_industry->size() >= 2) {
+    const std::string& code = *c_.primary_industry;
+    section = ref_.industries.Section(code);
+    ceilings = ref_.sizes.ForDivision(std::stoi(code.substr(0, 2)));
+    if (ceilings == nullptr) {
+      trace.push_back(absl::StrCat("주업종 ", code, ": 규모기준표에 없음"));
+    } else {
+      trace.push_back(absl::StrCat(
+          "주업종 ", code, " → ", ceilings->industry, " 기준 중소기업 ",
+          FormatWon(ceilings->sme_avg_revenue_max_won), " 이하, 소기업 ",
+          FormatWon(ceilings->small_avg_revenue_max_won), " 이하"));
+    }
+  } else if (c_.primary_industry) {
+    section = *c_.primary_industry;
+    trace.push_back(absl::StrCat("주업종이 대분류(", section,
+                                 ")까지만 알려져 매출 기준 미상"));
+  } else {
+    trace.push_back("주업종 미상");
+  }
+  if (std::optional<Average> avg = RevenueAvg3()) {
+    trace.push_back(absl::StrCat("3년 평균 매출 ", FormatWon(avg->value), " (",
+                                 avg->first_year, "–", avg->last_year, ", ",
+                                 avg->count, "개년)"));
+    if (ceilings != nullptr) {
+      within_sme = FromBool(avg->value <= ceilings->sme_avg_revenue_max_won);
+      within_small =
+          FromBool(avg->value <= ceilings->small_avg_revenue_max_won);
+    }
+  } else {
+    trace.push_back("매출 미상");
+  }
+  if (!section.empty()) {
+    const int limit = ref_.sizes.MicroEmployeeLimit(section);
+    if (c_.regular_employees) {
+      micro_staff = FromBool(*c_.regular_employees < limit);
+      trace.push_back(absl::StrCat("상시근로자 ", *c_.regular_employees,
+                                   "명 (소상공인 기준 ", limit, "명 미만)"));
+    } else {
+      trace.push_back("상시근로자 수 미상");
+    }
+  }
+  // Every combination of the unknown inputs; the class is decided when they
+  // all agree.
+  auto values = [](Truth t) {
+    if (t == Truth::kUnknown) return std::vector<bool>{false, true};
+    return std::vector<bool>{t == Truth::kTrue};
+  };
+  uint8_t buckets = 0;
+  for (bool ind : values(independent)) {
+    for (bool assets : values(assets_ok)) {
+      for (bool sme_rev : values(within_sme)) {
+        for (bool small_rev : values(within_small)) {
+          if (small_rev && !sme_rev) continue;  // small ceiling ≤ sme ceiling
+          for (bool few : values(micro_staff)) {
+            if (!(ind && assets && sme_rev)) {
+              buckets |= kBucketMidsize | kBucketLarge;
+            } else if (!small_rev) {
+              buckets |= kBucketMedium;
+            } else {
+              buckets |= few ? kBucketMicro : kBucketSmall;
+            }
+          }
+        }
+      }
+    }
+  }
+  return SizeAssessment{
+      buckets, absl::StrCat(absl::StrJoin(trace, "; "), " → ",
+                            BucketsName(buckets))};
+}
+
+// --------------------------------------------------------------- predicates
+
+class PredicateEvaluator {
+ public:
+  PredicateEvaluator(Facts& facts) : f_(facts), c_(facts.company()) {}
+
+  Check Evaluate(const Predicate& p) {
+    Check check;
+    check.fact = p.fact;
+    switch (p.fact) {
+      case Fact::kHeadOfficeRegion:
+      case Fact::kSiteRegion:
+        Regions(p, &check);
+        break;
+      case Fact::kPrimaryIndustry:
+      case Fact::kAnyIndustry:
+        Industries(p, &check);
+        break;
+      case Fact::kProspectiveFounder: {
+        const Truth t = f_.Prospective();
+        Bool(p, t, &check);
+        check.observed = t == Truth::kUnknown ? "미상"
+                         : t == Truth::kTrue
+                             ? "예비창업자"
+                             : absl::StrCat("개업 ", c_.founded_on
+                                                         ? c_.founded_on->ToString()
+                                                         : std::string("(일자 미상)"));
+        break;
+      }
+      case Fact::kBusinessAgeMonths:
+        BusinessAge(p, &check);
+        break;
+      case Fact::kCeoAgeYears:
+      case Fact::kYouthCeo:
+      case Fact::kCeoFemale:
+      case Fact::kCeoDisabled:
+        Ceos(p, &check);
+        break;
+      case Fact::kRevenueLatestWon: {
+        std::vector<const FiscalYear*> years = f_.RevenueYears();
+        if (years.empty()) {
+          Number(p, std::nullopt, Unit::kWon, &check);
+        } else {
+          Number(p, *years[0]->revenue_won, Unit::kWon, &check);
+          absl::StrAppend(&check.observed, " (", years[0]->year, "년)");
+        }
+        break;
+      }
+      case Fact::kRevenueAvg3Won: {
+        std::optional<Facts::Average> avg = f_.RevenueAvg3();
+        Number(p, avg ? std::optional<int64_t>(avg->value) : std::nullopt,
+               Unit::kWon, &check);
+        if (avg) {
+          absl::StrAppend(&check.observed, " (", avg->first_year, "–",
+                          avg->last_year, "년 평균)");
+        }
+        break;
+      }
+      case Fact::kRevenueGrowthPercent:
+        Growth(p, &check);
+        break;
+      case Fact::kTotalAssetsWon:
+        Number(p, c_.total_assets_won, Unit::kWon, &check);
+        break;
+      case Fact::kRegularEmployees:
+        Number(p,
+               c_.regular_employees
+                   ? std::optional<int64_t>(*c_.regular_employees)
+                   : std::nullopt,
+               Unit::kPeople, &check);
+        break;
+      case Fact::kEmployeeChange: {
+        std::optional<int64_t> change;
+        if (c_.regular_employees && c_.regular_employees_last_year) {
+          change = int64_t{*c_.regular_employees} -
+                   *c_.regular_employees_last_year;
+        }
+        Number(p, change, Unit::kPeople, &check);
+        break;
+      }
+      case Fact::kExportsPrevYearUsd: {
+        std::optional<int64_t> exports;
+        for (const FiscalYear& fy : c_.fiscal_years) {
+          if (fy.year == f_.on().year() - 1) exports = fy.exports_usd;
+        }
+        Number(p, exports, Unit::kUsd, &check);
+        absl::StrAppend(&check.observed, " (", f_.on().year() - 1, "년)");
+        break;
+      }
+      case Fact::kRndSpendWon: {
+        std::optional<int64_t> spend;
+        int year = 0;
+        for (const FiscalYear& fy : c_.fiscal_years) {
+          if (fy.rnd_spend_won && fy.year < f_.on().year() && fy.year > year) {
+            spend = fy.rnd_spend_won;
+            year = fy.year;
+          }
+        }
+        Number(p, spend, Unit::kWon, &check);
+        if (spend) absl::StrAppend(&check.observed, " (", year, "년)");
+        break;
+      }
+      case Fact::kPatents:
+        Number(p, c_.patents ? std::optional<int64_t>(*c_.patents) : std::nullopt,
+               Unit::kCount, &check);
+        if (c_.patents) check.observed = absl::StrCat(*c_.patents, "건");
+        break;
+      case Fact::kCertifications:
+        Certifications(p, &check);
+        break;
+      case Fact::kNeeds:
+        Needs(p, &check);
+        break;
+      case Fact::kSizeClass:
+        Size(p, &check);
+        break;
+      case Fact::kTaxArrears:
+        Bool(p, FromOptional(c_.tax_arrears), &check);
+        break;
+      case Fact::kLoanDefault:
+        Bool(p, FromOptional(c_.loan_default), &check);
+        break;
+      case Fact::kSuspendedOrClosed:
+        Bool(p, FromOptional(c_.suspended_or_closed), &check);
+        break;
+      case Fact::kParticipationBanned:
+        Bool(p, FromOptional(c_.participation_banned), &check);
+        break;
+      case Fact::kParticipationsEver:
+      case Fact::kParticipationsThisYear:
+      case Fact::kAwardsThisYearWon:
+        Participations(p, &check);
+        break;
+    }
+    return check;
+  }
+
+ private:
+  void Bool(const Predicate& p, Truth t, Check* check) {
+    const bool want = p.op == Op::kIsTrue;
+    check->expected = want ? "예" : "아니오";
+    check->outcome = want ? t : Not(t);
+    check->observed = t == Truth::kUnknown ? "미상"
+                      : t == Truth::kTrue  ? "예"
+                                           : "아니오";
+  }
+
+  void Number(const Predicate& p, std::optional<int64_t> v, Unit unit,
+              Check* check) {
+    check->expected = RangeText(p, unit);
+    if (!v) {
+      check->outcome = Truth::kUnknown;
+      check->observed = "미상";
+      return;
+    }
+    check->outcome = InRange(*v, p);
+    check->observed = FormatValue(*v, unit);
+  }
+
+  // IN / NOT_IN over hierarchical codes; `places` known or not.
+  template <typename CoversFn>
+  void Hierarchy(const Predicate& p, const std::vector<std::string>& places,
+                 bool complete, CoversFn covers, Check* check) {
+    Truth in = Truth::kFalse;
+    for (const std::string& place : places) {
+      for (const std::string& code : p.codes) in = Or(in, covers(code, place));
+    }
+    if (!complete) in = Or(in, Truth::kUnknown);
+    check->outcome = p.op == Op::kNotIn ? Not(in) : in;
+  }
+
+  void Regions(const Predicate& p, Check* check) {
+    const RegionTable& regions = f_.ref().regions;
+    std::vector<std::string> places;
+    std::vector<std::string> shown;
+    bool complete = true;
+    if (c_.head_office_region) {
+      places.push_back(*c_.head_office_region);
+      shown.push_back(absl::StrCat("본사 ", regions.Describe(places.back())));
+    } else {
+      complete = false;
+      shown.push_back("본사 미상");
+    }
+    if (p.fact == Fact::kSiteRegion) {
+      if (c_.site_regions) {
+        for (const std::string& s : *c_.site_regions) {
+          places.push_back(s);
+          shown.push_back(absl::StrCat("사업장 ", regions.Describe(s)));
+        }
+      } else {
+        complete = false;
+        shown.push_back("사업장 미상");
+      }
+    }
+    Hierarchy(
+        p, places, complete,
+        [&](const std::string& area, const std::string& place) {
+          return regions.Covers(area, place);
+        },
+        check);
+    std::vector<std::string> names;
+    for (const std::string& code : p.codes) {
+      names.push_back(regions.Describe(code));
+    }
+    check->expected = absl::StrCat(p.op == Op::kNotIn ? "다음 지역이 아님: "
+                                                      : "다음 지역 소재: ",
+                                   absl::StrJoin(names, ", "));
+    check->observed = absl::StrJoin(shown, ", ");
+  }
+
+  void Industries(const Predicate& p, Check* check) {
+    const IndustryTable& industries = f_.ref().industries;
+    std::vector<std::string> codes;
+    bool complete = true;
+    if (c_.primary_industry) {
+      codes.push_back(*c_.primary_industry);
+    } else {
+      complete = false;
+    }
+    if (p.fact == Fact::kAnyIndustry) {
+      codes.insert(codes.end(), c_.secondary_industries.begin(),
+                   c_.secondary_industries.end());
+    }
+    Hierarchy(
+        p, codes, complete,
+        [&](const std::string& area, const std::string& code) {
+          return industries.Covers(area, code);
+        },
+        check);
+    std::vector<std::string> names;
+    for (const std::string& code : p.codes) {
+      names.push_back(industries.Describe(code));
+    }
+    check->expected = absl::StrCat(
+        p.op == Op::kNotIn ? "다음 업종이 아님: " : "다음 업종: ",
+        absl::StrJoin(names, ", "));
+    std::vector<std::string> shown;
+    for (const std::string& code : codes) {
+      shown.push_back(industries.Describe(code));
+    }
+    if (!complete) shown.insert(shown.begin(), "주업종 미상");
+    check->observed = absl::StrJoin(shown, ", ");
+  }
+
+  void BusinessAge(const Predicate& p, Check* check) {
+    check->expected = absl::StrCat("업력 ", RangeText(p, Unit::kMonths));
+    const Truth prospective = f_.Prospective();
+    if (prospective == Truth::kTrue) {
+      // A 예비창업자 has no 업력: every 업력 condition is false.
+      check->outcome = Truth::kFalse;
+      check->observed = "예비창업자 (업력 없음)";
+      return;
+    }
+    if (!c_.founded_on) {
+      check->outcome = Truth::kUnknown;
+      check->observed = "개업일 미상";
+      return;
+    }
+    // Bounds are anniversaries: "N년 이내" includes the N-th anniversary,
+    // "N년 초과" starts the day after it, "N개월 미만" excludes it.
+    const Date f = *c_.founded_on;
+    const Date on = f_.on();
+    bool ok = true;
+    if (p.min) {
+      const Date bound = f.AddMonths(static_cast<int>(*p.min));
+      ok = ok && (p.min_exclusive ? on > bound : on >= bound);
+    }
+    if (p.max) {
+      const Date bound = f.AddMonths(static_cast<int>(*p.max));
+      ok = ok && (p.max_exclusive ? on < bound : on <= bound);
+    }
+    check->outcome = FromBool(ok);
+    check->observed =
+        absl::StrCat(FormatMonths(*f_.BusinessAgeMonths()), " (개업 ",
+                     f.ToString(), ", 기준일 ", on.ToString(), ")");
+  }
+
+  void Ceos(const Predicate& p, Check* check) {
+    const bool any = p.quantifier == Quantifier::kAny;
+    Truth t = any ? Truth::kFalse : Truth::kTrue;
+    std::vector<std::string> shown;
+    for (const Ceo& ceo : c_.ceos) {
+      Truth one = Truth::kUnknown;
+      switch (p.fact) {
+        case Fact::kCeoAgeYears:
+        case Fact::kYouthCeo:
+          if (ceo.birth_date) {
+            const int age = AgeInYears(*ceo.birth_date, f_.on());
+            one = p.fact == Fact::kYouthCeo ? FromBool(age <= kYouthMaxAge)
+                                            : InRange(age, p);
+            shown.push_back(absl::StrCat("만 ", age, "세 (",
+                                         ceo.birth_date->ToString(), "생)"));
+          } else {
+            shown.push_back("생년월일 미상");
+          }
+          break;
+        case Fact::kCeoFemale:
+          if (ceo.gender != Gender::kUnknown) {
+            one = FromBool(ceo.gender == Gender::kFemale);
+          }
+          shown.push_back(ceo.gender == Gender::kFemale ? "여성"
+                          : ceo.gender == Gender::kMale ? "남성"
+                                                        : "성별 미상");
+          break;
+        case Fact::kCeoDisabled:
+          one = FromOptional(ceo.disabled);
+          shown.push_back(absl::StrCat("장애 ", YesNo(ceo.disabled)));
+          break;
+        default:
+          break;
+      }
+      t = any ? Or(t, one) : And(t, one);
+    }
+    if (c_.ceos.empty()) {
+      t = Truth::kUnknown;
+      shown.push_back("대표자 정보 미상");
+    }
+    const char* who = c_.ceos.size() > 1 ? (any ? "대표자 중 1인 이상 " : "모든 대표자 ") : "";
+    if (p.fact == Fact::kCeoAgeYears) {
+      check->outcome = t;
+      check->expected = absl::StrCat(who, RangeText(p, Unit::kYears));
+    } else {
+      const bool want = p.op == Op::kIsTrue;
+      check->outcome = want ? t : Not(t);
+      check->expected = absl::StrCat(who, want ? "예" : "아니오");
+    }
+    check->observed = absl::StrJoin(shown, ", ");
+  }
+
+  void Growth(const Predicate& p, Check* check) {
+    check->expected = RangeText(p, Unit::kPercent);
+    std::vector<const FiscalYear*> years = f_.RevenueYears();
+    const FiscalYear* base = nullptr;
+    if (!years.empty()) {
+      for (const FiscalYear* fy : years) {
+        if (fy->year == years[0]->year - 2) base = fy;
+      }
+    }
+    if (base == nullptr || *base->revenue_won <= 0) {
+      check->outcome = Truth::kUnknown;
+      check->observed = "미상 (2개년 전 매출 필요)";
+      return;
+    }
+    // growth% = 100 (latest - base) / base, compared without rounding.
+    const absl::int128 b = *base->revenue_won;
+    const absl::int128 diff100 =
+        (absl::int128(*years[0]->revenue_won) - b) * 100;
+    bool ok = true;
+    if (p.min) {
+      const absl::int128 bound = absl::int128(*p.min) * b;
+      ok = ok && (p.min_exclusive ? diff100 > bound : diff100 >= bound);
+    }
+    if (p.max) {
+      const absl::int128 bound = absl::int128(*p.max) * b;
+      ok = ok && (p.max_exclusive ? diff100 < bound : diff100 <= bound);
+    }
+    check->outcome = FromBool(ok);
+    const int64_t tenths = static_cast<int64_t>(diff100 * 10 / b);
+    check->observed = absl::StrCat(
+        tenths / 10, ".", (tenths < 0 ? -tenths : tenths) % 10, "% (",
+        base->year, "년 ", FormatWon(*base->revenue_won), " → ",
+        years[0]->year, "년 ", FormatWon(*years[0]->revenue_won), ")");
+  }
+
+  template <typename T, typename HasFn, typename NameFn>
+  void SetOp(const Predicate& p, const std::vector<T>& wanted, bool known,
+             HasFn has, NameFn name, Check* check) {
+    Truth any = Truth::kFalse;
+    Truth all = Truth::kTrue;
+    for (const T& w : wanted) {
+      const Truth t = known ? FromBool(has(w)) : Truth::kUnknown;
+      any = Or(any, t);
+      all = And(all, t);
+    }
+    std::vector<std::string> names;
+    for (const T& w : wanted) names.push_back(name(w));
+    switch (p.op) {
+      case Op::kAllOf:
+        check->outcome = all;
+        check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 모두");
+        break;
+      case Op::kNoneOf:
+        check->outcome = Not(any);
+        check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 없음");
+        break;
+      default:
+        check->outcome = any;
+        check->expected =
+            absl::StrCat(absl::StrJoin(names, " 또는 "),
+                         wanted.size() > 1 ? " 중 하나 이상" : "");
+        break;
+    }
+  }
+
+  void Certifications(const Predicate& p, Check* check) {
+    const Date on = f_.on();
+    const bool known = c_.certifications.has_value();
+    SetOp(
+        p, p.certifications, known,
+        [&](Certification want) {
+          for (const CertificationGrant& g : *c_.certifications) {
+            if (g.kind == want && ValidOn(g, on)) return true;
+          }
+          return false;
+        },
+        [](Certification c) { return std::string(CertificationName(c)); },
+        check);
+    if (!known) {
+      check->observed = "인증 정보 미상";
+      return;
+    }
+    std::vector<std::string> shown;
+    for (const CertificationGrant& g : *c_.certifications) {
+      if (ValidOn(g, on)) {
+        shown.push_back(CertificationName(g.kind));
+      } else if (std::find(p.certifications.begin(), p.certifications.end(),
+                           g.kind) != p.certifications.end()) {
+        shown.push_back(absl::StrCat(
+            CertificationName(g.kind), " (기준일 ", on.ToString(), "에 무효: ",
+            g.valid_from ? g.valid_from->ToString() : "", "~",
+            g.valid_to ? g.valid_to->ToString() : "", ")"));
+      }
+    }
+    check->observed = shown.empty() ? "유효 인증 없음" : absl::StrJoin(shown, ", ");
+  }
+
+  void Needs(const Predicate& p, Check* check) {
+    const bool known = c_.needs.has_value();
+    SetOp(
+        p, p.needs, known,
+        [&](Need want) {
+          return std::find(c_.needs->begin(), c_.needs->end(), want) !=
+                 c_.needs->end();
+        },
+        [](Need n) { return std::string(NeedName(n)); }, check);
+    if (!known) {
+      check->observed = "미상";
+      return;
+    }
+    std::vector<std::string> shown;
+    for (Need n : *c_.needs) shown.push_back(NeedName(n));
+    check->observed = shown.empty() ? "없음" : absl::StrJoin(shown, ", ");
+  }
+
+  void Size(const Predicate& p, Check* check) {
+    uint8_t allowed = 0;
+    std::vector<std::string> names;
+    for (SizeClass s : p.size_classes) {
+      allowed |= BucketsOf(s);
+      names.push_back(SizeClassName(s));
+    }
+    const SizeAssessment& size = f_.Size();
+    Truth in = Truth::kUnknown;
+    if ((size.buckets & ~allowed) == 0) {
+      in = Truth::kTrue;
+    } else if ((size.buckets & allowed) == 0) {
+      in = Truth::kFalse;
+    }
+    const bool negate = p.op == Op::kNotIn;
+    check->outcome = negate ? Not(in) : in;
+    check->expected = absl::StrCat(negate ? "다음 규모가 아님: " : "",
+                                   absl::StrJoin(names, ", "));
+    check->observed = BucketsName(size.buckets);
+  }
+
+  void Participations(const Predicate& p, Check* check) {
+    const bool amount = p.fact == Fact::kAwardsThisYearWon;
+    const bool this_year = p.fact != Fact::kParticipationsEver;
+    const Unit unit = amount ? Unit::kWon : Unit::kCount;
+    std::string scope =
+        p.codes.empty() ? std::string("전체 사업")
+                        : absl::StrCat(absl::StrJoin(p.codes, ", "), " 계열");
+    if (this_year) absl::StrAppend(&scope, " ", f_.on().year(), "년");
+    if (!c_.participations) {
+      check->outcome = Truth::kUnknown;
+      check->expected = absl::StrCat(scope, " ", RangeText(p, unit));
+      check->observed = "참여 이력 미상";
+      return;
+    }
+    int64_t value = 0;
+    for (const Participation& part : *c_.participations) {
+      bool match = p.codes.empty();
+      for (const std::string& prefix : p.codes) {
+        if (part.program_id.compare(0, prefix.size(), prefix) == 0) {
+          match = true;
+        }
+      }
+      if (!match || (this_year && part.year != f_.on().year())) continue;
+      value += amount ? part.amount_won : 1;
+    }
+    Number(p, value, unit, check);
+    check->expected = absl::StrCat(scope, " ", check->expected);
+  }
+
+  Facts& f_;
+  const Company& c_;
+};
+
+Truth EvaluateCondition(const Condition& c, PredicateEvaluator& pe,
+                        std::vector<Check>* checks) {
+  switch (c.kind) {
+    case Condition::Kind::kPredicate: {
+      checks->push_back(pe.Evaluate(c.predicate));
+      return checks->back().outcome;
+    }
+    case Condition::Kind::kAll: {
+      // Every child is evaluated, so the trace is complete.
+      Truth t = Truth::kTrue;
+      for (const Condition& child : c.children) {
+        t = And(t, EvaluateCondition(child, pe, checks));
+      }
+      return t;
+    }
+    case Condition::Kind::kAny:
+    case Condition::Kind::kNone: {
+      Truth t = Truth::kFalse;
+      for (const Condition& child : c.children) {
+        t = Or(t, EvaluateCondition(child, pe, checks));
+      }
+      return c.kind == Condition::Kind::kNone ? Not(t) : t;
+    }
+  }
+  return Truth::kUnknown;
+}
+
+}  // namespace
+
+const char* EligibilityName(Eligibility e) {
+  switch (e) {
+    case Eligibility::kEligible:
+      return "신청 가능";
+    case Eligibility::kIneligible:
+      return "신청 불가";
+    case Eligibility::kUndetermined:
+      return "확인 필요";
+    case Eligibility::kNotInEffect:
+      return "시행기간 아님";
+  }
+  return "?";
+}
+
+std::string FormatWon(int64_t won) {
+  if (won < 0) return "-" + FormatWon(-won);
+  const int64_t eok = won / kEok;
+  const int64_t man = (won % kEok) / kMan;
+  const int64_t rest = won % kMan;
+  std::vector<std::string> parts;
+  if (eok > 0) parts.push_back(absl::StrCat(WithCommas(eok), "억"));
+  if (man > 0) parts.push_back(absl::StrCat(WithCommas(man), "만"));
+  if (rest > 0 || parts.empty()) parts.push_back(WithCommas(rest));
+  return absl::StrCat(absl::StrJoin(parts, " "), "원");
+}
+
+std::string FormatMonths(int64_t months) {
+  const int64_t years = months / 12;
+  const int64_t rest = months % 12;
+  if (years == 0) return absl::StrCat(rest, "개월");
+  if (rest == 0) return absl::StrCat(years, "년");
+  return absl::StrCat(years, "년 ", rest, "개월");
+}
+
+Evaluator::Evaluator(const Reference* reference, ScoringWeights weights)
+    : reference_(reference), weights_(weights) {}
+
+Date Evaluator::ReferenceDateFor(const Program& program, Date as_of) {
+  switch (program.reference_date) {
+    case ReferenceDateKind::kAnnouncement:
+      return program.announced_on.value_or(as_of);
+    case ReferenceDateKind::kDeadline:
+      return ClosingDate(program.window, as_of)
+          .value_or(program.window.closes_on.value_or(as_of));
+    case ReferenceDateKind::kApplication:
+      return as_of;
+  }
+  return as_of;
+}
+
+ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
+                                   const Company& company, Date as_of) const {
+  ProgramOutcome out;
+  const Program& p = *program;
+  out.program = std::move(program);
+  out.reference_date = ReferenceDateFor(p, as_of);
+  out.window = StatusOn(p.window, as_of);
+  Facts facts(*reference_, company, out.reference_date);
+  PredicateEvaluator pe(facts);
+  bool failed = false;
+  bool unknown = false;
+  int32_t bonus = 0;
+  std::vector<Fact> missing;
+  out.rules.reserve(p.rules.size());
+  for (const Rule& rule : p.rules) {
+    RuleOutcome& r = out.rules.emplace_back();
+    r.rule = &rule;
+    r.condition = EvaluateCondition(rule.condition, pe, &r.checks);
+    switch (rule.kind) {
+      case RuleKind::kRequire:
+      case RuleKind::kCap:
+        r.passed = r.condition;
+        break;
+      case RuleKind::kExclude:
+        r.passed = Not(r.condition);
+        break;
+      case RuleKind::kBonus:
+        r.passed = Truth::kTrue;
+        if (r.condition == Truth::kTrue) {
+          r.points = rule.points;
+          bonus += rule.points;
+        }
+        break;
+    }
+    if (r.passed == Truth::kFalse) failed = true;
+    if (r.passed == Truth::kUnknown) {
+      unknown = true;
+      for (const Check& c : r.checks) {
+        if (c.outcome == Truth::kUnknown) missing.push_back(c.fact);
+      }
+    }
+  }
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  if (p.bonus_cap > 0) bonus = std::min(bonus, p.bonus_cap);
+  out.bonus_points = bonus;
+  const bool in_effect = (!p.effective_from || *p.effective_from <= as_of) &&
+                         (!p.effective_to || as_of <= *p.effective_to);
+  if (!in_effect) {
+    out.eligibility = Eligibility::kNotInEffect;
+  } else if (failed) {
+    out.eligibility = Eligibility::kIneligible;
+  } else if (unknown) {
+    out.eligibility = Eligibility::kUndetermined;
+    out.missing_facts = std::move(missing);
+  } else {
+    out.eligibility = Eligibility::kEligible;
+  }
+
+  // Score: needs met, 가점, deadline proximity, benefit size.
+  if (company.needs) {
+    int64_t met = 0;
+    for (Need tag : p.tags) {
+      if (std::find(company.needs->begin(), company.needs->end(), tag) !=
+          company.needs->end()) {
+        ++met;
+      }
+    }
+    if (met > 0) {
+      out.score_parts.push_back({"관심분야 일치", met * weights_.per_matching_need});
+    }
+  }
+  if (bonus > 0) {
+    out.score_parts.push_back({"가점", bonus * weights_.per_bonus_point});
+  }
+  if (out.window == WindowStatus::kOpen) {
+    if (std::optional<Date> closes = ClosingDate(p.window, as_of)) {
+      const int64_t days = closes->days() - as_of.days();
+      if (days >= 0 && days < 30) {
+        out.score_parts.push_back(
+            {"마감 임박", weights_.deadline_max * (30 - days) / 30});
+      }
+    }
+  }
+  if (p.max_amount_won && *p.max_amount_won > 0) {
+    const int64_t part = std::min(
+        weights_.benefit_cap,
+        *p.max_amount_won / 10'000'000 * weights_.per_ten_million_won);
+    if (part > 0) out.score_parts.push_back({"지원 규모", part});
+  }
+  for (const ScorePart& part : out.score_parts) out.score += part.points;
+  return out;
+}
+
+std::string Evaluator::SizeLabel(const Company& company, Date on) const {
+  Facts facts(*reference_, company, on);
+  return BucketsName(facts.Size().buckets);
+}
+
+std::vector<DerivedFact> Evaluator::Derive(const Company& c, Date on) const {
+  std::vector<DerivedFact> out;
+  Facts facts(*reference_, c, on);
+  out.push_back({"기준일", on.ToString(), "프로그램의 기준일(공고일·신청일·마감일)"});
+  const Truth prospective = facts.Prospective();
+  if (prospective == Truth::kTrue) {
+    out.push_back({"업력", "없음 (예비창업자)",
+                   c.founded_on ? absl::StrCat("개업일 ", c.founded_on->ToString(),
+                                               "이 기준일 이후")
+                                : std::string("예비창업자로 등록")});
+  } else if (std::optional<int64_t> months = facts.BusinessAgeMonths()) {
+    out.push_back({"업력", FormatMonths(*months),
+                   absl::StrCat("개업일 ", c.founded_on->ToString(), "부터 ",
+                                on.ToString(), "까지 역월 기준")});
+  } else {
+    out.push_back({"업력", "미상", "개업일 미입력"});
+  }
+  for (size_t i = 0; i < c.ceos.size(); ++i) {
+    const Ceo& ceo = c.ceos[i];
+    const std::string who =
+        c.ceos.size() > 1 ? absl::StrCat("대표자 ", i + 1, " ") : "대표자 ";
+    if (ceo.birth_date) {
+      const int age = AgeInYears(*ceo.birth_date, on);
+      out.push_back({who + "만 나이", absl::StrCat(age, "세"),
+                     absl::StrCat(ceo.birth_date->ToString(), "생, ",
+                                  on.ToString(), " 기준 (생일 당일 가산)")});
+      out.push_back({who + "청년 여부", age <= kYouthMaxAge ? "예" : "아니오",
+                     absl::StrCat("만 ", kYouthMaxAge, "세 이하")});
+    } else {
+      out.push_back({who + "만 나이", "미상", "생년월일 미입력"});
+    }
+  }
+  std::vector<const FiscalYear*> years = facts.RevenueYears();
+  if (!years.empty()) {
+    out.push_back({"최근 연매출", FormatWon(*years[0]->revenue_won),
+                   absl::StrCat(years[0]->year, "년 결산")});
+  }
+  if (std::optional<Facts::Average> avg = facts.RevenueAvg3()) {
+    out.push_back({"3년 평균 매출", FormatWon(avg->value),
+                   absl::StrCat(avg->first_year, "–", avg->last_year, "년 중 ",
+                                avg->count, "개년 평균")});
+  }
+  const SizeAssessment& size = facts.Size();
+  out.push_back({"기업규모", BucketsName(size.buckets), size.trace});
+  if (c.certifications) {
+    std::vector<std::string> valid;
+    for (const CertificationGrant& g : *c.certifications) {
+      if (ValidOn(g, on)) valid.push_back(CertificationName(g.kind));
+    }
+    out.push_back({"유효 인증", valid.empty() ? "없음" : absl::StrJoin(valid, ", "),
+                   "유효기간 시작일 ≤ 기준일 ≤ 종료일 (양끝 포함)"});
+  }
+  if (c.regular_employees && c.regular_employees_last_year) {
+    out.push_back(
+        {"상시근로자 증감",
+         absl::StrCat(*c.regular_employees - *c.regular_employees_last_year,
+                      "명"),
+         absl::StrCat("현재 ", *c.regular_employees, "명 − 전년 ",
+                      *c.regular_employees_last_year, "명")});
+  }
+  return out;
+}
+
+}  // namespace jiwon::engine

@@ -1,0 +1,117 @@
+#ifndef JIWON_ENGINE_EVALUATE_H_
+#define JIWON_ENGINE_EVALUATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/date.h"
+#include "engine/model.h"
+#include "engine/reference.h"
+#include "engine/truth.h"
+
+namespace jiwon::engine {
+
+// One predicate as evaluated: what the rule asks and what the company has.
+struct Check {
+  Fact fact = Fact::kHeadOfficeRegion;
+  Truth outcome = Truth::kUnknown;
+  std::string expected;
+  std::string observed;
+};
+
+struct RuleOutcome {
+  const Rule* rule = nullptr;  // owned by the ProgramOutcome's program
+  // Whether the rule's condition holds.
+  Truth condition = Truth::kUnknown;
+  // Whether the rule lets the company through: require and cap rules pass
+  // when their condition is true, exclude rules when it is false; bonus
+  // rules always pass and earn `points` when their condition is true.
+  Truth passed = Truth::kUnknown;
+  int32_t points = 0;
+  std::vector<Check> checks;  // the predicates, in order
+};
+
+enum class Eligibility : uint8_t {
+  kEligible = 1,
+  kIneligible = 2,
+  kUndetermined = 3,
+  kNotInEffect = 4,
+};
+const char* EligibilityName(Eligibility e);
+
+struct ScorePart {
+  std::string name;
+  int64_t points = 0;
+};
+
+struct ProgramOutcome {
+  std::shared_ptr<const Program> program;
+  Eligibility eligibility = Eligibility::kUndetermined;
+  Date reference_date;
+  WindowStatus window = WindowStatus::kClosed;
+  std::vector<RuleOutcome> rules;
+  // Facts whose values would settle an UNDETERMINED outcome, sorted.
+  std::vector<Fact> missing_facts;
+  int32_t bonus_points = 0;  // after the program's cap
+  int64_t score = 0;
+  std::vector<ScorePart> score_parts;
+};
+
+// A fact derived from the profile, with how it was computed.
+struct DerivedFact {
+  std::string name;
+  std::string value;
+  std::string computation;
+};
+
+// Ranking weights: configuration of a deployment, not constants of the code.
+struct ScoringWeights {
+  int64_t per_matching_need = 30;  // per program tag among the company's needs
+  int64_t per_bonus_point = 5;     // per 가점 point earned
+  int64_t deadline_max = 20;       // when closing today; falls to 0 at 30 days
+  int64_t per_ten_million_won = 1;  // per 1,000만원 of maximum benefit
+  int64_t benefit_cap = 50;         // cap on the benefit part
+};
+
+// Evaluates programs against companies. Immutable after construction and
+// safe to share between threads.
+class Evaluator {
+ public:
+  // REQUIRES: `reference` outlives the evaluator.
+  explicit Evaluator(const Reference* reference, ScoringWeights weights = {});
+
+  // The full evaluation of one program, with a check per predicate.
+  // REQUIRES: the program and company passed validation.
+  ProgramOutcome Evaluate(std::shared_ptr<const Program> program,
+                          const Company& company, Date as_of) const;
+
+  // Facts derived at `on`: 업력, CEO ages, 청년, size class, revenue
+  // averages, valid certifications.
+  std::vector<DerivedFact> Derive(const Company& company, Date on) const;
+
+  // The size class at `on` in words ("소기업", "중견기업 이상(중소기업 아님)",
+  // "소상공인 또는 소기업" when undecided).
+  std::string SizeLabel(const Company& company, Date on) const;
+
+  // 공고일, 신청일 (as_of) or 마감일, falling back to as_of when the program
+  // has no such date.
+  static Date ReferenceDateFor(const Program& program, Date as_of);
+
+  const Reference& reference() const { return *reference_; }
+  const ScoringWeights& weights() const { return weights_; }
+
+ private:
+  const Reference* reference_;
+  ScoringWeights weights_;
+};
+
+// "126억 3,000만원", "120억 1원", "0원".
+std::string FormatWon(int64_t won);
+// "3년 2개월".
+std::string FormatMonths(int64_t months);
+
+}  // namespace jiwon::engine
+
+#endif  // JIWON_ENGINE_EVALUATE_H_

@@ -1,0 +1,276 @@
+#ifndef JIWON_ENGINE_MODEL_H_
+#define JIWON_ENGINE_MODEL_H_
+
+// The domain model: company profiles and programs with their rules. Plain
+// values; every fact of a profile can be unknown (std::nullopt). Enumerator
+// values equal the API's, so conversions are casts after a range check.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/date.h"
+
+namespace jiwon::engine {
+
+enum class Certification : uint8_t {
+  kVenture = 1,
+  kInnobiz = 2,
+  kMainbiz = 3,
+  kSocialEnterprise = 4,
+  kPreSocialEnterprise = 5,
+  kWomenOwned = 6,
+  kDisabledOwned = 7,
+  kResearchInstitute = 8,
+  kRndDepartment = 9,
+  kOnePersonCreative = 10,
+  kIso9001 = 11,
+  kIso14001 = 12,
+  kCooperative = 13,
+};
+inline constexpr int kMaxCertification = 13;
+
+enum class Need : uint8_t {
+  kManpower = 1,
+  kForeignWorkers = 2,
+  kTechnology = 3,
+  kCommercialization = 4,
+  kExport = 5,
+  kFunding = 6,
+  kSmartFactory = 7,
+  kMarketing = 8,
+  kStartup = 9,
+  kTraining = 10,
+  kFacility = 11,
+};
+inline constexpr int kMaxNeed = 11;
+
+enum class Gender : uint8_t { kUnknown = 0, kFemale = 1, kMale = 2 };
+
+// Nested: kMicro ⊂ kSmall ⊂ kSme. kMidsize and kLarge are outside 중소기업.
+enum class SizeClass : uint8_t {
+  kMicro = 1,
+  kSmall = 2,
+  kSme = 3,
+  kMidsize = 4,
+  kLarge = 5,
+};
+inline constexpr int kMaxSizeClass = 5;
+
+struct Ceo {
+  std::optional<Date> birth_date;
+  Gender gender = Gender::kUnknown;
+  std::optional<bool> disabled;
+};
+
+struct FiscalYear {
+  int year = 0;
+  std::optional<int64_t> revenue_won;
+  std::optional<int64_t> exports_usd;
+  std::optional<int64_t> rnd_spend_won;
+};
+
+struct CertificationGrant {
+  Certification kind = Certification::kVenture;
+  std::optional<Date> valid_from;  // inclusive; open when unset
+  std::optional<Date> valid_to;    // inclusive; open when unset
+};
+
+struct Participation {
+  std::string program_id;
+  int year = 0;
+  int64_t amount_won = 0;
+};
+
+struct Company {
+  std::string id;
+  std::string name;
+  std::optional<std::string> business_number;
+  std::optional<std::string> corporate_number;
+  std::optional<std::string> head_office_region;
+  std::optional<std::vector<std::string>> site_regions;
+  std::optional<std::string> primary_industry;
+  std::vector<std::string> secondary_industries;
+  std::optional<Date> founded_on;
+  std::optional<bool> prospective_founder;
+  std::vector<Ceo> ceos;  // empty: unknown
+  std::vector<FiscalYear> fiscal_years;
+  std::optional<int64_t> total_assets_won;
+  std::optional<int32_t> regular_employees;
+  std::optional<Date> employees_counted_on;
+  std::optional<int32_t> regular_employees_last_year;
+  std::optional<bool> independent;
+  std::optional<std::vector<CertificationGrant>> certifications;
+  std::optional<int32_t> patents;
+  std::optional<bool> tax_arrears;
+  std::optional<bool> loan_default;
+  std::optional<bool> suspended_or_closed;
+  std::optional<bool> participation_banned;
+  std::optional<std::vector<Participation>> participations;
+  std::optional<std::vector<Need>> needs;
+};
+
+enum class Fact : uint8_t {
+  kHeadOfficeRegion = 1,
+  kSiteRegion = 2,
+  kPrimaryIndustry = 3,
+  kAnyIndustry = 4,
+  kProspectiveFounder = 5,
+  kBusinessAgeMonths = 6,
+  kCeoAgeYears = 7,
+  kCeoFemale = 8,
+  kCeoDisabled = 9,
+  kYouthCeo = 10,
+  kRevenueLatestWon = 11,
+  kRevenueAvg3Won = 12,
+  kRevenueGrowthPercent = 13,
+  kTotalAssetsWon = 14,
+  kRegularEmployees = 15,
+  kEmployeeChange = 16,
+  kExportsPrevYearUsd = 17,
+  kRndSpendWon = 18,
+  kPatents = 19,
+  kCertifications = 20,
+  kNeeds = 21,
+  kSizeClass = 22,
+  kTaxArrears = 23,
+  kLoanDefault = 24,
+  kSuspendedOrClosed = 25,
+  kParticipationBanned = 26,
+  kParticipationsEver = 27,
+  kParticipationsThisYear = 28,
+  kAwardsThisYearWon = 29,
+};
+inline constexpr int kMaxFact = 29;
+
+enum class Op : uint8_t {
+  kIn = 1,
+  kNotIn = 2,
+  kRange = 3,
+  kAnyOf = 4,
+  kAllOf = 5,
+  kNoneOf = 6,
+  kIsTrue = 7,
+  kIsFalse = 8,
+};
+inline constexpr int kMaxOp = 8;
+
+enum class Quantifier : uint8_t { kAll = 1, kAny = 2 };
+
+struct Predicate {
+  Fact fact = Fact::kHeadOfficeRegion;
+  Op op = Op::kIn;
+  std::vector<std::string> codes;
+  std::vector<Certification> certifications;
+  std::vector<Need> needs;
+  std::vector<SizeClass> size_classes;
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+  bool min_exclusive = false;
+  bool max_exclusive = false;
+  Quantifier quantifier = Quantifier::kAll;
+};
+
+struct Condition {
+  enum class Kind : uint8_t { kPredicate, kAll, kAny, kNone };
+  Kind kind = Kind::kPredicate;
+  Predicate predicate;              // kPredicate
+  std::vector<Condition> children;  // kAll, kAny, kNone
+};
+
+enum class RuleKind : uint8_t {
+  kRequire = 1,
+  kExclude = 2,
+  kBonus = 3,
+  kCap = 4,
+};
+
+struct Rule {
+  std::string id;
+  RuleKind kind = RuleKind::kRequire;
+  std::string label;
+  std::string evidence;
+  Condition condition;
+  int32_t points = 0;
+};
+
+enum class Category : uint8_t {
+  kFinance = 1,
+  kTechnology = 2,
+  kManpower = 3,
+  kExport = 4,
+  kDomestic = 5,
+  kStartup = 6,
+  kManagement = 7,
+  kOther = 9,
+};
+
+enum class WindowKind : uint8_t {
+  kFixed = 1,
+  kRolling = 2,
+  kUntilBudget = 3,
+  kToBeAnnounced = 4,
+};
+
+enum class WindowStatus : uint8_t { kOpen = 1, kUpcoming = 2, kClosed = 3 };
+
+struct IntakeRound {
+  std::string name;
+  Date opens_on;
+  Date closes_on;
+};
+
+struct Window {
+  WindowKind kind = WindowKind::kFixed;
+  std::optional<Date> opens_on;
+  std::optional<Date> closes_on;
+  std::vector<IntakeRound> rounds;
+  bool budget_exhausted = false;
+};
+
+enum class ReferenceDateKind : uint8_t {
+  kAnnouncement = 1,  // 공고일
+  kApplication = 2,   // 신청일: the evaluation date
+  kDeadline = 3,      // 마감일
+};
+
+struct Program {
+  std::string id;
+  std::string title;
+  std::string agency;
+  Category category = Category::kOther;
+  std::vector<Need> tags;
+  std::optional<Date> announced_on;
+  Window window;
+  std::optional<int64_t> max_amount_won;
+  std::vector<Rule> rules;
+  int32_t bonus_cap = 0;  // 0: uncapped
+  ReferenceDateKind reference_date = ReferenceDateKind::kApplication;
+  std::optional<Date> effective_from;
+  std::optional<Date> effective_to;
+  int64_t version = 0;
+};
+
+// Names for people, in Korean.
+const char* FactName(Fact f);
+const char* CertificationName(Certification c);
+const char* NeedName(Need n);
+const char* SizeClassName(SizeClass s);
+const char* RuleKindName(RuleKind k);
+const char* CategoryName(Category c);
+const char* WindowStatusName(WindowStatus s);
+
+// Whether a company could change the fact (a certification, revenue, a
+// 사업장) as opposed to history (founding date, CEO age, past participation).
+bool IsChangeable(Fact f);
+
+// Open, upcoming or closed on `on`.
+WindowStatus StatusOn(const Window& w, Date on);
+// The last day of application when one is known (closes_on, or the end of
+// the current or next round).
+std::optional<Date> ClosingDate(const Window& w, Date on);
+
+}  // namespace jiwon::engine
+
+#endif  // JIWON_ENGINE_MODEL_H_

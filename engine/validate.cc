@@ -1,0 +1,408 @@
+#include "engine/validate.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace jiwon::engine {
+namespace {
+
+class Errors {
+ public:
+  explicit Errors(std::vector<FieldError>* out) : out_(out) {}
+  void Add(std::string field, std::string message) {
+    out_->push_back({std::move(field), std::move(message)});
+  }
+
+ private:
+  std::vector<FieldError>* out_;
+};
+
+void CheckText(Errors& e, const std::string& field, const std::string& text,
+               size_t limit = kMaxTextLength) {
+  if (text.size() > limit) {
+    e.Add(field, absl::StrCat("is ", text.size(), " bytes; at most ", limit,
+                              " allowed"));
+  }
+}
+
+void CheckList(Errors& e, const std::string& field, size_t size,
+               size_t limit = kMaxListLength) {
+  if (size > limit) {
+    e.Add(field, absl::StrCat("has ", size, " items; at most ", limit,
+                              " allowed"));
+  }
+}
+
+void CheckNonNegative(Errors& e, const std::string& field, int64_t v) {
+  if (v < 0) e.Add(field, absl::StrCat("must not be negative, got ", v));
+}
+
+void CheckRegion(Errors& e, const std::string& field, const std::string& code,
+                 const RegionTable& regions) {
+  const RegionTable::Region* r = regions.Find(code);
+  if (r == nullptr) {
+    e.Add(field, absl::StrCat("unknown region code \"", code,
+                              "\" (expected a 2-digit 시도 or 5-digit 시군구 "
+                              "code of regions.csv)"));
+  } else if (r->abolished) {
+    e.Add(field, absl::StrCat("region code \"", code, "\" (", r->name,
+                              ") is abolished"));
+  }
+}
+
+void CheckIndustry(Errors& e, const std::string& field,
+                   const std::string& code, const IndustryTable& industries) {
+  if (!industries.IsValid(code)) {
+    e.Add(field, absl::StrCat("unknown KSIC code \"", code,
+                              "\" (expected a section letter or a 2-5 digit "
+                              "code of KSIC 11th revision)"));
+  }
+}
+
+bool IsRange(Fact f) {
+  switch (f) {
+    case Fact::kBusinessAgeMonths:
+    case Fact::kCeoAgeYears:
+    case Fact::kRevenueLatestWon:
+    case Fact::kRevenueAvg3Won:
+    case Fact::kRevenueGrowthPercent:
+    case Fact::kTotalAssetsWon:
+    case Fact::kRegularEmployees:
+    case Fact::kEmployeeChange:
+    case Fact::kExportsPrevYearUsd:
+    case Fact::kRndSpendWon:
+    case Fact::kPatents:
+    case Fact::kParticipationsEver:
+    case Fact::kParticipationsThisYear:
+    case Fact::kAwardsThisYearWon:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsBool(Fact f) {
+  switch (f) {
+    case Fact::kProspectiveFounder:
+    case Fact::kCeoFemale:
+    case Fact::kCeoDisabled:
+    case Fact::kYouthCeo:
+    case Fact::kTaxArrears:
+    case Fact::kLoanDefault:
+    case Fact::kSuspendedOrClosed:
+    case Fact::kParticipationBanned:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
+                    const Reference& ref) {
+  const bool region =
+      p.fact == Fact::kHeadOfficeRegion || p.fact == Fact::kSiteRegion;
+  const bool industry =
+      p.fact == Fact::kPrimaryIndustry || p.fact == Fact::kAnyIndustry;
+  const bool set = p.fact == Fact::kCertifications || p.fact == Fact::kNeeds;
+  bool op_ok = false;
+  if (region || industry || p.fact == Fact::kSizeClass) {
+    op_ok = p.op == Op::kIn || p.op == Op::kNotIn;
+  } else if (IsRange(p.fact)) {
+    op_ok = p.op == Op::kRange;
+  } else if (set) {
+    op_ok = p.op == Op::kAnyOf || p.op == Op::kAllOf || p.op == Op::kNoneOf;
+  } else if (IsBool(p.fact)) {
+    op_ok = p.op == Op::kIsTrue || p.op == Op::kIsFalse;
+  }
+  if (!op_ok) {
+    e.Add(field + ".op", absl::StrCat("operator ", static_cast<int>(p.op),
+                                      " does not apply to fact ",
+                                      FactName(p.fact)));
+    return;
+  }
+  if (region || industry) {
+    if (p.codes.empty()) e.Add(field + ".codes", "must not be empty");
+    for (size_t i = 0; i < p.codes.size(); ++i) {
+      const std::string f = absl::StrCat(field, ".codes[", i, "]");
+      if (region) {
+        CheckRegion(e, f, p.codes[i], ref.regions);
+      } else {
+        CheckIndustry(e, f, p.codes[i], ref.industries);
+      }
+    }
+  }
+  if (p.fact == Fact::kCertifications && p.certifications.empty()) {
+    e.Add(field + ".certifications", "must not be empty");
+  }
+  if (p.fact == Fact::kNeeds && p.needs.empty()) {
+    e.Add(field + ".needs", "must not be empty");
+  }
+  if (p.fact == Fact::kSizeClass && p.size_classes.empty()) {
+    e.Add(field + ".size_classes", "must not be empty");
+  }
+  if (p.op == Op::kRange) {
+    if (!p.min && !p.max) {
+      e.Add(field, "a range needs min or max");
+    } else if (p.min && p.max && *p.min > *p.max) {
+      e.Add(field + ".max", absl::StrCat("max ", *p.max, " is below min ",
+                                         *p.min));
+    }
+    if (p.fact == Fact::kBusinessAgeMonths &&
+        ((p.min && (*p.min < 0 || *p.min > 1200)) ||
+         (p.max && (*p.max < 0 || *p.max > 1200)))) {
+      e.Add(field, "business age bounds must be 0-1200 months");
+    }
+  }
+  for (size_t i = 0; i < p.codes.size() && !region && !industry; ++i) {
+    if (p.codes[i].empty()) {
+      e.Add(absl::StrCat(field, ".codes[", i, "]"), "must not be empty");
+    }
+  }
+  CheckList(e, field + ".codes", p.codes.size(), 500);
+}
+
+void CheckCondition(Errors& e, const std::string& field, const Condition& c,
+                    const Reference& ref, int depth) {
+  if (depth > kMaxConditionDepth) {
+    e.Add(field, absl::StrCat("nests deeper than ", kMaxConditionDepth,
+                              " levels"));
+    return;
+  }
+  switch (c.kind) {
+    case Condition::Kind::kPredicate:
+      CheckPredicate(e, field + ".predicate", c.predicate, ref);
+      return;
+    case Condition::Kind::kAll:
+    case Condition::Kind::kAny:
+    case Condition::Kind::kNone: {
+      const char* name = c.kind == Condition::Kind::kAll   ? ".all"
+                         : c.kind == Condition::Kind::kAny ? ".any"
+                                                           : ".none";
+      if (c.children.empty()) {
+        e.Add(field + name + ".items", "must not be empty");
+      }
+      CheckList(e, field + name + ".items", c.children.size());
+      for (size_t i = 0; i < c.children.size(); ++i) {
+        CheckCondition(e, absl::StrCat(field, name, ".items[", i, "]"),
+                       c.children[i], ref, depth + 1);
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                    c == ':' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsValidBusinessNumber(std::string_view d) {
+  if (d.size() != 10) return false;
+  for (char c : d) {
+    if (c < '0' || c > '9') return false;
+  }
+  static constexpr int kWeights[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += (d[i] - '0') * kWeights[i];
+  sum += ((d[8] - '0') * 5) / 10;
+  return (10 - sum % 10) % 10 == d[9] - '0';
+}
+
+void ValidateCompany(const Company& c, const Reference& ref,
+                     std::vector<FieldError>* errors) {
+  Errors e(errors);
+  if (!IsValidId(c.id)) {
+    e.Add("company.id", c.id.empty()
+                            ? "must not be empty"
+                            : "must be 1-64 characters of [A-Za-z0-9._:-]");
+  }
+  CheckText(e, "company.name", c.name, 400);
+  if (c.business_number && !IsValidBusinessNumber(*c.business_number)) {
+    e.Add("company.business_number",
+          absl::StrCat("\"", *c.business_number,
+                       "\" is not a valid 사업자등록번호 (10 digits with a "
+                       "valid check digit)"));
+  }
+  if (c.corporate_number) {
+    bool ok = c.corporate_number->size() == 13;
+    for (char ch : *c.corporate_number) ok = ok && ch >= '0' && ch <= '9';
+    if (!ok) {
+      e.Add("company.corporate_number",
+            "must be 13 digits (법인등록번호)");
+    }
+  }
+  if (c.head_office_region) {
+    CheckRegion(e, "company.head_office_region", *c.head_office_region,
+                ref.regions);
+  }
+  if (c.site_regions) {
+    CheckList(e, "company.site_regions.codes", c.site_regions->size());
+    for (size_t i = 0; i < c.site_regions->size(); ++i) {
+      CheckRegion(e, absl::StrCat("company.site_regions.codes[", i, "]"),
+                  (*c.site_regions)[i], ref.regions);
+    }
+  }
+  if (c.primary_industry) {
+    CheckIndustry(e, "company.primary_industry", *c.primary_industry,
+                  ref.industries);
+  }
+  CheckList(e, "company.secondary_industries", c.secondary_industries.size(),
+            20);
+  for (size_t i = 0; i < c.secondary_industries.size(); ++i) {
+    CheckIndustry(e, absl::StrCat("company.secondary_industries[", i, "]"),
+                  c.secondary_industries[i], ref.industries);
+  }
+  if (c.founded_on && c.prospective_founder && *c.prospective_founder) {
+    e.Add("company.prospective_founder",
+          "a company with founded_on is not a 예비창업자; set one of them");
+  }
+  if (c.founded_on && c.founded_on->year() < 1900) {
+    e.Add("company.founded_on", "must be 1900-01-01 or later");
+  }
+  CheckList(e, "company.ceos", c.ceos.size(), 10);
+  for (size_t i = 0; i < c.ceos.size(); ++i) {
+    if (c.ceos[i].birth_date && c.ceos[i].birth_date->year() < 1900) {
+      e.Add(absl::StrCat("company.ceos[", i, "].birth_date"),
+            "must be 1900-01-01 or later");
+    }
+  }
+  CheckList(e, "company.fiscal_years", c.fiscal_years.size(), 50);
+  std::set<int> years;
+  for (size_t i = 0; i < c.fiscal_years.size(); ++i) {
+    const FiscalYear& fy = c.fiscal_years[i];
+    const std::string f = absl::StrCat("company.fiscal_years[", i, "]");
+    if (fy.year < 1900 || fy.year > 2200) {
+      e.Add(f + ".year", absl::StrCat("must be 1900-2200, got ", fy.year));
+    } else if (!years.insert(fy.year).second) {
+      e.Add(f + ".year", absl::StrCat("year ", fy.year, " appears twice"));
+    }
+    if (fy.revenue_won) CheckNonNegative(e, f + ".revenue_won", *fy.revenue_won);
+    if (fy.exports_usd) CheckNonNegative(e, f + ".exports_usd", *fy.exports_usd);
+    if (fy.rnd_spend_won) {
+      CheckNonNegative(e, f + ".rnd_spend_won", *fy.rnd_spend_won);
+    }
+  }
+  if (c.total_assets_won) {
+    CheckNonNegative(e, "company.total_assets_won", *c.total_assets_won);
+  }
+  if (c.regular_employees) {
+    CheckNonNegative(e, "company.regular_employees", *c.regular_employees);
+  }
+  if (c.regular_employees_last_year) {
+    CheckNonNegative(e, "company.regular_employees_last_year",
+                     *c.regular_employees_last_year);
+  }
+  if (c.patents) CheckNonNegative(e, "company.patents", *c.patents);
+  if (c.certifications) {
+    CheckList(e, "company.certifications.items", c.certifications->size());
+    for (size_t i = 0; i < c.certifications->size(); ++i) {
+      const CertificationGrant& g = (*c.certifications)[i];
+      if (g.valid_from && g.valid_to && *g.valid_to < *g.valid_from) {
+        e.Add(absl::StrCat("company.certifications.items[", i, "].valid_to"),
+              absl::StrCat("ends ", g.valid_to->ToString(), " before it starts ",
+                           g.valid_from->ToString()));
+      }
+    }
+  }
+  if (c.participations) {
+    CheckList(e, "company.participations.items", c.participations->size(),
+              kMaxParticipations);
+    for (size_t i = 0; i < c.participations->size(); ++i) {
+      const Participation& p = (*c.participations)[i];
+      const std::string f =
+          absl::StrCat("company.participations.items[", i, "]");
+      if (p.program_id.empty()) e.Add(f + ".program_id", "must not be empty");
+      CheckText(e, f + ".program_id", p.program_id, 200);
+      if (p.year < 1900 || p.year > 2200) {
+        e.Add(f + ".year", absl::StrCat("must be 1900-2200, got ", p.year));
+      }
+      CheckNonNegative(e, f + ".amount_won", p.amount_won);
+    }
+  }
+  if (c.needs) CheckList(e, "company.needs.items", c.needs->size(), 50);
+}
+
+void ValidateProgram(const Program& p, const Reference& ref,
+                     std::vector<FieldError>* errors) {
+  Errors e(errors);
+  if (!IsValidId(p.id)) {
+    e.Add("program.id", p.id.empty()
+                            ? "must not be empty"
+                            : "must be 1-64 characters of [A-Za-z0-9._:-]");
+  }
+  if (p.title.empty()) e.Add("program.title", "must not be empty");
+  CheckText(e, "program.title", p.title, 400);
+  const Window& w = p.window;
+  if (w.kind == WindowKind::kFixed && w.rounds.empty() && !w.closes_on) {
+    e.Add("program.window.closes_on",
+          "a fixed window needs closes_on (or intake rounds)");
+  }
+  if (w.opens_on && w.closes_on && *w.closes_on < *w.opens_on) {
+    e.Add("program.window.closes_on",
+          absl::StrCat("ends ", w.closes_on->ToString(), " before it opens ",
+                       w.opens_on->ToString()));
+  }
+  CheckList(e, "program.window.rounds", w.rounds.size(), 50);
+  for (size_t i = 0; i < w.rounds.size(); ++i) {
+    if (w.rounds[i].closes_on < w.rounds[i].opens_on) {
+      e.Add(absl::StrCat("program.window.rounds[", i, "].closes_on"),
+            absl::StrCat("ends ", w.rounds[i].closes_on.ToString(),
+                         " before it opens ", w.rounds[i].opens_on.ToString()));
+    }
+  }
+  if (p.effective_from && p.effective_to &&
+      *p.effective_to < *p.effective_from) {
+    e.Add("program.effective_to",
+          absl::StrCat("ends ", p.effective_to->ToString(), " before ",
+                       "effective_from ", p.effective_from->ToString()));
+  }
+  if (p.max_amount_won) {
+    CheckNonNegative(e, "program.benefit.max_amount_won", *p.max_amount_won);
+  }
+  CheckNonNegative(e, "program.bonus_cap", p.bonus_cap);
+  CheckList(e, "program.rules", p.rules.size(), kMaxRules);
+  CheckList(e, "program.tags", p.tags.size(), 20);
+  std::set<std::string> ids;
+  for (size_t i = 0; i < p.rules.size(); ++i) {
+    const Rule& r = p.rules[i];
+    const std::string f = absl::StrCat("program.rules[", i, "]");
+    if (!IsValidId(r.id)) {
+      e.Add(f + ".id", r.id.empty()
+                           ? "must not be empty"
+                           : "must be 1-64 characters of [A-Za-z0-9._:-]");
+    } else if (!ids.insert(r.id).second) {
+      e.Add(f + ".id", absl::StrCat("rule id \"", r.id, "\" appears twice"));
+    }
+    if (r.label.empty()) e.Add(f + ".label", "must not be empty");
+    CheckText(e, f + ".label", r.label, 400);
+    CheckText(e, f + ".evidence", r.evidence);
+    if (r.kind == RuleKind::kBonus && r.points <= 0) {
+      e.Add(f + ".points", "a bonus rule needs points > 0");
+    }
+    if (r.kind != RuleKind::kBonus && r.points != 0) {
+      e.Add(f + ".points", "only bonus rules carry points");
+    }
+    CheckCondition(e, f + ".condition", r.condition, ref, 1);
+  }
+}
+
+absl::Status ErrorsToStatus(const std::vector<FieldError>& errors) {
+  if (errors.empty()) return absl::OkStatus();
+  std::string message;
+  for (const FieldError& fe : errors) {
+    if (!message.empty()) message += "; ";
+    absl::StrAppend(&message, fe.field, ": ", fe.message);
+  }
+  return absl::InvalidArgumentError(message);
+}
+
+}  // namespace jiwon::engine

@@ -1,0 +1,403 @@
+#include "server/app/registry.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "engine/validate.h"
+#include "server/convert.h"
+#include "server/storage/key_codec.h"
+
+namespace jiwon::app {
+namespace {
+
+using storage::Table;
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested == 0) return kDefaultPageSize;
+  if (requested < 0 || requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size: must be 1-", kMaxPageSize, " (or 0 for ",
+        kDefaultPageSize, "), got ", requested));
+  }
+  return requested;
+}
+
+absl::Status CheckPageToken(std::string_view token) {
+  if (!token.empty() && !engine::IsValidId(token)) {
+    return absl::InvalidArgumentError(
+        "page_token: not a token returned by a previous call");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckId(std::string_view field, std::string_view id) {
+  if (id.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ": must not be empty"));
+  }
+  if (!engine::IsValidId(id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field),
+                     ": must be 1-64 characters of [A-Za-z0-9._:-]"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+engine::Date TodayInKorea() {
+  const auto now = std::chrono::system_clock::now();
+  const int64_t secs =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
+          .count() +
+      9 * 3600;
+  return engine::Date::FromDays(static_cast<int32_t>(secs / 86400));
+}
+
+Registry::Registry(storage::Store* store, const engine::Reference* reference,
+                   engine::ScoringWeights weights)
+    : store_(store), reference_(reference), evaluator_(reference, weights) {}
+
+absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
+    storage::Store* store, const engine::Reference* reference,
+    engine::ScoringWeights weights) {
+  std::unique_ptr<Registry> r(new Registry(store, reference, weights));
+  absl::StatusOr<std::optional<std::string>> version =
+      store->Get(Table::kMeta, storage::kCatalogVersionKey);
+  if (!version.ok()) return version.status();
+  int64_t catalog_version = 0;
+  if (version->has_value()) {
+    catalog_version =
+        static_cast<int64_t>(storage::DecodeUint64(**version).value_or(0));
+  }
+  std::vector<std::shared_ptr<const engine::Program>> programs;
+  absl::Status failure;
+  absl::Status scan = store->Scan(
+      Table::kPrograms, "", [&](std::string_view key, std::string_view value) {
+        v1::Program p;
+        if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(
+              absl::StrCat("program ", std::string(key), " is unreadable"));
+          return false;
+        }
+        absl::StatusOr<engine::Program> domain = r->ValidateProgram(p);
+        if (!domain.ok()) {
+          failure = absl::DataLossError(absl::StrCat(
+              "stored program ", std::string(key),
+              " no longer validates: ", domain.status().message()));
+          return false;
+        }
+        programs.push_back(
+            std::make_shared<const engine::Program>(*std::move(domain)));
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  if (!failure.ok()) return failure;
+  r->catalog_.store(engine::Catalog::Build(std::move(programs), catalog_version));
+  return r;
+}
+
+// ------------------------------------------------------------- companies
+
+absl::StatusOr<engine::Company> Registry::ToDomain(
+    const v1::Company& company) const {
+  std::vector<engine::FieldError> errors;
+  engine::Company c = server::CompanyFromProto(company, &errors);
+  if (errors.empty()) engine::ValidateCompany(c, *reference_, &errors);
+  if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
+  return c;
+}
+
+absl::StatusOr<bool> Registry::UpsertCompany(v1::Company* company) {
+  server::NormalizeCompany(company);
+  absl::StatusOr<engine::Company> domain = ToDomain(*company);
+  if (!domain.ok()) return domain.status();
+  std::lock_guard lock(write_mu_);
+  absl::StatusOr<std::optional<std::string>> old =
+      store_->Get(Table::kCompanies, company->id());
+  if (!old.ok()) return old.status();
+  storage::WriteBatch batch;
+  batch.Put(Table::kCompanies, company->id(), company->SerializeAsString());
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  return !old->has_value();
+}
+
+absl::StatusOr<v1::Company> Registry::GetCompany(std::string_view id) const {
+  if (absl::Status s = CheckId("company_id", id); !s.ok()) return s;
+  absl::StatusOr<std::optional<std::string>> value =
+      store_->Get(Table::kCompanies, id);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("company \"", std::string(id), "\" does not exist"));
+  }
+  v1::Company c;
+  if (!c.ParseFromString(**value)) {
+    return absl::DataLossError(
+        absl::StrCat("company ", std::string(id), " is unreadable"));
+  }
+  return c;
+}
+
+absl::StatusOr<engine::Company> Registry::LoadCompany(
+    std::string_view id) const {
+  absl::StatusOr<v1::Company> c = GetCompany(id);
+  if (!c.ok()) return c.status();
+  std::vector<engine::FieldError> errors;
+  engine::Company domain = server::CompanyFromProto(*c, &errors);
+  if (!errors.empty()) {
+    return absl::DataLossError(absl::StrCat(
+        "stored company ", std::string(id), " is malformed: ",
+        engine::ErrorsToStatus(errors).message()));
+  }
+  return domain;
+}
+
+absl::Status Registry::DeleteCompany(std::string_view id) {
+  if (absl::Status s = CheckId("company_id", id); !s.ok()) return s;
+  std::lock_guard lock(write_mu_);
+  absl::StatusOr<std::optional<std::string>> old =
+      store_->Get(Table::kCompanies, id);
+  if (!old.ok()) return old.status();
+  if (!old->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("company \"", std::string(id), "\" does not exist"));
+  }
+  storage::WriteBatch batch;
+  batch.Delete(Table::kCompanies, std::string(id));
+  return store_->Write(batch);
+}
+
+absl::StatusOr<Registry::CompanyPage> Registry::ListCompanies(
+    int page_size, std::string_view page_token) const {
+  absl::StatusOr<int> size = PageSize(page_size);
+  if (!size.ok()) return size.status();
+  if (absl::Status s = CheckPageToken(page_token); !s.ok()) return s;
+  CompanyPage page;
+  absl::Status failure;
+  bool more = false;
+  absl::Status scan = store_->Scan(
+      Table::kCompanies, page_token,
+      [&](std::string_view key, std::string_view value) {
+        if (static_cast<int>(page.companies.size()) == *size) {
+          more = true;
+          return false;
+        }
+        v1::Company& c = page.companies.emplace_back();
+        if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(
+              absl::StrCat("company ", std::string(key), " is unreadable"));
+          return false;
+        }
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  if (!failure.ok()) return failure;
+  if (more) page.next_page_token = page.companies.back().id();
+  return page;
+}
+
+absl::Status Registry::ForEachCompany(
+    const std::function<void(const v1::Company&)>& fn) const {
+  absl::Status failure;
+  absl::Status scan = store_->Scan(
+      Table::kCompanies, "", [&](std::string_view key, std::string_view value) {
+        v1::Company c;
+        if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(
+              absl::StrCat("company ", std::string(key), " is unreadable"));
+          return false;
+        }
+        fn(c);
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  return failure;
+}
+
+// -------------------------------------------------------------- programs
+
+absl::StatusOr<engine::Program> Registry::ValidateProgram(
+    const v1::Program& program) const {
+  std::vector<engine::FieldError> errors;
+  engine::Program p = server::ProgramFromProto(program, &errors);
+  if (errors.empty()) engine::ValidateProgram(p, *reference_, &errors);
+  if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
+  return p;
+}
+
+absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
+    v1::Program program) {
+  absl::StatusOr<engine::Program> checked = ValidateProgram(program);
+  if (!checked.ok()) return checked.status();
+  std::lock_guard lock(write_mu_);
+  std::shared_ptr<const engine::Catalog> current = catalog_.load();
+  const int64_t version = current->version() + 1;
+  program.set_version(version);
+  checked->version = version;
+  ProgramWrite out;
+  out.created = current->Find(program.id()) == nullptr;
+  storage::WriteBatch batch;
+  batch.Put(Table::kPrograms, program.id(), program.SerializeAsString());
+  batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),
+            storage::EncodeUint64(static_cast<uint64_t>(version)));
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  catalog_.store(current->With(
+      std::make_shared<const engine::Program>(*std::move(checked)), version));
+  out.program = std::move(program);
+  out.catalog_version = version;
+  return out;
+}
+
+absl::StatusOr<v1::Program> Registry::GetProgram(std::string_view id) const {
+  if (absl::Status s = CheckId("program_id", id); !s.ok()) return s;
+  absl::StatusOr<std::optional<std::string>> value =
+      store_->Get(Table::kPrograms, id);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("program \"", std::string(id), "\" does not exist"));
+  }
+  v1::Program p;
+  if (!p.ParseFromString(**value)) {
+    return absl::DataLossError(
+        absl::StrCat("program ", std::string(id), " is unreadable"));
+  }
+  return p;
+}
+
+absl::StatusOr<int64_t> Registry::DeleteProgram(std::string_view id) {
+  if (absl::Status s = CheckId("program_id", id); !s.ok()) return s;
+  std::lock_guard lock(write_mu_);
+  std::shared_ptr<const engine::Catalog> current = catalog_.load();
+  if (current->Find(id) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("program \"", std::string(id), "\" does not exist"));
+  }
+  const int64_t version = current->version() + 1;
+  storage::WriteBatch batch;
+  batch.Delete(Table::kPrograms, std::string(id));
+  batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),
+            storage::EncodeUint64(static_cast<uint64_t>(version)));
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  catalog_.store(current->Without(id, version));
+  return version;
+}
+
+absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
+    int page_size, std::string_view page_token,
+    const ProgramFilter& filter) const {
+  absl::StatusOr<int> size = PageSize(page_size);
+  if (!size.ok()) return size.status();
+  if (absl::Status s = CheckPageToken(page_token); !s.ok()) return s;
+  if (!filter.region.empty()) {
+    const engine::RegionTable::Region* r =
+        reference_->regions.Find(filter.region);
+    if (r == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "region: unknown region code \"", filter.region, "\""));
+    }
+  }
+  std::shared_ptr<const engine::Catalog> snapshot = catalog_.load();
+  // A company known only by its head office region: a program whose area
+  // rules exclude the region comes out INELIGIBLE.
+  engine::Company probe;
+  probe.head_office_region = filter.region;
+  ProgramPage page;
+  page.catalog_version = snapshot->version();
+  for (const auto& program : snapshot->programs()) {
+    if (!page_token.empty() && program->id <= page_token) continue;
+    if (!filter.categories.empty() &&
+        std::find(filter.categories.begin(), filter.categories.end(),
+                  program->category) == filter.categories.end()) {
+      continue;
+    }
+    const engine::WindowStatus status =
+        engine::StatusOn(program->window, filter.as_of);
+    if (filter.window_status && status != *filter.window_status) continue;
+    if (!filter.region.empty()) {
+      engine::ProgramOutcome o =
+          evaluator_.Evaluate(program, probe, filter.as_of);
+      bool region_fails = false;
+      for (const engine::RuleOutcome& r : o.rules) {
+        if (r.passed != engine::Truth::kFalse) continue;
+        for (const engine::Check& c : r.checks) {
+          if (c.fact == engine::Fact::kHeadOfficeRegion ||
+              c.fact == engine::Fact::kSiteRegion) {
+            region_fails = true;
+          }
+        }
+      }
+      if (region_fails) continue;
+    }
+    if (static_cast<int>(page.programs.size()) == *size) {
+      page.next_page_token = page.programs.back().first.id();
+      break;
+    }
+    absl::StatusOr<v1::Program> record = GetProgram(program->id);
+    if (!record.ok()) return record.status();
+    page.programs.emplace_back(*std::move(record), status);
+  }
+  return page;
+}
+
+// -------------------------------------------------------------- matching
+
+engine::Recommendation Registry::Recommend(
+    const engine::Company& company,
+    const engine::RecommendOptions& options) const {
+  std::shared_ptr<const engine::Catalog> snapshot = catalog_.load();
+  return engine::Recommend(*snapshot, evaluator_, company, options);
+}
+
+absl::StatusOr<Registry::Explanation> Registry::Explain(
+    const engine::Company& company, std::string_view program_id,
+    engine::Date as_of) const {
+  if (absl::Status s = CheckId("program_id", program_id); !s.ok()) return s;
+  std::shared_ptr<const engine::Program> program =
+      catalog_.load()->Find(program_id);
+  if (program == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "program \"", std::string(program_id), "\" does not exist"));
+  }
+  Explanation out;
+  out.outcome = evaluator_.Evaluate(program, company, as_of);
+  out.derived = evaluator_.Derive(company, out.outcome.reference_date);
+  return out;
+}
+
+absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
+    std::string_view program_id, engine::Date as_of, bool include_undetermined,
+    const std::function<void(const v1::Company&, const engine::ProgramOutcome&)>&
+        fn) const {
+  if (absl::Status s = CheckId("program_id", program_id); !s.ok()) return s;
+  std::shared_ptr<const engine::Program> program =
+      catalog_.load()->Find(program_id);
+  if (program == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "program \"", std::string(program_id), "\" does not exist"));
+  }
+  QualifyCounts counts;
+  absl::Status failure;
+  absl::Status scan = ForEachCompany([&](const v1::Company& record) {
+    std::vector<engine::FieldError> errors;
+    engine::Company c = server::CompanyFromProto(record, &errors);
+    if (!errors.empty()) return;
+    ++counts.companies;
+    engine::ProgramOutcome o = evaluator_.Evaluate(program, c, as_of);
+    if (o.eligibility == engine::Eligibility::kEligible) {
+      ++counts.eligible;
+      fn(record, o);
+    } else if (o.eligibility == engine::Eligibility::kUndetermined) {
+      ++counts.undetermined;
+      if (include_undetermined) fn(record, o);
+    }
+  });
+  if (!scan.ok()) return scan;
+  return counts;
+}
+
+}  // namespace jiwon::app

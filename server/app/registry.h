@@ -1,0 +1,130 @@
+#ifndef JIWON_SERVER_APP_REGISTRY_H_
+#define JIWON_SERVER_APP_REGISTRY_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/catalog.h"
+#include "engine/evaluate.h"
+#include "engine/reference.h"
+#include "jiwon/v1/company.pb.h"
+#include "jiwon/v1/program.pb.h"
+#include "server/storage/store.h"
+
+namespace jiwon::app {
+
+// Today's date in Korea (UTC+9).
+engine::Date TodayInKorea();
+
+// The use cases of jiwon: keeping profiles and the catalog, and matching.
+// Records are validated in full before anything is written; a rejected
+// record changes nothing. Thread-safe: writes are serialised, reads run
+// against an immutable catalog snapshot and never wait for a writer.
+class Registry {
+ public:
+  // Loads the catalog from `store`. REQUIRES: `store` and `reference`
+  // outlive the registry.
+  static absl::StatusOr<std::unique_ptr<Registry>> Open(
+      storage::Store* store, const engine::Reference* reference,
+      engine::ScoringWeights weights = {});
+
+  // ---- companies
+  // Validates and stores `company` (normalised); returns whether it is new.
+  absl::StatusOr<bool> UpsertCompany(v1::Company* company);
+  absl::StatusOr<v1::Company> GetCompany(std::string_view id) const;
+  absl::Status DeleteCompany(std::string_view id);
+  struct CompanyPage {
+    std::vector<v1::Company> companies;
+    std::string next_page_token;
+  };
+  // page_size 0 means 100; 1-1000 otherwise.
+  absl::StatusOr<CompanyPage> ListCompanies(int page_size,
+                                            std::string_view page_token) const;
+  // Calls `fn` for every stored company, in id order.
+  absl::Status ForEachCompany(
+      const std::function<void(const v1::Company&)>& fn) const;
+  // The domain form of a profile (validated); for an inline profile or a
+  // stored one.
+  absl::StatusOr<engine::Company> ToDomain(const v1::Company& company) const;
+  absl::StatusOr<engine::Company> LoadCompany(std::string_view id) const;
+
+  // ---- programs
+  struct ProgramWrite {
+    v1::Program program;  // as stored, with its version
+    bool created = false;
+    int64_t catalog_version = 0;
+  };
+  absl::StatusOr<ProgramWrite> UpsertProgram(v1::Program program);
+  absl::StatusOr<v1::Program> GetProgram(std::string_view id) const;
+  // Returns the new catalog version.
+  absl::StatusOr<int64_t> DeleteProgram(std::string_view id);
+  struct ProgramFilter {
+    std::vector<engine::Category> categories;
+    std::optional<engine::WindowStatus> window_status;
+    engine::Date as_of;
+    std::string region;  // empty: any
+  };
+  struct ProgramPage {
+    std::vector<std::pair<v1::Program, engine::WindowStatus>> programs;
+    std::string next_page_token;
+    int64_t catalog_version = 0;
+  };
+  absl::StatusOr<ProgramPage> ListPrograms(int page_size,
+                                           std::string_view page_token,
+                                           const ProgramFilter& filter) const;
+
+  // ---- matching
+  std::shared_ptr<const engine::Catalog> catalog() const {
+    return catalog_.load();
+  }
+  const engine::Evaluator& evaluator() const { return evaluator_; }
+  const engine::Reference& reference() const { return *reference_; }
+
+  engine::Recommendation Recommend(const engine::Company& company,
+                                   const engine::RecommendOptions& options) const;
+
+  struct Explanation {
+    engine::ProgramOutcome outcome;
+    std::vector<engine::DerivedFact> derived;
+  };
+  absl::StatusOr<Explanation> Explain(const engine::Company& company,
+                                      std::string_view program_id,
+                                      engine::Date as_of) const;
+
+  // Evaluates `program_id` for every stored company; calls `fn` for each
+  // ELIGIBLE one (and UNDETERMINED ones when asked), in company id order.
+  struct QualifyCounts {
+    int companies = 0;
+    int eligible = 0;
+    int undetermined = 0;
+  };
+  absl::StatusOr<QualifyCounts> WhoQualifies(
+      std::string_view program_id, engine::Date as_of,
+      bool include_undetermined,
+      const std::function<void(const v1::Company&,
+                               const engine::ProgramOutcome&)>& fn) const;
+
+ private:
+  Registry(storage::Store* store, const engine::Reference* reference,
+           engine::ScoringWeights weights);
+
+  absl::StatusOr<engine::Program> ValidateProgram(
+      const v1::Program& program) const;
+
+  storage::Store* store_;
+  const engine::Reference* reference_;
+  engine::Evaluator evaluator_;
+  std::mutex write_mu_;  // one writer at a time
+  std::atomic<std::shared_ptr<const engine::Catalog>> catalog_;
+};
+
+}  // namespace jiwon::app
+
+#endif  // JIWON_SERVER_APP_REGISTRY_H_

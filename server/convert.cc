@@ -1,0 +1,412 @@
+#include "server/convert.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace jiwon::server {
+namespace {
+
+using engine::FieldError;
+
+class Converter {
+ public:
+  explicit Converter(std::vector<FieldError>* errors) : errors_(errors) {}
+
+  std::optional<engine::Date> Date(const std::string& field,
+                                   const std::string& text) {
+    return ParseDateField(field, text, errors_);
+  }
+
+  template <typename T>
+  std::optional<T> Enum(const std::string& field, int value, int max) {
+    if (value <= 0 || value > max) {
+      errors_->push_back(
+          {field, value == 0 ? std::string("must be set")
+                             : absl::StrCat("unknown value ", value)});
+      return std::nullopt;
+    }
+    return static_cast<T>(value);
+  }
+
+  void Error(std::string field, std::string message) {
+    errors_->push_back({std::move(field), std::move(message)});
+  }
+
+  engine::Condition Condition(const std::string& field,
+                              const v1::Condition& in, int depth);
+
+ private:
+  std::vector<FieldError>* errors_;
+};
+
+std::optional<bool> FlagValue(bool has, const v1::StandingFlag& flag) {
+  if (!has || !flag.has_value()) return std::nullopt;
+  return flag.value();
+}
+
+engine::Condition Converter::Condition(const std::string& field,
+                                       const v1::Condition& in, int depth) {
+  engine::Condition out;
+  if (depth > engine::kMaxConditionDepth) {
+    Error(field, absl::StrCat("nests deeper than ", engine::kMaxConditionDepth,
+                              " levels"));
+    return out;
+  }
+  const v1::ConditionList* list = nullptr;
+  std::string name;
+  switch (in.node_case()) {
+    case v1::Condition::kPredicate: {
+      out.kind = engine::Condition::Kind::kPredicate;
+      const v1::Predicate& p = in.predicate();
+      const std::string f = field + ".predicate";
+      engine::Predicate& q = out.predicate;
+      if (auto fact = Enum<engine::Fact>(f + ".fact", p.fact(), engine::kMaxFact)) {
+        q.fact = *fact;
+      }
+      if (auto op = Enum<engine::Op>(f + ".op", p.op(), engine::kMaxOp)) {
+        q.op = *op;
+      }
+      q.codes.assign(p.codes().begin(), p.codes().end());
+      for (int i = 0; i < p.certifications_size(); ++i) {
+        if (auto c = Enum<engine::Certification>(
+                absl::StrCat(f, ".certifications[", i, "]"), p.certifications(i),
+                engine::kMaxCertification)) {
+          q.certifications.push_back(*c);
+        }
+      }
+      for (int i = 0; i < p.needs_size(); ++i) {
+        if (auto n = Enum<engine::Need>(absl::StrCat(f, ".needs[", i, "]"),
+                                        p.needs(i), engine::kMaxNeed)) {
+          q.needs.push_back(*n);
+        }
+      }
+      for (int i = 0; i < p.size_classes_size(); ++i) {
+        if (auto s = Enum<engine::SizeClass>(
+                absl::StrCat(f, ".size_classes[", i, "]"), p.size_classes(i),
+                engine::kMaxSizeClass)) {
+          q.size_classes.push_back(*s);
+        }
+      }
+      if (p.has_min()) q.min = p.min();
+      if (p.has_max()) q.max = p.max();
+      q.min_exclusive = p.min_exclusive();
+      q.max_exclusive = p.max_exclusive();
+      q.quantifier = p.quantifier() == v1::QUANTIFIER_ANY
+                         ? engine::Quantifier::kAny
+                         : engine::Quantifier::kAll;
+      return out;
+    }
+    case v1::Condition::kAll:
+      out.kind = engine::Condition::Kind::kAll;
+      list = &in.all();
+      name = ".all";
+      break;
+    case v1::Condition::kAny:
+      out.kind = engine::Condition::Kind::kAny;
+      list = &in.any();
+      name = ".any";
+      break;
+    case v1::Condition::kNone:
+      out.kind = engine::Condition::Kind::kNone;
+      list = &in.none();
+      name = ".none";
+      break;
+    case v1::Condition::NODE_NOT_SET:
+      Error(field, "must be set (predicate, all, any or none)");
+      return out;
+  }
+  for (int i = 0; i < list->items_size(); ++i) {
+    out.children.push_back(Condition(
+        absl::StrCat(field, name, ".items[", i, "]"), list->items(i), depth + 1));
+  }
+  return out;
+}
+
+std::string Digits(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c != '-') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<engine::Date> ParseDateField(std::string_view field,
+                                           std::string_view text,
+                                           std::vector<FieldError>* errors) {
+  std::optional<engine::Date> d = engine::Date::Parse(text);
+  if (!d) {
+    errors->push_back(
+        {std::string(field),
+         absl::StrCat("\"", std::string(text),
+                      "\" is not a calendar date in YYYY-MM-DD form")});
+  }
+  return d;
+}
+
+void NormalizeCompany(v1::Company* c) {
+  if (c->has_business_number()) {
+    c->set_business_number(Digits(c->business_number()));
+  }
+  if (c->has_corporate_number()) {
+    c->set_corporate_number(Digits(c->corporate_number()));
+  }
+}
+
+engine::Company CompanyFromProto(const v1::Company& in,
+                                 std::vector<FieldError>* errors) {
+  Converter cv(errors);
+  engine::Company c;
+  c.id = in.id();
+  c.name = in.name();
+  if (in.has_business_number()) c.business_number = Digits(in.business_number());
+  if (in.has_corporate_number()) {
+    c.corporate_number = Digits(in.corporate_number());
+  }
+  if (in.has_head_office_region()) c.head_office_region = in.head_office_region();
+  if (in.has_site_regions()) {
+    c.site_regions.emplace(in.site_regions().codes().begin(),
+                           in.site_regions().codes().end());
+  }
+  if (in.has_primary_industry()) c.primary_industry = in.primary_industry();
+  c.secondary_industries.assign(in.secondary_industries().begin(),
+                                in.secondary_industries().end());
+  if (in.has_founded_on()) {
+    c.founded_on = cv.Date("company.founded_on", in.founded_on());
+  }
+  if (in.has_prospective_founder()) {
+    c.prospective_founder = in.prospective_founder();
+  }
+  for (int i = 0; i < in.ceos_size(); ++i) {
+    const v1::Ceo& ceo = in.ceos(i);
+    engine::Ceo& out = c.ceos.emplace_back();
+    if (ceo.has_birth_date()) {
+      out.birth_date = cv.Date(absl::StrCat("company.ceos[", i, "].birth_date"),
+                               ceo.birth_date());
+    }
+    if (ceo.gender() < 0 || ceo.gender() > 2) {
+      cv.Error(absl::StrCat("company.ceos[", i, "].gender"),
+               absl::StrCat("unknown value ", ceo.gender()));
+    } else {
+      out.gender = static_cast<engine::Gender>(ceo.gender());
+    }
+    if (ceo.has_disabled()) out.disabled = ceo.disabled();
+  }
+  for (const v1::FiscalYear& fy : in.fiscal_years()) {
+    engine::FiscalYear& out = c.fiscal_years.emplace_back();
+    out.year = fy.year();
+    if (fy.has_revenue_won()) out.revenue_won = fy.revenue_won();
+    if (fy.has_exports_usd()) out.exports_usd = fy.exports_usd();
+    if (fy.has_rnd_spend_won()) out.rnd_spend_won = fy.rnd_spend_won();
+  }
+  if (in.has_total_assets_won()) c.total_assets_won = in.total_assets_won();
+  if (in.has_regular_employees()) c.regular_employees = in.regular_employees();
+  if (in.has_employees_counted_on()) {
+    c.employees_counted_on =
+        cv.Date("company.employees_counted_on", in.employees_counted_on());
+  }
+  if (in.has_regular_employees_last_year()) {
+    c.regular_employees_last_year = in.regular_employees_last_year();
+  }
+  if (in.has_independent()) c.independent = in.independent();
+  if (in.has_certifications()) {
+    c.certifications.emplace();
+    for (int i = 0; i < in.certifications().items_size(); ++i) {
+      const v1::Certification& g = in.certifications().items(i);
+      const std::string f = absl::StrCat("company.certifications.items[", i, "]");
+      engine::CertificationGrant out;
+      auto kind = cv.Enum<engine::Certification>(f + ".kind", g.kind(),
+                                                 engine::kMaxCertification);
+      if (kind) out.kind = *kind;
+      if (g.has_valid_from()) out.valid_from = cv.Date(f + ".valid_from", g.valid_from());
+      if (g.has_valid_to()) out.valid_to = cv.Date(f + ".valid_to", g.valid_to());
+      if (kind) c.certifications->push_back(out);
+    }
+  }
+  if (in.has_patents()) c.patents = in.patents();
+  c.tax_arrears = FlagValue(in.has_tax_arrears(), in.tax_arrears());
+  c.loan_default = FlagValue(in.has_loan_default(), in.loan_default());
+  c.suspended_or_closed =
+      FlagValue(in.has_suspended_or_closed(), in.suspended_or_closed());
+  c.participation_banned =
+      FlagValue(in.has_participation_banned(), in.participation_banned());
+  if (in.has_participations()) {
+    c.participations.emplace();
+    for (const v1::Participation& p : in.participations().items()) {
+      c.participations->push_back({p.program_id(), p.year(), p.amount_won()});
+    }
+  }
+  if (in.has_needs()) {
+    c.needs.emplace();
+    for (int i = 0; i < in.needs().items_size(); ++i) {
+      if (auto n = cv.Enum<engine::Need>(
+              absl::StrCat("company.needs.items[", i, "]"), in.needs().items(i),
+              engine::kMaxNeed)) {
+        c.needs->push_back(*n);
+      }
+    }
+  }
+  return c;
+}
+
+engine::Program ProgramFromProto(const v1::Program& in,
+                                 std::vector<FieldError>* errors) {
+  Converter cv(errors);
+  engine::Program p;
+  p.id = in.id();
+  p.title = in.title();
+  p.agency = in.agency();
+  if (auto cat = CategoryFromProto(in.category())) {
+    p.category = *cat;
+  } else {
+    cv.Error("program.category", in.category() == 0
+                                     ? std::string("must be set")
+                                     : absl::StrCat("unknown value ",
+                                                    in.category()));
+  }
+  for (int i = 0; i < in.tags_size(); ++i) {
+    if (auto n = cv.Enum<engine::Need>(absl::StrCat("program.tags[", i, "]"),
+                                       in.tags(i), engine::kMaxNeed)) {
+      p.tags.push_back(*n);
+    }
+  }
+  if (in.has_announced_on()) {
+    p.announced_on = cv.Date("program.announced_on", in.announced_on());
+  }
+  const v1::ApplicationWindow& w = in.window();
+  if (auto kind = cv.Enum<engine::WindowKind>("program.window.kind", w.kind(), 4)) {
+    p.window.kind = *kind;
+  }
+  if (w.has_opens_on()) {
+    p.window.opens_on = cv.Date("program.window.opens_on", w.opens_on());
+  }
+  if (w.has_closes_on()) {
+    p.window.closes_on = cv.Date("program.window.closes_on", w.closes_on());
+  }
+  for (int i = 0; i < w.rounds_size(); ++i) {
+    const std::string f = absl::StrCat("program.window.rounds[", i, "]");
+    auto opens = cv.Date(f + ".opens_on", w.rounds(i).opens_on());
+    auto closes = cv.Date(f + ".closes_on", w.rounds(i).closes_on());
+    if (opens && closes) {
+      p.window.rounds.push_back({w.rounds(i).name(), *opens, *closes});
+    }
+  }
+  p.window.budget_exhausted = w.budget_exhausted();
+  if (in.benefit().has_max_amount_won()) {
+    p.max_amount_won = in.benefit().max_amount_won();
+  }
+  if (in.benefit().has_cofunding_percent() &&
+      (in.benefit().cofunding_percent() < 0 ||
+       in.benefit().cofunding_percent() > 100)) {
+    cv.Error("program.benefit.cofunding_percent",
+             absl::StrCat("must be 0-100, got ", in.benefit().cofunding_percent()));
+  }
+  if (in.benefit().kind() < 0 || in.benefit().kind() > 7) {
+    cv.Error("program.benefit.kind",
+             absl::StrCat("unknown value ", in.benefit().kind()));
+  }
+  for (int i = 0; i < in.rules_size(); ++i) {
+    const v1::Rule& r = in.rules(i);
+    const std::string f = absl::StrCat("program.rules[", i, "]");
+    engine::Rule& out = p.rules.emplace_back();
+    out.id = r.id();
+    if (auto kind = cv.Enum<engine::RuleKind>(f + ".kind", r.kind(), 4)) {
+      out.kind = *kind;
+    }
+    out.label = r.label();
+    out.evidence = r.evidence();
+    out.points = r.points();
+    if (!r.has_condition()) {
+      cv.Error(f + ".condition", "must be set");
+    } else {
+      out.condition = cv.Condition(f + ".condition", r.condition(), 1);
+    }
+  }
+  p.bonus_cap = in.bonus_cap();
+  switch (in.reference_date()) {
+    case v1::REFERENCE_DATE_ANNOUNCEMENT:
+      p.reference_date = engine::ReferenceDateKind::kAnnouncement;
+      break;
+    case v1::REFERENCE_DATE_DEADLINE:
+      p.reference_date = engine::ReferenceDateKind::kDeadline;
+      break;
+    case v1::REFERENCE_DATE_UNSPECIFIED:
+    case v1::REFERENCE_DATE_APPLICATION:
+      p.reference_date = engine::ReferenceDateKind::kApplication;
+      break;
+    default:
+      cv.Error("program.reference_date",
+               absl::StrCat("unknown value ", in.reference_date()));
+  }
+  if (in.has_effective_from()) {
+    p.effective_from = cv.Date("program.effective_from", in.effective_from());
+  }
+  if (in.has_effective_to()) {
+    p.effective_to = cv.Date("program.effective_to", in.effective_to());
+  }
+  p.version = in.version();
+  return p;
+}
+
+std::optional<engine::Category> CategoryFromProto(int c) {
+  if ((c >= 1 && c <= 7) || c == 9) return static_cast<engine::Category>(c);
+  return std::nullopt;
+}
+
+v1::WindowStatus WindowStatusToProto(engine::WindowStatus s) {
+  return static_cast<v1::WindowStatus>(static_cast<int>(s));
+}
+
+std::optional<engine::WindowStatus> WindowStatusFromProto(v1::WindowStatus s) {
+  if (s >= 1 && s <= 3) return static_cast<engine::WindowStatus>(s);
+  return std::nullopt;
+}
+
+void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
+                    v1::ProgramMatch* out) {
+  const engine::Program& p = *o.program;
+  out->set_program_id(p.id);
+  out->set_title(p.title);
+  out->set_agency(p.agency);
+  out->set_category(static_cast<v1::Category>(p.category));
+  out->set_eligibility(static_cast<v1::Eligibility>(o.eligibility));
+  out->set_score(o.score);
+  out->set_bonus_points(o.bonus_points);
+  out->set_window_status(WindowStatusToProto(o.window));
+  if (p.window.opens_on) out->set_opens_on(p.window.opens_on->ToString());
+  if (std::optional<engine::Date> closes =
+          engine::ClosingDate(p.window, o.reference_date)) {
+    out->set_closes_on(closes->ToString());
+  }
+  out->set_reference_date(o.reference_date.ToString());
+  out->set_program_version(p.version);
+  for (engine::Fact f : o.missing_facts) {
+    out->add_missing_facts(static_cast<v1::Fact>(f));
+  }
+  for (const engine::ScorePart& part : o.score_parts) {
+    v1::ScorePart* sp = out->add_score_parts();
+    sp->set_name(part.name);
+    sp->set_points(part.points);
+  }
+  for (const engine::RuleOutcome& r : o.rules) {
+    v1::RuleResult* rr = out->add_rules();
+    rr->set_rule_id(r.rule->id);
+    rr->set_kind(static_cast<v1::RuleKind>(r.rule->kind));
+    rr->set_label(r.rule->label);
+    rr->set_condition(static_cast<v1::Truth>(r.condition));
+    rr->set_passed(static_cast<v1::Truth>(r.passed));
+    rr->set_points(r.points);
+    if (with_evidence) rr->set_evidence(r.rule->evidence);
+    for (const engine::Check& c : r.checks) {
+      v1::Check* pc = rr->add_checks();
+      pc->set_fact(static_cast<v1::Fact>(c.fact));
+      pc->set_outcome(static_cast<v1::Truth>(c.outcome));
+      pc->set_expected(c.expected);
+      pc->set_observed(c.observed);
+    }
+  }
+}
+
+}  // namespace jiwon::server

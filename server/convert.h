@@ -1,0 +1,47 @@
+#ifndef JIWON_SERVER_CONVERT_H_
+#define JIWON_SERVER_CONVERT_H_
+
+// Conversions between the API's messages and the engine's domain types.
+// Malformed values (a date that is not YYYY-MM-DD, an enum value out of
+// range) are reported as field errors; meaning (does the region exist?) is
+// checked by engine/validate.h.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/evaluate.h"
+#include "engine/model.h"
+#include "engine/validate.h"
+#include "jiwon/v1/company.pb.h"
+#include "jiwon/v1/match_service.pb.h"
+#include "jiwon/v1/program.pb.h"
+
+namespace jiwon::server {
+
+engine::Company CompanyFromProto(const v1::Company& in,
+                                 std::vector<engine::FieldError>* errors);
+engine::Program ProgramFromProto(const v1::Program& in,
+                                 std::vector<engine::FieldError>* errors);
+
+// Removes the dashes of 사업자등록번호 and 법인등록번호 in place.
+void NormalizeCompany(v1::Company* company);
+
+// `field` names the request field in errors.
+std::optional<engine::Date> ParseDateField(
+    std::string_view field, std::string_view text,
+    std::vector<engine::FieldError>* errors);
+
+// Every rule with its result and checks; the announcement's evidence text
+// only with `with_evidence`.
+void OutcomeToProto(const engine::ProgramOutcome& outcome, bool with_evidence,
+                    v1::ProgramMatch* out);
+
+v1::WindowStatus WindowStatusToProto(engine::WindowStatus s);
+std::optional<engine::WindowStatus> WindowStatusFromProto(v1::WindowStatus s);
+std::optional<engine::Category> CategoryFromProto(int c);
+
+}  // namespace jiwon::server
+
+#endif  // JIWON_SERVER_CONVERT_H_

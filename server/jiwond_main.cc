@@ -1,0 +1,135 @@
+// jiwond: the jiwon gRPC server.
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "server/app/registry.h"
+#include "server/log.h"
+#include "server/reference_loader.h"
+#include "server/rpc/services.h"
+#include "server/storage/store.h"
+
+#ifndef JIWON_DEFAULT_REFERENCE_DIR
+#define JIWON_DEFAULT_REFERENCE_DIR "data/reference"
+#endif
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "address to serve on; port 0 picks a free port");
+ABSL_FLAG(std::string, data_dir, "var/jiwon-data",
+          "RocksDB directory, created when missing");
+ABSL_FLAG(std::string, reference_dir, JIWON_DEFAULT_REFERENCE_DIR,
+          "directory with regions.csv, ksic11.csv, sme_size_thresholds.csv "
+          "and micro_employee_limits.csv");
+ABSL_FLAG(std::string, port_file, "",
+          "if set, the bound port is written to this file once serving");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "how long in-flight calls may run after SIGINT or SIGTERM");
+
+namespace jiwon::server {
+namespace {
+
+int Run() {
+  // Block the shutdown signals in every thread; main waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<engine::Reference>> reference =
+      LoadReference(absl::GetFlag(FLAGS_reference_dir));
+  if (!reference.ok()) {
+    Log(LogLevel::kError,
+        absl::StrCat("reference data: ", reference.status().ToString()));
+    return 2;
+  }
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    Log(LogLevel::kError,
+        absl::StrCat("cannot create ", data_dir, ": ", ec.message()));
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore(data_dir);
+  if (!store.ok()) {
+    Log(LogLevel::kError, store.status().ToString());
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<app::Registry>> registry =
+      app::Registry::Open(store->get(), reference->get());
+  if (!registry.ok()) {
+    Log(LogLevel::kError, registry.status().ToString());
+    return 2;
+  }
+
+  rpc::CompanyService companies(registry->get());
+  rpc::ProgramService programs(registry->get());
+  rpc::MatchService matching(registry->get());
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
+                           grpc::InsecureServerCredentials(), &port);
+  // Records are capped at 1 MiB by the services (INVALID_ARGUMENT); the
+  // transport refuses anything far larger outright.
+  builder.SetMaxReceiveMessageSize(8 << 20);
+  builder.RegisterService(&companies);
+  builder.RegisterService(&programs);
+  builder.RegisterService(&matching);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    Log(LogLevel::kError,
+        absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+    return 2;
+  }
+  const std::string& listen = absl::GetFlag(FLAGS_listen);
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  Log(LogLevel::kInfo,
+      absl::StrCat("jiwond serving on ", host, ":", port, " (data ", data_dir,
+                   ", ", (*registry)->catalog()->programs().size(),
+                   " programs, catalog version ",
+                   (*registry)->catalog()->version(), ")"));
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
+      !port_file.empty()) {
+    std::ofstream(port_file) << port << "\n";
+  }
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  Log(LogLevel::kInfo,
+      absl::StrCat("received ", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
+                   "; finishing in-flight calls"));
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(
+                       absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->Wait();
+  server.reset();
+  registry->reset();
+  store->reset();  // closes RocksDB
+  Log(LogLevel::kInfo, "jiwond stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+}  // namespace jiwon::server
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "jiwon matching server.\n  jiwond --listen=127.0.0.1:50051 "
+      "--data_dir=var/jiwon-data");
+  absl::ParseCommandLine(argc, argv);
+  return jiwon::server::Run();
+}

@@ -1,0 +1,433 @@
+#include "server/rpc/services.h"
+
+#include <deque>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "server/convert.h"
+
+namespace jiwon::rpc {
+namespace {
+
+absl::Status CheckSize(const google::protobuf::Message& m,
+                       std::string_view field) {
+  const size_t size = m.ByteSizeLong();
+  if (size > kMaxRecordBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ": record is ", size,
+                     " bytes; at most ", kMaxRecordBytes, " allowed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<engine::Date> AsOf(const std::string& text) {
+  if (text.empty()) return app::TodayInKorea();
+  std::vector<engine::FieldError> errors;
+  std::optional<engine::Date> d = server::ParseDateField("as_of", text, &errors);
+  if (!d) return engine::ErrorsToStatus(errors);
+  return *d;
+}
+
+absl::StatusOr<std::vector<engine::Category>> Categories(
+    const google::protobuf::RepeatedField<int>& in) {
+  std::vector<engine::Category> out;
+  for (int i = 0; i < in.size(); ++i) {
+    std::optional<engine::Category> c = server::CategoryFromProto(in.Get(i));
+    if (!c) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("categories[", i, "]: unknown category ", in.Get(i)));
+    }
+    out.push_back(*c);
+  }
+  return out;
+}
+
+template <typename Request>
+absl::StatusOr<engine::Company> Subject(const app::Registry& registry,
+                                        const Request& req) {
+  switch (req.subject_case()) {
+    case Request::kCompanyId:
+      return registry.LoadCompany(req.company_id());
+    case Request::kProfile: {
+      if (absl::Status s = CheckSize(req.profile(), "profile"); !s.ok()) {
+        return s;
+      }
+      v1::Company profile = req.profile();
+      server::NormalizeCompany(&profile);
+      return registry.ToDomain(profile);
+    }
+    default:
+      return absl::InvalidArgumentError(
+          "company_id or profile: one of them must be set");
+  }
+}
+
+grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx,
+                               const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Reads a client stream of records, stores each valid one and reports the
+// rest by position. `Store` returns the outcome for one record.
+template <typename Request, typename Response>
+class ImportReactor : public grpc::ServerReadReactor<Request> {
+ public:
+  using StoreFn = std::function<absl::Status(const Request&)>;
+  ImportReactor(Response* response, StoreFn store)
+      : response_(response), store_(std::move(store)) {
+    this->StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      this->Finish(grpc::Status::OK);
+      return;
+    }
+    const int index = response_->received();
+    response_->set_received(index + 1);
+    absl::Status s = store_(request_);
+    if (s.ok()) {
+      response_->set_accepted(response_->accepted() + 1);
+    } else {
+      v1::ImportError* e = response_->add_errors();
+      e->set_index(index);
+      e->set_id(Id(request_));
+      e->set_message(std::string(s.message()));
+    }
+    this->StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static std::string Id(const v1::ImportCompaniesRequest& r) {
+    return r.company().id();
+  }
+  static std::string Id(const v1::ImportProgramsRequest& r) {
+    return r.program().id();
+  }
+
+  Request request_;
+  Response* response_;
+  StoreFn store_;
+};
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+// --------------------------------------------------------------- companies
+
+grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
+    grpc::CallbackServerContext* ctx, const v1::UpsertCompanyRequest* req,
+    v1::UpsertCompanyResponse* resp) {
+  if (!req->has_company()) {
+    return Done(ctx, absl::InvalidArgumentError("company: must be set"));
+  }
+  if (absl::Status s = CheckSize(req->company(), "company"); !s.ok()) {
+    return Done(ctx, s);
+  }
+  v1::Company company = req->company();
+  absl::StatusOr<bool> created = registry_->UpsertCompany(&company);
+  if (!created.ok()) return Done(ctx, created.status());
+  *resp->mutable_company() = std::move(company);
+  resp->set_created(*created);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CompanyService::GetCompany(
+    grpc::CallbackServerContext* ctx, const v1::GetCompanyRequest* req,
+    v1::GetCompanyResponse* resp) {
+  absl::StatusOr<v1::Company> c = registry_->GetCompany(req->company_id());
+  if (!c.ok()) return Done(ctx, c.status());
+  *resp->mutable_company() = *std::move(c);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CompanyService::DeleteCompany(
+    grpc::CallbackServerContext* ctx, const v1::DeleteCompanyRequest* req,
+    v1::DeleteCompanyResponse*) {
+  return Done(ctx, registry_->DeleteCompany(req->company_id()));
+}
+
+grpc::ServerUnaryReactor* CompanyService::ListCompanies(
+    grpc::CallbackServerContext* ctx, const v1::ListCompaniesRequest* req,
+    v1::ListCompaniesResponse* resp) {
+  absl::StatusOr<app::Registry::CompanyPage> page =
+      registry_->ListCompanies(req->page_size(), req->page_token());
+  if (!page.ok()) return Done(ctx, page.status());
+  for (v1::Company& c : page->companies) {
+    *resp->add_companies() = std::move(c);
+  }
+  resp->set_next_page_token(page->next_page_token);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerReadReactor<v1::ImportCompaniesRequest>*
+CompanyService::ImportCompanies(grpc::CallbackServerContext*,
+                                v1::ImportCompaniesResponse* resp) {
+  app::Registry* registry = registry_;
+  return new ImportReactor<v1::ImportCompaniesRequest,
+                           v1::ImportCompaniesResponse>(
+      resp, [registry](const v1::ImportCompaniesRequest& r) -> absl::Status {
+        if (!r.has_company()) {
+          return absl::InvalidArgumentError("company: must be set");
+        }
+        if (absl::Status s = CheckSize(r.company(), "company"); !s.ok()) {
+          return s;
+        }
+        v1::Company company = r.company();
+        return registry->UpsertCompany(&company).status();
+      });
+}
+
+// ---------------------------------------------------------------- programs
+
+grpc::ServerUnaryReactor* ProgramService::UpsertProgram(
+    grpc::CallbackServerContext* ctx, const v1::UpsertProgramRequest* req,
+    v1::UpsertProgramResponse* resp) {
+  if (!req->has_program()) {
+    return Done(ctx, absl::InvalidArgumentError("program: must be set"));
+  }
+  if (absl::Status s = CheckSize(req->program(), "program"); !s.ok()) {
+    return Done(ctx, s);
+  }
+  absl::StatusOr<app::Registry::ProgramWrite> w =
+      registry_->UpsertProgram(req->program());
+  if (!w.ok()) return Done(ctx, w.status());
+  *resp->mutable_program() = std::move(w->program);
+  resp->set_created(w->created);
+  resp->set_catalog_version(w->catalog_version);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::GetProgram(
+    grpc::CallbackServerContext* ctx, const v1::GetProgramRequest* req,
+    v1::GetProgramResponse* resp) {
+  absl::StatusOr<v1::Program> p = registry_->GetProgram(req->program_id());
+  if (!p.ok()) return Done(ctx, p.status());
+  if (std::shared_ptr<const engine::Program> domain =
+          registry_->catalog()->Find(req->program_id())) {
+    resp->set_window_status(server::WindowStatusToProto(
+        engine::StatusOn(domain->window, app::TodayInKorea())));
+  }
+  *resp->mutable_program() = *std::move(p);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::DeleteProgram(
+    grpc::CallbackServerContext* ctx, const v1::DeleteProgramRequest* req,
+    v1::DeleteProgramResponse* resp) {
+  absl::StatusOr<int64_t> version = registry_->DeleteProgram(req->program_id());
+  if (!version.ok()) return Done(ctx, version.status());
+  resp->set_catalog_version(*version);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::ListPrograms(
+    grpc::CallbackServerContext* ctx, const v1::ListProgramsRequest* req,
+    v1::ListProgramsResponse* resp) {
+  app::Registry::ProgramFilter filter;
+  absl::StatusOr<std::vector<engine::Category>> categories =
+      Categories(req->categories());
+  if (!categories.ok()) return Done(ctx, categories.status());
+  filter.categories = *std::move(categories);
+  if (req->window_status() != v1::WINDOW_STATUS_UNSPECIFIED) {
+    filter.window_status = server::WindowStatusFromProto(req->window_status());
+    if (!filter.window_status) {
+      return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
+                           "window_status: unknown value ",
+                           req->window_status())));
+    }
+  }
+  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+  if (!as_of.ok()) return Done(ctx, as_of.status());
+  filter.as_of = *as_of;
+  filter.region = req->region();
+  absl::StatusOr<app::Registry::ProgramPage> page =
+      registry_->ListPrograms(req->page_size(), req->page_token(), filter);
+  if (!page.ok()) return Done(ctx, page.status());
+  for (auto& [program, status] : page->programs) {
+    v1::ProgramSummary* s = resp->add_programs();
+    *s->mutable_program() = std::move(program);
+    s->set_window_status(server::WindowStatusToProto(status));
+  }
+  resp->set_next_page_token(page->next_page_token);
+  resp->set_catalog_version(page->catalog_version);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerReadReactor<v1::ImportProgramsRequest>*
+ProgramService::ImportPrograms(grpc::CallbackServerContext*,
+                               v1::ImportProgramsResponse* resp) {
+  app::Registry* registry = registry_;
+  return new ImportReactor<v1::ImportProgramsRequest,
+                           v1::ImportProgramsResponse>(
+      resp,
+      [registry, resp](const v1::ImportProgramsRequest& r) -> absl::Status {
+        if (!r.has_program()) {
+          return absl::InvalidArgumentError("program: must be set");
+        }
+        if (absl::Status s = CheckSize(r.program(), "program"); !s.ok()) {
+          return s;
+        }
+        absl::StatusOr<app::Registry::ProgramWrite> w =
+            registry->UpsertProgram(r.program());
+        if (w.ok()) resp->set_catalog_version(w->catalog_version);
+        return w.status();
+      });
+}
+
+// ---------------------------------------------------------------- matching
+
+grpc::ServerUnaryReactor* MatchService::Recommend(
+    grpc::CallbackServerContext* ctx, const v1::RecommendRequest* req,
+    v1::RecommendResponse* resp) {
+  absl::StatusOr<engine::Company> company = Subject(*registry_, *req);
+  if (!company.ok()) return Done(ctx, company.status());
+  engine::RecommendOptions options;
+  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+  if (!as_of.ok()) return Done(ctx, as_of.status());
+  options.as_of = *as_of;
+  absl::StatusOr<std::vector<engine::Category>> categories =
+      Categories(req->categories());
+  if (!categories.ok()) return Done(ctx, categories.status());
+  options.categories = *std::move(categories);
+  if (req->limit() < 0 || req->limit() > 500) {
+    return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
+                         "limit: must be 1-500 (or 0 for 20), got ",
+                         req->limit())));
+  }
+  options.limit = req->limit() == 0 ? 20 : req->limit();
+  options.open_only = req->open_only();
+  options.eligible_only = req->eligible_only();
+  options.include_ineligible = req->include_ineligible();
+  std::shared_ptr<const engine::Catalog> catalog = registry_->catalog();
+  engine::Recommendation r = engine::Recommend(
+      *catalog, registry_->evaluator(), *company, options);
+  for (const engine::ProgramOutcome& o : r.matches) {
+    server::OutcomeToProto(o, /*with_evidence=*/false, resp->add_matches());
+  }
+  resp->set_as_of(options.as_of.ToString());
+  resp->set_catalog_version(catalog->version());
+  resp->set_evaluated(r.evaluated);
+  resp->set_eligible(r.eligible);
+  resp->set_undetermined(r.undetermined);
+  resp->set_ineligible(r.ineligible);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* MatchService::Explain(
+    grpc::CallbackServerContext* ctx, const v1::ExplainRequest* req,
+    v1::ExplainResponse* resp) {
+  absl::StatusOr<engine::Company> company = Subject(*registry_, *req);
+  if (!company.ok()) return Done(ctx, company.status());
+  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+  if (!as_of.ok()) return Done(ctx, as_of.status());
+  absl::StatusOr<app::Registry::Explanation> e =
+      registry_->Explain(*company, req->program_id(), *as_of);
+  if (!e.ok()) return Done(ctx, e.status());
+  server::OutcomeToProto(e->outcome, /*with_evidence=*/true,
+                         resp->mutable_match());
+  for (const engine::DerivedFact& d : e->derived) {
+    v1::DerivedFact* df = resp->add_derived_facts();
+    df->set_name(d.name);
+    df->set_value(d.value);
+    df->set_computation(d.computation);
+  }
+  return Done(ctx, absl::OkStatus());
+}
+
+namespace {
+
+// Streams prepared messages, one write at a time.
+class StreamWriter
+    : public grpc::ServerWriteReactor<v1::WhoQualifiesResponse> {
+ public:
+  explicit StreamWriter(std::deque<v1::WhoQualifiesResponse> messages)
+      : messages_(std::move(messages)) {
+    Next();
+  }
+  StreamWriter(const grpc::Status& status) { Finish(status); }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+      return;
+    }
+    messages_.pop_front();
+    Next();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void Next() {
+    if (messages_.empty()) {
+      Finish(grpc::Status::OK);
+    } else {
+      StartWrite(&messages_.front());
+    }
+  }
+
+  std::deque<v1::WhoQualifiesResponse> messages_;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
+    grpc::CallbackServerContext*, const v1::WhoQualifiesRequest* req) {
+  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+  if (!as_of.ok()) return new StreamWriter(ToGrpcStatus(as_of.status()));
+  std::deque<v1::WhoQualifiesResponse> messages;
+  std::map<std::string, int> by_region;
+  std::map<std::string, int> by_size;
+  const engine::Reference& ref = registry_->reference();
+  absl::StatusOr<app::Registry::QualifyCounts> counts =
+      registry_->WhoQualifies(
+          req->program_id(), *as_of, req->include_undetermined(),
+          [&](const v1::Company& c, const engine::ProgramOutcome& o) {
+            v1::QualifyingCompany* q =
+                messages.emplace_back().mutable_company();
+            q->set_company_id(c.id());
+            q->set_name(c.name());
+            q->set_eligibility(static_cast<v1::Eligibility>(o.eligibility));
+            q->set_score(o.score);
+            q->set_head_office_region(c.head_office_region());
+            for (engine::Fact f : o.missing_facts) {
+              q->add_missing_facts(static_cast<v1::Fact>(f));
+            }
+            if (o.eligibility != engine::Eligibility::kEligible) return;
+            const std::string sido =
+                c.has_head_office_region()
+                    ? ref.regions.Describe(ref.regions.Sido(c.head_office_region()))
+                    : std::string("미상");
+            ++by_region[sido];
+            std::vector<engine::FieldError> errors;
+            engine::Company domain = server::CompanyFromProto(c, &errors);
+            ++by_size[registry_->evaluator().SizeLabel(domain, o.reference_date)];
+          });
+  if (!counts.ok()) return new StreamWriter(ToGrpcStatus(counts.status()));
+  v1::WhoQualifiesSummary* summary = messages.emplace_back().mutable_summary();
+  summary->set_companies(counts->companies);
+  summary->set_eligible(counts->eligible);
+  summary->set_undetermined(counts->undetermined);
+  for (const auto& [key, n] : by_region) {
+    v1::Count* c = summary->add_eligible_by_region();
+    c->set_key(key);
+    c->set_count(n);
+  }
+  for (const auto& [key, n] : by_size) {
+    v1::Count* c = summary->add_eligible_by_size();
+    c->set_key(key);
+    c->set_count(n);
+  }
+  return new StreamWriter(std::move(messages));
+}
+
+}  // namespace jiwon::rpc

@@ -1,0 +1,76 @@
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+
+#include "server/storage/key_codec.h"
+#include "server/storage/store.h"
+
+namespace jiwon::storage {
+
+const char* TableName(Table t) {
+  switch (t) {
+    case Table::kMeta:
+      return "meta";
+    case Table::kCompanies:
+      return "companies";
+    case Table::kPrograms:
+      return "programs";
+  }
+  return "?";
+}
+
+namespace {
+
+class MemoryStore : public Store {
+ public:
+  MemoryStore() {
+    tables_[static_cast<int>(Table::kMeta)][std::string(kSchemaVersionKey)] =
+        EncodeUint64(kSchemaVersion);
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(
+      Table t, std::string_view key) const override {
+    std::shared_lock lock(mu_);
+    const auto& table = tables_[static_cast<int>(t)];
+    auto it = table.find(key);
+    if (it == table.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+
+  absl::Status Write(const WriteBatch& batch) override {
+    std::unique_lock lock(mu_);
+    for (const WriteBatch::Op& op : batch.ops()) {
+      auto& table = tables_[static_cast<int>(op.table)];
+      if (op.value) {
+        table[op.key] = *op.value;
+      } else {
+        table.erase(op.key);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Scan(Table t, std::string_view after,
+                    const std::function<bool(std::string_view, std::string_view)>&
+                        fn) const override {
+    std::shared_lock lock(mu_);
+    const auto& table = tables_[static_cast<int>(t)];
+    auto it = after.empty() ? table.begin() : table.upper_bound(after);
+    for (; it != table.end(); ++it) {
+      if (!fn(it->first, it->second)) break;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::string, std::less<>> tables_[std::size(kTables)];
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore() {
+  return std::make_unique<MemoryStore>();
+}
+
+}  // namespace jiwon::storage

@@ -1,0 +1,122 @@
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/strings/str_cat.h"
+#include "server/storage/key_codec.h"
+#include "server/storage/store.h"
+
+namespace jiwon::storage {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("rocksdb ", std::string(what), ": ", s.ToString()));
+}
+
+rocksdb::Slice ToSlice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+class RocksDbStore : public Store {
+ public:
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db,
+               std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : db_(std::move(db)), handles_(std::move(handles)) {}
+
+  ~RocksDbStore() override {
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db_->Close().PermitUncheckedError();
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(
+      Table t, std::string_view key) const override {
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), Handle(t), ToSlice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "get");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::Status Write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch wb;
+    for (const WriteBatch::Op& op : batch.ops()) {
+      rocksdb::Status s =
+          op.value ? wb.Put(Handle(op.table), ToSlice(op.key), ToSlice(*op.value))
+                   : wb.Delete(Handle(op.table), ToSlice(op.key));
+      if (!s.ok()) return FromRocks(s, "batch");
+    }
+    // The write-ahead log is on: an acknowledged write survives a crash of
+    // the process (the OS holds the log). sync=true would also cover power
+    // loss, at a disk flush per write.
+    return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "write");
+  }
+
+  absl::Status Scan(Table t, std::string_view after,
+                    const std::function<bool(std::string_view, std::string_view)>&
+                        fn) const override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), Handle(t)));
+    if (after.empty()) {
+      it->SeekToFirst();
+    } else {
+      it->Seek(ToSlice(after));
+      if (it->Valid() && it->key().ToStringView() == after) it->Next();
+    }
+    for (; it->Valid(); it->Next()) {
+      if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
+    }
+    return FromRocks(it->status(), "scan");
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(Table t) const {
+    return handles_[static_cast<size_t>(t) + 1];
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  // handles_[0] is the default column family, then one per Table.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
+    const std::string& dir) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName,
+                        rocksdb::ColumnFamilyOptions());
+  for (Table t : kTables) {
+    families.emplace_back(TableName(t), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("open ", dir));
+  auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
+                                              std::move(handles));
+  absl::StatusOr<std::optional<std::string>> version =
+      store->Get(Table::kMeta, kSchemaVersionKey);
+  if (!version.ok()) return version.status();
+  if (!version->has_value()) {
+    WriteBatch batch;
+    batch.Put(Table::kMeta, std::string(kSchemaVersionKey),
+              EncodeUint64(kSchemaVersion));
+    if (absl::Status w = store->Write(batch); !w.ok()) return w;
+  } else if (DecodeUint64(**version) != kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " holds a database of another schema version; this jiwond reads "
+             "version ",
+        kSchemaVersion));
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace jiwon::storage

@@ -1,0 +1,73 @@
+#ifndef JIWON_SERVER_STORAGE_STORE_H_
+#define JIWON_SERVER_STORAGE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace jiwon::storage {
+
+// The record kinds, one column family each. The list is the schema: see
+// key_codec.h for the keys and values of each.
+enum class Table : uint8_t { kMeta, kCompanies, kPrograms };
+inline constexpr Table kTables[] = {Table::kMeta, Table::kCompanies,
+                                    Table::kPrograms};
+const char* TableName(Table t);
+
+// Changes applied together or not at all.
+class WriteBatch {
+ public:
+  struct Op {
+    Table table;
+    std::string key;
+    std::optional<std::string> value;  // nullopt: delete
+  };
+
+  void Put(Table t, std::string key, std::string value) {
+    ops_.push_back({t, std::move(key), std::move(value)});
+  }
+  void Delete(Table t, std::string key) {
+    ops_.push_back({t, std::move(key), std::nullopt});
+  }
+  const std::vector<Op>& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+// A sorted key-value store with a table per record kind. Thread-safe. A
+// Write that returned OK survives a crash of the process.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // nullopt when the key is absent.
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      Table t, std::string_view key) const = 0;
+  // Applies every change of the batch atomically.
+  virtual absl::Status Write(const WriteBatch& batch) = 0;
+  // Calls `fn` for each key greater than `after` (every key when empty), in
+  // key order, until it returns false.
+  virtual absl::Status Scan(
+      Table t, std::string_view after,
+      const std::function<bool(std::string_view key, std::string_view value)>&
+          fn) const = 0;
+};
+
+// A RocksDB database in `dir`, created when missing. Fails with
+// FAILED_PRECONDITION when the database has another schema version.
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir);
+
+// The in-memory twin, for tests and tools.
+std::unique_ptr<Store> NewMemoryStore();
+
+}  // namespace jiwon::storage
+
+#endif  // JIWON_SERVER_STORAGE_STORE_H_

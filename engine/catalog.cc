@@ -56,11 +56,9 @@ std::shared_ptr<const Catalog> Catalog::Without(std::string_view id,
 }
 
 std::shared_ptr<const Program> Catalog::Find(std::string_view id) const {
-  auto it = std::lower_bound(
-      programs_.begin(), programs_.end(), id,
-      [](const std::shared_ptr<const Program>& p, std::string_view key) {
-        return p->id < key;
-      });
+  auto it = std::lower_bound(programs_.begin(), programs_.end(), id,
+                             [](const std::shared_ptr<const Program>& p,
+                                std::string_view key) { return p->id < key; });
   if (it == programs_.end() || (*it)->id != id) return nullptr;
   return *it;
 }
@@ -75,11 +73,11 @@ Recommendation Recommend(const Catalog& catalog, const Evaluator& evaluator,
                   program->category) == options.categories.end()) {
       continue;
     }
-    if (options.open_only &&
-        StatusOn(program->window, options.as_of) != WindowStatus::kOpen) {
-      continue;
-    }
-    ProgramOutcome outcome = evaluator.Evaluate(program, company, options.as_of);
+    const WindowStatus window = StatusOn(program->window, options.as_of);
+    if (options.open_only && window != WindowStatus::kOpen) continue;
+    if (!options.include_closed && window == WindowStatus::kClosed) continue;
+    ProgramOutcome outcome =
+        evaluator.Evaluate(program, company, options.as_of);
     switch (outcome.eligibility) {
       case Eligibility::kNotInEffect:
         continue;

@@ -34,8 +34,7 @@ class Catalog {
   int64_t version() const { return version_; }
 
  private:
-  Catalog(std::vector<std::shared_ptr<const Program>> programs,
-          int64_t version)
+  Catalog(std::vector<std::shared_ptr<const Program>> programs, int64_t version)
       : programs_(std::move(programs)), version_(version) {}
 
   std::vector<std::shared_ptr<const Program>> programs_;
@@ -45,7 +44,8 @@ class Catalog {
 struct RecommendOptions {
   Date as_of;
   std::vector<Category> categories;  // empty: all
-  bool open_only = false;
+  bool open_only = false;            // only programs open on as_of
+  bool include_closed = false;       // keep programs whose window has closed
   size_t limit = 20;
   bool eligible_only = false;
   bool include_ineligible = false;

@@ -114,7 +114,8 @@ std::string BucketsName(uint8_t mask) {
   if (mask & kBucketMedium) names.push_back("중기업");
   if (mask & kBucketMidsize) names.push_back("중견기업");
   if (mask & kBucketLarge) names.push_back("대기업");
-  if (mask == (kBucketMidsize | kBucketLarge)) return "중견기업 이상(중소기업 아님)";
+  if (mask == (kBucketMidsize | kBucketLarge))
+    return "중견기업 이상(중소기업 아님)";
   return absl::StrJoin(names, " 또는 ");
 }
 
@@ -275,9 +276,8 @@ SizeAssessment Facts::AssessSize() const {
       }
     }
   }
-  return SizeAssessment{
-      buckets, absl::StrCat(absl::StrJoin(trace, "; "), " → ",
-                            BucketsName(buckets))};
+  return SizeAssessment{buckets, absl::StrCat(absl::StrJoin(trace, "; "), " → ",
+                                              BucketsName(buckets))};
 }
 
 // --------------------------------------------------------------- predicates
@@ -301,12 +301,13 @@ class PredicateEvaluator {
       case Fact::kProspectiveFounder: {
         const Truth t = f_.Prospective();
         Bool(p, t, &check);
-        check.observed = t == Truth::kUnknown ? "미상"
-                         : t == Truth::kTrue
-                             ? "예비창업자"
-                             : absl::StrCat("개업 ", c_.founded_on
-                                                         ? c_.founded_on->ToString()
-                                                         : std::string("(일자 미상)"));
+        check.observed =
+            t == Truth::kUnknown ? "미상"
+            : t == Truth::kTrue
+                ? "예비창업자"
+                : absl::StrCat("개업 ", c_.founded_on
+                                            ? c_.founded_on->ToString()
+                                            : std::string("(일자 미상)"));
         break;
       }
       case Fact::kBusinessAgeMonths:
@@ -354,8 +355,8 @@ class PredicateEvaluator {
       case Fact::kEmployeeChange: {
         std::optional<int64_t> change;
         if (c_.regular_employees && c_.regular_employees_last_year) {
-          change = int64_t{*c_.regular_employees} -
-                   *c_.regular_employees_last_year;
+          change =
+              int64_t{*c_.regular_employees} - *c_.regular_employees_last_year;
         }
         Number(p, change, Unit::kPeople, &check);
         break;
@@ -383,7 +384,8 @@ class PredicateEvaluator {
         break;
       }
       case Fact::kPatents:
-        Number(p, c_.patents ? std::optional<int64_t>(*c_.patents) : std::nullopt,
+        Number(p,
+               c_.patents ? std::optional<int64_t>(*c_.patents) : std::nullopt,
                Unit::kCount, &check);
         if (c_.patents) check.observed = absl::StrCat(*c_.patents, "건");
         break;
@@ -484,9 +486,9 @@ class PredicateEvaluator {
     for (const std::string& code : p.codes) {
       names.push_back(regions.Describe(code));
     }
-    check->expected = absl::StrCat(p.op == Op::kNotIn ? "다음 지역이 아님: "
-                                                      : "다음 지역 소재: ",
-                                   absl::StrJoin(names, ", "));
+    check->expected = absl::StrCat(
+        p.op == Op::kNotIn ? "다음 지역이 아님: " : "다음 지역 소재: ",
+        absl::StrJoin(names, ", "));
     check->observed = absl::StrJoin(shown, ", ");
   }
 
@@ -513,9 +515,9 @@ class PredicateEvaluator {
     for (const std::string& code : p.codes) {
       names.push_back(industries.Describe(code));
     }
-    check->expected = absl::StrCat(
-        p.op == Op::kNotIn ? "다음 업종이 아님: " : "다음 업종: ",
-        absl::StrJoin(names, ", "));
+    check->expected =
+        absl::StrCat(p.op == Op::kNotIn ? "다음 업종이 아님: " : "다음 업종: ",
+                     absl::StrJoin(names, ", "));
     std::vector<std::string> shown;
     for (const std::string& code : codes) {
       shown.push_back(industries.Describe(code));
@@ -597,7 +599,9 @@ class PredicateEvaluator {
       t = Truth::kUnknown;
       shown.push_back("대표자 정보 미상");
     }
-    const char* who = c_.ceos.size() > 1 ? (any ? "대표자 중 1인 이상 " : "모든 대표자 ") : "";
+    const char* who = c_.ceos.size() > 1
+                          ? (any ? "대표자 중 1인 이상 " : "모든 대표자 ")
+                          : "";
     if (p.fact == Fact::kCeoAgeYears) {
       check->outcome = t;
       check->expected = absl::StrCat(who, RangeText(p, Unit::kYears));
@@ -640,8 +644,8 @@ class PredicateEvaluator {
     const int64_t tenths = static_cast<int64_t>(diff100 * 10 / b);
     check->observed = absl::StrCat(
         tenths / 10, ".", (tenths < 0 ? -tenths : tenths) % 10, "% (",
-        base->year, "년 ", FormatWon(*base->revenue_won), " → ",
-        years[0]->year, "년 ", FormatWon(*years[0]->revenue_won), ")");
+        base->year, "년 ", FormatWon(*base->revenue_won), " → ", years[0]->year,
+        "년 ", FormatWon(*years[0]->revenue_won), ")");
   }
 
   template <typename T, typename HasFn, typename NameFn>
@@ -698,12 +702,13 @@ class PredicateEvaluator {
       } else if (std::find(p.certifications.begin(), p.certifications.end(),
                            g.kind) != p.certifications.end()) {
         shown.push_back(absl::StrCat(
-            CertificationName(g.kind), " (기준일 ", on.ToString(), "에 무효: ",
-            g.valid_from ? g.valid_from->ToString() : "", "~",
+            CertificationName(g.kind), " (기준일 ", on.ToString(),
+            "에 무효: ", g.valid_from ? g.valid_from->ToString() : "", "~",
             g.valid_to ? g.valid_to->ToString() : "", ")"));
       }
     }
-    check->observed = shown.empty() ? "유효 인증 없음" : absl::StrJoin(shown, ", ");
+    check->observed =
+        shown.empty() ? "유효 인증 없음" : absl::StrJoin(shown, ", ");
   }
 
   void Needs(const Predicate& p, Check* check) {
@@ -926,7 +931,8 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
       }
     }
     if (met > 0) {
-      out.score_parts.push_back({"관심분야 일치", met * weights_.per_matching_need});
+      out.score_parts.push_back(
+          {"관심분야 일치", met * weights_.per_matching_need});
     }
   }
   if (bonus > 0) {
@@ -942,9 +948,9 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
     }
   }
   if (p.max_amount_won && *p.max_amount_won > 0) {
-    const int64_t part = std::min(
-        weights_.benefit_cap,
-        *p.max_amount_won / 10'000'000 * weights_.per_ten_million_won);
+    const int64_t part =
+        std::min(weights_.benefit_cap,
+                 *p.max_amount_won / 10'000'000 * weights_.per_ten_million_won);
     if (part > 0) out.score_parts.push_back({"지원 규모", part});
   }
   for (const ScorePart& part : out.score_parts) out.score += part.points;
@@ -959,13 +965,15 @@ std::string Evaluator::SizeLabel(const Company& company, Date on) const {
 std::vector<DerivedFact> Evaluator::Derive(const Company& c, Date on) const {
   std::vector<DerivedFact> out;
   Facts facts(*reference_, c, on);
-  out.push_back({"기준일", on.ToString(), "프로그램의 기준일(공고일·신청일·마감일)"});
+  out.push_back(
+      {"기준일", on.ToString(), "프로그램의 기준일(공고일·신청일·마감일)"});
   const Truth prospective = facts.Prospective();
   if (prospective == Truth::kTrue) {
     out.push_back({"업력", "없음 (예비창업자)",
-                   c.founded_on ? absl::StrCat("개업일 ", c.founded_on->ToString(),
-                                               "이 기준일 이후")
-                                : std::string("예비창업자로 등록")});
+                   c.founded_on
+                       ? absl::StrCat("개업일 ", c.founded_on->ToString(),
+                                      "이 기준일 이후")
+                       : std::string("예비창업자로 등록")});
   } else if (std::optional<int64_t> months = facts.BusinessAgeMonths()) {
     out.push_back({"업력", FormatMonths(*months),
                    absl::StrCat("개업일 ", c.founded_on->ToString(), "부터 ",
@@ -1005,7 +1013,8 @@ std::vector<DerivedFact> Evaluator::Derive(const Company& c, Date on) const {
     for (const CertificationGrant& g : *c.certifications) {
       if (ValidOn(g, on)) valid.push_back(CertificationName(g.kind));
     }
-    out.push_back({"유효 인증", valid.empty() ? "없음" : absl::StrJoin(valid, ", "),
+    out.push_back({"유효 인증",
+                   valid.empty() ? "없음" : absl::StrJoin(valid, ", "),
                    "유효기간 시작일 ≤ 기준일 ≤ 종료일 (양끝 포함)"});
   }
   if (c.regular_employees && c.regular_employees_last_year) {

@@ -68,9 +68,9 @@ struct DerivedFact {
 
 // Ranking weights: configuration of a deployment, not constants of the code.
 struct ScoringWeights {
-  int64_t per_matching_need = 30;  // per program tag among the company's needs
-  int64_t per_bonus_point = 5;     // per 가점 point earned
-  int64_t deadline_max = 20;       // when closing today; falls to 0 at 30 days
+  int64_t per_matching_need = 30;   // per program tag among the company's needs
+  int64_t per_bonus_point = 5;      // per 가점 point earned
+  int64_t deadline_max = 20;        // when closing today; falls to 0 at 30 days
   int64_t per_ten_million_won = 1;  // per 1,000만원 of maximum benefit
   int64_t benefit_cap = 50;         // cap on the benefit part
 };

@@ -15,7 +15,8 @@ namespace {
 std::vector<std::string_view> DataLines(std::string_view csv) {
   std::vector<std::string_view> lines;
   bool header = true;
-  for (absl::string_view line : absl::StrSplit(absl::string_view(csv.data(), csv.size()), '\n')) {
+  for (absl::string_view line :
+       absl::StrSplit(absl::string_view(csv.data(), csv.size()), '\n')) {
     line = absl::StripSuffix(line, "\r");
     if (line.empty()) continue;
     if (header) {

@@ -29,8 +29,8 @@ void CheckText(Errors& e, const std::string& field, const std::string& text,
 void CheckList(Errors& e, const std::string& field, size_t size,
                size_t limit = kMaxListLength) {
   if (size > limit) {
-    e.Add(field, absl::StrCat("has ", size, " items; at most ", limit,
-                              " allowed"));
+    e.Add(field,
+          absl::StrCat("has ", size, " items; at most ", limit, " allowed"));
   }
 }
 
@@ -51,8 +51,8 @@ void CheckRegion(Errors& e, const std::string& field, const std::string& code,
   }
 }
 
-void CheckIndustry(Errors& e, const std::string& field,
-                   const std::string& code, const IndustryTable& industries) {
+void CheckIndustry(Errors& e, const std::string& field, const std::string& code,
+                   const IndustryTable& industries) {
   if (!industries.IsValid(code)) {
     e.Add(field, absl::StrCat("unknown KSIC code \"", code,
                               "\" (expected a section letter or a 2-5 digit "
@@ -116,9 +116,9 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
     op_ok = p.op == Op::kIsTrue || p.op == Op::kIsFalse;
   }
   if (!op_ok) {
-    e.Add(field + ".op", absl::StrCat("operator ", static_cast<int>(p.op),
-                                      " does not apply to fact ",
-                                      FactName(p.fact)));
+    e.Add(field + ".op",
+          absl::StrCat("operator ", static_cast<int>(p.op),
+                       " does not apply to fact ", FactName(p.fact)));
     return;
   }
   if (region || industry) {
@@ -145,8 +145,8 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
     if (!p.min && !p.max) {
       e.Add(field, "a range needs min or max");
     } else if (p.min && p.max && *p.min > *p.max) {
-      e.Add(field + ".max", absl::StrCat("max ", *p.max, " is below min ",
-                                         *p.min));
+      e.Add(field + ".max",
+            absl::StrCat("max ", *p.max, " is below min ", *p.min));
     }
     if (p.fact == Fact::kBusinessAgeMonths &&
         ((p.min && (*p.min < 0 || *p.min > 1200)) ||
@@ -165,8 +165,8 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
 void CheckCondition(Errors& e, const std::string& field, const Condition& c,
                     const Reference& ref, int depth) {
   if (depth > kMaxConditionDepth) {
-    e.Add(field, absl::StrCat("nests deeper than ", kMaxConditionDepth,
-                              " levels"));
+    e.Add(field,
+          absl::StrCat("nests deeper than ", kMaxConditionDepth, " levels"));
     return;
   }
   switch (c.kind) {
@@ -236,8 +236,7 @@ void ValidateCompany(const Company& c, const Reference& ref,
     bool ok = c.corporate_number->size() == 13;
     for (char ch : *c.corporate_number) ok = ok && ch >= '0' && ch <= '9';
     if (!ok) {
-      e.Add("company.corporate_number",
-            "must be 13 digits (법인등록번호)");
+      e.Add("company.corporate_number", "must be 13 digits (법인등록번호)");
     }
   }
   if (c.head_office_region) {
@@ -285,8 +284,10 @@ void ValidateCompany(const Company& c, const Reference& ref,
     } else if (!years.insert(fy.year).second) {
       e.Add(f + ".year", absl::StrCat("year ", fy.year, " appears twice"));
     }
-    if (fy.revenue_won) CheckNonNegative(e, f + ".revenue_won", *fy.revenue_won);
-    if (fy.exports_usd) CheckNonNegative(e, f + ".exports_usd", *fy.exports_usd);
+    if (fy.revenue_won)
+      CheckNonNegative(e, f + ".revenue_won", *fy.revenue_won);
+    if (fy.exports_usd)
+      CheckNonNegative(e, f + ".exports_usd", *fy.exports_usd);
     if (fy.rnd_spend_won) {
       CheckNonNegative(e, f + ".rnd_spend_won", *fy.rnd_spend_won);
     }
@@ -308,8 +309,8 @@ void ValidateCompany(const Company& c, const Reference& ref,
       const CertificationGrant& g = (*c.certifications)[i];
       if (g.valid_from && g.valid_to && *g.valid_to < *g.valid_from) {
         e.Add(absl::StrCat("company.certifications.items[", i, "].valid_to"),
-              absl::StrCat("ends ", g.valid_to->ToString(), " before it starts ",
-                           g.valid_from->ToString()));
+              absl::StrCat("ends ", g.valid_to->ToString(),
+                           " before it starts ", g.valid_from->ToString()));
       }
     }
   }

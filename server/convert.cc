@@ -21,9 +21,9 @@ class Converter {
   template <typename T>
   std::optional<T> Enum(const std::string& field, int value, int max) {
     if (value <= 0 || value > max) {
-      errors_->push_back(
-          {field, value == 0 ? std::string("must be set")
-                             : absl::StrCat("unknown value ", value)});
+      errors_->push_back({field, value == 0
+                                     ? std::string("must be set")
+                                     : absl::StrCat("unknown value ", value)});
       return std::nullopt;
     }
     return static_cast<T>(value);
@@ -33,8 +33,8 @@ class Converter {
     errors_->push_back({std::move(field), std::move(message)});
   }
 
-  engine::Condition Condition(const std::string& field,
-                              const v1::Condition& in, int depth);
+  engine::Condition Condition(const std::string& field, const v1::Condition& in,
+                              int depth);
 
  private:
   std::vector<FieldError>* errors_;
@@ -61,7 +61,8 @@ engine::Condition Converter::Condition(const std::string& field,
       const v1::Predicate& p = in.predicate();
       const std::string f = field + ".predicate";
       engine::Predicate& q = out.predicate;
-      if (auto fact = Enum<engine::Fact>(f + ".fact", p.fact(), engine::kMaxFact)) {
+      if (auto fact =
+              Enum<engine::Fact>(f + ".fact", p.fact(), engine::kMaxFact)) {
         q.fact = *fact;
       }
       if (auto op = Enum<engine::Op>(f + ".op", p.op(), engine::kMaxOp)) {
@@ -70,8 +71,8 @@ engine::Condition Converter::Condition(const std::string& field,
       q.codes.assign(p.codes().begin(), p.codes().end());
       for (int i = 0; i < p.certifications_size(); ++i) {
         if (auto c = Enum<engine::Certification>(
-                absl::StrCat(f, ".certifications[", i, "]"), p.certifications(i),
-                engine::kMaxCertification)) {
+                absl::StrCat(f, ".certifications[", i, "]"),
+                p.certifications(i), engine::kMaxCertification)) {
           q.certifications.push_back(*c);
         }
       }
@@ -117,8 +118,9 @@ engine::Condition Converter::Condition(const std::string& field,
       return out;
   }
   for (int i = 0; i < list->items_size(); ++i) {
-    out.children.push_back(Condition(
-        absl::StrCat(field, name, ".items[", i, "]"), list->items(i), depth + 1));
+    out.children.push_back(
+        Condition(absl::StrCat(field, name, ".items[", i, "]"), list->items(i),
+                  depth + 1));
   }
   return out;
 }
@@ -161,11 +163,13 @@ engine::Company CompanyFromProto(const v1::Company& in,
   engine::Company c;
   c.id = in.id();
   c.name = in.name();
-  if (in.has_business_number()) c.business_number = Digits(in.business_number());
+  if (in.has_business_number())
+    c.business_number = Digits(in.business_number());
   if (in.has_corporate_number()) {
     c.corporate_number = Digits(in.corporate_number());
   }
-  if (in.has_head_office_region()) c.head_office_region = in.head_office_region();
+  if (in.has_head_office_region())
+    c.head_office_region = in.head_office_region();
   if (in.has_site_regions()) {
     c.site_regions.emplace(in.site_regions().codes().begin(),
                            in.site_regions().codes().end());
@@ -215,13 +219,16 @@ engine::Company CompanyFromProto(const v1::Company& in,
     c.certifications.emplace();
     for (int i = 0; i < in.certifications().items_size(); ++i) {
       const v1::Certification& g = in.certifications().items(i);
-      const std::string f = absl::StrCat("company.certifications.items[", i, "]");
+      const std::string f =
+          absl::StrCat("company.certifications.items[", i, "]");
       engine::CertificationGrant out;
       auto kind = cv.Enum<engine::Certification>(f + ".kind", g.kind(),
                                                  engine::kMaxCertification);
       if (kind) out.kind = *kind;
-      if (g.has_valid_from()) out.valid_from = cv.Date(f + ".valid_from", g.valid_from());
-      if (g.has_valid_to()) out.valid_to = cv.Date(f + ".valid_to", g.valid_to());
+      if (g.has_valid_from())
+        out.valid_from = cv.Date(f + ".valid_from", g.valid_from());
+      if (g.has_valid_to())
+        out.valid_to = cv.Date(f + ".valid_to", g.valid_to());
       if (kind) c.certifications->push_back(out);
     }
   }
@@ -261,10 +268,10 @@ engine::Program ProgramFromProto(const v1::Program& in,
   if (auto cat = CategoryFromProto(in.category())) {
     p.category = *cat;
   } else {
-    cv.Error("program.category", in.category() == 0
-                                     ? std::string("must be set")
-                                     : absl::StrCat("unknown value ",
-                                                    in.category()));
+    cv.Error("program.category",
+             in.category() == 0
+                 ? std::string("must be set")
+                 : absl::StrCat("unknown value ", in.category()));
   }
   for (int i = 0; i < in.tags_size(); ++i) {
     if (auto n = cv.Enum<engine::Need>(absl::StrCat("program.tags[", i, "]"),
@@ -276,7 +283,8 @@ engine::Program ProgramFromProto(const v1::Program& in,
     p.announced_on = cv.Date("program.announced_on", in.announced_on());
   }
   const v1::ApplicationWindow& w = in.window();
-  if (auto kind = cv.Enum<engine::WindowKind>("program.window.kind", w.kind(), 4)) {
+  if (auto kind =
+          cv.Enum<engine::WindowKind>("program.window.kind", w.kind(), 4)) {
     p.window.kind = *kind;
   }
   if (w.has_opens_on()) {
@@ -300,8 +308,9 @@ engine::Program ProgramFromProto(const v1::Program& in,
   if (in.benefit().has_cofunding_percent() &&
       (in.benefit().cofunding_percent() < 0 ||
        in.benefit().cofunding_percent() > 100)) {
-    cv.Error("program.benefit.cofunding_percent",
-             absl::StrCat("must be 0-100, got ", in.benefit().cofunding_percent()));
+    cv.Error(
+        "program.benefit.cofunding_percent",
+        absl::StrCat("must be 0-100, got ", in.benefit().cofunding_percent()));
   }
   if (in.benefit().kind() < 0 || in.benefit().kind() > 7) {
     cv.Error("program.benefit.kind",

@@ -112,9 +112,9 @@ int Run() {
   Log(LogLevel::kInfo,
       absl::StrCat("received ", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                    "; finishing in-flight calls"));
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(
-                       absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->Shutdown(
+      std::chrono::system_clock::now() +
+      std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
   server.reset();
   registry->reset();

@@ -35,12 +35,14 @@ absl::StatusOr<std::unique_ptr<engine::Reference>> LoadReference(
   if (!k.ok()) return k.status();
   ref->industries = *std::move(k);
 
-  absl::StatusOr<std::string> sizes = ReadFile(dir + "/sme_size_thresholds.csv");
+  absl::StatusOr<std::string> sizes =
+      ReadFile(dir + "/sme_size_thresholds.csv");
   if (!sizes.ok()) return sizes.status();
   absl::StatusOr<std::string> micro =
       ReadFile(dir + "/micro_employee_limits.csv");
   if (!micro.ok()) return micro.status();
-  absl::StatusOr<engine::SizeTable> s = engine::SizeTable::Parse(*sizes, *micro);
+  absl::StatusOr<engine::SizeTable> s =
+      engine::SizeTable::Parse(*sizes, *micro);
   if (!s.ok()) return s.status();
   ref->sizes = *std::move(s);
   return ref;

@@ -18,9 +18,9 @@ constexpr int kMaxPageSize = 1000;
 absl::StatusOr<int> PageSize(int requested) {
   if (requested == 0) return kDefaultPageSize;
   if (requested < 0 || requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size: must be 1-", kMaxPageSize, " (or 0 for ",
-        kDefaultPageSize, "), got ", requested));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be 1-", kMaxPageSize, " (or 0 for ",
+                     kDefaultPageSize, "), got ", requested));
   }
   return requested;
 }
@@ -39,9 +39,8 @@ absl::Status CheckId(std::string_view field, std::string_view id) {
         absl::StrCat(std::string(field), ": must not be empty"));
   }
   if (!engine::IsValidId(id)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field),
-                     ": must be 1-64 characters of [A-Za-z0-9._:-]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(field), ": must be 1-64 characters of [A-Za-z0-9._:-]"));
   }
   return absl::OkStatus();
 }
@@ -96,7 +95,8 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
       });
   if (!scan.ok()) return scan;
   if (!failure.ok()) return failure;
-  r->catalog_.store(engine::Catalog::Build(std::move(programs), catalog_version));
+  r->catalog_.store(
+      engine::Catalog::Build(std::move(programs), catalog_version));
   return r;
 }
 
@@ -150,8 +150,8 @@ absl::StatusOr<engine::Company> Registry::LoadCompany(
   engine::Company domain = server::CompanyFromProto(*c, &errors);
   if (!errors.empty()) {
     return absl::DataLossError(absl::StrCat(
-        "stored company ", std::string(id), " is malformed: ",
-        engine::ErrorsToStatus(errors).message()));
+        "stored company ", std::string(id),
+        " is malformed: ", engine::ErrorsToStatus(errors).message()));
   }
   return domain;
 }
@@ -297,8 +297,8 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
     const engine::RegionTable::Region* r =
         reference_->regions.Find(filter.region);
     if (r == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "region: unknown region code \"", filter.region, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("region: unknown region code \"", filter.region, "\""));
     }
   }
   std::shared_ptr<const engine::Catalog> snapshot = catalog_.load();
@@ -371,8 +371,8 @@ absl::StatusOr<Registry::Explanation> Registry::Explain(
 
 absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     std::string_view program_id, engine::Date as_of, bool include_undetermined,
-    const std::function<void(const v1::Company&, const engine::ProgramOutcome&)>&
-        fn) const {
+    const std::function<void(const v1::Company&,
+                             const engine::ProgramOutcome&)>& fn) const {
   if (absl::Status s = CheckId("program_id", program_id); !s.ok()) return s;
   std::shared_ptr<const engine::Program> program =
       catalog_.load()->Find(program_id);

@@ -87,8 +87,9 @@ class Registry {
   const engine::Evaluator& evaluator() const { return evaluator_; }
   const engine::Reference& reference() const { return *reference_; }
 
-  engine::Recommendation Recommend(const engine::Company& company,
-                                   const engine::RecommendOptions& options) const;
+  engine::Recommendation Recommend(
+      const engine::Company& company,
+      const engine::RecommendOptions& options) const;
 
   struct Explanation {
     engine::ProgramOutcome outcome;

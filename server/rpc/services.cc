@@ -23,7 +23,8 @@ absl::Status CheckSize(const google::protobuf::Message& m,
 absl::StatusOr<engine::Date> AsOf(const std::string& text) {
   if (text.empty()) return app::TodayInKorea();
   std::vector<engine::FieldError> errors;
-  std::optional<engine::Date> d = server::ParseDateField("as_of", text, &errors);
+  std::optional<engine::Date> d =
+      server::ParseDateField("as_of", text, &errors);
   if (!d) return engine::ErrorsToStatus(errors);
   return *d;
 }
@@ -241,9 +242,9 @@ grpc::ServerUnaryReactor* ProgramService::ListPrograms(
   if (req->window_status() != v1::WINDOW_STATUS_UNSPECIFIED) {
     filter.window_status = server::WindowStatusFromProto(req->window_status());
     if (!filter.window_status) {
-      return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
-                           "window_status: unknown value ",
-                           req->window_status())));
+      return Done(ctx,
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "window_status: unknown value ", req->window_status())));
     }
   }
   absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
@@ -300,17 +301,18 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   if (!categories.ok()) return Done(ctx, categories.status());
   options.categories = *std::move(categories);
   if (req->limit() < 0 || req->limit() > 500) {
-    return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
-                         "limit: must be 1-500 (or 0 for 20), got ",
-                         req->limit())));
+    return Done(ctx,
+                absl::InvalidArgumentError(absl::StrCat(
+                    "limit: must be 1-500 (or 0 for 20), got ", req->limit())));
   }
   options.limit = req->limit() == 0 ? 20 : req->limit();
   options.open_only = req->open_only();
   options.eligible_only = req->eligible_only();
   options.include_ineligible = req->include_ineligible();
+  options.include_closed = req->include_closed();
   std::shared_ptr<const engine::Catalog> catalog = registry_->catalog();
-  engine::Recommendation r = engine::Recommend(
-      *catalog, registry_->evaluator(), *company, options);
+  engine::Recommendation r =
+      engine::Recommend(*catalog, registry_->evaluator(), *company, options);
   for (const engine::ProgramOutcome& o : r.matches) {
     server::OutcomeToProto(o, /*with_evidence=*/false, resp->add_matches());
   }
@@ -347,8 +349,7 @@ grpc::ServerUnaryReactor* MatchService::Explain(
 namespace {
 
 // Streams prepared messages, one write at a time.
-class StreamWriter
-    : public grpc::ServerWriteReactor<v1::WhoQualifiesResponse> {
+class StreamWriter : public grpc::ServerWriteReactor<v1::WhoQualifiesResponse> {
  public:
   explicit StreamWriter(std::deque<v1::WhoQualifiesResponse> messages)
       : messages_(std::move(messages)) {
@@ -388,30 +389,28 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
   std::map<std::string, int> by_region;
   std::map<std::string, int> by_size;
   const engine::Reference& ref = registry_->reference();
-  absl::StatusOr<app::Registry::QualifyCounts> counts =
-      registry_->WhoQualifies(
-          req->program_id(), *as_of, req->include_undetermined(),
-          [&](const v1::Company& c, const engine::ProgramOutcome& o) {
-            v1::QualifyingCompany* q =
-                messages.emplace_back().mutable_company();
-            q->set_company_id(c.id());
-            q->set_name(c.name());
-            q->set_eligibility(static_cast<v1::Eligibility>(o.eligibility));
-            q->set_score(o.score);
-            q->set_head_office_region(c.head_office_region());
-            for (engine::Fact f : o.missing_facts) {
-              q->add_missing_facts(static_cast<v1::Fact>(f));
-            }
-            if (o.eligibility != engine::Eligibility::kEligible) return;
-            const std::string sido =
-                c.has_head_office_region()
-                    ? ref.regions.Describe(ref.regions.Sido(c.head_office_region()))
-                    : std::string("미상");
-            ++by_region[sido];
-            std::vector<engine::FieldError> errors;
-            engine::Company domain = server::CompanyFromProto(c, &errors);
-            ++by_size[registry_->evaluator().SizeLabel(domain, o.reference_date)];
-          });
+  absl::StatusOr<app::Registry::QualifyCounts> counts = registry_->WhoQualifies(
+      req->program_id(), *as_of, req->include_undetermined(),
+      [&](const v1::Company& c, const engine::ProgramOutcome& o) {
+        v1::QualifyingCompany* q = messages.emplace_back().mutable_company();
+        q->set_company_id(c.id());
+        q->set_name(c.name());
+        q->set_eligibility(static_cast<v1::Eligibility>(o.eligibility));
+        q->set_score(o.score);
+        q->set_head_office_region(c.head_office_region());
+        for (engine::Fact f : o.missing_facts) {
+          q->add_missing_facts(static_cast<v1::Fact>(f));
+        }
+        if (o.eligibility != engine::Eligibility::kEligible) return;
+        const std::string sido =
+            c.has_head_office_region()
+                ? ref.regions.Describe(ref.regions.Sido(c.head_office_region()))
+                : std::string("미상");
+        ++by_region[sido];
+        std::vector<engine::FieldError> errors;
+        engine::Company domain = server::CompanyFromProto(c, &errors);
+        ++by_size[registry_->evaluator().SizeLabel(domain, o.reference_date)];
+      });
   if (!counts.ok()) return new StreamWriter(ToGrpcStatus(counts.status()));
   v1::WhoQualifiesSummary* summary = messages.emplace_back().mutable_summary();
   summary->set_companies(counts->companies);

@@ -50,9 +50,10 @@ class MemoryStore : public Store {
     return absl::OkStatus();
   }
 
-  absl::Status Scan(Table t, std::string_view after,
-                    const std::function<bool(std::string_view, std::string_view)>&
-                        fn) const override {
+  absl::Status Scan(
+      Table t, std::string_view after,
+      const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
     std::shared_lock lock(mu_);
     const auto& table = tables_[static_cast<int>(t)];
     auto it = after.empty() ? table.begin() : table.upper_bound(after);

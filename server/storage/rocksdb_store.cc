@@ -46,8 +46,9 @@ class RocksDbStore : public Store {
     rocksdb::WriteBatch wb;
     for (const WriteBatch::Op& op : batch.ops()) {
       rocksdb::Status s =
-          op.value ? wb.Put(Handle(op.table), ToSlice(op.key), ToSlice(*op.value))
-                   : wb.Delete(Handle(op.table), ToSlice(op.key));
+          op.value
+              ? wb.Put(Handle(op.table), ToSlice(op.key), ToSlice(*op.value))
+              : wb.Delete(Handle(op.table), ToSlice(op.key));
       if (!s.ok()) return FromRocks(s, "batch");
     }
     // The write-ahead log is on: an acknowledged write survives a crash of
@@ -56,9 +57,10 @@ class RocksDbStore : public Store {
     return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "write");
   }
 
-  absl::Status Scan(Table t, std::string_view after,
-                    const std::function<bool(std::string_view, std::string_view)>&
-                        fn) const override {
+  absl::Status Scan(
+      Table t, std::string_view after,
+      const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), Handle(t)));
     if (after.empty()) {
@@ -112,8 +114,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     if (absl::Status w = store->Write(batch); !w.ok()) return w;
   } else if (DecodeUint64(**version) != kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
-        dir, " holds a database of another schema version; this jiwond reads "
-             "version ",
+        dir,
+        " holds a database of another schema version; this jiwond reads "
+        "version ",
         kSchemaVersion));
   }
   return std::unique_ptr<Store>(std::move(store));

@@ -1,0 +1,720 @@
+// jiwon: the caseworker's command line client. It talks to jiwond over gRPC
+// only.
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "clients/table.h"
+#include "engine/evaluate.h"
+#include "engine/model.h"
+#include "google/protobuf/util/json_util.h"
+#include "jiwon/v1/company_service.grpc.pb.h"
+#include "jiwon/v1/match_service.grpc.pb.h"
+#include "jiwon/v1/program_service.grpc.pb.h"
+
+ABSL_FLAG(std::string, addr, "",
+          "jiwond address (default: $JIWON_ADDR, else 127.0.0.1:50051)");
+ABSL_FLAG(bool, json, false, "print JSON (one message per line) for scripts");
+ABSL_FLAG(double, timeout, 10, "deadline of each call, in seconds");
+ABSL_FLAG(std::string, as_of, "", "evaluation date YYYY-MM-DD (default today)");
+ABSL_FLAG(int, limit, 20, "recommend: how many programs");
+ABSL_FLAG(bool, open, false, "recommend: only programs open for application");
+ABSL_FLAG(bool, all, false, "recommend: also list ineligible programs");
+ABSL_FLAG(bool, closed, false,
+          "recommend: also list programs whose window has closed");
+ABSL_FLAG(bool, eligible_only, false, "recommend: leave out undetermined ones");
+ABSL_FLAG(std::string, category, "",
+          "comma-separated categories: finance, technology, manpower, export, "
+          "domestic, startup, management, other");
+ABSL_FLAG(std::string, status, "", "program list: open, upcoming or closed");
+ABSL_FLAG(std::string, region, "",
+          "program list: programs whose area admits this region code");
+ABSL_FLAG(bool, undetermined, false,
+          "who-qualifies: also list companies whose outcome is undetermined");
+
+namespace jiwon::cli {
+namespace {
+
+using google::protobuf::util::JsonParseOptions;
+using google::protobuf::util::JsonPrintOptions;
+
+constexpr const char* kUsage =
+    R"(jiwon: look up companies and programs and see what matches, and why.
+
+  jiwon company put FILE|-         store one company (JSON)
+  jiwon company get ID
+  jiwon company list
+  jiwon company import FILE|-      load JSON Lines; bad lines are reported by number
+  jiwon company delete ID
+  jiwon program put|get|list|import|delete ...   the same for programs
+  jiwon recommend COMPANY          programs for a company, best first, with reasons
+  jiwon explain COMPANY PROGRAM    every rule, what it asks and what the company has
+  jiwon who-qualifies PROGRAM      companies that qualify for a program
+
+Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.)";
+
+// Exit codes.
+constexpr int kOk = 0;
+constexpr int kFailed = 1;  // the server refused or some records were bad
+constexpr int kUsageError = 2;
+constexpr int kUnreachable = 3;
+
+std::string Address() {
+  std::string addr = absl::GetFlag(FLAGS_addr);
+  if (addr.empty()) {
+    const char* env = std::getenv("JIWON_ADDR");
+    addr = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
+  }
+  return addr;
+}
+
+struct UsageError {
+  std::string message;
+};
+
+int Fail(const std::string& message, int code) {
+  std::cerr << "jiwon: " << message << "\n";
+  return code;
+}
+
+// One line that says what went wrong and what to do.
+int FailRpc(const grpc::Status& s) {
+  switch (s.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      return Fail(absl::StrCat("cannot reach jiwond at ", Address(),
+                               " (start it with `jiwond`, or point --addr or "
+                               "JIWON_ADDR at a running one)"),
+                  kUnreachable);
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return Fail(
+          absl::StrCat("jiwond at ", Address(), " did not answer within ",
+                       absl::GetFlag(FLAGS_timeout),
+                       "s (raise --timeout, or check the server)"),
+          kUnreachable);
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return Fail(absl::StrCat("rejected: ", s.error_message()), kFailed);
+    case grpc::StatusCode::NOT_FOUND:
+      return Fail(s.error_message(), kFailed);
+    default:
+      return Fail(absl::StrCat("jiwond error (", s.error_code(),
+                               "): ", s.error_message()),
+                  kFailed);
+  }
+}
+
+void SetDeadline(grpc::ClientContext* ctx, double seconds) {
+  ctx->set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
+}
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  return out;
+}
+
+std::string ReadInput(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError{absl::StrCat("cannot read ", path)};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+template <typename Message>
+Message ParseOne(const std::string& text, const std::string& what) {
+  Message m;
+  google::protobuf::util::Status s =
+      google::protobuf::util::JsonStringToMessage(text, &m, JsonParseOptions());
+  if (!s.ok()) {
+    throw UsageError{
+        absl::StrCat("bad ", what, " JSON: ", s.message().ToString())};
+  }
+  return m;
+}
+
+// ------------------------------------------------------------- rendering
+
+const char* CategoryName(int c) {
+  return engine::CategoryName(static_cast<engine::Category>(c));
+}
+
+const char* WindowName(v1::WindowStatus s) {
+  if (s == v1::WINDOW_STATUS_UNSPECIFIED) return "-";
+  return engine::WindowStatusName(static_cast<engine::WindowStatus>(s));
+}
+
+const char* EligibilityName(v1::Eligibility e) {
+  if (e == v1::ELIGIBILITY_UNSPECIFIED) return "-";
+  return engine::EligibilityName(static_cast<engine::Eligibility>(e));
+}
+
+const char* FactName(int f) {
+  return engine::FactName(static_cast<engine::Fact>(f));
+}
+
+// ✓ passes, ✗ fails, ? unknown; for 가점: + earned, · not earned.
+const char* Mark(const v1::RuleResult& r) {
+  if (r.kind() == v1::RULE_KIND_BONUS) {
+    return r.condition() == v1::TRUTH_TRUE      ? "+"
+           : r.condition() == v1::TRUTH_UNKNOWN ? "?"
+                                                : "·";
+  }
+  return r.passed() == v1::TRUTH_TRUE    ? "✓"
+         : r.passed() == v1::TRUTH_FALSE ? "✗"
+                                         : "?";
+}
+
+std::string RuleLine(const v1::RuleResult& r) {
+  std::string line = absl::StrCat(
+      Mark(r), " ",
+      engine::RuleKindName(static_cast<engine::RuleKind>(r.kind())), " ",
+      r.label());
+  if (r.kind() == v1::RULE_KIND_BONUS && r.points() > 0) {
+    absl::StrAppend(&line, " (+", r.points(), "점)");
+  }
+  return line;
+}
+
+// An exclude rule's checks describe what excludes; the others', what is
+// required.
+std::string CheckLine(const v1::RuleResult& r, const v1::Check& c) {
+  const bool exclude = r.kind() == v1::RULE_KIND_EXCLUDE;
+  const char* verdict =
+      c.outcome() == v1::TRUTH_UNKNOWN ? "미상"
+      : exclude ? (c.outcome() == v1::TRUTH_TRUE ? "해당" : "해당 없음")
+                : (c.outcome() == v1::TRUTH_TRUE ? "충족" : "미충족");
+  return absl::StrCat(FactName(c.fact()), " — ",
+                      exclude ? "제외 조건: " : "요건: ", c.expected(),
+                      " / 현황: ", c.observed(), " → ", verdict);
+}
+
+std::string Missing(const v1::ProgramMatch& m) {
+  std::vector<std::string> names;
+  for (int f : m.missing_facts()) names.push_back(FactName(f));
+  return absl::StrJoin(names, ", ");
+}
+
+std::string Deadline(const v1::ProgramMatch& m) {
+  return m.closes_on().empty() ? "-" : m.closes_on();
+}
+
+void PrintMatch(int rank, const v1::ProgramMatch& m, bool evidence) {
+  std::cout << "\n"
+            << rank << ". [" << EligibilityName(m.eligibility()) << "] "
+            << m.title() << "  (" << m.program_id() << ")\n";
+  std::cout << "   분야 " << CategoryName(m.category()) << " · "
+            << WindowName(m.window_status()) << " · 마감 " << Deadline(m)
+            << " · 점수 " << m.score();
+  if (m.bonus_points() > 0) std::cout << " (가점 " << m.bonus_points() << ")";
+  std::cout << " · 기준일 " << m.reference_date() << "\n";
+  for (const v1::RuleResult& r : m.rules()) {
+    std::cout << "   " << RuleLine(r) << "\n";
+    for (const v1::Check& c : r.checks()) {
+      std::cout << "       " << CheckLine(r, c) << "\n";
+    }
+    if (evidence && !r.evidence().empty()) {
+      std::cout << "       근거: \"" << r.evidence() << "\"\n";
+    }
+  }
+  if (m.missing_facts_size() > 0) {
+    std::cout << "   확인할 정보: " << Missing(m) << "\n";
+  }
+}
+
+// ---------------------------------------------------------------- client
+
+class Client {
+ public:
+  explicit Client(std::shared_ptr<grpc::Channel> channel)
+      : companies_(v1::CompanyService::NewStub(channel)),
+        programs_(v1::ProgramService::NewStub(channel)),
+        matching_(v1::MatchService::NewStub(channel)) {}
+
+  int Run(const std::vector<std::string>& args);
+
+ private:
+  int CompanyCommand(const std::vector<std::string>& args);
+  int ProgramCommand(const std::vector<std::string>& args);
+  int Recommend(const std::string& company);
+  int Explain(const std::string& company, const std::string& program);
+  int WhoQualifies(const std::string& program);
+  template <typename Request, typename Response, typename Record, typename Stub>
+  int Import(Stub* stub, const std::string& path, const char* what);
+
+  std::unique_ptr<v1::CompanyService::StubInterface> companies_;
+  std::unique_ptr<v1::ProgramService::StubInterface> programs_;
+  std::unique_ptr<v1::MatchService::StubInterface> matching_;
+};
+
+std::string Arg(const std::vector<std::string>& args, size_t i,
+                const char* what) {
+  if (i >= args.size()) throw UsageError{absl::StrCat("missing ", what)};
+  return args[i];
+}
+
+std::vector<int> ParseCategories() {
+  static const std::pair<const char*, v1::Category> kNames[] = {
+      {"finance", v1::CATEGORY_FINANCE},
+      {"technology", v1::CATEGORY_TECHNOLOGY},
+      {"manpower", v1::CATEGORY_MANPOWER},
+      {"export", v1::CATEGORY_EXPORT},
+      {"domestic", v1::CATEGORY_DOMESTIC},
+      {"startup", v1::CATEGORY_STARTUP},
+      {"management", v1::CATEGORY_MANAGEMENT},
+      {"other", v1::CATEGORY_OTHER}};
+  std::vector<int> out;
+  const std::string flag = absl::GetFlag(FLAGS_category);
+  if (flag.empty()) return out;
+  for (absl::string_view name : absl::StrSplit(flag, ',')) {
+    bool found = false;
+    for (const auto& [n, c] : kNames) {
+      if (name == n) {
+        out.push_back(c);
+        found = true;
+      }
+    }
+    if (!found) {
+      throw UsageError{absl::StrCat("--category: unknown category \"",
+                                    std::string(name), "\"")};
+    }
+  }
+  return out;
+}
+
+int Client::Run(const std::vector<std::string>& args) {
+  const std::string command = Arg(args, 0, "command");
+  if (command == "company") return CompanyCommand(args);
+  if (command == "program") return ProgramCommand(args);
+  if (command == "recommend") return Recommend(Arg(args, 1, "COMPANY id"));
+  if (command == "explain") {
+    return Explain(Arg(args, 1, "COMPANY id"), Arg(args, 2, "PROGRAM id"));
+  }
+  if (command == "who-qualifies") {
+    return WhoQualifies(Arg(args, 1, "PROGRAM id"));
+  }
+  throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
+}
+
+template <typename Request, typename Response, typename Record, typename Stub>
+int Client::Import(Stub* stub, const std::string& path, const char* what) {
+  const std::string text = ReadInput(path);
+  std::vector<int> line_of;  // stream position -> line number
+  std::vector<Record> records;
+  int bad = 0;
+  int line_no = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
+    Record r;
+    google::protobuf::util::Status s =
+        google::protobuf::util::JsonStringToMessage(std::string(line), &r,
+                                                    JsonParseOptions());
+    if (!s.ok()) {
+      std::cerr << path << ":" << line_no << ": not a " << what << ": "
+                << s.message().ToString() << "\n";
+      ++bad;
+      continue;
+    }
+    records.push_back(std::move(r));
+    line_of.push_back(line_no);
+  }
+  grpc::ClientContext ctx;
+  // One call for the whole file: allow a millisecond a record on top.
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout) + records.size() / 1000.0);
+  Response response;
+  auto writer = [&] {
+    if constexpr (std::is_same_v<Record, v1::Company>) {
+      return stub->ImportCompanies(&ctx, &response);
+    } else {
+      return stub->ImportPrograms(&ctx, &response);
+    }
+  }();
+  for (Record& r : records) {
+    Request req;
+    if constexpr (std::is_same_v<Record, v1::Company>) {
+      *req.mutable_company() = std::move(r);
+    } else {
+      *req.mutable_program() = std::move(r);
+    }
+    if (!writer->Write(req)) break;
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return FailRpc(status);
+  for (const v1::ImportError& e : response.errors()) {
+    std::cerr << path << ":" << line_of[e.index()] << ": " << what << " \""
+              << e.id() << "\" rejected: " << e.message() << "\n";
+    ++bad;
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    std::cout << "imported " << response.accepted() << " of "
+              << response.received() + (bad - response.errors_size()) << " "
+              << what << " records from " << path;
+    if (bad > 0) std::cout << "; " << bad << " line(s) rejected (see above)";
+    std::cout << "\n";
+  }
+  return bad > 0 ? kFailed : kOk;
+}
+
+int Client::CompanyCommand(const std::vector<std::string>& args) {
+  const std::string verb =
+      Arg(args, 1, "company verb (put|get|list|import|delete)");
+  const bool json = absl::GetFlag(FLAGS_json);
+  const double timeout = absl::GetFlag(FLAGS_timeout);
+  if (verb == "put") {
+    v1::UpsertCompanyRequest req;
+    *req.mutable_company() =
+        ParseOne<v1::Company>(ReadInput(Arg(args, 2, "FILE")), "company");
+    v1::UpsertCompanyResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = companies_->UpsertCompany(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (json) {
+      std::cout << ToJson(resp) << "\n";
+    } else {
+      std::cout << (resp.created() ? "created" : "updated") << " company "
+                << resp.company().id() << "\n";
+    }
+    return kOk;
+  }
+  if (verb == "get") {
+    v1::GetCompanyRequest req;
+    req.set_company_id(Arg(args, 2, "company ID"));
+    v1::GetCompanyResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = companies_->GetCompany(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    std::cout << ToJson(resp.company()) << "\n";
+    return kOk;
+  }
+  if (verb == "delete") {
+    v1::DeleteCompanyRequest req;
+    req.set_company_id(Arg(args, 2, "company ID"));
+    v1::DeleteCompanyResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = companies_->DeleteCompany(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (!json) std::cout << "deleted company " << req.company_id() << "\n";
+    return kOk;
+  }
+  if (verb == "list") {
+    Table table({{"ID"}, {"상호", 24}, {"본사"}, {"주업종"}, {"개업일"}});
+    std::string token;
+    int count = 0;
+    do {
+      v1::ListCompaniesRequest req;
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      v1::ListCompaniesResponse resp;
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, timeout);
+      grpc::Status s = companies_->ListCompanies(&ctx, req, &resp);
+      if (!s.ok()) return FailRpc(s);
+      for (const v1::Company& c : resp.companies()) {
+        ++count;
+        if (json) {
+          std::cout << ToJson(c) << "\n";
+        } else {
+          table.AddRow({c.id(), c.name(), c.head_office_region(),
+                        c.primary_industry(),
+                        c.has_founded_on()        ? c.founded_on()
+                        : c.prospective_founder() ? "예비창업자"
+                                                  : "-"});
+        }
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    if (!json) std::cout << table.Render() << count << " companies\n";
+    return kOk;
+  }
+  if (verb == "import") {
+    return Import<v1::ImportCompaniesRequest, v1::ImportCompaniesResponse,
+                  v1::Company>(companies_.get(), Arg(args, 2, "FILE"),
+                               "company");
+  }
+  throw UsageError{absl::StrCat("unknown company verb \"", verb, "\"")};
+}
+
+int Client::ProgramCommand(const std::vector<std::string>& args) {
+  const std::string verb =
+      Arg(args, 1, "program verb (put|get|list|import|delete)");
+  const bool json = absl::GetFlag(FLAGS_json);
+  const double timeout = absl::GetFlag(FLAGS_timeout);
+  if (verb == "put") {
+    v1::UpsertProgramRequest req;
+    *req.mutable_program() =
+        ParseOne<v1::Program>(ReadInput(Arg(args, 2, "FILE")), "program");
+    v1::UpsertProgramResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->UpsertProgram(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (json) {
+      std::cout << ToJson(resp) << "\n";
+    } else {
+      std::cout << (resp.created() ? "created" : "updated") << " program "
+                << resp.program().id() << " (version "
+                << resp.program().version() << ")\n";
+    }
+    return kOk;
+  }
+  if (verb == "get") {
+    v1::GetProgramRequest req;
+    req.set_program_id(Arg(args, 2, "program ID"));
+    v1::GetProgramResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->GetProgram(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    std::cout << ToJson(
+                     json ? static_cast<const google::protobuf::Message&>(resp)
+                          : resp.program())
+              << "\n";
+    return kOk;
+  }
+  if (verb == "delete") {
+    v1::DeleteProgramRequest req;
+    req.set_program_id(Arg(args, 2, "program ID"));
+    v1::DeleteProgramResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->DeleteProgram(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (!json) std::cout << "deleted program " << req.program_id() << "\n";
+    return kOk;
+  }
+  if (verb == "list") {
+    Table table({{"ID"}, {"제목", 40}, {"분야"}, {"접수"}, {"마감"}, {"소관"}});
+    std::string token;
+    int count = 0;
+    const std::string status = absl::GetFlag(FLAGS_status);
+    v1::WindowStatus want = v1::WINDOW_STATUS_UNSPECIFIED;
+    if (status == "open")
+      want = v1::WINDOW_STATUS_OPEN;
+    else if (status == "upcoming")
+      want = v1::WINDOW_STATUS_UPCOMING;
+    else if (status == "closed")
+      want = v1::WINDOW_STATUS_CLOSED;
+    else if (!status.empty()) {
+      throw UsageError{"--status: open, upcoming or closed"};
+    }
+    do {
+      v1::ListProgramsRequest req;
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      for (int c : ParseCategories()) {
+        req.add_categories(static_cast<v1::Category>(c));
+      }
+      req.set_window_status(want);
+      req.set_as_of(absl::GetFlag(FLAGS_as_of));
+      req.set_region(absl::GetFlag(FLAGS_region));
+      v1::ListProgramsResponse resp;
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, timeout);
+      grpc::Status s = programs_->ListPrograms(&ctx, req, &resp);
+      if (!s.ok()) return FailRpc(s);
+      for (const v1::ProgramSummary& p : resp.programs()) {
+        ++count;
+        if (json) {
+          std::cout << ToJson(p) << "\n";
+          continue;
+        }
+        const v1::ApplicationWindow& w = p.program().window();
+        std::string closes = w.has_closes_on() ? w.closes_on() : "-";
+        if (w.kind() == v1::WINDOW_KIND_ROLLING) closes = "상시";
+        if (w.kind() == v1::WINDOW_KIND_UNTIL_BUDGET) closes = "예산 소진시";
+        if (w.kind() == v1::WINDOW_KIND_TO_BE_ANNOUNCED) closes = "추후 공지";
+        table.AddRow({p.program().id(), p.program().title(),
+                      CategoryName(p.program().category()),
+                      WindowName(p.window_status()), closes,
+                      p.program().agency()});
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    if (!json) std::cout << table.Render() << count << " programs\n";
+    return kOk;
+  }
+  if (verb == "import") {
+    return Import<v1::ImportProgramsRequest, v1::ImportProgramsResponse,
+                  v1::Program>(programs_.get(), Arg(args, 2, "FILE"),
+                               "program");
+  }
+  throw UsageError{absl::StrCat("unknown program verb \"", verb, "\"")};
+}
+
+int Client::Recommend(const std::string& company) {
+  v1::RecommendRequest req;
+  req.set_company_id(company);
+  req.set_as_of(absl::GetFlag(FLAGS_as_of));
+  req.set_limit(absl::GetFlag(FLAGS_limit));
+  req.set_open_only(absl::GetFlag(FLAGS_open));
+  req.set_include_ineligible(absl::GetFlag(FLAGS_all));
+  req.set_eligible_only(absl::GetFlag(FLAGS_eligible_only));
+  req.set_include_closed(absl::GetFlag(FLAGS_closed));
+  for (int c : ParseCategories()) {
+    req.add_categories(static_cast<v1::Category>(c));
+  }
+  v1::RecommendResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = matching_->Recommend(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  // The profile line, for the caseworker's bearings.
+  v1::GetCompanyRequest get;
+  get.set_company_id(company);
+  v1::GetCompanyResponse profile;
+  grpc::ClientContext get_ctx;
+  SetDeadline(&get_ctx, absl::GetFlag(FLAGS_timeout));
+  if (companies_->GetCompany(&get_ctx, get, &profile).ok()) {
+    const v1::Company& c = profile.company();
+    std::cout << c.name() << " (" << c.id() << ")  본사 "
+              << (c.has_head_office_region() ? c.head_office_region() : "미상")
+              << " · 주업종 "
+              << (c.has_primary_industry() ? c.primary_industry() : "미상")
+              << "\n";
+  }
+  std::cout << "기준일 " << resp.as_of() << " · 카탈로그 v"
+            << resp.catalog_version() << " · 평가 " << resp.evaluated()
+            << "건: 신청 가능 " << resp.eligible() << ", 확인 필요 "
+            << resp.undetermined() << ", 신청 불가 " << resp.ineligible()
+            << "\n";
+  Table table({{"#", 0, true},
+               {"상태"},
+               {"점수", 0, true},
+               {"프로그램", 40},
+               {"분야"},
+               {"접수"},
+               {"마감"}});
+  int rank = 0;
+  for (const v1::ProgramMatch& m : resp.matches()) {
+    table.AddRow({std::to_string(++rank), EligibilityName(m.eligibility()),
+                  std::to_string(m.score()), m.title(),
+                  CategoryName(m.category()), WindowName(m.window_status()),
+                  Deadline(m)});
+  }
+  std::cout << "\n" << table.Render();
+  rank = 0;
+  for (const v1::ProgramMatch& m : resp.matches()) PrintMatch(++rank, m, false);
+  return kOk;
+}
+
+int Client::Explain(const std::string& company, const std::string& program) {
+  v1::ExplainRequest req;
+  req.set_company_id(company);
+  req.set_program_id(program);
+  req.set_as_of(absl::GetFlag(FLAGS_as_of));
+  v1::ExplainResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = matching_->Explain(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  std::cout << "회사 " << company << " × 프로그램 " << program << " (버전 "
+            << resp.match().program_version() << ")\n";
+  PrintMatch(1, resp.match(), true);
+  std::cout << "\n파생 정보 (기준일 " << resp.match().reference_date() << ")\n";
+  Table table({{"항목"}, {"값"}, {"계산"}});
+  for (const v1::DerivedFact& d : resp.derived_facts()) {
+    table.AddRow({d.name(), d.value(), d.computation()});
+  }
+  std::cout << table.Render();
+  return kOk;
+}
+
+int Client::WhoQualifies(const std::string& program) {
+  v1::WhoQualifiesRequest req;
+  req.set_program_id(program);
+  req.set_as_of(absl::GetFlag(FLAGS_as_of));
+  req.set_include_undetermined(absl::GetFlag(FLAGS_undetermined));
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  std::unique_ptr<grpc::ClientReaderInterface<v1::WhoQualifiesResponse>>
+      reader = matching_->WhoQualifies(&ctx, req);
+  v1::WhoQualifiesResponse msg;
+  const bool json = absl::GetFlag(FLAGS_json);
+  Table table({{"ID"}, {"상호", 24}, {"상태"}, {"본사"}, {"확인할 정보", 40}});
+  v1::WhoQualifiesSummary summary;
+  while (reader->Read(&msg)) {
+    if (json) {
+      std::cout << ToJson(msg) << "\n";
+    }
+    if (msg.has_summary()) {
+      summary = msg.summary();
+      continue;
+    }
+    const v1::QualifyingCompany& q = msg.company();
+    std::vector<std::string> missing;
+    for (int f : q.missing_facts()) missing.push_back(FactName(f));
+    table.AddRow({q.company_id(), q.name(), EligibilityName(q.eligibility()),
+                  q.head_office_region(), absl::StrJoin(missing, ", ")});
+  }
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) return FailRpc(s);
+  if (json) return kOk;
+  std::cout << table.Render();
+  std::cout << "\n회사 " << summary.companies() << "곳 중 신청 가능 "
+            << summary.eligible() << "곳, 확인 필요 " << summary.undetermined()
+            << "곳\n";
+  for (const v1::Count& c : summary.eligible_by_region()) {
+    std::cout << "  " << Pad(c.key(), 24) << c.count() << "\n";
+  }
+  for (const v1::Count& c : summary.eligible_by_size()) {
+    std::cout << "  " << Pad(c.key(), 24) << c.count() << "\n";
+  }
+  return kOk;
+}
+
+}  // namespace
+}  // namespace jiwon::cli
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(jiwon::cli::kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::cerr << jiwon::cli::kUsage << "\n";
+    return jiwon::cli::kUsageError;
+  }
+  try {
+    jiwon::cli::Client client(grpc::CreateChannel(
+        jiwon::cli::Address(), grpc::InsecureChannelCredentials()));
+    return client.Run(args);
+  } catch (const jiwon::cli::UsageError& e) {
+    std::cerr << "jiwon: " << e.message << " (run `jiwon` for usage)\n";
+    return jiwon::cli::kUsageError;
+  }
+}

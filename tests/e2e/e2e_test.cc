@@ -1,0 +1,277 @@
+// End to end: the real jiwond on 127.0.0.1 with an ephemeral port and a
+// temporary RocksDB directory, driven through the real jiwon binary.
+
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/testing.h"
+
+namespace jiwon {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Starts `argv` with stdout and stderr sent to files; returns the pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
+            const std::string& err, const std::string& input = "") {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (!input.empty()) {
+      int in = open(input.c_str(), O_RDONLY);
+      dup2(in, 0);
+    }
+    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer(); }
+
+  void TearDown() override {
+    if (server_ > 0) {
+      kill(server_, SIGKILL);
+      WaitExit(server_);
+    }
+  }
+
+  void StartServer() {
+    const std::string port_file = dir_.path() + "/port";
+    unlink(port_file.c_str());
+    server_ = Spawn(
+        {JIWOND_PATH, "--listen=127.0.0.1:0",
+         "--data_dir=" + dir_.path() + "/data", "--port_file=" + port_file},
+        dir_.path() + "/jiwond.out", dir_.path() + "/jiwond.log");
+    for (int i = 0; i < 200; ++i) {
+      std::string port = ReadFile(port_file);
+      if (!port.empty() && port.back() == '\n') {
+        addr_ = "127.0.0.1:" + port.substr(0, port.size() - 1);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "jiwond did not start: " << ReadFile(dir_.path() + "/jiwond.log");
+  }
+
+  // SIGTERM and the exit code.
+  int StopServer() {
+    kill(server_, SIGTERM);
+    const int code = WaitExit(server_);
+    server_ = -1;
+    return code;
+  }
+
+  Result Jiwon(std::vector<std::string> args, const std::string& input = "") {
+    std::vector<std::string> argv = {JIWON_PATH, "--addr=" + addr_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Result r;
+    r.exit_code = WaitExit(
+        Spawn(argv, dir_.path() + "/cli.out", dir_.path() + "/cli.err", input));
+    r.out = ReadFile(dir_.path() + "/cli.out");
+    r.err = ReadFile(dir_.path() + "/cli.err");
+    return r;
+  }
+
+  void LoadDemo() {
+    Result programs =
+        Jiwon({"program", "import", JIWON_DEMO_DIR "/programs.jsonl"});
+    ASSERT_EQ(programs.exit_code, 0) << programs.err;
+    Result companies =
+        Jiwon({"company", "import", JIWON_DEMO_DIR "/companies.jsonl"});
+    ASSERT_EQ(companies.exit_code, 0) << companies.err;
+    EXPECT_NE(companies.out.find("imported 320 of 320"), std::string::npos)
+        << companies.out;
+  }
+
+  std::string WriteInput(const std::string& name, const std::string& text) {
+    const std::string path = dir_.path() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  testing::TempDir dir_;
+  pid_t server_ = -1;
+  std::string addr_;
+};
+
+TEST_F(EndToEndTest, RecommendsWithReasonsForTheGwangjuManufacturer) {
+  LoadDemo();
+  Result r = Jiwon({"recommend", "C0001", "--as_of=2026-11-27"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("광주시 스마트제조 생산레벨업"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("✓ 자격 경기도 광주시 소재"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("본사 41610 경기도 광주시"), std::string::npos);
+  EXPECT_NE(r.out.find("+ 가점 여성기업"), std::string::npos);
+
+  // The program it fails, with the rule it fails.
+  Result e = Jiwon(
+      {"explain", "C0001", "gbsa-dev-prod-east-2026", "--as_of=2026-11-27"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("[신청 불가]"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("✗ 자격 연매출 120억원 이하"), std::string::npos)
+      << e.out;
+  EXPECT_NE(e.out.find("현황: 126억원 (2025년)"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("기업규모"), std::string::npos);
+
+  Result json = Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--json"});
+  ASSERT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.out.find("\"program_id\":\"gwangju-smart-levelup-2026\""),
+            std::string::npos);
+
+  Result who = Jiwon(
+      {"who-qualifies", "gwangju-smart-levelup-2026", "--as_of=2026-11-27"});
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find("C0001"), std::string::npos) << who.out;
+}
+
+TEST_F(EndToEndTest, MissingRecordIsNotFound) {
+  Result r = Jiwon({"company", "get", "NOPE"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("company \"NOPE\" does not exist"), std::string::npos)
+      << r.err;
+  r = Jiwon({"explain", "NOPE", "p"});
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_F(EndToEndTest, InvalidRecordIsRejectedAndChangesNothing) {
+  const std::string bad = WriteInput(
+      "bad.json",
+      R"({"id":"X1","head_office_region":"99999","business_number":"1234567890"})");
+  Result r = Jiwon({"company", "put", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("company.head_office_region"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("company.business_number"), std::string::npos) << r.err;
+  EXPECT_EQ(Jiwon({"company", "get", "X1"}).exit_code, 1);
+
+  const std::string window = WriteInput(
+      "window.json",
+      R"({"id":"p1","title":"t","category":"CATEGORY_OTHER","window":{"kind":"WINDOW_KIND_FIXED","opens_on":"2026-05-01","closes_on":"2026-04-01"}})");
+  r = Jiwon({"program", "put", window});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("program.window.closes_on"), std::string::npos) << r.err;
+}
+
+TEST_F(EndToEndTest, ImportReportsBadLinesAndKeepsGoodOnes) {
+  const std::string path =
+      WriteInput("companies.jsonl",
+                 "{\"id\":\"A1\",\"head_office_region\":\"41610\"}\n"
+                 "{not json}\n"
+                 "{\"id\":\"A2\",\"primary_industry\":\"99999\"}\n"
+                 "\n"
+                 "{\"id\":\"A3\",\"fiscal_years\":[{\"year\":2025,\"revenue_"
+                 "won\":\"-5\"}]}\n"
+                 "{\"id\":\"A4\"}\n");
+  Result r = Jiwon({"company", "import", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("companies.jsonl:2:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("companies.jsonl:3: company \"A2\" rejected: "
+                       "company.primary_industry"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("companies.jsonl:5: company \"A3\" rejected: "
+                       "company.fiscal_years[0].revenue_won"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("imported 2 of 5"), std::string::npos) << r.out;
+  EXPECT_EQ(Jiwon({"company", "get", "A1"}).exit_code, 0);
+  EXPECT_EQ(Jiwon({"company", "get", "A4"}).exit_code, 0);
+  EXPECT_EQ(Jiwon({"company", "get", "A2"}).exit_code, 1);
+}
+
+TEST_F(EndToEndTest, OversizedRecordIsInvalidArgument) {
+  std::string name(1 << 20, 'x');
+  const std::string path =
+      WriteInput("big.json", "{\"id\":\"BIG\",\"name\":\"" + name + "\"}");
+  Result r = Jiwon({"company", "put", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("rejected: company: record is"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(EndToEndTest, AcknowledgedWriteSurvivesKill9) {
+  const std::string path =
+      WriteInput("c.json", R"({"id":"DURABLE","head_office_region":"41610"})");
+  ASSERT_EQ(Jiwon({"company", "put", path}).exit_code, 0);
+  kill(server_, SIGKILL);
+  WaitExit(server_);
+  server_ = -1;
+  StartServer();
+  Result r = Jiwon({"company", "get", "DURABLE"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("41610"), std::string::npos);
+}
+
+TEST_F(EndToEndTest, SigtermShutsDownCleanly) {
+  LoadDemo();
+  EXPECT_EQ(StopServer(), 0);
+  const std::string log = ReadFile(dir_.path() + "/jiwond.log");
+  EXPECT_NE(log.find("INFO jiwond stopped cleanly"), std::string::npos) << log;
+  // The data is all there after a restart.
+  StartServer();
+  Result r = Jiwon({"program", "list"});
+  EXPECT_NE(r.out.find("44 programs"), std::string::npos) << r.out;
+}
+
+TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {
+  StopServer();
+  Result r = Jiwon({"company", "list", "--timeout=2"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("cannot reach jiwond at " + addr_), std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST_F(EndToEndTest, HealthServiceAnswers) {
+  auto channel = grpc::CreateChannel(addr_, grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::Status s = stub->Check(&ctx, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+}  // namespace
+}  // namespace jiwon

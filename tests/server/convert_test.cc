@@ -1,0 +1,110 @@
+#include "server/convert.h"
+
+#include <gtest/gtest.h>
+
+#include "google/protobuf/util/json_util.h"
+#include "tests/testing.h"
+
+namespace jiwon::server {
+namespace {
+
+TEST(ConvertTest, UnsetFactsStayUnknown) {
+  v1::Company in;
+  in.set_id("C1");
+  std::vector<engine::FieldError> errors;
+  engine::Company c = CompanyFromProto(in, &errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_FALSE(c.head_office_region.has_value());
+  EXPECT_FALSE(c.certifications.has_value());
+  EXPECT_FALSE(c.tax_arrears.has_value());
+  EXPECT_FALSE(c.needs.has_value());
+  EXPECT_FALSE(c.site_regions.has_value());
+
+  in.mutable_certifications();  // set but empty: known to hold none
+  in.mutable_tax_arrears()->set_value(false);
+  in.mutable_tax_arrears()->set_as_of("2026-11-01");
+  in.mutable_loan_default();  // set without a value: still unknown
+  c = CompanyFromProto(in, &errors);
+  ASSERT_TRUE(c.certifications.has_value());
+  EXPECT_TRUE(c.certifications->empty());
+  EXPECT_EQ(c.tax_arrears, false);
+  EXPECT_FALSE(c.loan_default.has_value());
+}
+
+TEST(ConvertTest, MalformedValuesNameTheirField) {
+  v1::Company in;
+  in.set_id("C1");
+  in.set_founded_on("2021-02-30");
+  in.add_ceos()->set_birth_date("1980/01/01");
+  in.mutable_certifications()->add_items()->set_kind(
+      static_cast<v1::CertificationKind>(99));
+  std::vector<engine::FieldError> errors;
+  CompanyFromProto(in, &errors);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].field, "company.founded_on");
+  EXPECT_EQ(errors[1].field, "company.ceos[0].birth_date");
+  EXPECT_EQ(errors[2].field, "company.certifications.items[0].kind");
+}
+
+TEST(ConvertTest, ProgramConditionsBecomeTrees) {
+  v1::Program in;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      R"({"id":"p","title":"t","category":"CATEGORY_STARTUP",
+          "window":{"kind":"WINDOW_KIND_FIXED","opens_on":"2026-01-01","closes_on":"2026-02-01"},
+          "reference_date":"REFERENCE_DATE_DEADLINE",
+          "rules":[{"id":"r","kind":"RULE_KIND_REQUIRE","label":"l",
+            "condition":{"any":{"items":[
+              {"predicate":{"fact":"FACT_PROSPECTIVE_FOUNDER","op":"OPERATOR_IS_TRUE"}},
+              {"predicate":{"fact":"FACT_BUSINESS_AGE_MONTHS","op":"OPERATOR_RANGE","max":"36"}}]}}}]})",
+      &in);
+  ASSERT_TRUE(status.ok());
+  std::vector<engine::FieldError> errors;
+  engine::Program p = ProgramFromProto(in, &errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(p.reference_date, engine::ReferenceDateKind::kDeadline);
+  ASSERT_EQ(p.rules.size(), 1u);
+  const engine::Condition& c = p.rules[0].condition;
+  EXPECT_EQ(c.kind, engine::Condition::Kind::kAny);
+  ASSERT_EQ(c.children.size(), 2u);
+  EXPECT_EQ(c.children[1].predicate.fact, engine::Fact::kBusinessAgeMonths);
+  EXPECT_EQ(c.children[1].predicate.max, 36);
+  EXPECT_FALSE(c.children[1].predicate.min.has_value());
+}
+
+TEST(ConvertTest, ProgramWithoutConditionOrCategoryIsRejected) {
+  v1::Program in;
+  in.set_id("p");
+  in.set_title("t");
+  in.add_rules()->set_id("r");
+  std::vector<engine::FieldError> errors;
+  ProgramFromProto(in, &errors);
+  std::vector<std::string> fields;
+  for (const auto& e : errors) fields.push_back(e.field);
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"program.category", "program.window.kind",
+                                      "program.rules[0].kind",
+                                      "program.rules[0].condition"}));
+}
+
+TEST(ConvertTest, OutcomeCarriesEveryRuleWithChecks) {
+  engine::Evaluator evaluator(&testing::Reference());
+  engine::Program p = testing::MakeProgram(
+      "p", {testing::MakeRule("seoul", engine::RuleKind::kRequire,
+                              testing::HqIn({"11"}))});
+  p.rules[0].evidence = "서울 소재";
+  engine::ProgramOutcome o =
+      evaluator.Evaluate(std::make_shared<const engine::Program>(p),
+                         testing::KnownCompany(), testing::D("2026-06-01"));
+  v1::ProgramMatch m;
+  OutcomeToProto(o, /*with_evidence=*/true, &m);
+  EXPECT_EQ(m.eligibility(), v1::ELIGIBILITY_INELIGIBLE);
+  ASSERT_EQ(m.rules_size(), 1);
+  EXPECT_EQ(m.rules(0).passed(), v1::TRUTH_FALSE);
+  EXPECT_EQ(m.rules(0).evidence(), "서울 소재");
+  ASSERT_EQ(m.rules(0).checks_size(), 1);
+  EXPECT_EQ(m.rules(0).checks(0).observed(), "본사 41610 경기도 광주시");
+  EXPECT_EQ(m.reference_date(), "2026-06-01");
+}
+
+}  // namespace
+}  // namespace jiwon::server

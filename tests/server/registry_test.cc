@@ -1,0 +1,237 @@
+#include "server/app/registry.h"
+
+#include <gtest/gtest.h>
+
+#include "google/protobuf/util/json_util.h"
+#include "tests/testing.h"
+
+namespace jiwon::app {
+namespace {
+
+template <typename M>
+M FromJson(const std::string& json) {
+  M m;
+  auto s = google::protobuf::util::JsonStringToMessage(json, &m);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return m;
+}
+
+v1::Company Company(const std::string& id,
+                    const std::string& region = "41610") {
+  return FromJson<v1::Company>(
+      R"({"id":")" + id +
+      R"(","name":"테스트","business_number":"220-81-62517",
+      "head_office_region":")" +
+      region + R"(","primary_industry":"25929",
+      "founded_on":"2016-05-16","independent":true,"total_assets_won":"1000000000",
+      "regular_employees":12,
+      "fiscal_years":[{"year":2025,"revenue_won":"3000000000"}],
+      "tax_arrears":{"value":false}})");
+}
+
+v1::Program Program(const std::string& id, const std::string& region = "41") {
+  return FromJson<v1::Program>(R"({"id":")" + id + R"(","title":"지원사업",
+      "category":"CATEGORY_TECHNOLOGY","window":{"kind":"WINDOW_KIND_ROLLING"},
+      "rules":[{"id":"region","kind":"RULE_KIND_REQUIRE","label":"지역",
+        "condition":{"predicate":{"fact":"FACT_HEAD_OFFICE_REGION",
+          "op":"OPERATOR_IN","codes":[")" +
+                               region + R"("]}}},
+       {"id":"arrears","kind":"RULE_KIND_EXCLUDE","label":"체납 제외",
+        "condition":{"predicate":{"fact":"FACT_TAX_ARREARS","op":"OPERATOR_IS_TRUE"}}}]})");
+}
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = storage::OpenRocksDbStore(dir_.path());
+    JIWON_ASSERT_OK(store);
+    store_ = *std::move(store);
+    Reopen();
+  }
+
+  void Reopen() {
+    registry_.reset();
+    auto r = Registry::Open(store_.get(), &testing::Reference());
+    JIWON_ASSERT_OK(r);
+    registry_ = *std::move(r);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<Registry> registry_;
+};
+
+TEST_F(RegistryTest, UpsertReportsCreationAndNormalises) {
+  v1::Company c = Company("C1");
+  auto created = registry_->UpsertCompany(&c);
+  JIWON_ASSERT_OK(created);
+  EXPECT_TRUE(*created);
+  EXPECT_EQ(c.business_number(), "2208162517");
+  auto again = registry_->UpsertCompany(&c);
+  JIWON_ASSERT_OK(again);
+  EXPECT_FALSE(*again);
+  auto got = registry_->GetCompany("C1");
+  JIWON_ASSERT_OK(got);
+  EXPECT_EQ(got->business_number(), "2208162517");
+}
+
+TEST_F(RegistryTest, RejectedRecordChangesNothing) {
+  v1::Company good = Company("C1");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&good));
+  v1::Company bad = Company("C1", "99999");
+  bad.set_name("changed");
+  auto s = registry_->UpsertCompany(&bad);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("company.head_office_region"),
+            absl::string_view::npos);
+  EXPECT_EQ(registry_->GetCompany("C1")->name(), "테스트");
+
+  v1::Company new_bad = Company("C2");
+  new_bad.set_founded_on("2021-02-30");
+  s = registry_->UpsertCompany(&new_bad);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("company.founded_on"),
+            absl::string_view::npos);
+  EXPECT_EQ(registry_->GetCompany("C2").status().code(),
+            absl::StatusCode::kNotFound);
+
+  v1::Program p = Program("p1");
+  p.mutable_window()->set_kind(v1::WINDOW_KIND_FIXED);
+  p.mutable_window()->set_opens_on("2026-05-01");
+  p.mutable_window()->set_closes_on("2026-04-01");
+  auto w = registry_->UpsertProgram(p);
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(w.status().message().find("program.window.closes_on"),
+            absl::string_view::npos);
+  EXPECT_EQ(registry_->catalog()->programs().size(), 0u);
+  EXPECT_EQ(registry_->catalog()->version(), 0);
+}
+
+TEST_F(RegistryTest, MissingRecordsAreNotFound) {
+  EXPECT_EQ(registry_->GetCompany("nope").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(registry_->DeleteCompany("nope").code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(registry_->DeleteProgram("nope").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(registry_->GetCompany("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, CatalogVersionsAndReloads) {
+  auto w1 = registry_->UpsertProgram(Program("p1"));
+  JIWON_ASSERT_OK(w1);
+  EXPECT_TRUE(w1->created);
+  EXPECT_EQ(w1->catalog_version, 1);
+  EXPECT_EQ(w1->program.version(), 1);
+  auto w2 = registry_->UpsertProgram(Program("p1", "11"));
+  JIWON_ASSERT_OK(w2);
+  EXPECT_FALSE(w2->created);
+  EXPECT_EQ(w2->program.version(), 2);
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("p2")));
+  auto before = registry_->catalog();
+  auto deleted = registry_->DeleteProgram("p2");
+  JIWON_ASSERT_OK(deleted);
+  EXPECT_EQ(*deleted, 4);
+  EXPECT_EQ(before->programs().size(), 2u);  // an old snapshot stays whole
+  Reopen();
+  EXPECT_EQ(registry_->catalog()->version(), 4);
+  ASSERT_EQ(registry_->catalog()->programs().size(), 1u);
+  EXPECT_EQ(registry_->catalog()->Find("p1")->version, 2);
+}
+
+TEST_F(RegistryTest, ListsCompaniesInPages) {
+  for (int i = 0; i < 5; ++i) {
+    v1::Company c = Company("C" + std::to_string(i));
+    JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  }
+  auto page = registry_->ListCompanies(2, "");
+  JIWON_ASSERT_OK(page);
+  ASSERT_EQ(page->companies.size(), 2u);
+  EXPECT_EQ(page->next_page_token, "C1");
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    auto p = registry_->ListCompanies(2, token);
+    JIWON_ASSERT_OK(p);
+    for (const auto& c : p->companies) ids.push_back(c.id());
+    token = p->next_page_token;
+  } while (!token.empty());
+  EXPECT_EQ(ids, (std::vector<std::string>{"C0", "C1", "C2", "C3", "C4"}));
+  EXPECT_EQ(registry_->ListCompanies(5000, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, ListsProgramsAdmittingARegion) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gyeonggi", "41")));
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gwangju", "41610")));
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("seoul", "11")));
+  Registry::ProgramFilter filter;
+  filter.as_of = testing::D("2026-06-01");
+  filter.region = "41610";
+  auto page = registry_->ListPrograms(0, "", filter);
+  JIWON_ASSERT_OK(page);
+  std::vector<std::string> ids;
+  for (const auto& [p, status] : page->programs) ids.push_back(p.id());
+  EXPECT_EQ(ids, (std::vector<std::string>{"gwangju", "gyeonggi"}));
+  filter.region =
+      "41";  // 광주시 program: unknown for a company known as 경기도
+  page = registry_->ListPrograms(0, "", filter);
+  JIWON_ASSERT_OK(page);
+  EXPECT_EQ(page->programs.size(), 2u);
+  filter.region = "12345";
+  EXPECT_EQ(registry_->ListPrograms(0, "", filter).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, WhoQualifiesCountsAndStreams) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gyeonggi", "41")));
+  for (const auto& [id, region] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"A", "41610"}, {"B", "41110"}, {"C", "11110"}}) {
+    v1::Company c = Company(id, region);
+    JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  }
+  v1::Company unknown = Company("D", "41450");
+  unknown.clear_tax_arrears();
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&unknown));
+  std::vector<std::string> seen;
+  auto counts = registry_->WhoQualifies(
+      "gyeonggi", testing::D("2026-06-01"), true,
+      [&](const v1::Company& c, const engine::ProgramOutcome&) {
+        seen.push_back(c.id());
+      });
+  JIWON_ASSERT_OK(counts);
+  EXPECT_EQ(counts->companies, 4);
+  EXPECT_EQ(counts->eligible, 2);
+  EXPECT_EQ(counts->undetermined, 1);
+  EXPECT_EQ(seen, (std::vector<std::string>{"A", "B", "D"}));
+  EXPECT_EQ(registry_
+                ->WhoQualifies("nope", testing::D("2026-06-01"), false,
+                               [](auto&, auto&) {})
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, RecommendsAndExplains) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gyeonggi", "41")));
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("seoul", "11")));
+  v1::Company c = Company("A");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  auto company = registry_->LoadCompany("A");
+  JIWON_ASSERT_OK(company);
+  engine::RecommendOptions options;
+  options.as_of = testing::D("2026-06-01");
+  engine::Recommendation r = registry_->Recommend(*company, options);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].program->id, "gyeonggi");
+  auto e = registry_->Explain(*company, "seoul", options.as_of);
+  JIWON_ASSERT_OK(e);
+  EXPECT_EQ(e->outcome.eligibility, engine::Eligibility::kIneligible);
+  EXPECT_EQ(e->outcome.rules[0].passed, engine::Truth::kFalse);
+  EXPECT_FALSE(e->derived.empty());
+}
+
+}  // namespace
+}  // namespace jiwon::app

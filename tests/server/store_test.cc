@@ -1,0 +1,159 @@
+// One conformance suite for both stores, plus what only RocksDB can show.
+
+#include "server/storage/store.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "server/storage/key_codec.h"
+#include "tests/testing.h"
+
+namespace jiwon::storage {
+namespace {
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open(dir_.path());
+    ASSERT_NE(store_, nullptr);
+  }
+
+  std::optional<std::string> Get(Table t, std::string_view key) {
+    absl::StatusOr<std::optional<std::string>> v = store_->Get(t, key);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : std::nullopt;
+  }
+
+  void Put(Table t, std::string key, std::string value) {
+    WriteBatch b;
+    b.Put(t, std::move(key), std::move(value));
+    JIWON_ASSERT_OK(store_->Write(b));
+  }
+
+  std::vector<std::string> Keys(Table t, std::string_view after = "",
+                                size_t stop_after = 1000) {
+    std::vector<std::string> keys;
+    JIWON_EXPECT_OK(
+        store_->Scan(t, after, [&](std::string_view k, std::string_view) {
+          keys.emplace_back(k);
+          return keys.size() < stop_after;
+        }));
+    return keys;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformanceTest, MissingKeyIsNullopt) {
+  EXPECT_EQ(Get(Table::kCompanies, "nope"), std::nullopt);
+}
+
+TEST_P(StoreConformanceTest, PutGetOverwriteDelete) {
+  Put(Table::kCompanies, "c1", "one");
+  EXPECT_EQ(Get(Table::kCompanies, "c1"), "one");
+  Put(Table::kCompanies, "c1", "uno");
+  EXPECT_EQ(Get(Table::kCompanies, "c1"), "uno");
+  WriteBatch del;
+  del.Delete(Table::kCompanies, "c1");
+  JIWON_ASSERT_OK(store_->Write(del));
+  EXPECT_EQ(Get(Table::kCompanies, "c1"), std::nullopt);
+}
+
+TEST_P(StoreConformanceTest, TablesAreSeparate) {
+  Put(Table::kCompanies, "x", "company");
+  Put(Table::kPrograms, "x", "program");
+  EXPECT_EQ(Get(Table::kCompanies, "x"), "company");
+  EXPECT_EQ(Get(Table::kPrograms, "x"), "program");
+}
+
+TEST_P(StoreConformanceTest, BatchAppliesEveryChange) {
+  Put(Table::kPrograms, "old", "1");
+  WriteBatch b;
+  b.Put(Table::kPrograms, "p1", "a");
+  b.Put(Table::kMeta, std::string(kCatalogVersionKey), EncodeUint64(7));
+  b.Delete(Table::kPrograms, "old");
+  JIWON_ASSERT_OK(store_->Write(b));
+  EXPECT_EQ(Get(Table::kPrograms, "p1"), "a");
+  EXPECT_EQ(Get(Table::kPrograms, "old"), std::nullopt);
+  EXPECT_EQ(DecodeUint64(*Get(Table::kMeta, kCatalogVersionKey)), 7u);
+}
+
+TEST_P(StoreConformanceTest, ScansInKeyOrderAfterAKey) {
+  for (const char* k : {"b", "a", "d", "c"}) Put(Table::kCompanies, k, k);
+  EXPECT_EQ(Keys(Table::kCompanies),
+            (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_EQ(Keys(Table::kCompanies, "b"), (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(Keys(Table::kCompanies, "bb"),
+            (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(Keys(Table::kCompanies, "", 2),
+            (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(Keys(Table::kPrograms).empty());
+}
+
+TEST_P(StoreConformanceTest, NewStoreCarriesTheSchemaVersion) {
+  std::optional<std::string> v = Get(Table::kMeta, kSchemaVersionKey);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(DecodeUint64(*v), kSchemaVersion);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stores, StoreConformanceTest,
+    ::testing::Values(
+        StoreFactory{"Memory",
+                     [](const std::string&) { return NewMemoryStore(); }},
+        StoreFactory{"RocksDb",
+                     [](const std::string& dir) -> std::unique_ptr<Store> {
+                       auto s = OpenRocksDbStore(dir + "/db");
+                       EXPECT_TRUE(s.ok()) << s.status();
+                       return s.ok() ? *std::move(s) : nullptr;
+                     }}),
+    [](const ::testing::TestParamInfo<StoreFactory>& info) {
+      return info.param.name;
+    });
+
+TEST(RocksDbStoreTest, WritesSurviveReopening) {
+  testing::TempDir dir;
+  {
+    auto store = OpenRocksDbStore(dir.path());
+    JIWON_ASSERT_OK(store);
+    WriteBatch b;
+    b.Put(Table::kCompanies, "c1", "kept");
+    JIWON_ASSERT_OK((*store)->Write(b));
+  }
+  auto store = OpenRocksDbStore(dir.path());
+  JIWON_ASSERT_OK(store);
+  auto v = (*store)->Get(Table::kCompanies, "c1");
+  JIWON_ASSERT_OK(v);
+  EXPECT_EQ(*v, "kept");
+}
+
+TEST(RocksDbStoreTest, RefusesAnotherSchemaVersion) {
+  testing::TempDir dir;
+  {
+    auto store = OpenRocksDbStore(dir.path());
+    JIWON_ASSERT_OK(store);
+    WriteBatch b;
+    b.Put(Table::kMeta, std::string(kSchemaVersionKey),
+          EncodeUint64(kSchemaVersion + 1));
+    JIWON_ASSERT_OK((*store)->Write(b));
+  }
+  auto store = OpenRocksDbStore(dir.path());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(KeyCodecTest, BigEndianSortsNumerically) {
+  EXPECT_LT(EncodeUint64(255), EncodeUint64(256));
+  EXPECT_EQ(DecodeUint64(EncodeUint64(0x0102030405060708ULL)),
+            0x0102030405060708ULL);
+  EXPECT_EQ(DecodeUint64("short"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace jiwon::storage

@@ -33,6 +33,9 @@ ABSL_FLAG(std::string, as_of, "", "evaluation date YYYY-MM-DD (default today)");
 ABSL_FLAG(int, limit, 20, "recommend: how many programs");
 ABSL_FLAG(bool, open, false, "recommend: only programs open for application");
 ABSL_FLAG(bool, all, false, "recommend: also list ineligible programs");
+ABSL_FLAG(bool, near, false,
+          "recommend: also list near misses — ineligible programs one or two "
+          "changeable facts away — with what would change the answer");
 ABSL_FLAG(bool, closed, false,
           "recommend: also list programs whose window has closed");
 ABSL_FLAG(bool, eligible_only, false, "recommend: leave out undetermined ones");
@@ -63,6 +66,7 @@ constexpr const char* kUsage =
   jiwon recommend COMPANY          programs for a company, best first, with reasons
   jiwon explain COMPANY PROGRAM    every rule, what it asks and what the company has
   jiwon who-qualifies PROGRAM      companies that qualify for a program
+  jiwon questions COMPANY          facts to ask the company next, by how many programs they settle
 
 Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.)";
 
@@ -241,6 +245,22 @@ void PrintMatch(int rank, const v1::ProgramMatch& m, bool evidence) {
   if (m.missing_facts_size() > 0) {
     std::cout << "   확인할 정보: " << Missing(m) << "\n";
   }
+  if (m.has_near_miss()) {
+    std::cout << "   → "
+              << (m.near_miss().result() == v1::ELIGIBILITY_ELIGIBLE
+                      ? "다음을 갖추면 신청 가능:"
+                      : "다음을 갖추면 자격 요건은 충족 (나머지는 확인 필요):")
+              << "\n";
+    for (const v1::SuggestedChange& c : m.near_miss().changes()) {
+      std::cout << "       · " << c.description() << "\n";
+    }
+  }
+}
+
+// The status column: near misses stand apart from the other ineligible ones.
+std::string StatusLabel(const v1::ProgramMatch& m) {
+  if (m.has_near_miss()) return "보완 시 가능";
+  return EligibilityName(m.eligibility());
 }
 
 // ---------------------------------------------------------------- client
@@ -260,6 +280,7 @@ class Client {
   int Recommend(const std::string& company);
   int Explain(const std::string& company, const std::string& program);
   int WhoQualifies(const std::string& program);
+  int Questions(const std::string& company);
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -314,6 +335,7 @@ int Client::Run(const std::vector<std::string>& args) {
   if (command == "who-qualifies") {
     return WhoQualifies(Arg(args, 1, "PROGRAM id"));
   }
+  if (command == "questions") return Questions(Arg(args, 1, "COMPANY id"));
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
@@ -578,6 +600,7 @@ int Client::Recommend(const std::string& company) {
   req.set_include_ineligible(absl::GetFlag(FLAGS_all));
   req.set_eligible_only(absl::GetFlag(FLAGS_eligible_only));
   req.set_include_closed(absl::GetFlag(FLAGS_closed));
+  req.set_include_near_misses(absl::GetFlag(FLAGS_near));
   for (int c : ParseCategories()) {
     req.add_categories(static_cast<v1::Category>(c));
   }
@@ -607,8 +630,11 @@ int Client::Recommend(const std::string& company) {
   std::cout << "기준일 " << resp.as_of() << " · 카탈로그 v"
             << resp.catalog_version() << " · 평가 " << resp.evaluated()
             << "건: 신청 가능 " << resp.eligible() << ", 확인 필요 "
-            << resp.undetermined() << ", 신청 불가 " << resp.ineligible()
-            << "\n";
+            << resp.undetermined() << ", 신청 불가 " << resp.ineligible();
+  if (req.include_near_misses()) {
+    std::cout << " (그중 보완 시 가능 " << resp.near_misses() << ")";
+  }
+  std::cout << "\n";
   Table table({{"#", 0, true},
                {"상태"},
                {"점수", 0, true},
@@ -618,7 +644,7 @@ int Client::Recommend(const std::string& company) {
                {"마감"}});
   int rank = 0;
   for (const v1::ProgramMatch& m : resp.matches()) {
-    table.AddRow({std::to_string(++rank), EligibilityName(m.eligibility()),
+    table.AddRow({std::to_string(++rank), StatusLabel(m),
                   std::to_string(m.score()), m.title(),
                   CategoryName(m.category()), WindowName(m.window_status()),
                   Deadline(m)});
@@ -695,6 +721,39 @@ int Client::WhoQualifies(const std::string& program) {
   for (const v1::Count& c : summary.eligible_by_size()) {
     std::cout << "  " << Pad(c.key(), 24) << c.count() << "\n";
   }
+  return kOk;
+}
+
+int Client::Questions(const std::string& company) {
+  v1::NextQuestionsRequest req;
+  req.set_company_id(company);
+  req.set_as_of(absl::GetFlag(FLAGS_as_of));
+  req.set_limit(std::min(100, std::max(1, absl::GetFlag(FLAGS_limit))));
+  v1::NextQuestionsResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = matching_->NextQuestions(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  std::cout << "확인 필요한 프로그램 " << resp.undetermined()
+            << "건 — 다음 정보를 받으면 결론이 납니다\n";
+  Table table({{"#", 0, true},
+               {"정보"},
+               {"단독 결정", 0, true},
+               {"관련", 0, true},
+               {"프로그램", 60}});
+  int rank = 0;
+  for (const v1::Question& q : resp.questions()) {
+    std::vector<std::string> ids(q.program_ids().begin(),
+                                 q.program_ids().end());
+    table.AddRow({std::to_string(++rank), q.label(),
+                  std::to_string(q.settles()), std::to_string(q.involves()),
+                  absl::StrJoin(ids, ", ")});
+  }
+  std::cout << table.Render();
   return kOk;
 }
 

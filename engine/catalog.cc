@@ -11,14 +11,31 @@ bool IdLess(const std::shared_ptr<const Program>& a,
   return a->id < b->id;
 }
 
-int Rank(Eligibility e) {
-  switch (e) {
+int Rank(const ProgramOutcome& o) {
+  switch (o.eligibility) {
     case Eligibility::kEligible:
       return 0;
     case Eligibility::kUndetermined:
       return 1;
     default:
-      return 2;
+      return o.near_miss ? 2 : 3;
+  }
+}
+
+// Programs a company could apply to on `as_of`, or will be able to.
+template <typename Fn>
+void ForEachCandidate(const Catalog& catalog, const RecommendOptions& options,
+                      Fn fn) {
+  for (const auto& program : catalog.programs()) {
+    if (!options.categories.empty() &&
+        std::find(options.categories.begin(), options.categories.end(),
+                  program->category) == options.categories.end()) {
+      continue;
+    }
+    const WindowStatus window = StatusOn(program->window, options.as_of);
+    if (options.open_only && window != WindowStatus::kOpen) continue;
+    if (!options.include_closed && window == WindowStatus::kClosed) continue;
+    fn(program);
   }
 }
 
@@ -67,51 +84,64 @@ Recommendation Recommend(const Catalog& catalog, const Evaluator& evaluator,
                          const Company& company,
                          const RecommendOptions& options) {
   Recommendation out;
-  for (const auto& program : catalog.programs()) {
-    if (!options.categories.empty() &&
-        std::find(options.categories.begin(), options.categories.end(),
-                  program->category) == options.categories.end()) {
-      continue;
-    }
-    const WindowStatus window = StatusOn(program->window, options.as_of);
-    if (options.open_only && window != WindowStatus::kOpen) continue;
-    if (!options.include_closed && window == WindowStatus::kClosed) continue;
+  ForEachCandidate(catalog, options, [&](const auto& program) {
     ProgramOutcome outcome =
         evaluator.Evaluate(program, company, options.as_of);
+    bool keep = true;
     switch (outcome.eligibility) {
       case Eligibility::kNotInEffect:
-        continue;
+        return;
       case Eligibility::kEligible:
         ++out.eligible;
         break;
       case Eligibility::kUndetermined:
         ++out.undetermined;
-        if (options.eligible_only) {
-          ++out.evaluated;
-          continue;
-        }
+        keep = !options.eligible_only;
         break;
       case Eligibility::kIneligible:
         ++out.ineligible;
-        if (!options.include_ineligible) {
-          ++out.evaluated;
-          continue;
+        if (options.include_near_misses) {
+          outcome.near_miss =
+              FindNearMiss(evaluator, outcome, company, options.as_of);
+          if (outcome.near_miss) ++out.near_misses;
         }
+        keep = options.include_ineligible || outcome.near_miss.has_value();
         break;
     }
     ++out.evaluated;
-    out.matches.push_back(std::move(outcome));
-  }
-  std::sort(out.matches.begin(), out.matches.end(),
-            [](const ProgramOutcome& a, const ProgramOutcome& b) {
-              const int ra = Rank(a.eligibility);
-              const int rb = Rank(b.eligibility);
-              if (ra != rb) return ra < rb;
-              if (a.score != b.score) return a.score > b.score;
-              return a.program->id < b.program->id;
-            });
+    if (keep) out.matches.push_back(std::move(outcome));
+  });
+  std::sort(
+      out.matches.begin(), out.matches.end(),
+      [](const ProgramOutcome& a, const ProgramOutcome& b) {
+        const int ra = Rank(a);
+        const int rb = Rank(b);
+        if (ra != rb) return ra < rb;
+        if (a.near_miss && b.near_miss) {
+          if (a.near_miss->changes.size() != b.near_miss->changes.size()) {
+            return a.near_miss->changes.size() < b.near_miss->changes.size();
+          }
+          if (a.near_miss->gap_permille != b.near_miss->gap_permille) {
+            return a.near_miss->gap_permille < b.near_miss->gap_permille;
+          }
+        }
+        if (a.score != b.score) return a.score > b.score;
+        return a.program->id < b.program->id;
+      });
   if (out.matches.size() > options.limit) out.matches.resize(options.limit);
   return out;
+}
+
+std::vector<Question> AskNext(const Catalog& catalog,
+                              const Evaluator& evaluator,
+                              const Company& company, Date as_of) {
+  RecommendOptions options;
+  options.as_of = as_of;
+  std::vector<ProgramOutcome> outcomes;
+  ForEachCandidate(catalog, options, [&](const auto& program) {
+    outcomes.push_back(evaluator.Evaluate(program, company, as_of));
+  });
+  return NextQuestions(outcomes);
 }
 
 }  // namespace jiwon::engine

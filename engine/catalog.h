@@ -8,6 +8,7 @@
 
 #include "engine/evaluate.h"
 #include "engine/model.h"
+#include "engine/near_miss.h"
 
 namespace jiwon::engine {
 
@@ -49,16 +50,21 @@ struct RecommendOptions {
   size_t limit = 20;
   bool eligible_only = false;
   bool include_ineligible = false;
+  // INELIGIBLE programs one or two changeable facts away, with the changes,
+  // after the UNDETERMINED ones.
+  bool include_near_misses = false;
 };
 
 struct Recommendation {
-  // ELIGIBLE first, then UNDETERMINED, then (on request) INELIGIBLE; within
-  // each, by score (high first), then program id.
+  // ELIGIBLE first, then UNDETERMINED, then (on request) near misses by
+  // how close they are, then (on request) the other INELIGIBLE ones; within
+  // each group by score (high first), then program id.
   std::vector<ProgramOutcome> matches;
   int evaluated = 0;
   int eligible = 0;
   int undetermined = 0;
   int ineligible = 0;
+  int near_misses = 0;  // counted when asked for
 };
 
 // Evaluates every program in effect on `options.as_of` that passes the
@@ -66,6 +72,12 @@ struct Recommendation {
 Recommendation Recommend(const Catalog& catalog, const Evaluator& evaluator,
                          const Company& company,
                          const RecommendOptions& options);
+
+// The facts the company has not given, ranked by how many programs open or
+// upcoming on `as_of` knowing each would settle.
+std::vector<Question> AskNext(const Catalog& catalog,
+                              const Evaluator& evaluator,
+                              const Company& company, Date as_of);
 
 }  // namespace jiwon::engine
 

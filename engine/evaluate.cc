@@ -25,7 +25,42 @@ std::string WithCommas(int64_t v) {
   return v < 0 ? "-" + out : out;
 }
 
-enum class Unit { kWon, kUsd, kCount, kPeople, kYears, kMonths, kPercent };
+enum class Unit {
+  kWon,
+  kUsd,
+  kCount,
+  kItems,
+  kPeople,
+  kYears,
+  kMonths,
+  kPercent
+};
+
+Unit UnitOf(Fact f) {
+  switch (f) {
+    case Fact::kRevenueLatestWon:
+    case Fact::kRevenueAvg3Won:
+    case Fact::kTotalAssetsWon:
+    case Fact::kRndSpendWon:
+    case Fact::kAwardsThisYearWon:
+      return Unit::kWon;
+    case Fact::kExportsPrevYearUsd:
+      return Unit::kUsd;
+    case Fact::kRegularEmployees:
+    case Fact::kEmployeeChange:
+      return Unit::kPeople;
+    case Fact::kBusinessAgeMonths:
+      return Unit::kMonths;
+    case Fact::kCeoAgeYears:
+      return Unit::kYears;
+    case Fact::kRevenueGrowthPercent:
+      return Unit::kPercent;
+    case Fact::kPatents:
+      return Unit::kItems;
+    default:
+      return Unit::kCount;
+  }
+}
 
 std::string FormatValue(int64_t v, Unit unit) {
   switch (unit) {
@@ -35,6 +70,8 @@ std::string FormatValue(int64_t v, Unit unit) {
       return absl::StrCat(WithCommas(v), "달러");
     case Unit::kCount:
       return absl::StrCat(WithCommas(v), "회");
+    case Unit::kItems:
+      return absl::StrCat(WithCommas(v), "건");
     case Unit::kPeople:
       return absl::StrCat(WithCommas(v), "명");
     case Unit::kYears:
@@ -182,6 +219,62 @@ class Facts {
     return *size_;
   }
 
+  // A figure of the company at the reference date, with the fiscal year it
+  // comes from when it has one (0 otherwise).
+  struct Figure {
+    int64_t value;
+    int year;
+  };
+  std::optional<Figure> Numeric(Fact fact) const {
+    switch (fact) {
+      case Fact::kRevenueLatestWon: {
+        std::vector<const FiscalYear*> years = RevenueYears();
+        if (years.empty()) return std::nullopt;
+        return Figure{*years[0]->revenue_won, years[0]->year};
+      }
+      case Fact::kRevenueAvg3Won:
+        if (std::optional<Average> avg = RevenueAvg3()) {
+          return Figure{avg->value, avg->last_year};
+        }
+        return std::nullopt;
+      case Fact::kTotalAssetsWon:
+        if (c_.total_assets_won) return Figure{*c_.total_assets_won, 0};
+        return std::nullopt;
+      case Fact::kRegularEmployees:
+        if (c_.regular_employees) return Figure{*c_.regular_employees, 0};
+        return std::nullopt;
+      case Fact::kEmployeeChange:
+        if (c_.regular_employees && c_.regular_employees_last_year) {
+          return Figure{
+              int64_t{*c_.regular_employees} - *c_.regular_employees_last_year,
+              0};
+        }
+        return std::nullopt;
+      case Fact::kExportsPrevYearUsd:
+        for (const FiscalYear& fy : c_.fiscal_years) {
+          if (fy.year == on_.year() - 1 && fy.exports_usd) {
+            return Figure{*fy.exports_usd, fy.year};
+          }
+        }
+        return std::nullopt;
+      case Fact::kRndSpendWon: {
+        std::optional<Figure> latest;
+        for (const FiscalYear& fy : c_.fiscal_years) {
+          if (fy.rnd_spend_won && fy.year < on_.year() &&
+              (!latest || fy.year > latest->year)) {
+            latest = Figure{*fy.rnd_spend_won, fy.year};
+          }
+        }
+        return latest;
+      }
+      case Fact::kPatents:
+        if (c_.patents) return Figure{*c_.patents, 0};
+        return std::nullopt;
+      default:
+        return std::nullopt;
+    }
+  }
+
  private:
   SizeAssessment AssessSize() const;
 
@@ -319,75 +412,18 @@ class PredicateEvaluator {
       case Fact::kCeoDisabled:
         Ceos(p, &check);
         break;
-      case Fact::kRevenueLatestWon: {
-        std::vector<const FiscalYear*> years = f_.RevenueYears();
-        if (years.empty()) {
-          Number(p, std::nullopt, Unit::kWon, &check);
-        } else {
-          Number(p, *years[0]->revenue_won, Unit::kWon, &check);
-          absl::StrAppend(&check.observed, " (", years[0]->year, "년)");
-        }
+      case Fact::kRevenueLatestWon:
+      case Fact::kRevenueAvg3Won:
+      case Fact::kTotalAssetsWon:
+      case Fact::kRegularEmployees:
+      case Fact::kEmployeeChange:
+      case Fact::kExportsPrevYearUsd:
+      case Fact::kRndSpendWon:
+      case Fact::kPatents:
+        Figure(p, &check);
         break;
-      }
-      case Fact::kRevenueAvg3Won: {
-        std::optional<Facts::Average> avg = f_.RevenueAvg3();
-        Number(p, avg ? std::optional<int64_t>(avg->value) : std::nullopt,
-               Unit::kWon, &check);
-        if (avg) {
-          absl::StrAppend(&check.observed, " (", avg->first_year, "–",
-                          avg->last_year, "년 평균)");
-        }
-        break;
-      }
       case Fact::kRevenueGrowthPercent:
         Growth(p, &check);
-        break;
-      case Fact::kTotalAssetsWon:
-        Number(p, c_.total_assets_won, Unit::kWon, &check);
-        break;
-      case Fact::kRegularEmployees:
-        Number(p,
-               c_.regular_employees
-                   ? std::optional<int64_t>(*c_.regular_employees)
-                   : std::nullopt,
-               Unit::kPeople, &check);
-        break;
-      case Fact::kEmployeeChange: {
-        std::optional<int64_t> change;
-        if (c_.regular_employees && c_.regular_employees_last_year) {
-          change =
-              int64_t{*c_.regular_employees} - *c_.regular_employees_last_year;
-        }
-        Number(p, change, Unit::kPeople, &check);
-        break;
-      }
-      case Fact::kExportsPrevYearUsd: {
-        std::optional<int64_t> exports;
-        for (const FiscalYear& fy : c_.fiscal_years) {
-          if (fy.year == f_.on().year() - 1) exports = fy.exports_usd;
-        }
-        Number(p, exports, Unit::kUsd, &check);
-        absl::StrAppend(&check.observed, " (", f_.on().year() - 1, "년)");
-        break;
-      }
-      case Fact::kRndSpendWon: {
-        std::optional<int64_t> spend;
-        int year = 0;
-        for (const FiscalYear& fy : c_.fiscal_years) {
-          if (fy.rnd_spend_won && fy.year < f_.on().year() && fy.year > year) {
-            spend = fy.rnd_spend_won;
-            year = fy.year;
-          }
-        }
-        Number(p, spend, Unit::kWon, &check);
-        if (spend) absl::StrAppend(&check.observed, " (", year, "년)");
-        break;
-      }
-      case Fact::kPatents:
-        Number(p,
-               c_.patents ? std::optional<int64_t>(*c_.patents) : std::nullopt,
-               Unit::kCount, &check);
-        if (c_.patents) check.observed = absl::StrCat(*c_.patents, "건");
         break;
       case Fact::kCertifications:
         Certifications(p, &check);
@@ -429,6 +465,21 @@ class PredicateEvaluator {
                                            : "아니오";
   }
 
+  void Figure(const Predicate& p, Check* check) {
+    std::optional<Facts::Figure> figure = f_.Numeric(p.fact);
+    const Unit unit = UnitOf(p.fact);
+    Number(p, figure ? std::optional<int64_t>(figure->value) : std::nullopt,
+           unit, check);
+    if (!figure) return;
+    if (p.fact == Fact::kRevenueAvg3Won) {
+      std::optional<Facts::Average> avg = f_.RevenueAvg3();
+      absl::StrAppend(&check->observed, " (", avg->first_year, "–",
+                      avg->last_year, "년 평균)");
+    } else if (figure->year != 0) {
+      absl::StrAppend(&check->observed, " (", figure->year, "년)");
+    }
+  }
+
   void Number(const Predicate& p, std::optional<int64_t> v, Unit unit,
               Check* check) {
     check->expected = RangeText(p, unit);
@@ -441,13 +492,14 @@ class PredicateEvaluator {
     check->observed = FormatValue(*v, unit);
   }
 
-  // IN / NOT_IN over hierarchical codes; `places` known or not.
+  // IN / NOT_IN of `places` (known in full or not) in the areas `codes`.
   template <typename CoversFn>
-  void Hierarchy(const Predicate& p, const std::vector<std::string>& places,
-                 bool complete, CoversFn covers, Check* check) {
+  void Hierarchy(const Predicate& p, const std::vector<std::string>& codes,
+                 const std::vector<std::string>& places, bool complete,
+                 CoversFn covers, Check* check) {
     Truth in = Truth::kFalse;
     for (const std::string& place : places) {
-      for (const std::string& code : p.codes) in = Or(in, covers(code, place));
+      for (const std::string& code : codes) in = Or(in, covers(code, place));
     }
     if (!complete) in = Or(in, Truth::kUnknown);
     check->outcome = p.op == Op::kNotIn ? Not(in) : in;
@@ -476,13 +528,21 @@ class PredicateEvaluator {
         shown.push_back("사업장 미상");
       }
     }
+    std::vector<std::string> areas = p.codes;
+    std::vector<std::string> names;
+    for (const std::string& group : p.region_groups) {
+      if (const std::vector<std::string>* codes =
+              f_.ref().region_groups.Find(group)) {
+        areas.insert(areas.end(), codes->begin(), codes->end());
+      }
+      names.push_back(group);
+    }
     Hierarchy(
-        p, places, complete,
+        p, areas, places, complete,
         [&](const std::string& area, const std::string& place) {
           return regions.Covers(area, place);
         },
         check);
-    std::vector<std::string> names;
     for (const std::string& code : p.codes) {
       names.push_back(regions.Describe(code));
     }
@@ -506,7 +566,7 @@ class PredicateEvaluator {
                    c_.secondary_industries.end());
     }
     Hierarchy(
-        p, codes, complete,
+        p, p.codes, codes, complete,
         [&](const std::string& area, const std::string& code) {
           return industries.Covers(area, code);
         },
@@ -836,6 +896,18 @@ std::string FormatWon(int64_t won) {
   if (man > 0) parts.push_back(absl::StrCat(WithCommas(man), "만"));
   if (rest > 0 || parts.empty()) parts.push_back(WithCommas(rest));
   return absl::StrCat(absl::StrJoin(parts, " "), "원");
+}
+
+std::optional<int64_t> FigureOf(const Reference& reference,
+                                const Company& company, Fact fact, Date on) {
+  Facts facts(reference, company, on);
+  std::optional<Facts::Figure> f = facts.Numeric(fact);
+  if (!f) return std::nullopt;
+  return f->value;
+}
+
+std::string FormatFigure(Fact fact, int64_t value) {
+  return FormatValue(value, UnitOf(fact));
 }
 
 std::string FormatMonths(int64_t months) {

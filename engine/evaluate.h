@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,37 @@ struct ScorePart {
   int64_t points = 0;
 };
 
+// One change to a company's changeable facts.
+struct Change {
+  enum class Kind : uint8_t {
+    kAddCertification,  // obtain `certification`
+    kAddSite,           // open a 사업장 in `region`
+    kAddNeed,           // declare `need` among its interests
+    kSetFigure,         // `fact` from `from` to `to`
+    kClearFlag,         // settle `fact` (체납, 연체)
+  };
+  Kind kind = Kind::kSetFigure;
+  Fact fact = Fact::kCertifications;
+  Certification certification = Certification::kVenture;
+  Need need = Need::kManpower;
+  std::string region;
+  int64_t from = 0;
+  int64_t to = 0;
+  // How far the figure is from the threshold, in thousandths of the
+  // threshold (0 for the other kinds).
+  int64_t gap_permille = 0;
+  // In Korean, for people: "최근 연매출 120억원 이하 (현재 126억원)".
+  std::string description;
+};
+
+// What would make an INELIGIBLE program's answer change.
+struct NearMiss {
+  std::vector<Change> changes;  // one or two
+  // ELIGIBLE, or UNDETERMINED when other rules hang on unknown facts.
+  Eligibility result = Eligibility::kEligible;
+  int64_t gap_permille = 0;  // sum over the changes
+};
+
 struct ProgramOutcome {
   std::shared_ptr<const Program> program;
   Eligibility eligibility = Eligibility::kUndetermined;
@@ -57,6 +89,8 @@ struct ProgramOutcome {
   int32_t bonus_points = 0;  // after the program's cap
   int64_t score = 0;
   std::vector<ScorePart> score_parts;
+  // For an INELIGIBLE outcome, when asked for: what would change it.
+  std::optional<NearMiss> near_miss;
 };
 
 // A fact derived from the profile, with how it was computed.
@@ -106,6 +140,13 @@ class Evaluator {
   const Reference* reference_;
   ScoringWeights weights_;
 };
+
+// The value of a figure (revenue, assets, employees, exports, R&D spend,
+// patents) at `on`, when known.
+std::optional<int64_t> FigureOf(const Reference& reference,
+                                const Company& company, Fact fact, Date on);
+// A figure in its unit: "126억원", "38명", "3건".
+std::string FormatFigure(Fact fact, int64_t value);
 
 // "126억 3,000만원", "120억 1원", "0원".
 std::string FormatWon(int64_t won);

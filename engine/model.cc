@@ -193,7 +193,6 @@ const char* WindowStatusName(WindowStatus s) {
 bool IsChangeable(Fact f) {
   switch (f) {
     case Fact::kSiteRegion:
-    case Fact::kAnyIndustry:
     case Fact::kRevenueLatestWon:
     case Fact::kRevenueAvg3Won:
     case Fact::kTotalAssetsWon:
@@ -203,7 +202,6 @@ bool IsChangeable(Fact f) {
     case Fact::kPatents:
     case Fact::kCertifications:
     case Fact::kNeeds:
-    case Fact::kSizeClass:
     case Fact::kTaxArrears:
     case Fact::kLoanDefault:
       return true;

@@ -162,6 +162,7 @@ struct Predicate {
   Fact fact = Fact::kHeadOfficeRegion;
   Op op = Op::kIn;
   std::vector<std::string> codes;
+  std::vector<std::string> region_groups;  // names of RegionGroups
   std::vector<Certification> certifications;
   std::vector<Need> needs;
   std::vector<SizeClass> size_classes;
@@ -261,8 +262,10 @@ const char* RuleKindName(RuleKind k);
 const char* CategoryName(Category c);
 const char* WindowStatusName(WindowStatus s);
 
-// Whether a company could change the fact (a certification, revenue, a
-// 사업장) as opposed to history (founding date, CEO age, past participation).
+// Whether a company could change the fact — obtain a certification, open a
+// 사업장, grow or shrink a figure, settle arrears — as opposed to history and
+// identity (founding date, CEO age, head office, industry, past
+// participation). Only changeable facts are suggested in near misses.
 bool IsChangeable(Fact f);
 
 // Open, upcoming or closed on `on`.

@@ -197,6 +197,34 @@ std::vector<std::string> RegionTable::ActiveCodes() const {
   return codes;
 }
 
+absl::StatusOr<RegionGroups> RegionGroups::Parse(std::string_view csv,
+                                                 const RegionTable& regions) {
+  RegionGroups groups;
+  int line_no = 1;
+  for (std::string_view line : DataLines(csv)) {
+    ++line_no;
+    std::vector<std::string> f = SplitCsvLine(line);
+    if (f.size() != 2 || f[0].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("region_groups: line ", line_no, ": malformed record"));
+    }
+    const RegionTable::Region* r = regions.Find(f[1]);
+    if (r == nullptr || r->abolished) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("region_groups: line ", line_no,
+                       ": unknown region code \"", f[1], "\""));
+    }
+    groups.groups_[f[0]].push_back(f[1]);
+  }
+  return groups;
+}
+
+const std::vector<std::string>* RegionGroups::Find(
+    std::string_view name) const {
+  auto it = groups_.find(name);
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
 // ------------------------------------------------------------- industries
 
 absl::StatusOr<IndustryTable> IndustryTable::Parse(std::string_view csv) {

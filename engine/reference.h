@@ -116,11 +116,26 @@ class SizeTable {
   int micro_default_ = 5;
 };
 
+// Named groups of regions (region_groups.csv: `group,code`), e.g. 수도권 =
+// 11, 28, 41. Data of the deployment, cited by rules by name.
+class RegionGroups {
+ public:
+  // Every code must exist in `regions` and not be abolished.
+  static absl::StatusOr<RegionGroups> Parse(std::string_view csv,
+                                            const RegionTable& regions);
+  // nullptr when there is no such group.
+  const std::vector<std::string>* Find(std::string_view name) const;
+
+ private:
+  std::map<std::string, std::vector<std::string>, std::less<>> groups_;
+};
+
 // All reference tables, loaded once and shared read-only.
 struct Reference {
   RegionTable regions;
   IndustryTable industries;
   SizeTable sizes;
+  RegionGroups region_groups;
 };
 
 }  // namespace jiwon::engine

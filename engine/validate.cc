@@ -121,8 +121,20 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
                        " does not apply to fact ", FactName(p.fact)));
     return;
   }
+  if (!region && !p.region_groups.empty()) {
+    e.Add(field + ".region_groups", "only region facts take region groups");
+  }
+  for (size_t i = 0; i < p.region_groups.size() && region; ++i) {
+    if (ref.region_groups.Find(p.region_groups[i]) == nullptr) {
+      e.Add(absl::StrCat(field, ".region_groups[", i, "]"),
+            absl::StrCat("unknown region group \"", p.region_groups[i],
+                         "\" (see region_groups.csv)"));
+    }
+  }
   if (region || industry) {
-    if (p.codes.empty()) e.Add(field + ".codes", "must not be empty");
+    if (p.codes.empty() && p.region_groups.empty()) {
+      e.Add(field + ".codes", "must not be empty");
+    }
     for (size_t i = 0; i < p.codes.size(); ++i) {
       const std::string f = absl::StrCat(field, ".codes[", i, "]");
       if (region) {

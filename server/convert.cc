@@ -69,6 +69,8 @@ engine::Condition Converter::Condition(const std::string& field,
         q.op = *op;
       }
       q.codes.assign(p.codes().begin(), p.codes().end());
+      q.region_groups.assign(p.region_groups().begin(),
+                             p.region_groups().end());
       for (int i = 0; i < p.certifications_size(); ++i) {
         if (auto c = Enum<engine::Certification>(
                 absl::StrCat(f, ".certifications[", i, "]"),
@@ -393,6 +395,17 @@ void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
   out->set_program_version(p.version);
   for (engine::Fact f : o.missing_facts) {
     out->add_missing_facts(static_cast<v1::Fact>(f));
+  }
+  if (o.near_miss) {
+    v1::NearMiss* nm = out->mutable_near_miss();
+    nm->set_result(static_cast<v1::Eligibility>(o.near_miss->result));
+    nm->set_gap_permille(o.near_miss->gap_permille);
+    for (const engine::Change& c : o.near_miss->changes) {
+      v1::SuggestedChange* sc = nm->add_changes();
+      sc->set_fact(static_cast<v1::Fact>(c.fact));
+      sc->set_description(c.description);
+      sc->set_gap_permille(c.gap_permille);
+    }
   }
   for (const engine::ScorePart& part : o.score_parts) {
     v1::ScorePart* sp = out->add_score_parts();

@@ -32,6 +32,9 @@ ABSL_FLAG(std::string, reference_dir, JIWON_DEFAULT_REFERENCE_DIR,
           "and micro_employee_limits.csv");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
+ABSL_FLAG(std::string, scoring, "",
+          "ranking weights, e.g. need=30,bonus=5,deadline=20,benefit=1,"
+          "benefit_cap=50 (unset keys keep these defaults)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long in-flight calls may run after SIGINT or SIGTERM");
 
@@ -67,8 +70,14 @@ int Run() {
     Log(LogLevel::kError, store.status().ToString());
     return 2;
   }
+  absl::StatusOr<engine::ScoringWeights> weights =
+      app::ParseScoringWeights(absl::GetFlag(FLAGS_scoring));
+  if (!weights.ok()) {
+    Log(LogLevel::kError, weights.status().ToString());
+    return 2;
+  }
   absl::StatusOr<std::unique_ptr<app::Registry>> registry =
-      app::Registry::Open(store->get(), reference->get());
+      app::Registry::Open(store->get(), reference->get(), *weights);
   if (!registry.ok()) {
     Log(LogLevel::kError, registry.status().ToString());
     return 2;

@@ -45,6 +45,13 @@ absl::StatusOr<std::unique_ptr<engine::Reference>> LoadReference(
       engine::SizeTable::Parse(*sizes, *micro);
   if (!s.ok()) return s.status();
   ref->sizes = *std::move(s);
+
+  absl::StatusOr<std::string> groups = ReadFile(dir + "/region_groups.csv");
+  if (!groups.ok()) return groups.status();
+  absl::StatusOr<engine::RegionGroups> g =
+      engine::RegionGroups::Parse(*groups, ref->regions);
+  if (!g.ok()) return g.status();
+  ref->region_groups = *std::move(g);
   return ref;
 }
 

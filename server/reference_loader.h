@@ -9,8 +9,8 @@
 
 namespace jiwon::server {
 
-// Reads regions.csv, ksic11.csv, sme_size_thresholds.csv and
-// micro_employee_limits.csv from `dir`.
+// Reads regions.csv, ksic11.csv, sme_size_thresholds.csv,
+// micro_employee_limits.csv and region_groups.csv from `dir`.
 absl::StatusOr<std::unique_ptr<engine::Reference>> LoadReference(
     const std::string& dir);
 

@@ -361,7 +361,7 @@ def programs():
         "relocation-2026", "지방 이전 기업 지원 (예시)", "산업통상자원부", "MANAGEMENT",
         rolling(),
         [exclude("capital", "수도권(서울·인천·경기) 소재 기업 제외", "비수도권 소재 기업에 한함",
-                 hq_in("11", "28", "41"))],
+                 pred("HEAD_OFFICE_REGION", "IN", region_groups=["수도권"]))],
         ["FACILITY", "FUNDING"], grant(10 * EOK)))
     out.append(program(
         "gbsa-star-2026", "경기도 스타기업 육성사업", "경기도경제과학진흥원", "MANAGEMENT",

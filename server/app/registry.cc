@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/near_miss.h"
 #include "engine/validate.h"
 #include "server/convert.h"
 #include "server/storage/key_codec.h"
@@ -54,6 +57,41 @@ engine::Date TodayInKorea() {
           .count() +
       9 * 3600;
   return engine::Date::FromDays(static_cast<int32_t>(secs / 86400));
+}
+
+absl::StatusOr<engine::ScoringWeights> ParseScoringWeights(
+    std::string_view spec) {
+  engine::ScoringWeights w;
+  if (spec.empty()) return w;
+  const std::pair<const char*, int64_t*> keys[] = {
+      {"need", &w.per_matching_need},
+      {"bonus", &w.per_bonus_point},
+      {"deadline", &w.deadline_max},
+      {"benefit", &w.per_ten_million_won},
+      {"benefit_cap", &w.benefit_cap}};
+  for (absl::string_view item :
+       absl::StrSplit(absl::string_view(spec.data(), spec.size()), ',')) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, '=');
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(kv.second, &value) || value < 0 || value > 1000000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("scoring: \"", std::string(item),
+                       "\" needs key=weight with a weight of 0-1000000"));
+    }
+    bool found = false;
+    for (const auto& [name, field] : keys) {
+      if (kv.first == name) {
+        *field = value;
+        found = true;
+      }
+    }
+    if (!found) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("scoring: unknown key \"", kv.first,
+                       "\" (need, bonus, deadline, benefit, benefit_cap)"));
+    }
+  }
+  return w;
 }
 
 Registry::Registry(storage::Store* store, const engine::Reference* reference,
@@ -365,6 +403,8 @@ absl::StatusOr<Registry::Explanation> Registry::Explain(
   }
   Explanation out;
   out.outcome = evaluator_.Evaluate(program, company, as_of);
+  out.outcome.near_miss =
+      engine::FindNearMiss(evaluator_, out.outcome, company, as_of);
   out.derived = evaluator_.Derive(company, out.outcome.reference_date);
   return out;
 }

@@ -23,6 +23,14 @@ namespace jiwon::app {
 // Today's date in Korea (UTC+9).
 engine::Date TodayInKorea();
 
+// Ranking weights from "need=30,bonus=5,deadline=20,benefit=1,benefit_cap=50"
+// (any subset; the rest keep their defaults). The keys: need (per program tag
+// among the company's needs), bonus (per 가점 point), deadline (when closing
+// today, falling to 0 at 30 days), benefit (per 1,000만원 of maximum
+// benefit), benefit_cap (cap on the benefit part).
+absl::StatusOr<engine::ScoringWeights> ParseScoringWeights(
+    std::string_view spec);
+
 // The use cases of jiwon: keeping profiles and the catalog, and matching.
 // Records are validated in full before anything is written; a rejected
 // record changes nothing. Thread-safe: writes are serialised, reads run

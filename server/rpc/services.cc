@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
@@ -310,6 +311,7 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   options.eligible_only = req->eligible_only();
   options.include_ineligible = req->include_ineligible();
   options.include_closed = req->include_closed();
+  options.include_near_misses = req->include_near_misses();
   std::shared_ptr<const engine::Catalog> catalog = registry_->catalog();
   engine::Recommendation r =
       engine::Recommend(*catalog, registry_->evaluator(), *company, options);
@@ -322,6 +324,7 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   resp->set_eligible(r.eligible);
   resp->set_undetermined(r.undetermined);
   resp->set_ineligible(r.ineligible);
+  resp->set_near_misses(r.near_misses);
   return Done(ctx, absl::OkStatus());
 }
 
@@ -342,6 +345,38 @@ grpc::ServerUnaryReactor* MatchService::Explain(
     df->set_name(d.name);
     df->set_value(d.value);
     df->set_computation(d.computation);
+  }
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* MatchService::NextQuestions(
+    grpc::CallbackServerContext* ctx, const v1::NextQuestionsRequest* req,
+    v1::NextQuestionsResponse* resp) {
+  absl::StatusOr<engine::Company> company = Subject(*registry_, *req);
+  if (!company.ok()) return Done(ctx, company.status());
+  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+  if (!as_of.ok()) return Done(ctx, as_of.status());
+  if (req->limit() < 0 || req->limit() > 100) {
+    return Done(ctx,
+                absl::InvalidArgumentError(absl::StrCat(
+                    "limit: must be 1-100 (or 0 for 10), got ", req->limit())));
+  }
+  const int limit = req->limit() == 0 ? 10 : req->limit();
+  std::vector<engine::Question> questions = engine::AskNext(
+      *registry_->catalog(), registry_->evaluator(), *company, *as_of);
+  std::set<std::string> undetermined;
+  for (const engine::Question& q : questions) {
+    undetermined.insert(q.program_ids.begin(), q.program_ids.end());
+  }
+  resp->set_undetermined(static_cast<int>(undetermined.size()));
+  for (const engine::Question& q : questions) {
+    if (resp->questions_size() == limit) break;
+    v1::Question* out = resp->add_questions();
+    out->set_fact(static_cast<v1::Fact>(q.fact));
+    out->set_label(engine::FactName(q.fact));
+    out->set_settles(q.settles);
+    out->set_involves(q.involves);
+    for (const std::string& id : q.program_ids) out->add_program_ids(id);
   }
   return Done(ctx, absl::OkStatus());
 }

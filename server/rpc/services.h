@@ -81,6 +81,9 @@ class MatchService final : public v1::MatchService::CallbackService {
   grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* WhoQualifies(
       grpc::CallbackServerContext* ctx,
       const v1::WhoQualifiesRequest* req) override;
+  grpc::ServerUnaryReactor* NextQuestions(
+      grpc::CallbackServerContext* ctx, const v1::NextQuestionsRequest* req,
+      v1::NextQuestionsResponse* resp) override;
 
  private:
   app::Registry* registry_;

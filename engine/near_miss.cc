@@ -1,0 +1,351 @@
+#include "engine/near_miss.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace jiwon::engine {
+namespace {
+
+using Changes = std::vector<Change>;
+
+int64_t TotalGap(const Changes& c) {
+  int64_t gap = 0;
+  for (const Change& change : c) gap += change.gap_permille;
+  return gap;
+}
+
+// Fewer changes first, then the smaller gap.
+bool Cheaper(const Changes& a, const Changes& b) {
+  if (a.size() != b.size()) return a.size() < b.size();
+  return TotalGap(a) < TotalGap(b);
+}
+
+bool IsFigure(Fact f) {
+  switch (f) {
+    case Fact::kRevenueLatestWon:
+    case Fact::kRevenueAvg3Won:
+    case Fact::kTotalAssetsWon:
+    case Fact::kRegularEmployees:
+    case Fact::kEmployeeChange:
+    case Fact::kRndSpendWon:
+    case Fact::kPatents:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Fixer {
+ public:
+  Fixer(const Evaluator& evaluator, const Company& company, Date on)
+      : evaluator_(evaluator), company_(company), on_(on) {}
+
+  // The changes that make `c` come out `want`; {} when it already does or
+  // its value is unknown (no change can be proposed for an unknown);
+  // nullopt when no acceptable change exists.
+  std::optional<Changes> Fix(const Condition& c, bool want) {
+    switch (c.kind) {
+      case Condition::Kind::kPredicate:
+        return Leaf(c.predicate, want);
+      case Condition::Kind::kAll:
+        return want ? Every(c.children, true) : Cheapest(c.children, false);
+      case Condition::Kind::kAny:
+        return want ? Cheapest(c.children, true) : Every(c.children, false);
+      case Condition::Kind::kNone:
+        return want ? Every(c.children, false) : Cheapest(c.children, true);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<Changes> Every(const std::vector<Condition>& children,
+                               bool want) {
+    Changes all;
+    for (const Condition& child : children) {
+      std::optional<Changes> fix = Fix(child, want);
+      if (!fix) return std::nullopt;
+      all.insert(all.end(), fix->begin(), fix->end());
+      if (all.size() > kMaxChanges) return std::nullopt;
+    }
+    return all;
+  }
+
+  std::optional<Changes> Cheapest(const std::vector<Condition>& children,
+                                  bool want) {
+    std::optional<Changes> best;
+    for (const Condition& child : children) {
+      std::optional<Changes> fix = Fix(child, want);
+      if (fix && (!best || Cheaper(*fix, *best))) best = std::move(fix);
+    }
+    return best;
+  }
+
+  Truth Current(const Predicate& p) {
+    // Evaluate the predicate alone through a one-rule program.
+    Program probe;
+    probe.id = "probe";
+    Rule rule;
+    rule.id = "probe";
+    rule.condition.kind = Condition::Kind::kPredicate;
+    rule.condition.predicate = p;
+    probe.rules.push_back(std::move(rule));
+    probe.window.kind = WindowKind::kRolling;
+    ProgramOutcome o = evaluator_.Evaluate(
+        std::make_shared<const Program>(std::move(probe)), company_, on_);
+    return o.rules[0].condition;
+  }
+
+  std::optional<Changes> Leaf(const Predicate& p, bool want) {
+    const Truth current = Current(p);
+    if (current == FromBool(want) || current == Truth::kUnknown) {
+      return Changes{};
+    }
+    if (!IsChangeable(p.fact)) return std::nullopt;
+    Change change;
+    change.fact = p.fact;
+    switch (p.fact) {
+      case Fact::kCertifications: {
+        // Obtain one (any-of) or every missing one (all-of); never drop one.
+        if (!want || p.op == Op::kNoneOf) return std::nullopt;
+        Changes out;
+        for (Certification cert : p.certifications) {
+          if (p.op == Op::kAllOf && Holds(cert)) continue;
+          Change c = change;
+          c.kind = Change::Kind::kAddCertification;
+          c.certification = cert;
+          c.description =
+              absl::StrCat(CertificationName(cert), " 인증·확인 취득");
+          out.push_back(std::move(c));
+          if (p.op == Op::kAnyOf) break;
+        }
+        if (out.empty() || out.size() > kMaxChanges) return std::nullopt;
+        return out;
+      }
+      case Fact::kNeeds: {
+        if (!want || p.op == Op::kNoneOf || p.needs.empty())
+          return std::nullopt;
+        change.kind = Change::Kind::kAddNeed;
+        change.need = p.needs.front();
+        change.description = absl::StrCat("관심분야에 '", NeedName(change.need),
+                                          "' 추가 (해당 계획이 있는 경우)");
+        return Changes{change};
+      }
+      case Fact::kSiteRegion: {
+        if (!want || p.op != Op::kIn || p.codes.empty()) return std::nullopt;
+        change.kind = Change::Kind::kAddSite;
+        change.region = p.codes.front();
+        change.description =
+            absl::StrCat(evaluator_.reference().regions.Describe(change.region),
+                         "에 사업장 설치");
+        return Changes{change};
+      }
+      case Fact::kTaxArrears:
+      case Fact::kLoanDefault: {
+        // Only the way out of a flag: settling it.
+        const bool flag_true_needed = (p.op == Op::kIsTrue) == want;
+        if (flag_true_needed) return std::nullopt;
+        change.kind = Change::Kind::kClearFlag;
+        change.description = absl::StrCat(FactName(p.fact), " 해소");
+        return Changes{change};
+      }
+      default:
+        break;
+    }
+    if (!IsFigure(p.fact) || p.op != Op::kRange) return std::nullopt;
+    std::optional<int64_t> value =
+        FigureOf(evaluator_.reference(), company_, p.fact, on_);
+    if (!value) return std::nullopt;
+    const int64_t v = *value;
+    std::optional<int64_t> target;
+    std::optional<int64_t> bound;
+    if (want) {
+      if (p.min && (v < *p.min || (p.min_exclusive && v == *p.min))) {
+        target = p.min_exclusive ? *p.min + 1 : *p.min;
+        bound = p.min;
+      } else if (p.max && (v > *p.max || (p.max_exclusive && v == *p.max))) {
+        target = p.max_exclusive ? *p.max - 1 : *p.max;
+        bound = p.max;
+      }
+    } else {
+      // Leave the range by the nearer side.
+      std::optional<int64_t> below, above;
+      if (p.min) below = p.min_exclusive ? *p.min : *p.min - 1;
+      if (p.max) above = p.max_exclusive ? *p.max : *p.max + 1;
+      if (below && (!above || v - *below <= *above - v)) {
+        target = below;
+        bound = p.min;
+      } else {
+        target = above;
+        bound = p.max;
+      }
+    }
+    if (!target || *target < 0) return std::nullopt;
+    const int64_t scale = std::max<int64_t>(1, std::abs(*bound));
+    change.kind = Change::Kind::kSetFigure;
+    change.from = v;
+    change.to = *target;
+    change.gap_permille = std::abs(*target - v) * 1000 / scale;
+    if (change.gap_permille > kMaxGapPermille) return std::nullopt;
+    const bool up = *target > v;
+    change.description = absl::StrCat(
+        FactName(p.fact), " ", FormatFigure(p.fact, *target),
+        up ? " 이상" : " 이하", " (현재 ", FormatFigure(p.fact, v), ", ",
+        FormatFigure(p.fact, std::abs(*target - v)), up ? " 부족)" : " 초과)");
+    return Changes{change};
+  }
+
+  bool Holds(Certification cert) const {
+    if (!company_.certifications) return false;
+    for (const CertificationGrant& g : *company_.certifications) {
+      if (g.kind == cert && (!g.valid_from || *g.valid_from <= on_) &&
+          (!g.valid_to || on_ <= *g.valid_to)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const Evaluator& evaluator_;
+  const Company& company_;
+  Date on_;
+};
+
+void SetLatestRevenue(Company& c, Date on, int64_t to, bool all_three) {
+  std::vector<FiscalYear*> years;
+  for (FiscalYear& fy : c.fiscal_years) {
+    if (fy.year < on.year() && fy.revenue_won) years.push_back(&fy);
+  }
+  std::sort(years.begin(), years.end(),
+            [](const FiscalYear* a, const FiscalYear* b) {
+              return a->year > b->year;
+            });
+  const size_t n = all_three ? std::min<size_t>(3, years.size())
+                             : std::min<size_t>(1, years.size());
+  for (size_t i = 0; i < n; ++i) years[i]->revenue_won = to;
+}
+
+}  // namespace
+
+Company ApplyChanges(Company c, const std::vector<Change>& changes, Date on) {
+  for (const Change& change : changes) {
+    switch (change.kind) {
+      case Change::Kind::kAddCertification:
+        if (!c.certifications) c.certifications.emplace();
+        c.certifications->push_back({change.certification, on, std::nullopt});
+        break;
+      case Change::Kind::kAddSite:
+        if (!c.site_regions) c.site_regions.emplace();
+        c.site_regions->push_back(change.region);
+        break;
+      case Change::Kind::kAddNeed:
+        if (!c.needs) c.needs.emplace();
+        c.needs->push_back(change.need);
+        break;
+      case Change::Kind::kClearFlag:
+        if (change.fact == Fact::kTaxArrears) c.tax_arrears = false;
+        if (change.fact == Fact::kLoanDefault) c.loan_default = false;
+        break;
+      case Change::Kind::kSetFigure:
+        switch (change.fact) {
+          case Fact::kRevenueLatestWon:
+            SetLatestRevenue(c, on, change.to, false);
+            break;
+          case Fact::kRevenueAvg3Won:
+            SetLatestRevenue(c, on, change.to, true);
+            break;
+          case Fact::kTotalAssetsWon:
+            c.total_assets_won = change.to;
+            break;
+          case Fact::kRegularEmployees:
+            c.regular_employees = static_cast<int32_t>(change.to);
+            break;
+          case Fact::kEmployeeChange:
+            if (c.regular_employees_last_year) {
+              c.regular_employees = static_cast<int32_t>(
+                  *c.regular_employees_last_year + change.to);
+            }
+            break;
+          case Fact::kRndSpendWon: {
+            FiscalYear* latest = nullptr;
+            for (FiscalYear& fy : c.fiscal_years) {
+              if (fy.rnd_spend_won && fy.year < on.year() &&
+                  (latest == nullptr || fy.year > latest->year)) {
+                latest = &fy;
+              }
+            }
+            if (latest != nullptr) latest->rnd_spend_won = change.to;
+            break;
+          }
+          case Fact::kPatents:
+            c.patents = static_cast<int32_t>(change.to);
+            break;
+          default:
+            break;
+        }
+        break;
+    }
+  }
+  return c;
+}
+
+std::optional<NearMiss> FindNearMiss(const Evaluator& evaluator,
+                                     const ProgramOutcome& outcome,
+                                     const Company& company, Date as_of) {
+  if (outcome.eligibility != Eligibility::kIneligible) return std::nullopt;
+  Fixer fixer(evaluator, company, outcome.reference_date);
+  Changes changes;
+  for (const RuleOutcome& r : outcome.rules) {
+    if (r.passed != Truth::kFalse) continue;
+    const bool want = r.rule->kind != RuleKind::kExclude;
+    std::optional<Changes> fix = fixer.Fix(r.rule->condition, want);
+    if (!fix || fix->empty()) return std::nullopt;
+    changes.insert(changes.end(), fix->begin(), fix->end());
+    if (changes.size() > kMaxChanges) return std::nullopt;
+  }
+  if (changes.empty()) return std::nullopt;
+  // A change can bear on other rules: check the changed profile.
+  const Company changed =
+      ApplyChanges(company, changes, outcome.reference_date);
+  const ProgramOutcome after =
+      evaluator.Evaluate(outcome.program, changed, as_of);
+  if (after.eligibility != Eligibility::kEligible &&
+      after.eligibility != Eligibility::kUndetermined) {
+    return std::nullopt;
+  }
+  NearMiss miss;
+  miss.result = after.eligibility;
+  miss.gap_permille = TotalGap(changes);
+  miss.changes = std::move(changes);
+  return miss;
+}
+
+std::vector<Question> NextQuestions(
+    const std::vector<ProgramOutcome>& outcomes) {
+  std::map<Fact, Question> by_fact;
+  for (const ProgramOutcome& o : outcomes) {
+    if (o.eligibility != Eligibility::kUndetermined) continue;
+    for (Fact f : o.missing_facts) {
+      Question& q = by_fact[f];
+      q.fact = f;
+      ++q.involves;
+      if (o.missing_facts.size() == 1) ++q.settles;
+      q.program_ids.push_back(o.program->id);
+    }
+  }
+  std::vector<Question> out;
+  for (auto& [fact, q] : by_fact) {
+    std::sort(q.program_ids.begin(), q.program_ids.end());
+    out.push_back(std::move(q));
+  }
+  std::sort(out.begin(), out.end(), [](const Question& a, const Question& b) {
+    if (a.settles != b.settles) return a.settles > b.settles;
+    if (a.involves != b.involves) return a.involves > b.involves;
+    return a.fact < b.fact;
+  });
+  return out;
+}
+
+}  // namespace jiwon::engine

@@ -235,3 +235,24 @@ TEST_F(RegistryTest, RecommendsAndExplains) {
 
 }  // namespace
 }  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+TEST(ScoringWeightsTest, ParsesADeploymentsWeights) {
+  auto w = ParseScoringWeights("need=10,benefit_cap=7");
+  JIWON_ASSERT_OK(w);
+  EXPECT_EQ(w->per_matching_need, 10);
+  EXPECT_EQ(w->benefit_cap, 7);
+  EXPECT_EQ(w->per_bonus_point, engine::ScoringWeights().per_bonus_point);
+  EXPECT_TRUE(ParseScoringWeights("").ok());
+  EXPECT_EQ(ParseScoringWeights("speed=3").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseScoringWeights("need=-1").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseScoringWeights("need").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace jiwon::app

@@ -19,8 +19,8 @@ const Date kOn = D("2026-11-27");
 class NearMissTest : public ::testing::Test {
  protected:
   std::optional<NearMiss> Miss(std::vector<Rule> rules, const Company& c) {
-    auto program = std::make_shared<const Program>(
-        MakeProgram("p", std::move(rules)));
+    auto program =
+        std::make_shared<const Program>(MakeProgram("p", std::move(rules)));
     ProgramOutcome o = evaluator_.Evaluate(program, c, kOn);
     return FindNearMiss(evaluator_, o, c, kOn);
   }
@@ -53,8 +53,9 @@ TEST_F(NearMissTest, FigureTooFarIsNoNearMiss) {
 
 TEST_F(NearMissTest, MissingCertification) {
   std::optional<NearMiss> m = Miss(
-      {MakeRule("cert", RuleKind::kRequire,
-                testing::HasAny({Certification::kVenture, Certification::kInnobiz}))},
+      {MakeRule(
+          "cert", RuleKind::kRequire,
+          testing::HasAny({Certification::kVenture, Certification::kInnobiz}))},
       KnownCompany());
   ASSERT_TRUE(m.has_value());
   ASSERT_EQ(m->changes.size(), 1u);
@@ -64,18 +65,20 @@ TEST_F(NearMissTest, MissingCertification) {
 }
 
 TEST_F(NearMissTest, NeverSuggestsUnchangeableFacts) {
-  Company c = KnownCompany();  // CEO born 1979, founded 2016, head office 광주시
+  Company c =
+      KnownCompany();  // CEO born 1979, founded 2016, head office 광주시
   EXPECT_FALSE(Miss({MakeRule("youth", RuleKind::kRequire,
                               Range(Fact::kCeoAgeYears, std::nullopt, 39))},
                     c)
                    .has_value());
-  EXPECT_FALSE(Miss({MakeRule("age", RuleKind::kRequire,
-                              Range(Fact::kBusinessAgeMonths, std::nullopt, 84))},
-                    c)
-                   .has_value());
-  EXPECT_FALSE(Miss({MakeRule("seoul", RuleKind::kRequire, testing::HqIn({"11"}))},
-                    c)
-                   .has_value());
+  EXPECT_FALSE(
+      Miss({MakeRule("age", RuleKind::kRequire,
+                     Range(Fact::kBusinessAgeMonths, std::nullopt, 84))},
+           c)
+          .has_value());
+  EXPECT_FALSE(
+      Miss({MakeRule("seoul", RuleKind::kRequire, testing::HqIn({"11"}))}, c)
+          .has_value());
   Condition alumni = Range(Fact::kParticipationsEver, 1, std::nullopt);
   c.participations = std::vector<Participation>{{"ysa-2023", 2023, 1}};
   EXPECT_FALSE(
@@ -101,9 +104,12 @@ TEST_F(NearMissTest, SettlingArrearsAndOpeningASite) {
 
 TEST_F(NearMissTest, AtMostTwoChanges) {
   std::vector<Rule> rules = {
-      MakeRule("a", RuleKind::kRequire, testing::HasAny({Certification::kVenture})),
-      MakeRule("b", RuleKind::kRequire, testing::HasAny({Certification::kInnobiz})),
-      MakeRule("c", RuleKind::kRequire, testing::HasAny({Certification::kMainbiz}))};
+      MakeRule("a", RuleKind::kRequire,
+               testing::HasAny({Certification::kVenture})),
+      MakeRule("b", RuleKind::kRequire,
+               testing::HasAny({Certification::kInnobiz})),
+      MakeRule("c", RuleKind::kRequire,
+               testing::HasAny({Certification::kMainbiz}))};
   EXPECT_FALSE(Miss(rules, KnownCompany()).has_value());
   rules.pop_back();
   EXPECT_TRUE(Miss(rules, KnownCompany()).has_value());
@@ -111,20 +117,20 @@ TEST_F(NearMissTest, AtMostTwoChanges) {
 
 TEST_F(NearMissTest, ChangeThatBreaksAnotherRuleIsRejected) {
   // Bringing revenue down to 120억 would break "120억 초과" elsewhere.
-  EXPECT_FALSE(Miss({RevenueAtMost(120),
-                     MakeRule("big", RuleKind::kRequire,
-                              Range(Fact::kRevenueLatestWon, 121 * kEok,
-                                    std::nullopt))},
-                    KnownCompany())
-                   .has_value());
+  EXPECT_FALSE(
+      Miss({RevenueAtMost(120),
+            MakeRule("big", RuleKind::kRequire,
+                     Range(Fact::kRevenueLatestWon, 121 * kEok, std::nullopt))},
+           KnownCompany())
+          .has_value());
 }
 
 TEST_F(NearMissTest, RemainingUnknownsMakeTheResultUndetermined) {
   Company c = KnownCompany();
   c.loan_default.reset();
   std::optional<NearMiss> m =
-      Miss({RevenueAtMost(120),
-            MakeRule("default", RuleKind::kExclude, testing::Is(Fact::kLoanDefault))},
+      Miss({RevenueAtMost(120), MakeRule("default", RuleKind::kExclude,
+                                         testing::Is(Fact::kLoanDefault))},
            c);
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->result, Eligibility::kUndetermined);

@@ -33,9 +33,10 @@ ABSL_FLAG(std::string, as_of, "", "evaluation date YYYY-MM-DD (default today)");
 ABSL_FLAG(int, limit, 20, "recommend: how many programs");
 ABSL_FLAG(bool, open, false, "recommend: only programs open for application");
 ABSL_FLAG(bool, all, false, "recommend: also list ineligible programs");
-ABSL_FLAG(bool, near, false,
+ABSL_FLAG(bool, near, true,
           "recommend: also list near misses — ineligible programs one or two "
-          "changeable facts away — with what would change the answer");
+          "changeable facts away — with what would change the answer "
+          "(--nonear to leave them out)");
 ABSL_FLAG(bool, closed, false,
           "recommend: also list programs whose window has closed");
 ABSL_FLAG(bool, eligible_only, false, "recommend: leave out undetermined ones");

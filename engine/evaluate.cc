@@ -446,6 +446,9 @@ class PredicateEvaluator {
       case Fact::kParticipationBanned:
         Bool(p, FromOptional(c_.participation_banned), &check);
         break;
+      case Fact::kIndependent:
+        Bool(p, FromOptional(c_.independent), &check);
+        break;
       case Fact::kParticipationsEver:
       case Fact::kParticipationsThisYear:
       case Fact::kAwardsThisYearWon:
@@ -808,6 +811,26 @@ class PredicateEvaluator {
     check->expected = absl::StrCat(negate ? "다음 규모가 아님: " : "",
                                    absl::StrJoin(names, ", "));
     check->observed = BucketsName(size.buckets);
+    if (in == Truth::kUnknown) {
+      // Ask for the inputs, not the derived class. Employees decide only
+      // between 소상공인 and 소기업.
+      const Company& c = c_;
+      if (!c.primary_industry || c.primary_industry->size() < 2) {
+        check->unknown_inputs.push_back(Fact::kPrimaryIndustry);
+      }
+      if (!f_.RevenueAvg3()) {
+        check->unknown_inputs.push_back(Fact::kRevenueAvg3Won);
+      }
+      if (!c.total_assets_won) {
+        check->unknown_inputs.push_back(Fact::kTotalAssetsWon);
+      }
+      if (!c.independent) check->unknown_inputs.push_back(Fact::kIndependent);
+      const bool micro_matters =
+          ((allowed & kBucketMicro) != 0) != ((allowed & kBucketSmall) != 0);
+      if (!c.regular_employees && micro_matters) {
+        check->unknown_inputs.push_back(Fact::kRegularEmployees);
+      }
+    }
   }
 
   void Participations(const Predicate& p, Check* check) {
@@ -972,7 +995,13 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
     if (r.passed == Truth::kUnknown) {
       unknown = true;
       for (const Check& c : r.checks) {
-        if (c.outcome == Truth::kUnknown) missing.push_back(c.fact);
+        if (c.outcome != Truth::kUnknown) continue;
+        if (c.unknown_inputs.empty()) {
+          missing.push_back(c.fact);
+        } else {
+          missing.insert(missing.end(), c.unknown_inputs.begin(),
+                         c.unknown_inputs.end());
+        }
       }
     }
   }

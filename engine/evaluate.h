@@ -20,6 +20,9 @@ struct Check {
   Truth outcome = Truth::kUnknown;
   std::string expected;
   std::string observed;
+  // For an unknown derived fact (the size class): the unknown inputs that
+  // would decide it. Empty otherwise.
+  std::vector<Fact> unknown_inputs;
 };
 
 struct RuleOutcome {

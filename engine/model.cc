@@ -62,6 +62,8 @@ const char* FactName(Fact f) {
       return "당해연도 참여 횟수";
     case Fact::kAwardsThisYearWon:
       return "당해연도 지원금액";
+    case Fact::kIndependent:
+      return "독립성(대기업 계열 여부)";
   }
   return "?";
 }

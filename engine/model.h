@@ -141,8 +141,9 @@ enum class Fact : uint8_t {
   kParticipationsEver = 27,
   kParticipationsThisYear = 28,
   kAwardsThisYearWon = 29,
+  kIndependent = 30,
 };
-inline constexpr int kMaxFact = 29;
+inline constexpr int kMaxFact = 30;
 
 enum class Op : uint8_t {
   kIn = 1,

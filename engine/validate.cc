@@ -92,6 +92,7 @@ bool IsBool(Fact f) {
     case Fact::kLoanDefault:
     case Fact::kSuspendedOrClosed:
     case Fact::kParticipationBanned:
+    case Fact::kIndependent:
       return true;
     default:
       return false;

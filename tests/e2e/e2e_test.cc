@@ -152,6 +152,23 @@ TEST_F(EndToEndTest, RecommendsWithReasonsForTheGwangjuManufacturer) {
   EXPECT_NE(e.out.find("현황: 126억원 (2025년)"), std::string::npos) << e.out;
   EXPECT_NE(e.out.find("기업규모"), std::string::npos);
 
+  // Near misses come after the others, with what would change the answer.
+  Result near =
+      Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--limit=40"});
+  ASSERT_EQ(near.exit_code, 0) << near.err;
+  EXPECT_NE(near.out.find("보완 시 가능"), std::string::npos) << near.out;
+  EXPECT_NE(
+      near.out.find("· 최근 연매출 120억원 이하 (현재 126억원, 6억원 초과)"),
+      std::string::npos)
+      << near.out;
+  EXPECT_NE(e.out.find("· 최근 연매출 120억원 이하"), std::string::npos)
+      << e.out;
+
+  Result questions = Jiwon({"questions", "C0001", "--as_of=2026-11-27"});
+  ASSERT_EQ(questions.exit_code, 0) << questions.err;
+  EXPECT_NE(questions.out.find("확인 필요한 프로그램"), std::string::npos)
+      << questions.out;
+
   Result json = Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--json"});
   ASSERT_EQ(json.exit_code, 0);
   EXPECT_NE(json.out.find("\"program_id\":\"gwangju-smart-levelup-2026\""),

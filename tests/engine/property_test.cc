@@ -299,7 +299,14 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
           absl::StrCat(" bonus ", got.bonus_points, " vs ", want.bonus, ";");
     }
     std::set<Fact> missing(got.missing_facts.begin(), got.missing_facts.end());
-    if (missing != want.missing) diff += " missing facts differ;";
+    if (missing != want.missing) {
+      diff += " missing facts differ:";
+      for (Fact f : missing) diff += absl::StrCat(" ", static_cast<int>(f));
+      diff += " vs";
+      for (Fact f : want.missing)
+        diff += absl::StrCat(" ", static_cast<int>(f));
+      diff += ";";
+    }
     if (!diff.empty()) {
       ++mismatches;
       ADD_FAILURE() << "pair " << i << " at " << on.ToString() << ":" << diff;

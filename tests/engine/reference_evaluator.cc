@@ -73,7 +73,11 @@ class Eval {
     switch (c.kind) {
       case Condition::Kind::kPredicate: {
         Tri t = Leaf(c.predicate);
-        if (!t) unknown->insert(c.predicate.fact);
+        if (!t && c.predicate.fact == Fact::kSizeClass) {
+          SizeInputs(c.predicate, unknown);
+        } else if (!t) {
+          unknown->insert(c.predicate.fact);
+        }
         return t;
       }
       case Condition::Kind::kAll: {
@@ -96,6 +100,34 @@ class Eval {
   }
 
  private:
+  // The unknown inputs of an undecided size class; employees only when the
+  // rule tells 소상공인 from 소기업.
+  void SizeInputs(const Predicate& p, std::set<Fact>* out) const {
+    std::set<Fact> local;
+    std::set<Fact>* unknown = &local;
+    if (!c_.primary_industry || c_.primary_industry->size() < 2) {
+      unknown->insert(Fact::kPrimaryIndustry);
+    }
+    if (!Avg3()) unknown->insert(Fact::kRevenueAvg3Won);
+    if (!c_.total_assets_won) unknown->insert(Fact::kTotalAssetsWon);
+    if (!c_.independent) unknown->insert(Fact::kIndependent);
+    bool micro = false, small = false;
+    for (auto s : p.size_classes) {
+      micro = micro || s == engine::SizeClass::kMicro ||
+              s == engine::SizeClass::kSmall || s == engine::SizeClass::kSme;
+      small = small || s == engine::SizeClass::kSmall ||
+              s == engine::SizeClass::kSme;
+    }
+    if (!c_.regular_employees && micro != small) {
+      unknown->insert(Fact::kRegularEmployees);
+    }
+    if (local.empty()) {
+      // Known inputs that cannot tell 중견기업 from 대기업: the class itself.
+      local.insert(Fact::kSizeClass);
+    }
+    out->insert(local.begin(), local.end());
+  }
+
   // The current name of a region code, following renamings.
   std::string Name(std::string code) const {
     for (int i = 0; i < 5; ++i) {

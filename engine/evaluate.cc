@@ -379,6 +379,181 @@ class PredicateEvaluator {
  public:
   PredicateEvaluator(Facts& facts) : f_(facts), c_(facts.company()) {}
 
+  // Whether `p` holds: the one definition of each predicate's meaning. No
+  // text is built.
+  Truth Quick(const Predicate& p) {
+    switch (p.fact) {
+      case Fact::kHeadOfficeRegion:
+      case Fact::kSiteRegion: {
+        const RegionTable& regions = f_.ref().regions;
+        bool complete = c_.head_office_region.has_value();
+        Truth in = Truth::kFalse;
+        auto test = [&](const std::string& place) {
+          for (const std::string& code : p.codes) {
+            in = Or(in, regions.Covers(code, place));
+          }
+          for (const std::string& group : p.region_groups) {
+            if (const auto* codes = f_.ref().region_groups.Find(group)) {
+              for (const std::string& code : *codes) {
+                in = Or(in, regions.Covers(code, place));
+              }
+            }
+          }
+        };
+        if (c_.head_office_region) test(*c_.head_office_region);
+        if (p.fact == Fact::kSiteRegion) {
+          if (c_.site_regions) {
+            for (const std::string& s : *c_.site_regions) test(s);
+          } else {
+            complete = false;
+          }
+        }
+        if (!complete) in = Or(in, Truth::kUnknown);
+        return p.op == Op::kNotIn ? Not(in) : in;
+      }
+      case Fact::kPrimaryIndustry:
+      case Fact::kAnyIndustry: {
+        const IndustryTable& industries = f_.ref().industries;
+        Truth in = Truth::kFalse;
+        auto test = [&](const std::string& code) {
+          for (const std::string& area : p.codes) {
+            in = Or(in, industries.Covers(area, code));
+          }
+        };
+        if (c_.primary_industry) test(*c_.primary_industry);
+        if (p.fact == Fact::kAnyIndustry) {
+          for (const std::string& code : c_.secondary_industries) test(code);
+        }
+        if (!c_.primary_industry) in = Or(in, Truth::kUnknown);
+        return p.op == Op::kNotIn ? Not(in) : in;
+      }
+      case Fact::kProspectiveFounder:
+        return BoolOp(p, f_.Prospective());
+      case Fact::kBusinessAgeMonths: {
+        // A 예비창업자 has no 업력: every 업력 condition is false. Bounds are
+        // anniversaries: "N년 이내" includes the N-th, "N년 초과" starts the
+        // day after it, "N개월 미만" excludes it.
+        const Truth prospective = f_.Prospective();
+        if (prospective == Truth::kTrue) return Truth::kFalse;
+        if (!c_.founded_on) return Truth::kUnknown;
+        const Date f = *c_.founded_on;
+        const Date on = f_.on();
+        bool ok = true;
+        if (p.min) {
+          const Date bound = f.AddMonths(static_cast<int>(*p.min));
+          ok = ok && (p.min_exclusive ? on > bound : on >= bound);
+        }
+        if (p.max) {
+          const Date bound = f.AddMonths(static_cast<int>(*p.max));
+          ok = ok && (p.max_exclusive ? on < bound : on <= bound);
+        }
+        return FromBool(ok);
+      }
+      case Fact::kCeoAgeYears:
+      case Fact::kYouthCeo:
+      case Fact::kCeoFemale:
+      case Fact::kCeoDisabled: {
+        if (c_.ceos.empty()) return Truth::kUnknown;
+        const bool any = p.quantifier == Quantifier::kAny;
+        Truth t = any ? Truth::kFalse : Truth::kTrue;
+        for (const Ceo& ceo : c_.ceos) {
+          Truth one = Truth::kUnknown;
+          switch (p.fact) {
+            case Fact::kCeoAgeYears:
+            case Fact::kYouthCeo:
+              if (ceo.birth_date) {
+                const int age = AgeInYears(*ceo.birth_date, f_.on());
+                one = p.fact == Fact::kYouthCeo ? FromBool(age <= kYouthMaxAge)
+                                                : InRange(age, p);
+              }
+              break;
+            case Fact::kCeoFemale:
+              if (ceo.gender != Gender::kUnknown) {
+                one = FromBool(ceo.gender == Gender::kFemale);
+              }
+              break;
+            default:
+              one = FromOptional(ceo.disabled);
+              break;
+          }
+          t = any ? Or(t, one) : And(t, one);
+        }
+        return p.fact == Fact::kCeoAgeYears ? t : BoolOp(p, t);
+      }
+      case Fact::kRevenueLatestWon:
+      case Fact::kRevenueAvg3Won:
+      case Fact::kTotalAssetsWon:
+      case Fact::kRegularEmployees:
+      case Fact::kEmployeeChange:
+      case Fact::kExportsPrevYearUsd:
+      case Fact::kRndSpendWon:
+      case Fact::kPatents: {
+        std::optional<Facts::Figure> figure = f_.Numeric(p.fact);
+        return figure ? InRange(figure->value, p) : Truth::kUnknown;
+      }
+      case Fact::kRevenueGrowthPercent:
+        return GrowthTruth(p);
+      case Fact::kCertifications: {
+        if (!c_.certifications) return Truth::kUnknown;
+        const Date on = f_.on();
+        return SetTruth(p, p.certifications, [&](Certification want) {
+          for (const CertificationGrant& g : *c_.certifications) {
+            if (g.kind == want && ValidOn(g, on)) return true;
+          }
+          return false;
+        });
+      }
+      case Fact::kNeeds:
+        if (!c_.needs) return Truth::kUnknown;
+        return SetTruth(p, p.needs, [&](Need want) {
+          return std::find(c_.needs->begin(), c_.needs->end(), want) !=
+                 c_.needs->end();
+        });
+      case Fact::kSizeClass: {
+        const Truth in = SizeIn(p);
+        return p.op == Op::kNotIn ? Not(in) : in;
+      }
+      case Fact::kTaxArrears:
+        return BoolOp(p, FromOptional(c_.tax_arrears));
+      case Fact::kLoanDefault:
+        return BoolOp(p, FromOptional(c_.loan_default));
+      case Fact::kSuspendedOrClosed:
+        return BoolOp(p, FromOptional(c_.suspended_or_closed));
+      case Fact::kParticipationBanned:
+        return BoolOp(p, FromOptional(c_.participation_banned));
+      case Fact::kIndependent:
+        return BoolOp(p, FromOptional(c_.independent));
+      case Fact::kParticipationsEver:
+      case Fact::kParticipationsThisYear:
+      case Fact::kAwardsThisYearWon: {
+        std::optional<int64_t> v = ParticipationValue(p);
+        return v ? InRange(*v, p) : Truth::kUnknown;
+      }
+    }
+    return Truth::kUnknown;
+  }
+
+  // The inputs to ask for when a size predicate is undecided.
+  std::vector<Fact> SizeUnknownInputs(const Predicate& p) {
+    std::vector<Fact> out;
+    if (SizeIn(p) != Truth::kUnknown) return out;
+    if (!c_.primary_industry || c_.primary_industry->size() < 2) {
+      out.push_back(Fact::kPrimaryIndustry);
+    }
+    if (!f_.RevenueAvg3()) out.push_back(Fact::kRevenueAvg3Won);
+    if (!c_.total_assets_won) out.push_back(Fact::kTotalAssetsWon);
+    if (!c_.independent) out.push_back(Fact::kIndependent);
+    // Employees decide only between 소상공인 and 소기업.
+    const uint8_t allowed = Allowed(p);
+    const bool micro_matters =
+        ((allowed & kBucketMicro) != 0) != ((allowed & kBucketSmall) != 0);
+    if (!c_.regular_employees && micro_matters) {
+      out.push_back(Fact::kRegularEmployees);
+    }
+    return out;
+  }
+
+  // The predicate with what it asks and what the company has, in words.
   Check Evaluate(const Predicate& p) {
     Check check;
     check.fact = p.fact;
@@ -455,14 +630,92 @@ class PredicateEvaluator {
         Participations(p, &check);
         break;
     }
+    check.outcome = Quick(p);
+    if (p.fact == Fact::kSizeClass) check.unknown_inputs = SizeUnknownInputs(p);
     return check;
   }
 
  private:
+  static Truth BoolOp(const Predicate& p, Truth t) {
+    return p.op == Op::kIsTrue ? t : Not(t);
+  }
+
+  template <typename T, typename HasFn>
+  static Truth SetTruth(const Predicate& p, const std::vector<T>& wanted,
+                        HasFn has) {
+    Truth any = Truth::kFalse;
+    Truth all = Truth::kTrue;
+    for (const T& w : wanted) {
+      const Truth t = FromBool(has(w));
+      any = Or(any, t);
+      all = And(all, t);
+    }
+    if (p.op == Op::kAllOf) return all;
+    if (p.op == Op::kNoneOf) return Not(any);
+    return any;
+  }
+
+  static uint8_t Allowed(const Predicate& p) {
+    uint8_t allowed = 0;
+    for (SizeClass s : p.size_classes) allowed |= BucketsOf(s);
+    return allowed;
+  }
+
+  // Whether the size class is among the predicate's classes (before NOT_IN).
+  Truth SizeIn(const Predicate& p) {
+    const uint8_t allowed = Allowed(p);
+    const uint8_t buckets = f_.Size().buckets;
+    if ((buckets & ~allowed) == 0) return Truth::kTrue;
+    if ((buckets & allowed) == 0) return Truth::kFalse;
+    return Truth::kUnknown;
+  }
+
+  Truth GrowthTruth(const Predicate& p) {
+    std::vector<const FiscalYear*> years = f_.RevenueYears();
+    const FiscalYear* base = nullptr;
+    for (const FiscalYear* fy : years) {
+      if (fy->year == years[0]->year - 2) base = fy;
+    }
+    if (base == nullptr || *base->revenue_won <= 0) return Truth::kUnknown;
+    // growth% = 100 (latest - base) / base, compared without rounding.
+    const absl::int128 b = *base->revenue_won;
+    const absl::int128 diff100 =
+        (absl::int128(*years[0]->revenue_won) - b) * 100;
+    bool ok = true;
+    if (p.min) {
+      const absl::int128 bound = absl::int128(*p.min) * b;
+      ok = ok && (p.min_exclusive ? diff100 > bound : diff100 >= bound);
+    }
+    if (p.max) {
+      const absl::int128 bound = absl::int128(*p.max) * b;
+      ok = ok && (p.max_exclusive ? diff100 < bound : diff100 <= bound);
+    }
+    return FromBool(ok);
+  }
+
+  // The count or sum a participation predicate measures; nullopt when the
+  // history is unknown.
+  std::optional<int64_t> ParticipationValue(const Predicate& p) {
+    if (!c_.participations) return std::nullopt;
+    const bool amount = p.fact == Fact::kAwardsThisYearWon;
+    const bool this_year = p.fact != Fact::kParticipationsEver;
+    int64_t value = 0;
+    for (const Participation& part : *c_.participations) {
+      bool match = p.codes.empty();
+      for (const std::string& prefix : p.codes) {
+        if (part.program_id.compare(0, prefix.size(), prefix) == 0) {
+          match = true;
+        }
+      }
+      if (!match || (this_year && part.year != f_.on().year())) continue;
+      value += amount ? part.amount_won : 1;
+    }
+    return value;
+  }
+
   void Bool(const Predicate& p, Truth t, Check* check) {
     const bool want = p.op == Op::kIsTrue;
     check->expected = want ? "예" : "아니오";
-    check->outcome = want ? t : Not(t);
     check->observed = t == Truth::kUnknown ? "미상"
                       : t == Truth::kTrue  ? "예"
                                            : "아니오";
@@ -486,66 +739,28 @@ class PredicateEvaluator {
   void Number(const Predicate& p, std::optional<int64_t> v, Unit unit,
               Check* check) {
     check->expected = RangeText(p, unit);
-    if (!v) {
-      check->outcome = Truth::kUnknown;
-      check->observed = "미상";
-      return;
-    }
-    check->outcome = InRange(*v, p);
-    check->observed = FormatValue(*v, unit);
-  }
-
-  // IN / NOT_IN of `places` (known in full or not) in the areas `codes`.
-  template <typename CoversFn>
-  void Hierarchy(const Predicate& p, const std::vector<std::string>& codes,
-                 const std::vector<std::string>& places, bool complete,
-                 CoversFn covers, Check* check) {
-    Truth in = Truth::kFalse;
-    for (const std::string& place : places) {
-      for (const std::string& code : codes) in = Or(in, covers(code, place));
-    }
-    if (!complete) in = Or(in, Truth::kUnknown);
-    check->outcome = p.op == Op::kNotIn ? Not(in) : in;
+    check->observed = v ? FormatValue(*v, unit) : "미상";
   }
 
   void Regions(const Predicate& p, Check* check) {
     const RegionTable& regions = f_.ref().regions;
-    std::vector<std::string> places;
     std::vector<std::string> shown;
-    bool complete = true;
     if (c_.head_office_region) {
-      places.push_back(*c_.head_office_region);
-      shown.push_back(absl::StrCat("본사 ", regions.Describe(places.back())));
+      shown.push_back(
+          absl::StrCat("본사 ", regions.Describe(*c_.head_office_region)));
     } else {
-      complete = false;
       shown.push_back("본사 미상");
     }
     if (p.fact == Fact::kSiteRegion) {
       if (c_.site_regions) {
         for (const std::string& s : *c_.site_regions) {
-          places.push_back(s);
           shown.push_back(absl::StrCat("사업장 ", regions.Describe(s)));
         }
       } else {
-        complete = false;
         shown.push_back("사업장 미상");
       }
     }
-    std::vector<std::string> areas = p.codes;
-    std::vector<std::string> names;
-    for (const std::string& group : p.region_groups) {
-      if (const std::vector<std::string>* codes =
-              f_.ref().region_groups.Find(group)) {
-        areas.insert(areas.end(), codes->begin(), codes->end());
-      }
-      names.push_back(group);
-    }
-    Hierarchy(
-        p, areas, places, complete,
-        [&](const std::string& area, const std::string& place) {
-          return regions.Covers(area, place);
-        },
-        check);
+    std::vector<std::string> names = p.region_groups;
     for (const std::string& code : p.codes) {
       names.push_back(regions.Describe(code));
     }
@@ -558,22 +773,11 @@ class PredicateEvaluator {
   void Industries(const Predicate& p, Check* check) {
     const IndustryTable& industries = f_.ref().industries;
     std::vector<std::string> codes;
-    bool complete = true;
-    if (c_.primary_industry) {
-      codes.push_back(*c_.primary_industry);
-    } else {
-      complete = false;
-    }
+    if (c_.primary_industry) codes.push_back(*c_.primary_industry);
     if (p.fact == Fact::kAnyIndustry) {
       codes.insert(codes.end(), c_.secondary_industries.begin(),
                    c_.secondary_industries.end());
     }
-    Hierarchy(
-        p, p.codes, codes, complete,
-        [&](const std::string& area, const std::string& code) {
-          return industries.Covers(area, code);
-        },
-        check);
     std::vector<std::string> names;
     for (const std::string& code : p.codes) {
       names.push_back(industries.Describe(code));
@@ -585,93 +789,56 @@ class PredicateEvaluator {
     for (const std::string& code : codes) {
       shown.push_back(industries.Describe(code));
     }
-    if (!complete) shown.insert(shown.begin(), "주업종 미상");
+    if (!c_.primary_industry) shown.insert(shown.begin(), "주업종 미상");
     check->observed = absl::StrJoin(shown, ", ");
   }
 
   void BusinessAge(const Predicate& p, Check* check) {
     check->expected = absl::StrCat("업력 ", RangeText(p, Unit::kMonths));
-    const Truth prospective = f_.Prospective();
-    if (prospective == Truth::kTrue) {
-      // A 예비창업자 has no 업력: every 업력 condition is false.
-      check->outcome = Truth::kFalse;
+    if (f_.Prospective() == Truth::kTrue) {
       check->observed = "예비창업자 (업력 없음)";
-      return;
-    }
-    if (!c_.founded_on) {
-      check->outcome = Truth::kUnknown;
+    } else if (!c_.founded_on) {
       check->observed = "개업일 미상";
-      return;
+    } else {
+      check->observed = absl::StrCat(
+          FormatMonths(*f_.BusinessAgeMonths()), " (개업 ",
+          c_.founded_on->ToString(), ", 기준일 ", f_.on().ToString(), ")");
     }
-    // Bounds are anniversaries: "N년 이내" includes the N-th anniversary,
-    // "N년 초과" starts the day after it, "N개월 미만" excludes it.
-    const Date f = *c_.founded_on;
-    const Date on = f_.on();
-    bool ok = true;
-    if (p.min) {
-      const Date bound = f.AddMonths(static_cast<int>(*p.min));
-      ok = ok && (p.min_exclusive ? on > bound : on >= bound);
-    }
-    if (p.max) {
-      const Date bound = f.AddMonths(static_cast<int>(*p.max));
-      ok = ok && (p.max_exclusive ? on < bound : on <= bound);
-    }
-    check->outcome = FromBool(ok);
-    check->observed =
-        absl::StrCat(FormatMonths(*f_.BusinessAgeMonths()), " (개업 ",
-                     f.ToString(), ", 기준일 ", on.ToString(), ")");
   }
 
   void Ceos(const Predicate& p, Check* check) {
-    const bool any = p.quantifier == Quantifier::kAny;
-    Truth t = any ? Truth::kFalse : Truth::kTrue;
     std::vector<std::string> shown;
     for (const Ceo& ceo : c_.ceos) {
-      Truth one = Truth::kUnknown;
       switch (p.fact) {
         case Fact::kCeoAgeYears:
         case Fact::kYouthCeo:
           if (ceo.birth_date) {
-            const int age = AgeInYears(*ceo.birth_date, f_.on());
-            one = p.fact == Fact::kYouthCeo ? FromBool(age <= kYouthMaxAge)
-                                            : InRange(age, p);
-            shown.push_back(absl::StrCat("만 ", age, "세 (",
-                                         ceo.birth_date->ToString(), "생)"));
+            shown.push_back(absl::StrCat("만 ", AgeInYears(*ceo.birth_date, f_.on()),
+                                         "세 (", ceo.birth_date->ToString(),
+                                         "생)"));
           } else {
             shown.push_back("생년월일 미상");
           }
           break;
         case Fact::kCeoFemale:
-          if (ceo.gender != Gender::kUnknown) {
-            one = FromBool(ceo.gender == Gender::kFemale);
-          }
           shown.push_back(ceo.gender == Gender::kFemale ? "여성"
                           : ceo.gender == Gender::kMale ? "남성"
                                                         : "성별 미상");
           break;
-        case Fact::kCeoDisabled:
-          one = FromOptional(ceo.disabled);
+        default:
           shown.push_back(absl::StrCat("장애 ", YesNo(ceo.disabled)));
           break;
-        default:
-          break;
       }
-      t = any ? Or(t, one) : And(t, one);
     }
-    if (c_.ceos.empty()) {
-      t = Truth::kUnknown;
-      shown.push_back("대표자 정보 미상");
-    }
+    if (c_.ceos.empty()) shown.push_back("대표자 정보 미상");
+    const bool any = p.quantifier == Quantifier::kAny;
     const char* who = c_.ceos.size() > 1
                           ? (any ? "대표자 중 1인 이상 " : "모든 대표자 ")
                           : "";
     if (p.fact == Fact::kCeoAgeYears) {
-      check->outcome = t;
       check->expected = absl::StrCat(who, RangeText(p, Unit::kYears));
     } else {
-      const bool want = p.op == Op::kIsTrue;
-      check->outcome = want ? t : Not(t);
-      check->expected = absl::StrCat(who, want ? "예" : "아니오");
+      check->expected = absl::StrCat(who, p.op == Op::kIsTrue ? "예" : "아니오");
     }
     check->observed = absl::StrJoin(shown, ", ");
   }
@@ -680,30 +847,16 @@ class PredicateEvaluator {
     check->expected = RangeText(p, Unit::kPercent);
     std::vector<const FiscalYear*> years = f_.RevenueYears();
     const FiscalYear* base = nullptr;
-    if (!years.empty()) {
-      for (const FiscalYear* fy : years) {
-        if (fy->year == years[0]->year - 2) base = fy;
-      }
+    for (const FiscalYear* fy : years) {
+      if (fy->year == years[0]->year - 2) base = fy;
     }
     if (base == nullptr || *base->revenue_won <= 0) {
-      check->outcome = Truth::kUnknown;
       check->observed = "미상 (2개년 전 매출 필요)";
       return;
     }
-    // growth% = 100 (latest - base) / base, compared without rounding.
     const absl::int128 b = *base->revenue_won;
     const absl::int128 diff100 =
         (absl::int128(*years[0]->revenue_won) - b) * 100;
-    bool ok = true;
-    if (p.min) {
-      const absl::int128 bound = absl::int128(*p.min) * b;
-      ok = ok && (p.min_exclusive ? diff100 > bound : diff100 >= bound);
-    }
-    if (p.max) {
-      const absl::int128 bound = absl::int128(*p.max) * b;
-      ok = ok && (p.max_exclusive ? diff100 < bound : diff100 <= bound);
-    }
-    check->outcome = FromBool(ok);
     const int64_t tenths = static_cast<int64_t>(diff100 * 10 / b);
     check->observed = absl::StrCat(
         tenths / 10, ".", (tenths < 0 ? -tenths : tenths) % 10, "% (",
@@ -711,29 +864,19 @@ class PredicateEvaluator {
         "년 ", FormatWon(*years[0]->revenue_won), ")");
   }
 
-  template <typename T, typename HasFn, typename NameFn>
-  void SetOp(const Predicate& p, const std::vector<T>& wanted, bool known,
-             HasFn has, NameFn name, Check* check) {
-    Truth any = Truth::kFalse;
-    Truth all = Truth::kTrue;
-    for (const T& w : wanted) {
-      const Truth t = known ? FromBool(has(w)) : Truth::kUnknown;
-      any = Or(any, t);
-      all = And(all, t);
-    }
+  template <typename T, typename NameFn>
+  void SetText(const Predicate& p, const std::vector<T>& wanted, NameFn name,
+               Check* check) {
     std::vector<std::string> names;
     for (const T& w : wanted) names.push_back(name(w));
     switch (p.op) {
       case Op::kAllOf:
-        check->outcome = all;
         check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 모두");
         break;
       case Op::kNoneOf:
-        check->outcome = Not(any);
         check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 없음");
         break;
       default:
-        check->outcome = any;
         check->expected =
             absl::StrCat(absl::StrJoin(names, " 또는 "),
                          wanted.size() > 1 ? " 중 하나 이상" : "");
@@ -742,22 +885,15 @@ class PredicateEvaluator {
   }
 
   void Certifications(const Predicate& p, Check* check) {
-    const Date on = f_.on();
-    const bool known = c_.certifications.has_value();
-    SetOp(
-        p, p.certifications, known,
-        [&](Certification want) {
-          for (const CertificationGrant& g : *c_.certifications) {
-            if (g.kind == want && ValidOn(g, on)) return true;
-          }
-          return false;
-        },
+    SetText(
+        p, p.certifications,
         [](Certification c) { return std::string(CertificationName(c)); },
         check);
-    if (!known) {
+    if (!c_.certifications) {
       check->observed = "인증 정보 미상";
       return;
     }
+    const Date on = f_.on();
     std::vector<std::string> shown;
     for (const CertificationGrant& g : *c_.certifications) {
       if (ValidOn(g, on)) {
@@ -775,15 +911,9 @@ class PredicateEvaluator {
   }
 
   void Needs(const Predicate& p, Check* check) {
-    const bool known = c_.needs.has_value();
-    SetOp(
-        p, p.needs, known,
-        [&](Need want) {
-          return std::find(c_.needs->begin(), c_.needs->end(), want) !=
-                 c_.needs->end();
-        },
-        [](Need n) { return std::string(NeedName(n)); }, check);
-    if (!known) {
+    SetText(
+        p, p.needs, [](Need n) { return std::string(NeedName(n)); }, check);
+    if (!c_.needs) {
       check->observed = "미상";
       return;
     }
@@ -793,73 +923,25 @@ class PredicateEvaluator {
   }
 
   void Size(const Predicate& p, Check* check) {
-    uint8_t allowed = 0;
     std::vector<std::string> names;
-    for (SizeClass s : p.size_classes) {
-      allowed |= BucketsOf(s);
-      names.push_back(SizeClassName(s));
-    }
-    const SizeAssessment& size = f_.Size();
-    Truth in = Truth::kUnknown;
-    if ((size.buckets & ~allowed) == 0) {
-      in = Truth::kTrue;
-    } else if ((size.buckets & allowed) == 0) {
-      in = Truth::kFalse;
-    }
-    const bool negate = p.op == Op::kNotIn;
-    check->outcome = negate ? Not(in) : in;
-    check->expected = absl::StrCat(negate ? "다음 규모가 아님: " : "",
+    for (SizeClass s : p.size_classes) names.push_back(SizeClassName(s));
+    check->expected = absl::StrCat(p.op == Op::kNotIn ? "다음 규모가 아님: " : "",
                                    absl::StrJoin(names, ", "));
-    check->observed = BucketsName(size.buckets);
-    if (in == Truth::kUnknown) {
-      // Ask for the inputs, not the derived class. Employees decide only
-      // between 소상공인 and 소기업.
-      const Company& c = c_;
-      if (!c.primary_industry || c.primary_industry->size() < 2) {
-        check->unknown_inputs.push_back(Fact::kPrimaryIndustry);
-      }
-      if (!f_.RevenueAvg3()) {
-        check->unknown_inputs.push_back(Fact::kRevenueAvg3Won);
-      }
-      if (!c.total_assets_won) {
-        check->unknown_inputs.push_back(Fact::kTotalAssetsWon);
-      }
-      if (!c.independent) check->unknown_inputs.push_back(Fact::kIndependent);
-      const bool micro_matters =
-          ((allowed & kBucketMicro) != 0) != ((allowed & kBucketSmall) != 0);
-      if (!c.regular_employees && micro_matters) {
-        check->unknown_inputs.push_back(Fact::kRegularEmployees);
-      }
-    }
+    check->observed = BucketsName(f_.Size().buckets);
   }
 
   void Participations(const Predicate& p, Check* check) {
-    const bool amount = p.fact == Fact::kAwardsThisYearWon;
     const bool this_year = p.fact != Fact::kParticipationsEver;
-    const Unit unit = amount ? Unit::kWon : Unit::kCount;
+    const Unit unit =
+        p.fact == Fact::kAwardsThisYearWon ? Unit::kWon : Unit::kCount;
     std::string scope =
         p.codes.empty() ? std::string("전체 사업")
                         : absl::StrCat(absl::StrJoin(p.codes, ", "), " 계열");
     if (this_year) absl::StrAppend(&scope, " ", f_.on().year(), "년");
-    if (!c_.participations) {
-      check->outcome = Truth::kUnknown;
-      check->expected = absl::StrCat(scope, " ", RangeText(p, unit));
-      check->observed = "참여 이력 미상";
-      return;
-    }
-    int64_t value = 0;
-    for (const Participation& part : *c_.participations) {
-      bool match = p.codes.empty();
-      for (const std::string& prefix : p.codes) {
-        if (part.program_id.compare(0, prefix.size(), prefix) == 0) {
-          match = true;
-        }
-      }
-      if (!match || (this_year && part.year != f_.on().year())) continue;
-      value += amount ? part.amount_won : 1;
-    }
+    std::optional<int64_t> value = ParticipationValue(p);
     Number(p, value, unit, check);
     check->expected = absl::StrCat(scope, " ", check->expected);
+    if (!value) check->observed = "참여 이력 미상";
   }
 
   Facts& f_;

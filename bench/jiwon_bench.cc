@@ -9,6 +9,7 @@
 
 #include "bench/synthetic.h"
 #include "engine/catalog.h"
+#include "engine/matcher.h"
 #include "server/reference_loader.h"
 
 namespace jiwon {
@@ -23,8 +24,14 @@ const engine::Reference& Reference() {
   return *ref;
 }
 
+const engine::Evaluator& TheEvaluator() {
+  static const engine::Evaluator* e = new engine::Evaluator(&Reference());
+  return *e;
+}
+
 struct Fixture {
   std::shared_ptr<const engine::Catalog> catalog;
+  std::shared_ptr<const engine::Matcher> matcher;
   std::vector<engine::Company> companies;
 };
 
@@ -42,6 +49,8 @@ const Fixture& GetFixture(int programs, int percent) {
       ps.push_back(std::make_shared<const engine::Program>(std::move(p)));
     }
     it->second.catalog = engine::Catalog::Build(std::move(ps), 1);
+    it->second.matcher =
+        engine::Matcher::Build(it->second.catalog, &TheEvaluator());
     for (int i = 1; i <= 256; ++i) it->second.companies.push_back(gen.Company(i));
   }
   return it->second;
@@ -72,6 +81,67 @@ BENCHMARK(BM_RecommendFull)
     ->Args({1000, 5})
     ->Args({10000, 5})
     ->Unit(benchmark::kMicrosecond);
+
+// The compiled matcher: eligibility, score and the top 10 for one company.
+void BM_Match(benchmark::State& state) {
+  const Fixture& f = GetFixture(static_cast<int>(state.range(0)),
+                                static_cast<int>(state.range(1)));
+  engine::RecommendOptions options;
+  options.as_of = synthetic::Options().as_of;
+  options.limit = 10;
+  size_t i = 0;
+  int64_t eligible = 0;
+  for (auto _ : state) {
+    engine::Matcher::Result r =
+        f.matcher->Match(f.companies[i++ % f.companies.size()], options);
+    eligible += r.eligible;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["eligible_pct"] =
+      100.0 * eligible / (state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Match)
+    ->Args({1000, 5})
+    ->Args({10000, 1})
+    ->Args({10000, 5})
+    ->Args({10000, 10})
+    ->Args({100000, 5})
+    ->Unit(benchmark::kMicrosecond);
+
+// The same with the full reasons for the ten programs listed.
+void BM_MatchWithReasons(benchmark::State& state) {
+  const Fixture& f = GetFixture(static_cast<int>(state.range(0)),
+                                static_cast<int>(state.range(1)));
+  engine::RecommendOptions options;
+  options.as_of = synthetic::Options().as_of;
+  options.limit = 10;
+  size_t i = 0;
+  for (auto _ : state) {
+    engine::Recommendation r =
+        f.matcher->Recommend(f.companies[i++ % f.companies.size()], options);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_MatchWithReasons)
+    ->Args({10000, 5})
+    ->Unit(benchmark::kMicrosecond);
+
+// Compiling a catalog into a matcher (an update rebuilds it).
+void BM_MatcherBuild(benchmark::State& state) {
+  const Fixture& f = GetFixture(static_cast<int>(state.range(0)), 5);
+  for (auto _ : state) {
+    auto matcher = engine::Matcher::Build(f.catalog, &TheEvaluator());
+    benchmark::DoNotOptimize(matcher);
+  }
+  auto stats = engine::Matcher::Build(f.catalog, &TheEvaluator())->stats();
+  state.counters["classes"] = stats.classes;
+  state.counters["bitmap_MB"] = stats.bitmap_bytes / 1e6;
+  state.counters["residual_rules"] = stats.residual_rules;
+}
+BENCHMARK(BM_MatcherBuild)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_CatalogBuild(benchmark::State& state) {
   synthetic::Generator gen(&Reference(), synthetic::Options());

@@ -948,6 +948,45 @@ class PredicateEvaluator {
   const Company& c_;
 };
 
+// Kleene evaluation without text; appends the facts of unknown predicates
+// (the inputs of an undecided size class) to `unknown` when given.
+Truth QuickCondition(const Condition& c, PredicateEvaluator& pe,
+                     std::vector<Fact>* unknown) {
+  switch (c.kind) {
+    case Condition::Kind::kPredicate: {
+      const Truth t = pe.Quick(c.predicate);
+      if (t == Truth::kUnknown && unknown != nullptr) {
+        std::vector<Fact> inputs;
+        if (c.predicate.fact == Fact::kSizeClass) {
+          inputs = pe.SizeUnknownInputs(c.predicate);
+        }
+        if (inputs.empty()) {
+          unknown->push_back(c.predicate.fact);
+        } else {
+          unknown->insert(unknown->end(), inputs.begin(), inputs.end());
+        }
+      }
+      return t;
+    }
+    case Condition::Kind::kAll: {
+      Truth t = Truth::kTrue;
+      for (const Condition& child : c.children) {
+        t = And(t, QuickCondition(child, pe, unknown));
+      }
+      return t;
+    }
+    case Condition::Kind::kAny:
+    case Condition::Kind::kNone: {
+      Truth t = Truth::kFalse;
+      for (const Condition& child : c.children) {
+        t = Or(t, QuickCondition(child, pe, unknown));
+      }
+      return c.kind == Condition::Kind::kNone ? Not(t) : t;
+    }
+  }
+  return Truth::kUnknown;
+}
+
 Truth EvaluateCondition(const Condition& c, PredicateEvaluator& pe,
                         std::vector<Check>* checks) {
   switch (c.kind) {
@@ -1138,6 +1177,30 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   }
   for (const ScorePart& part : out.score_parts) out.score += part.points;
   return out;
+}
+
+Truth Evaluator::Holds(const Condition& condition, const Company& company,
+                       Date on, std::vector<Fact>* unknown) const {
+  Facts facts(*reference_, company, on);
+  PredicateEvaluator pe(facts);
+  return QuickCondition(condition, pe, unknown);
+}
+
+uint8_t Evaluator::SizeBuckets(const Company& company, Date on) const {
+  Facts facts(*reference_, company, on);
+  return facts.Size().buckets;
+}
+
+Truth SizePredicateTruth(const Predicate& p, uint8_t buckets) {
+  uint8_t allowed = 0;
+  for (SizeClass s : p.size_classes) allowed |= BucketsOf(s);
+  Truth in = Truth::kUnknown;
+  if ((buckets & ~allowed) == 0) {
+    in = Truth::kTrue;
+  } else if ((buckets & allowed) == 0) {
+    in = Truth::kFalse;
+  }
+  return p.op == Op::kNotIn ? Not(in) : in;
 }
 
 std::string Evaluator::SizeLabel(const Company& company, Date on) const {

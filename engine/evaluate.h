@@ -128,6 +128,17 @@ class Evaluator {
   // averages, valid certifications.
   std::vector<DerivedFact> Derive(const Company& company, Date on) const;
 
+  // Whether `condition` holds for `company` at `on`, without text. The
+  // facts of unknown predicates (for an undecided size class, its unknown
+  // inputs) are appended to `unknown` when it is given.
+  Truth Holds(const Condition& condition, const Company& company, Date on,
+              std::vector<Fact>* unknown = nullptr) const;
+
+  // The size buckets the company may be in at `on`: a bit each for
+  // 소상공인, 소기업 (not 소상공인), 중기업, 중견기업, 대기업, in that order;
+  // several bits when unknown inputs leave the class undecided.
+  uint8_t SizeBuckets(const Company& company, Date on) const;
+
   // The size class at `on` in words ("소기업", "중견기업 이상(중소기업 아님)",
   // "소상공인 또는 소기업" when undecided).
   std::string SizeLabel(const Company& company, Date on) const;
@@ -150,6 +161,10 @@ std::optional<int64_t> FigureOf(const Reference& reference,
                                 const Company& company, Fact fact, Date on);
 // A figure in its unit: "126억원", "38명", "3건".
 std::string FormatFigure(Fact fact, int64_t value);
+
+// Whether a size predicate holds for a company whose possible size buckets
+// are `buckets` (see Evaluator::SizeBuckets).
+Truth SizePredicateTruth(const Predicate& p, uint8_t buckets);
 
 // "126억 3,000만원", "120억 1원", "0원".
 std::string FormatWon(int64_t won);

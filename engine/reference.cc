@@ -225,6 +225,12 @@ const std::vector<std::string>* RegionGroups::Find(
   return it == groups_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> RegionTable::AllCodes() const {
+  std::vector<std::string> codes;
+  for (const auto& [code, r] : regions_) codes.push_back(code);
+  return codes;
+}
+
 // ------------------------------------------------------------- industries
 
 absl::StatusOr<IndustryTable> IndustryTable::Parse(std::string_view csv) {
@@ -260,6 +266,12 @@ std::string IndustryTable::Describe(std::string_view code) const {
   auto it = entries_.find(code);
   if (it == entries_.end()) return std::string(code);
   return absl::StrCat(std::string(code), " ", it->second.name);
+}
+
+std::vector<std::string> IndustryTable::AllCodes() const {
+  std::vector<std::string> codes;
+  for (const auto& [code, e] : entries_) codes.push_back(code);
+  return codes;
 }
 
 Truth IndustryTable::Covers(std::string_view area,

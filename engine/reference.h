@@ -51,6 +51,8 @@ class RegionTable {
   std::string Sido(std::string_view code) const;
   // Active codes, sorted.
   std::vector<std::string> ActiveCodes() const;
+  // Every code of the table, old ones included, sorted.
+  std::vector<std::string> AllCodes() const;
 
  private:
   bool Contains(const std::string& area, const std::string& place) const;
@@ -72,6 +74,8 @@ class IndustryTable {
   std::string Name(std::string_view code) const;
   // "C25 금속가공제품 제조업; 기계 및 가구 제외" style description.
   std::string Describe(std::string_view code) const;
+  // Every code, sorted.
+  std::vector<std::string> AllCodes() const;
   // Whether the rule's code `area` covers the company's code `code`: a
   // section covers its divisions, numeric codes match by prefix. kUnknown
   // when the company's code is coarser than the rule's and contains it.

@@ -1,0 +1,139 @@
+// The compiled matcher against engine::Recommend: the same programs, in the
+// same order, with the same outcomes, scores and counts.
+
+#include "engine/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "bench/synthetic.h"
+#include "tests/engine/random_model.h"
+#include "tests/testing.h"
+
+namespace jiwon::engine {
+namespace {
+
+std::string Describe(const Recommendation& r) {
+  std::string out = absl::StrCat("evaluated ", r.evaluated, " eligible ",
+                                 r.eligible, " undetermined ", r.undetermined,
+                                 " ineligible ", r.ineligible, ":");
+  for (const ProgramOutcome& o : r.matches) {
+    absl::StrAppend(&out, " ", o.program->id, "/",
+                    static_cast<int>(o.eligibility), "/", o.score);
+  }
+  return out;
+}
+
+std::vector<RecommendOptions> OptionVariants(Date as_of) {
+  std::vector<RecommendOptions> out;
+  RecommendOptions base;
+  base.as_of = as_of;
+  out.push_back(base);
+  RecommendOptions open = base;
+  open.open_only = true;
+  out.push_back(open);
+  RecommendOptions closed = base;
+  closed.include_closed = true;
+  closed.limit = 500;
+  out.push_back(closed);
+  RecommendOptions eligible = base;
+  eligible.eligible_only = true;
+  eligible.limit = 3;
+  out.push_back(eligible);
+  RecommendOptions cats = base;
+  cats.categories = {Category::kTechnology, Category::kStartup};
+  out.push_back(cats);
+  return out;
+}
+
+// Programs of the random model, with the catalog's other variety: windows,
+// categories, tags, benefits, effective dates.
+std::shared_ptr<const Catalog> RandomCatalog(testing::RandomModel& gen,
+                                             Date on, int size) {
+  std::vector<std::shared_ptr<const Program>> programs;
+  for (int i = 0; i < size; ++i) {
+    Program p = gen.MakeProgram(on);
+    p.id = absl::StrCat("p", 1000 + i);
+    p.category = static_cast<Category>(gen.Int(1, 7));
+    p.tags = {static_cast<Need>(gen.Int(1, 4))};
+    if (gen.Chance(0.7)) p.max_amount_won = gen.Int(0, 60) * 10'000'000LL;
+    if (gen.Chance(0.1)) p.effective_to = on.AddDays(gen.Int(-2, 2));
+    if (gen.Chance(0.2)) p.window.kind = WindowKind::kRolling;
+    if (gen.Chance(0.1)) {
+      p.window.rounds = {{"1차", on.AddDays(-40), on.AddDays(-10)},
+                         {"2차", on.AddDays(gen.Int(-5, 5)), on.AddDays(20)}};
+    }
+    programs.push_back(std::make_shared<const Program>(std::move(p)));
+  }
+  return Catalog::Build(std::move(programs), 1);
+}
+
+TEST(MatcherTest, AgreesWithRecommendOnRandomCatalogs) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  testing::RandomModel gen(7);
+  int compared = 0;
+  for (int round = 0; round < 12; ++round) {
+    const Date on = gen.RefDate();
+    auto catalog = RandomCatalog(gen, on, 300);
+    auto matcher = Matcher::Build(catalog, &evaluator);
+    for (int c = 0; c < 40; ++c) {
+      Company company = gen.MakeCompany(on);
+      for (const RecommendOptions& options : OptionVariants(on)) {
+        const std::string want =
+            Describe(Recommend(*catalog, evaluator, company, options));
+        const std::string got = Describe(matcher->Recommend(company, options));
+        ASSERT_EQ(got, want) << "round " << round << " company " << c;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 12 * 40 * 5);
+}
+
+TEST(MatcherTest, AgreesWithRecommendOnSyntheticCatalogs) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  for (double fraction : {0.01, 0.05, 0.10}) {
+    synthetic::Options options;
+    options.eligible_fraction = fraction;
+    synthetic::Generator gen(&ref, options);
+    std::vector<std::shared_ptr<const Program>> programs;
+    for (Program& p : gen.Programs(2000)) {
+      programs.push_back(std::make_shared<const Program>(std::move(p)));
+    }
+    auto catalog = Catalog::Build(std::move(programs), 1);
+    auto matcher = Matcher::Build(catalog, &evaluator);
+    EXPECT_EQ(matcher->stats().residual_rules, 0);
+    for (int c = 1; c <= 30; ++c) {
+      Company company = gen.Company(static_cast<uint64_t>(c));
+      for (const RecommendOptions& o : OptionVariants(options.as_of)) {
+        ASSERT_EQ(Describe(matcher->Recommend(company, o)),
+                  Describe(Recommend(*catalog, evaluator, company, o)))
+            << "fraction " << fraction << " company " << c;
+      }
+    }
+  }
+}
+
+TEST(MatcherTest, NearMissesAndIneligibleListingsTakeTheFullPath) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  testing::RandomModel gen(11);
+  const Date on = gen.RefDate();
+  auto catalog = RandomCatalog(gen, on, 100);
+  auto matcher = Matcher::Build(catalog, &evaluator);
+  RecommendOptions options;
+  options.as_of = on;
+  options.include_near_misses = true;
+  options.include_ineligible = true;
+  options.limit = 500;
+  for (int c = 0; c < 10; ++c) {
+    Company company = gen.MakeCompany(on);
+    EXPECT_EQ(Describe(matcher->Recommend(company, options)),
+              Describe(Recommend(*catalog, evaluator, company, options)));
+  }
+}
+
+}  // namespace
+}  // namespace jiwon::engine

@@ -1,0 +1,280 @@
+#ifndef JIWON_TESTS_ENGINE_RANDOM_MODEL_H_
+#define JIWON_TESTS_ENGINE_RANDOM_MODEL_H_
+
+// Random programs and companies for differential tests: values cluster at
+// the boundaries the rules draw, and any fact may be unknown.
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/model.h"
+#include "tests/testing.h"
+
+namespace jiwon::testing {
+
+using engine::Ceo;
+using engine::Certification;
+using engine::CertificationGrant;
+using engine::Company;
+using engine::Condition;
+using engine::Date;
+using engine::Fact;
+using engine::FiscalYear;
+using engine::Need;
+using engine::Op;
+using engine::Predicate;
+using engine::Program;
+using engine::Quantifier;
+using engine::ReferenceDateKind;
+using engine::Rule;
+using engine::RuleKind;
+using engine::SizeClass;
+using engine::WindowKind;
+
+inline constexpr int64_t kEok = 100'000'000;
+
+class RandomModel {
+ public:
+  explicit RandomModel(uint64_t seed) : rng_(seed) {}
+
+  template <typename T>
+  const T& Pick(const std::vector<T>& v) {
+    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng_)];
+  }
+  bool Chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  int Int(int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng_);
+  }
+
+  Date RefDate() {
+    return Pick(std::vector<Date>{D("2026-11-27"), D("2024-02-29"),
+                                  D("2025-03-01"), D("2026-01-31")});
+  }
+
+  // A date near an anniversary of `on`: N months or years before, ±1 day.
+  Date Near(Date on, int months) {
+    return on.AddMonths(-months).AddDays(Int(-1, 1));
+  }
+
+  Company MakeCompany(Date on) {
+    Company c;
+    c.id = "c";
+    if (Chance(0.8)) {
+      c.head_office_region = Pick<std::string>(
+          {"41610", "41", "41110", "41111", "11110", "43745", "43740", "42110",
+           "51110", "36110", "28110", "30200"});
+    }
+    if (Chance(0.8)) {
+      c.primary_industry = Pick<std::string>(
+          {"25929", "C", "25", "46800", "56211", "10", "I", "47190"});
+    }
+    const int founding = Int(0, 9);
+    if (founding < 7) {
+      c.founded_on = Near(on, Pick<int>({0, 12, 27, 36, 84, 120}));
+    } else if (founding == 7) {
+      c.prospective_founder = true;
+    } else if (founding == 8) {
+      c.prospective_founder = false;
+    }
+    const int ceos = Int(0, 2);
+    for (int i = 0; i < ceos; ++i) {
+      Ceo ceo;
+      if (Chance(0.8))
+        ceo.birth_date = Near(on, 12 * Pick<int>({39, 40, 25, 55}));
+      c.ceos.push_back(ceo);
+    }
+    for (int y = on.year() - 3; y < on.year(); ++y) {
+      if (Chance(0.25)) continue;
+      FiscalYear fy;
+      fy.year = y;
+      if (Chance(0.85)) {
+        fy.revenue_won =
+            Pick<int64_t>({0, 8 * kEok, 50 * kEok, 119 * kEok, 120 * kEok,
+                           120 * kEok + 1, 1000 * kEok, 1000 * kEok + 1});
+      }
+      c.fiscal_years.push_back(fy);
+    }
+    if (Chance(0.75)) {
+      c.total_assets_won =
+          Pick<int64_t>({10 * kEok, 5000 * kEok - 1, 5000 * kEok});
+    }
+    if (Chance(0.8))
+      c.regular_employees = Pick<int>({0, 4, 5, 9, 10, 299, 300});
+    if (Chance(0.8)) c.independent = Chance(0.85);
+    if (Chance(0.75)) {
+      c.certifications.emplace();
+      const int n = Int(0, 3);
+      for (int i = 0; i < n; ++i) {
+        CertificationGrant g;
+        g.kind = static_cast<Certification>(Int(1, 6));
+        if (Chance(0.5)) g.valid_to = on.AddDays(Int(-1, 1));
+        if (Chance(0.3)) g.valid_from = on.AddDays(Int(-1, 1));
+        if (g.valid_from && g.valid_to && *g.valid_to < *g.valid_from) {
+          std::swap(g.valid_from, g.valid_to);
+        }
+        c.certifications->push_back(g);
+      }
+    }
+    if (Chance(0.75)) {
+      c.needs.emplace();
+      for (int n = 1; n <= 4; ++n) {
+        if (Chance(0.4)) c.needs->push_back(static_cast<Need>(n));
+      }
+    }
+    if (Chance(0.75)) c.tax_arrears = Chance(0.2);
+    if (Chance(0.75)) {
+      c.participations.emplace();
+      const int n = Int(0, 2);
+      for (int i = 0; i < n; ++i) {
+        c.participations->push_back(
+            {Pick<std::string>({"ysa-2023", "tips-rnd-2025", "gbsa-x-2026"}),
+             Int(2023, 2026), 1000});
+      }
+    }
+    return c;
+  }
+
+  Predicate MakePredicate() {
+    Predicate p;
+    switch (Int(0, 12)) {
+      case 0:
+        p.fact = Fact::kHeadOfficeRegion;
+        p.op = Chance(0.7) ? Op::kIn : Op::kNotIn;
+        for (int i = Int(1, 2); i > 0; --i) {
+          p.codes.push_back(Pick<std::string>(
+              {"41", "41610", "41110", "43740", "43", "42", "51", "11", "36"}));
+        }
+        if (Chance(0.2))
+          p.region_groups = {Pick<std::string>({"수도권", "비수도권"})};
+        break;
+      case 1:
+        p.fact = Fact::kPrimaryIndustry;
+        p.op = Chance(0.7) ? Op::kIn : Op::kNotIn;
+        for (int i = Int(1, 2); i > 0; --i) {
+          p.codes.push_back(
+              Pick<std::string>({"C", "25", "2592", "46", "5621", "I", "10"}));
+        }
+        break;
+      case 2:
+        p.fact = Fact::kProspectiveFounder;
+        p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse;
+        break;
+      case 3:
+        p.fact = Fact::kBusinessAgeMonths;
+        p.op = Op::kRange;
+        Bounds(&p, {0, 12, 27, 36, 84});
+        break;
+      case 4:
+        p.fact = Fact::kCeoAgeYears;
+        p.op = Op::kRange;
+        Bounds(&p, {20, 39, 40});
+        if (Chance(0.5)) p.quantifier = Quantifier::kAny;
+        break;
+      case 5:
+        p.fact = Fact::kYouthCeo;
+        p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse;
+        if (Chance(0.5)) p.quantifier = Quantifier::kAny;
+        break;
+      case 6:
+        p.fact = Chance(0.5) ? Fact::kRevenueLatestWon : Fact::kRevenueAvg3Won;
+        p.op = Op::kRange;
+        Bounds(&p, {50 * kEok, 120 * kEok, 1000 * kEok});
+        break;
+      case 7:
+        p.fact = Fact::kRegularEmployees;
+        p.op = Op::kRange;
+        Bounds(&p, {5, 10, 300});
+        break;
+      case 8:
+        p.fact = Fact::kCertifications;
+        p.op = Pick<Op>({Op::kAnyOf, Op::kAllOf, Op::kNoneOf});
+        for (int i = Int(1, 2); i > 0; --i) {
+          p.certifications.push_back(static_cast<Certification>(Int(1, 6)));
+        }
+        break;
+      case 9:
+        p.fact = Fact::kNeeds;
+        p.op = Pick<Op>({Op::kAnyOf, Op::kAllOf, Op::kNoneOf});
+        for (int i = Int(1, 2); i > 0; --i) {
+          p.needs.push_back(static_cast<Need>(Int(1, 4)));
+        }
+        break;
+      case 10:
+        p.fact = Fact::kSizeClass;
+        p.op = Chance(0.8) ? Op::kIn : Op::kNotIn;
+        for (int i = Int(1, 2); i > 0; --i) {
+          p.size_classes.push_back(static_cast<SizeClass>(Int(1, 5)));
+        }
+        break;
+      case 11:
+        p.fact = Fact::kTaxArrears;
+        p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse;
+        break;
+      default:
+        p.fact = Fact::kParticipationsEver;
+        p.op = Op::kRange;
+        p.min = 1;
+        if (Chance(0.7))
+          p.codes = {Pick<std::string>({"ysa", "tips-rnd", "gbsa"})};
+        break;
+    }
+    return p;
+  }
+
+  Condition MakeCondition(int depth) {
+    Condition c;
+    if (depth >= 2 || Chance(0.6)) {
+      c.kind = Condition::Kind::kPredicate;
+      c.predicate = MakePredicate();
+      return c;
+    }
+    c.kind = Pick<Condition::Kind>(
+        {Condition::Kind::kAll, Condition::Kind::kAny, Condition::Kind::kNone});
+    for (int i = Int(1, 3); i > 0; --i)
+      c.children.push_back(MakeCondition(depth + 1));
+    return c;
+  }
+
+  Program MakeProgram(Date on) {
+    Program p;
+    p.id = "p";
+    p.title = "p";
+    p.window.kind = WindowKind::kFixed;
+    p.window.opens_on = on.AddDays(-30);
+    p.window.closes_on = on.AddDays(Int(-1, 60));
+    p.announced_on = on.AddDays(-Int(0, 400));
+    p.reference_date = static_cast<ReferenceDateKind>(Int(1, 3));
+    for (int i = Int(1, 4); i > 0; --i) {
+      Rule r;
+      r.id = absl::StrCat("r", i);
+      r.label = r.id;
+      r.kind = static_cast<RuleKind>(Int(1, 4));
+      if (r.kind == RuleKind::kBonus) r.points = Int(1, 3);
+      r.condition = MakeCondition(0);
+      p.rules.push_back(std::move(r));
+    }
+    if (Chance(0.5)) p.bonus_cap = Int(1, 4);
+    return p;
+  }
+
+ private:
+  void Bounds(Predicate* p, const std::vector<int64_t>& pool) {
+    if (Chance(0.7)) {
+      p->min = Pick(pool);
+      p->min_exclusive = Chance(0.5);
+    }
+    if (!p->min || Chance(0.5)) {
+      p->max = Pick(pool);
+      p->max_exclusive = Chance(0.5);
+      if (p->min && *p->max < *p->min) std::swap(*p->min, *p->max);
+    }
+  }
+
+  std::mt19937_64 rng_;
+};
+
+}  // namespace jiwon::testing
+
+#endif  // JIWON_TESTS_ENGINE_RANDOM_MODEL_H_

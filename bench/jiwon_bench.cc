@@ -51,7 +51,8 @@ const Fixture& GetFixture(int programs, int percent) {
     it->second.catalog = engine::Catalog::Build(std::move(ps), 1);
     it->second.matcher =
         engine::Matcher::Build(it->second.catalog, &TheEvaluator());
-    for (int i = 1; i <= 256; ++i) it->second.companies.push_back(gen.Company(i));
+    for (int i = 1; i <= 256; ++i)
+      it->second.companies.push_back(gen.Company(i));
   }
   return it->second;
 }
@@ -122,9 +123,7 @@ void BM_MatchWithReasons(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
 }
-BENCHMARK(BM_MatchWithReasons)
-    ->Args({10000, 5})
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MatchWithReasons)->Args({10000, 5})->Unit(benchmark::kMicrosecond);
 
 // Compiling a catalog into a matcher (an update rebuilds it).
 void BM_MatcherBuild(benchmark::State& state) {

@@ -82,17 +82,17 @@ engine::Company Generator::Company(uint64_t index) const {
   const size_t sido = static_cast<size_t>(uniform(0, sidos_.size() - 1));
   const auto& sigungus = sigungus_[sido];
   c.head_office_region =
-      sigungus.empty() ? sidos_[sido]
-                       : sigungus[static_cast<size_t>(
-                             uniform(0, sigungus.size() - 1))];
+      sigungus.empty()
+          ? sidos_[sido]
+          : sigungus[static_cast<size_t>(uniform(0, sigungus.size() - 1))];
   c.site_regions = std::vector<std::string>{};
   c.primary_industry =
       divisions_[static_cast<size_t>(uniform(0, divisions_.size() - 1))];
   c.founded_on = options_.as_of.AddDays(
       -static_cast<int32_t>(uniform(1, kFoundingSpanMonths * 30)));
   engine::Ceo ceo;
-  ceo.birth_date = options_.as_of.AddDays(-static_cast<int32_t>(
-      uniform(25 * 365, 65 * 365)));
+  ceo.birth_date = options_.as_of.AddDays(
+      -static_cast<int32_t>(uniform(25 * 365, 65 * 365)));
   ceo.gender = chance(0.3) ? engine::Gender::kFemale : engine::Gender::kMale;
   ceo.disabled = chance(0.03);
   c.ceos.push_back(ceo);
@@ -144,8 +144,10 @@ engine::Program Generator::Program(uint64_t index) const {
   p.category = static_cast<engine::Category>(uniform(1, 7));
   p.tags = {static_cast<engine::Need>(uniform(1, engine::kMaxNeed))};
   p.window.kind = engine::WindowKind::kFixed;
-  p.window.opens_on = options_.as_of.AddDays(-static_cast<int32_t>(uniform(0, 60)));
-  p.window.closes_on = options_.as_of.AddDays(static_cast<int32_t>(uniform(0, 90)));
+  p.window.opens_on =
+      options_.as_of.AddDays(-static_cast<int32_t>(uniform(0, 60)));
+  p.window.closes_on =
+      options_.as_of.AddDays(static_cast<int32_t>(uniform(0, 90)));
   p.max_amount_won = uniform(1, 50) * 10'000'000;
   double pass = 1.0;  // chance a company passes the rules so far
   // A rule is added only while the program can still reach the wanted
@@ -188,7 +190,8 @@ engine::Program Generator::Program(uint64_t index) const {
     Predicate age;
     age.fact = Fact::kBusinessAgeMonths;
     age.op = Op::kRange;
-    const int64_t months = uniform(kFoundingSpanMonths / 2, kFoundingSpanMonths);
+    const int64_t months =
+        uniform(kFoundingSpanMonths / 2, kFoundingSpanMonths);
     age.max = months;
     pass *= static_cast<double>(months) / kFoundingSpanMonths;
     p.rules.push_back(MakeRule("age", RuleKind::kRequire, std::move(age)));
@@ -205,7 +208,8 @@ engine::Program Generator::Program(uint64_t index) const {
   Predicate arrears;
   arrears.fact = Fact::kTaxArrears;
   arrears.op = Op::kIsTrue;
-  p.rules.push_back(MakeRule("arrears", RuleKind::kExclude, std::move(arrears)));
+  p.rules.push_back(
+      MakeRule("arrears", RuleKind::kExclude, std::move(arrears)));
   // The calibrating ceiling: revenue is uniform in [0, kMaxRevenue].
   if (pass > wanted) {
     Predicate revenue;
@@ -220,7 +224,8 @@ engine::Program Generator::Program(uint64_t index) const {
   venture.op = Op::kAnyOf;
   venture.certifications = {Certification::kVenture};
   p.rules.push_back(MakeRule("bonus-venture", RuleKind::kBonus,
-                             std::move(venture), static_cast<int>(uniform(1, 3))));
+                             std::move(venture),
+                             static_cast<int>(uniform(1, 3))));
   return p;
 }
 

@@ -800,9 +800,9 @@ class PredicateEvaluator {
     } else if (!c_.founded_on) {
       check->observed = "개업일 미상";
     } else {
-      check->observed = absl::StrCat(
-          FormatMonths(*f_.BusinessAgeMonths()), " (개업 ",
-          c_.founded_on->ToString(), ", 기준일 ", f_.on().ToString(), ")");
+      check->observed = absl::StrCat(FormatMonths(*f_.BusinessAgeMonths()),
+                                     " (개업 ", c_.founded_on->ToString(),
+                                     ", 기준일 ", f_.on().ToString(), ")");
     }
   }
 
@@ -813,9 +813,9 @@ class PredicateEvaluator {
         case Fact::kCeoAgeYears:
         case Fact::kYouthCeo:
           if (ceo.birth_date) {
-            shown.push_back(absl::StrCat("만 ", AgeInYears(*ceo.birth_date, f_.on()),
-                                         "세 (", ceo.birth_date->ToString(),
-                                         "생)"));
+            shown.push_back(
+                absl::StrCat("만 ", AgeInYears(*ceo.birth_date, f_.on()),
+                             "세 (", ceo.birth_date->ToString(), "생)"));
           } else {
             shown.push_back("생년월일 미상");
           }
@@ -838,7 +838,8 @@ class PredicateEvaluator {
     if (p.fact == Fact::kCeoAgeYears) {
       check->expected = absl::StrCat(who, RangeText(p, Unit::kYears));
     } else {
-      check->expected = absl::StrCat(who, p.op == Op::kIsTrue ? "예" : "아니오");
+      check->expected =
+          absl::StrCat(who, p.op == Op::kIsTrue ? "예" : "아니오");
     }
     check->observed = absl::StrJoin(shown, ", ");
   }
@@ -925,8 +926,9 @@ class PredicateEvaluator {
   void Size(const Predicate& p, Check* check) {
     std::vector<std::string> names;
     for (SizeClass s : p.size_classes) names.push_back(SizeClassName(s));
-    check->expected = absl::StrCat(p.op == Op::kNotIn ? "다음 규모가 아님: " : "",
-                                   absl::StrJoin(names, ", "));
+    check->expected =
+        absl::StrCat(p.op == Op::kNotIn ? "다음 규모가 아님: " : "",
+                     absl::StrJoin(names, ", "));
     check->observed = BucketsName(f_.Size().buckets);
   }
 

@@ -31,12 +31,6 @@ void ForEachBit(const Bitmap& b, Fn fn) {
   }
 }
 
-size_t Count(const Bitmap& b) {
-  size_t n = 0;
-  for (uint64_t w : b) n += static_cast<size_t>(std::popcount(w));
-  return n;
-}
-
 bool YearDependent(Fact f) {
   return f == Fact::kRevenueLatestWon || f == Fact::kRevenueAvg3Won ||
          f == Fact::kExportsPrevYearUsd || f == Fact::kRndSpendWon;
@@ -201,17 +195,117 @@ Company FigureRepresentative(Fact fact, int64_t v) {
 
 }  // namespace
 
+// A company's founding at `on`: -2 unknown, -1 not a 예비창업자 but founding
+// date unknown, -3 예비창업자; else x = 2 * whole months since founding,
+// plus one when `on` is not an anniversary.
+int64_t FoundingX(const Company& c, Date on) {
+  if (c.founded_on) {
+    const Date f = *c.founded_on;
+    if (f > on) return -3;
+    int64_t months = (on.year() - f.year()) * 12 + (on.month() - f.month());
+    while (months > 0 && f.AddMonths(static_cast<int>(months)) > on) --months;
+    return 2 * months + (f.AddMonths(static_cast<int>(months)) == on ? 0 : 1);
+  }
+  if (!c.prospective_founder) return -2;
+  return *c.prospective_founder ? -3 : -1;
+}
+
+// Require rules that bound one figure (or 업력) from below and/or above:
+// sorted bounds, with cumulative bitmaps at 64 checkpoints, so the programs
+// a value fails are one bitmap plus a short scan.
+struct Matcher::Thresholds {
+  static constexpr size_t kCheckpoints = 64;
+  Fact fact = Fact::kRevenueLatestWon;  // kBusinessAgeMonths: in x units
+  struct Side {
+    std::vector<std::pair<int64_t, uint32_t>> entries;  // (bound, program)
+    size_t step = 1;
+    std::vector<Bitmap> cumulative;
+  };
+  // Fails when the value is below the bound, or above it.
+  Side lower, upper;
+  Bitmap all;  // every program with a rule here
+
+  void Finish(size_t words) {
+    for (Side* side : {&lower, &upper}) {
+      std::sort(side->entries.begin(), side->entries.end());
+      const size_t n = side->entries.size();
+      side->step = std::max<size_t>(1, (n + kCheckpoints - 1) / kCheckpoints);
+      const size_t points = n / side->step + 1;
+      side->cumulative.assign(points + 1, Bitmap(words, 0));
+      if (side == &upper) {
+        // cumulative[j]: entries [0, j * step).
+        for (size_t j = 1; j <= points; ++j) {
+          side->cumulative[j] = side->cumulative[j - 1];
+          for (size_t e = (j - 1) * side->step; e < std::min(n, j * side->step);
+               ++e) {
+            SetBit(side->cumulative[j], side->entries[e].second);
+          }
+        }
+      } else {
+        // cumulative[j]: entries [j * step, n).
+        for (size_t j = points; j-- > 0;) {
+          side->cumulative[j] = side->cumulative[j + 1];
+          for (size_t e = j * side->step; e < std::min(n, (j + 1) * side->step);
+               ++e) {
+            SetBit(side->cumulative[j], side->entries[e].second);
+          }
+        }
+      }
+    }
+  }
+
+  // The programs whose bounds `v` breaks: whole checkpoint bitmaps are
+  // added to `sources`, the programs past the checkpoints to `bits`.
+  void Fail(int64_t v, std::vector<const uint64_t*>* sources,
+            std::vector<uint32_t>* bits) const {
+    // Upper bounds below v: a prefix.
+    {
+      const auto& e = upper.entries;
+      const size_t pos = static_cast<size_t>(
+          std::lower_bound(e.begin(), e.end(), std::make_pair(v, uint32_t{0})) -
+          e.begin());
+      const size_t j = pos / upper.step;
+      if (j > 0) sources->push_back(upper.cumulative[j].data());
+      for (size_t k = j * upper.step; k < pos; ++k)
+        bits->push_back(e[k].second);
+    }
+    // Lower bounds above v: a suffix.
+    {
+      const auto& e = lower.entries;
+      const size_t pos = static_cast<size_t>(
+          std::upper_bound(e.begin(), e.end(), std::make_pair(v, UINT32_MAX)) -
+          e.begin());
+      const size_t j = (pos + lower.step - 1) / lower.step;
+      if (j * lower.step < e.size()) {
+        sources->push_back(lower.cumulative[j].data());
+      }
+      for (size_t k = pos; k < std::min(e.size(), j * lower.step); ++k) {
+        bits->push_back(e[k].second);
+      }
+    }
+  }
+};
+
 struct Matcher::Dimension {
-  enum class Kind { kRegion, kIndustry, kFounding, kFigure, kFlag, kCert, kNeed, kSize };
+  enum class Kind {
+    kRegion,
+    kIndustry,
+    kFounding,
+    kFigure,
+    kFlag,
+    kCert,
+    kNeed,
+    kSize
+  };
   Kind kind = Kind::kRegion;
   Fact fact = Fact::kHeadOfficeRegion;
   int param = 0;  // certification or need
   int classes = 0;
   absl::flat_hash_map<std::string, int> code_class;  // region, industry
-  std::vector<int64_t> cuts;                          // founding, figure
-  std::vector<Company> representatives;               // by class (build only)
-  std::vector<Bitmap> fail;                           // by class
-  std::vector<Bitmap> unknown;                        // by class
+  std::vector<int64_t> cuts;                         // founding, figure
+  std::vector<Company> representatives;              // by class (build only)
+  std::vector<Bitmap> fail;                          // by class
+  std::vector<Bitmap> unknown;                       // by class
 
   // Truth of `c` (which tests only this dimension) for each class.
   std::vector<Truth> Table(const Condition& c, const Evaluator& e) const {
@@ -237,26 +331,20 @@ struct Matcher::Dimension {
         return it == code_class.end() ? 0 : it->second;
       }
       case Kind::kFounding: {
-        if (c.founded_on) {
-          const Date f = *c.founded_on;
-          if (f > on) return 2;
-          int64_t months = (on.year() - f.year()) * 12 + (on.month() - f.month());
-          while (months > 0 && f.AddMonths(static_cast<int>(months)) > on) {
-            --months;
-          }
-          const int64_t x =
-              2 * months + (f.AddMonths(static_cast<int>(months)) == on ? 0 : 1);
-          return 3 + static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), x) -
-                                      cuts.begin());
-        }
-        if (!c.prospective_founder) return 0;
-        return *c.prospective_founder ? 2 : 1;
+        const int64_t x = FoundingX(c, on);
+        if (x == -2) return 0;
+        if (x == -1) return 1;
+        if (x == -3) return 2;
+        return 3 +
+               static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), x) -
+                                cuts.begin());
       }
       case Kind::kFigure: {
         std::optional<int64_t> v = FigureOf(e.reference(), c, fact, on);
         if (!v) return 0;
-        return 1 + static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), *v) -
-                                    cuts.begin());
+        return 1 +
+               static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), *v) -
+                                cuts.begin());
       }
       case Kind::kFlag: {
         std::optional<bool> v;
@@ -309,7 +397,7 @@ struct Matcher::DayView {
   Bitmap in_effect;
   Bitmap open;
   Bitmap closed;
-  std::vector<int64_t> deadline_part;
+  std::vector<int32_t> deadline_part;
 };
 
 Matcher::~Matcher() = default;
@@ -323,10 +411,54 @@ std::shared_ptr<const Matcher> Matcher::Build(
   const size_t n = programs.size();
   m->words_ = (n + 63) / 64;
   m->info_.resize(n);
+  m->hot_.assign(n, Hot());
+  // Bonus rules per program, collected then flattened.
+  struct PendingBonus {
+    uint32_t rule;
+    int32_t points;
+    int dimension = -1;
+    std::vector<uint8_t> earned;
+  };
+  std::vector<std::vector<PendingBonus>> bonuses(n);
   m->has_residual_.assign(m->words_, 0);
   m->by_category_.assign(10, Bitmap(m->words_, 0));
   const Reference& ref = evaluator->reference();
   const ScoringWeights& w = evaluator->weights();
+
+  // A require or cap rule that is one range over a figure (or 업력) goes to
+  // the threshold index of that fact.
+  auto AddThreshold = [](Matcher& m, size_t program, const Rule& rule,
+                         bool application_reference,
+                         std::map<Fact, std::unique_ptr<Thresholds>>& index) {
+    if (rule.kind != RuleKind::kRequire && rule.kind != RuleKind::kCap) {
+      return false;
+    }
+    if (rule.condition.kind != Condition::Kind::kPredicate) return false;
+    const Predicate& p = rule.condition.predicate;
+    if (p.op != Op::kRange) return false;
+    const bool age = p.fact == Fact::kBusinessAgeMonths;
+    if (!age && !IsFigure(p.fact)) return false;
+    if ((age || YearDependent(p.fact)) && !application_reference) return false;
+    std::unique_ptr<Thresholds>& t = index[p.fact];
+    if (t == nullptr) {
+      t = std::make_unique<Thresholds>();
+      t->fact = p.fact;
+      t->all.assign(m.words_, 0);
+    }
+    const uint32_t id = static_cast<uint32_t>(program);
+    if (p.min) {
+      const int64_t lo = age ? 2 * *p.min + (p.min_exclusive ? 1 : 0)
+                             : *p.min + (p.min_exclusive ? 1 : 0);
+      t->lower.entries.push_back({lo, id});
+    }
+    if (p.max) {
+      const int64_t hi = age ? 2 * *p.max - (p.max_exclusive ? 1 : 0)
+                             : *p.max - (p.max_exclusive ? 1 : 0);
+      t->upper.entries.push_back({hi, id});
+    }
+    SetBit(t->all, program);
+    return true;
+  };
 
   // Which rules test one dimension, and the thresholds each dimension needs.
   struct Placement {
@@ -335,6 +467,7 @@ std::shared_ptr<const Matcher> Matcher::Build(
     std::string key;
   };
   std::vector<Placement> indexed;
+  std::map<Fact, std::unique_ptr<Thresholds>> thresholds;
   std::map<std::string, std::set<int64_t>> cuts;
   std::map<std::string, std::set<std::string>> codes;
   for (size_t i = 0; i < n; ++i) {
@@ -342,17 +475,25 @@ std::shared_ptr<const Matcher> Matcher::Build(
     ProgramInfo& info = m->info_[i];
     info.application_reference =
         p.reference_date == ReferenceDateKind::kApplication;
-    for (Need t : p.tags) info.tags |= uint16_t{1} << static_cast<int>(t);
-    if (p.max_amount_won && *p.max_amount_won > 0) {
-      info.benefit_part =
-          std::min(w.benefit_cap,
-                   *p.max_amount_won / 10'000'000 * w.per_ten_million_won);
-      if (info.benefit_part < 0) info.benefit_part = 0;
+    Hot& hot = m->hot_[i];
+    for (Need t : p.tags) {
+      hot.tags |= static_cast<uint16_t>(1u << static_cast<int>(t));
     }
+    if (p.max_amount_won && *p.max_amount_won > 0) {
+      hot.benefit = static_cast<int32_t>(std::max<int64_t>(
+          0, std::min(w.benefit_cap,
+                      *p.max_amount_won / 10'000'000 * w.per_ten_million_won)));
+    }
+    hot.bonus_cap = static_cast<int16_t>(std::min<int32_t>(p.bonus_cap, 32767));
     SetBit(m->by_category_[static_cast<size_t>(p.category)], i);
     for (uint32_t r = 0; r < p.rules.size(); ++r) {
       const Rule& rule = p.rules[r];
-      std::string key = ConditionKey(rule.condition, info.application_reference);
+      if (AddThreshold(*m, i, rule, info.application_reference, thresholds)) {
+        ++m->stats_.threshold_rules;
+        continue;
+      }
+      std::string key =
+          ConditionKey(rule.condition, info.application_reference);
       if (!key.empty()) {
         std::vector<const Predicate*> preds;
         CollectPredicates(rule.condition, &preds);
@@ -388,7 +529,7 @@ std::shared_ptr<const Matcher> Matcher::Build(
         }
       }
       if (rule.kind == RuleKind::kBonus) {
-        info.bonus_rules.push_back({r, -1, {}});
+        bonuses[i].push_back({r, rule.points, -1, {}});
         if (!key.empty()) indexed.push_back({i, r, key});
         continue;
       }
@@ -400,6 +541,10 @@ std::shared_ptr<const Matcher> Matcher::Build(
         indexed.push_back({i, r, key});
       }
     }
+  }
+  for (auto& [fact, t] : thresholds) {
+    t->Finish(m->words_);
+    m->thresholds_.push_back(std::move(t));
   }
   for (auto& [key, set] : cuts) {
     if (set.size() > kMaxCuts) {
@@ -544,7 +689,7 @@ std::shared_ptr<const Matcher> Matcher::Build(
     const Rule& rule = programs[pl.program]->rules[pl.rule];
     std::vector<Truth> table = d.Table(rule.condition, *evaluator);
     if (rule.kind == RuleKind::kBonus) {
-      for (ProgramInfo::Bonus& b : m->info_[pl.program].bonus_rules) {
+      for (PendingBonus& b : bonuses[pl.program]) {
         if (b.rule != pl.rule) continue;
         b.dimension = di;
         b.earned.resize(table.size());
@@ -563,6 +708,28 @@ std::shared_ptr<const Matcher> Matcher::Build(
       if (target.empty()) target.assign(m->words_, 0);
       SetBit(target, pl.program);
     }
+  }
+  size_t entries = 0;
+  for (const auto& list : bonuses) entries += list.size();
+  const size_t bonus_words = (entries + 63) / 64;
+  m->bonus_earned_.resize(m->dimensions_.size());
+  for (size_t d = 0; d < m->dimensions_.size(); ++d) {
+    m->bonus_earned_[d].resize(static_cast<size_t>(m->dimensions_[d]->classes));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    m->hot_[i].bonus_begin = static_cast<uint32_t>(m->bonus_.size());
+    for (PendingBonus& b : bonuses[i]) {
+      const size_t entry = m->bonus_.size();
+      m->bonus_.push_back({b.points, b.dimension, b.rule});
+      if (b.dimension < 0) continue;
+      for (size_t k = 0; k < b.earned.size(); ++k) {
+        if (!b.earned[k]) continue;
+        Bitmap& bits = m->bonus_earned_[static_cast<size_t>(b.dimension)][k];
+        if (bits.empty()) bits.assign(bonus_words, 0);
+        SetBit(bits, entry);
+      }
+    }
+    m->hot_[i].bonus_end = static_cast<uint32_t>(m->bonus_.size());
   }
   for (auto& d : m->dimensions_) {
     d->representatives.clear();
@@ -601,7 +768,8 @@ std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {
       if (std::optional<Date> closes = ClosingDate(p.window, day)) {
         const int64_t days = closes->days() - day.days();
         if (days >= 0 && days < 30) {
-          view->deadline_part[i] = w.deadline_max * (30 - days) / 30;
+          view->deadline_part[i] =
+              static_cast<int32_t>(w.deadline_max * (30 - days) / 30);
         }
       }
     } else if (status == WindowStatus::kClosed) {
@@ -619,42 +787,87 @@ Matcher::Result Matcher::Match(const Company& company,
   const auto& programs = catalog_->programs();
   const ScoringWeights& w = evaluator_->weights();
 
-  Bitmap filter = day->in_effect;
+  // Per-thread scratch space: a call allocates nothing once warm.
+  struct Scratch {
+    Bitmap filter, fail, unknown, eligible, undetermined;
+    std::vector<int> classes;
+    std::vector<const uint64_t*> fail_from, unknown_from;
+    std::vector<uint32_t> fail_bits;
+  };
+  thread_local Scratch scratch;
+  Bitmap& filter = scratch.filter;
+  Bitmap& fail = scratch.fail;
+  Bitmap& unknown = scratch.unknown;
+  filter.assign(day->in_effect.begin(), day->in_effect.end());
+  fail.resize(words_);
+  unknown.resize(words_);
   if (!options.categories.empty()) {
-    Bitmap cats(words_, 0);
+    Bitmap& cats = scratch.eligible;
+    cats.assign(words_, 0);
     for (Category c : options.categories) {
       const Bitmap& b = by_category_[static_cast<size_t>(c)];
       for (size_t i = 0; i < words_; ++i) cats[i] |= b[i];
     }
     for (size_t i = 0; i < words_; ++i) filter[i] &= cats[i];
   }
-  for (size_t i = 0; i < words_; ++i) {
-    if (options.open_only) {
-      filter[i] &= day->open[i];
-    } else if (!options.include_closed) {
-      filter[i] &= ~day->closed[i];
-    }
+  if (options.open_only) {
+    for (size_t i = 0; i < words_; ++i) filter[i] &= day->open[i];
+  } else if (!options.include_closed) {
+    for (size_t i = 0; i < words_; ++i) filter[i] &= ~day->closed[i];
   }
 
-  Bitmap fail(words_, 0);
-  Bitmap unknown(words_, 0);
-  std::vector<int> classes(dimensions_.size());
+  std::vector<int>& classes = scratch.classes;
+  classes.assign(dimensions_.size(), 0);
+  // The bitmaps to OR, gathered first and merged in one pass.
+  std::vector<const uint64_t*>& fail_from = scratch.fail_from;
+  std::vector<const uint64_t*>& unknown_from = scratch.unknown_from;
+  std::vector<uint32_t>& fail_bits = scratch.fail_bits;
+  fail_from.clear();
+  unknown_from.clear();
+  fail_bits.clear();
   for (size_t d = 0; d < dimensions_.size(); ++d) {
     const Dimension& dim = *dimensions_[d];
     const int k = dim.ClassOf(company, options.as_of, *evaluator_);
     classes[d] = k;
     const Bitmap& f = dim.fail[static_cast<size_t>(k)];
     const Bitmap& u = dim.unknown[static_cast<size_t>(k)];
-    if (!f.empty()) {
-      for (size_t i = 0; i < words_; ++i) fail[i] |= f[i];
+    if (!f.empty()) fail_from.push_back(f.data());
+    if (!u.empty()) unknown_from.push_back(u.data());
+  }
+  for (const auto& t : thresholds_) {
+    if (t->fact == Fact::kBusinessAgeMonths) {
+      const int64_t x = FoundingX(company, options.as_of);
+      if (x == -3) {
+        // A 예비창업자 has no 업력: every bound fails.
+        fail_from.push_back(t->all.data());
+      } else if (x < 0) {
+        unknown_from.push_back(t->all.data());
+      } else {
+        t->Fail(x, &fail_from, &fail_bits);
+      }
+      continue;
     }
-    if (!u.empty()) {
-      for (size_t i = 0; i < words_; ++i) unknown[i] |= u[i];
+    std::optional<int64_t> v =
+        FigureOf(evaluator_->reference(), company, t->fact, options.as_of);
+    if (!v) {
+      unknown_from.push_back(t->all.data());
+    } else {
+      t->Fail(*v, &fail_from, &fail_bits);
     }
   }
+  for (size_t i = 0; i < words_; ++i) {
+    uint64_t f = 0;
+    for (const uint64_t* src : fail_from) f |= src[i];
+    fail[i] = f;
+    uint64_t u = 0;
+    for (const uint64_t* src : unknown_from) u |= src[i];
+    unknown[i] = u;
+  }
+  for (uint32_t p : fail_bits) SetBit(fail, p);
 
   // The rules no dimension covers, for the programs still standing.
-  Bitmap pending(words_, 0);
+  Bitmap& pending = scratch.eligible;
+  pending.resize(words_);
   for (size_t i = 0; i < words_; ++i) {
     pending[i] = filter[i] & ~fail[i] & has_residual_[i];
   }
@@ -674,79 +887,102 @@ Matcher::Result Matcher::Match(const Company& company,
   });
 
   Result out;
-  Bitmap eligible(words_, 0);
-  Bitmap undetermined(words_, 0);
+  Bitmap& eligible = scratch.eligible;
+  Bitmap& undetermined = scratch.undetermined;
+  eligible.resize(words_);
+  undetermined.resize(words_);
+  size_t evaluated = 0, n_eligible = 0, n_undetermined = 0;
   for (size_t i = 0; i < words_; ++i) {
-    eligible[i] = filter[i] & ~fail[i] & ~unknown[i];
-    undetermined[i] = filter[i] & ~fail[i] & unknown[i];
+    const uint64_t standing = filter[i] & ~fail[i];
+    eligible[i] = standing & ~unknown[i];
+    undetermined[i] = standing & unknown[i];
+    evaluated += static_cast<size_t>(std::popcount(filter[i]));
+    n_eligible += static_cast<size_t>(std::popcount(eligible[i]));
+    n_undetermined += static_cast<size_t>(std::popcount(undetermined[i]));
   }
-  out.evaluated = static_cast<int>(Count(filter));
-  out.eligible = static_cast<int>(Count(eligible));
-  out.undetermined = static_cast<int>(Count(undetermined));
+  out.evaluated = static_cast<int>(evaluated);
+  out.eligible = static_cast<int>(n_eligible);
+  out.undetermined = static_cast<int>(n_undetermined);
   out.ineligible = out.evaluated - out.eligible - out.undetermined;
 
   uint16_t needs = 0;
   if (company.needs) {
-    for (Need n : *company.needs) needs |= uint16_t{1} << static_cast<int>(n);
+    for (Need n : *company.needs) {
+      needs |= static_cast<uint16_t>(1u << static_cast<int>(n));
+    }
   }
+  // For each dimension, the bonus rules the company's class earns.
+  std::vector<const Bitmap*> earned(dimensions_.size(), nullptr);
+  for (size_t d = 0; d < dimensions_.size(); ++d) {
+    const Bitmap& b = bonus_earned_[d][static_cast<size_t>(classes[d])];
+    if (!b.empty()) earned[d] = &b;
+  }
+  // Scores as Evaluator::Evaluate computes them, from compact arrays.
+  auto score = [&](size_t p) {
+    const Hot& hot = hot_[p];
+    int64_t s = day->deadline_part[p] + hot.benefit;
+    if (company.needs) {
+      s += std::popcount(static_cast<unsigned>(hot.tags & needs)) *
+           w.per_matching_need;
+    }
+    if (hot.bonus_begin != hot.bonus_end) {
+      int64_t bonus = 0;
+      for (uint32_t b = hot.bonus_begin; b < hot.bonus_end; ++b) {
+        const Bonus& rule = bonus_[b];
+        bool got;
+        if (rule.dimension >= 0) {
+          const Bitmap* bits = earned[static_cast<size_t>(rule.dimension)];
+          got = bits != nullptr && ((*bits)[b >> 6] >> (b & 63)) & 1;
+        } else {
+          const Program& program = *programs[p];
+          got = evaluator_->Holds(program.rules[rule.rule].condition, company,
+                                  Evaluator::ReferenceDateFor(
+                                      program, options.as_of)) == Truth::kTrue;
+        }
+        if (got) bonus += rule.points;
+      }
+      if (hot.bonus_cap > 0) bonus = std::min<int64_t>(bonus, hot.bonus_cap);
+      s += bonus * w.per_bonus_point;
+    }
+    return s;
+  };
+  // The best `limit`: a heap whose top is the worst kept.
   struct Scored {
     uint32_t program;
     uint8_t rank;
     int64_t score;
   };
-  std::vector<Scored> scored;
-  scored.reserve(static_cast<size_t>(out.eligible + out.undetermined));
-  auto score = [&](size_t p, uint8_t rank) {
-    const ProgramInfo& info = info_[p];
-    const Program& program = *programs[p];
-    int64_t s = 0;
-    if (company.needs) {
-      s += std::popcount(static_cast<unsigned>(info.tags & needs)) *
-           w.per_matching_need;
-    }
-    if (!info.bonus_rules.empty()) {
-      int64_t bonus = 0;
-      Date on;
-      bool have_on = false;
-      for (const ProgramInfo::Bonus& b : info.bonus_rules) {
-        bool earned;
-        if (b.dimension >= 0) {
-          earned = b.earned[static_cast<size_t>(
-                       classes[static_cast<size_t>(b.dimension)])] != 0;
-        } else {
-          if (!have_on) {
-            on = Evaluator::ReferenceDateFor(program, options.as_of);
-            have_on = true;
-          }
-          earned = evaluator_->Holds(program.rules[b.rule].condition, company,
-                                     on) == Truth::kTrue;
-        }
-        if (earned) bonus += program.rules[b.rule].points;
-      }
-      if (program.bonus_cap > 0) bonus = std::min<int64_t>(bonus, program.bonus_cap);
-      s += bonus * w.per_bonus_point;
-    }
-    s += day->deadline_part[p] + info.benefit_part;
-    scored.push_back({static_cast<uint32_t>(p), rank, s});
-  };
-  ForEachBit(eligible, [&](size_t p) { score(p, 0); });
-  if (!options.eligible_only) {
-    ForEachBit(undetermined, [&](size_t p) { score(p, 1); });
-  }
   auto better = [](const Scored& a, const Scored& b) {
     if (a.rank != b.rank) return a.rank < b.rank;
     if (a.score != b.score) return a.score > b.score;
     return a.program < b.program;
   };
-  const size_t k = std::min(options.limit, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(k),
-                    scored.end(), better);
-  out.top.reserve(k);
-  for (size_t i = 0; i < k; ++i) {
-    out.top.push_back({programs[scored[i].program].get(),
-                       scored[i].rank == 0 ? Eligibility::kEligible
-                                           : Eligibility::kUndetermined,
-                       scored[i].score});
+  std::vector<Scored> heap;
+  heap.reserve(options.limit + 1);
+  auto offer = [&](size_t p, uint8_t rank) {
+    Scored c{static_cast<uint32_t>(p), rank, score(p)};
+    if (heap.size() < options.limit) {
+      heap.push_back(c);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (!heap.empty() && better(c, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = c;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  };
+  ForEachBit(eligible, [&](size_t p) { offer(p, 0); });
+  // Undetermined programs rank after every eligible one: they matter only
+  // when the eligible ones do not fill the list.
+  if (!options.eligible_only && heap.size() < options.limit) {
+    ForEachBit(undetermined, [&](size_t p) { offer(p, 1); });
+  }
+  std::sort_heap(heap.begin(), heap.end(), better);
+  out.top.reserve(heap.size());
+  for (const Scored& c : heap) {
+    out.top.push_back(
+        {programs[c.program].get(),
+         c.rank == 0 ? Eligibility::kEligible : Eligibility::kUndetermined,
+         c.score});
   }
   return out;
 }

@@ -67,6 +67,7 @@ class Matcher {
     int dimensions = 0;
     int classes = 0;
     int indexed_rules = 0;
+    int threshold_rules = 0;
     int residual_rules = 0;
     size_t bitmap_bytes = 0;
   };
@@ -74,6 +75,7 @@ class Matcher {
 
  private:
   struct Dimension;
+  struct Thresholds;
   struct DayView;
 
   Matcher() = default;
@@ -83,22 +85,32 @@ class Matcher {
   const Evaluator* evaluator_ = nullptr;
   size_t words_ = 0;
   std::vector<std::unique_ptr<Dimension>> dimensions_;
+  std::vector<std::unique_ptr<Thresholds>> thresholds_;
 
   // Per program, by catalog position.
   struct ProgramInfo {
-    uint16_t tags = 0;          // bit per Need
-    int64_t benefit_part = 0;   // score part for the benefit size
     bool application_reference = true;
     std::vector<uint32_t> residual_rules;  // rule indexes
-    struct Bonus {
-      uint32_t rule = 0;
-      int dimension = -1;  // -1: evaluated directly
-      std::vector<uint8_t> earned;  // by class, when indexed
-    };
-    std::vector<Bonus> bonus_rules;
   };
   std::vector<ProgramInfo> info_;
-  std::vector<uint64_t> has_residual_;  // bitmap
+  // What scoring reads, by catalog position, in one compact array.
+  struct Hot {
+    uint16_t tags = 0;  // bit per Need
+    int16_t bonus_cap = 0;
+    int32_t benefit = 0;       // score part for the benefit size
+    uint32_t bonus_begin = 0;  // bonus_ entries [bonus_begin, bonus_end)
+    uint32_t bonus_end = 0;
+  };
+  std::vector<Hot> hot_;
+  struct Bonus {
+    int32_t points = 0;
+    int32_t dimension = -1;  // -1: evaluated directly
+    uint32_t rule = 0;
+  };
+  std::vector<Bonus> bonus_;
+  // By dimension and class: a bitmap over bonus_ of the rules earned.
+  std::vector<std::vector<std::vector<uint64_t>>> bonus_earned_;
+  std::vector<uint64_t> has_residual_;              // bitmap
   std::vector<std::vector<uint64_t>> by_category_;  // bitmap per category id
 
   mutable std::atomic<std::shared_ptr<const DayView>> day_;

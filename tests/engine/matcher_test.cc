@@ -48,8 +48,8 @@ std::vector<RecommendOptions> OptionVariants(Date as_of) {
 
 // Programs of the random model, with the catalog's other variety: windows,
 // categories, tags, benefits, effective dates.
-std::shared_ptr<const Catalog> RandomCatalog(testing::RandomModel& gen,
-                                             Date on, int size) {
+std::shared_ptr<const Catalog> RandomCatalog(testing::RandomModel& gen, Date on,
+                                             int size) {
   std::vector<std::shared_ptr<const Program>> programs;
   for (int i = 0; i < size; ++i) {
     Program p = gen.MakeProgram(on);

@@ -1,6 +1,7 @@
 #include "server/app/registry.h"
 
 #include <chrono>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -133,9 +134,64 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
       });
   if (!scan.ok()) return scan;
   if (!failure.ok()) return failure;
-  r->catalog_.store(
-      engine::Catalog::Build(std::move(programs), catalog_version));
+  r->rebuilder_ = std::thread([raw = r.get()] { raw->RebuildLoop(); });
+  r->Publish(engine::Catalog::Build(std::move(programs), catalog_version));
   return r;
+}
+
+Registry::~Registry() {
+  {
+    std::lock_guard lock(rebuild_mu_);
+    stop_ = true;
+  }
+  rebuild_cv_.notify_all();
+  if (rebuilder_.joinable()) rebuilder_.join();
+}
+
+void Registry::Publish(std::shared_ptr<const engine::Catalog> catalog) {
+  const int64_t version = catalog->version();
+  catalog_.store(std::move(catalog));
+  {
+    std::lock_guard lock(rebuild_mu_);
+    wanted_version_ = version;
+  }
+  rebuild_cv_.notify_all();
+}
+
+void Registry::RebuildLoop() {
+  constexpr auto kQuiet = std::chrono::milliseconds(20);
+  std::unique_lock lock(rebuild_mu_);
+  while (true) {
+    rebuild_cv_.wait(lock, [&] {
+      if (stop_) return true;
+      std::shared_ptr<const engine::Matcher> m = matcher_.load();
+      return m == nullptr || m->catalog().version() != wanted_version_;
+    });
+    if (stop_) return;
+    // Let a burst of writes finish first.
+    int64_t seen = wanted_version_;
+    do {
+      seen = wanted_version_;
+      rebuild_cv_.wait_for(lock, kQuiet, [&] { return stop_; });
+      if (stop_) return;
+    } while (seen != wanted_version_);
+    lock.unlock();
+    std::shared_ptr<const engine::Catalog> catalog = catalog_.load();
+    matcher_.store(engine::Matcher::Build(catalog, &evaluator_));
+    lock.lock();
+    rebuild_cv_.notify_all();
+  }
+}
+
+std::shared_ptr<const engine::Matcher> Registry::CurrentMatcher() const {
+  std::shared_ptr<const engine::Matcher> m = matcher_.load();
+  if (m == nullptr || m->catalog_ptr() != catalog_.load()) return nullptr;
+  return m;
+}
+
+void Registry::WaitForMatcher() const {
+  std::unique_lock lock(rebuild_mu_);
+  rebuild_cv_.wait(lock, [&] { return CurrentMatcher() != nullptr; });
 }
 
 // ------------------------------------------------------------- companies
@@ -283,7 +339,7 @@ absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
   batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),
             storage::EncodeUint64(static_cast<uint64_t>(version)));
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
-  catalog_.store(current->With(
+  Publish(current->With(
       std::make_shared<const engine::Program>(*std::move(checked)), version));
   out.program = std::move(program);
   out.catalog_version = version;
@@ -321,7 +377,7 @@ absl::StatusOr<int64_t> Registry::DeleteProgram(std::string_view id) {
   batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),
             storage::EncodeUint64(static_cast<uint64_t>(version)));
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
-  catalog_.store(current->Without(id, version));
+  Publish(current->Without(id, version));
   return version;
 }
 
@@ -385,9 +441,14 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
 // -------------------------------------------------------------- matching
 
 engine::Recommendation Registry::Recommend(
-    const engine::Company& company,
-    const engine::RecommendOptions& options) const {
+    const engine::Company& company, const engine::RecommendOptions& options,
+    int64_t* catalog_version) const {
   std::shared_ptr<const engine::Catalog> snapshot = catalog_.load();
+  std::shared_ptr<const engine::Matcher> matcher = matcher_.load();
+  if (catalog_version != nullptr) *catalog_version = snapshot->version();
+  if (matcher != nullptr && matcher->catalog_ptr() == snapshot) {
+    return matcher->Recommend(company, options);
+  }
   return engine::Recommend(*snapshot, evaluator_, company, options);
 }
 

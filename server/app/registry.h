@@ -2,17 +2,20 @@
 #define JIWON_SERVER_APP_REGISTRY_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/catalog.h"
 #include "engine/evaluate.h"
+#include "engine/matcher.h"
 #include "engine/reference.h"
 #include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/program.pb.h"
@@ -95,9 +98,21 @@ class Registry {
   const engine::Evaluator& evaluator() const { return evaluator_; }
   const engine::Reference& reference() const { return *reference_; }
 
-  engine::Recommendation Recommend(
-      const engine::Company& company,
-      const engine::RecommendOptions& options) const;
+  // Programs for a company, best first, with reasons. Uses the compiled
+  // matcher when it is current, the full evaluator otherwise (right after a
+  // catalog change, until the matcher is rebuilt in the background).
+  // `catalog_version` receives the version of the catalog used.
+  engine::Recommendation Recommend(const engine::Company& company,
+                                   const engine::RecommendOptions& options,
+                                   int64_t* catalog_version = nullptr) const;
+
+  // Blocks until the compiled matcher covers the current catalog. For tests
+  // and for start-up.
+  void WaitForMatcher() const;
+  // The matcher, when it covers the current catalog; nullptr otherwise.
+  std::shared_ptr<const engine::Matcher> CurrentMatcher() const;
+
+  ~Registry();
 
   struct Explanation {
     engine::ProgramOutcome outcome;
@@ -127,11 +142,24 @@ class Registry {
   absl::StatusOr<engine::Program> ValidateProgram(
       const v1::Program& program) const;
 
+  // Publishes a new catalog snapshot and asks for a matcher for it.
+  void Publish(std::shared_ptr<const engine::Catalog> catalog);
+  void RebuildLoop();
+
   storage::Store* store_;
   const engine::Reference* reference_;
   engine::Evaluator evaluator_;
   std::mutex write_mu_;  // one writer at a time
   std::atomic<std::shared_ptr<const engine::Catalog>> catalog_;
+  std::atomic<std::shared_ptr<const engine::Matcher>> matcher_;
+
+  // The background rebuild of the matcher: after a change it waits for the
+  // writes to pause (a bulk import is one rebuild, not thousands).
+  mutable std::mutex rebuild_mu_;
+  mutable std::condition_variable rebuild_cv_;
+  bool stop_ = false;
+  int64_t wanted_version_ = -1;
+  std::thread rebuilder_;
 };
 
 }  // namespace jiwon::app

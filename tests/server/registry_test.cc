@@ -256,3 +256,35 @@ TEST(ScoringWeightsTest, ParsesADeploymentsWeights) {
 
 }  // namespace
 }  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+TEST_F(RegistryTest, RecommendsThroughTheMatcherOnceBuilt) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gyeonggi", "41")));
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gwangju", "41610")));
+  registry_->WaitForMatcher();
+  auto matcher = registry_->CurrentMatcher();
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_EQ(matcher->catalog().version(), 2);
+  // A change makes the matcher stale until it is rebuilt.
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("seoul", "11")));
+  registry_->WaitForMatcher();
+  EXPECT_EQ(registry_->CurrentMatcher()->catalog().version(), 3);
+  v1::Company c = Company("A");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  auto company = registry_->LoadCompany("A");
+  JIWON_ASSERT_OK(company);
+  engine::RecommendOptions options;
+  options.as_of = testing::D("2026-06-01");
+  int64_t version = 0;
+  engine::Recommendation r = registry_->Recommend(*company, options, &version);
+  EXPECT_EQ(version, 3);
+  std::vector<std::string> ids;
+  for (const auto& o : r.matches) ids.push_back(o.program->id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"gwangju", "gyeonggi"}));
+  EXPECT_EQ(r.ineligible, 1);
+}
+
+}  // namespace
+}  // namespace jiwon::app

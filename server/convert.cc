@@ -361,6 +361,163 @@ engine::Program ProgramFromProto(const v1::Program& in,
   return p;
 }
 
+namespace {
+
+void StandingToProto(std::optional<bool> v, v1::StandingFlag* out) {
+  if (v) out->set_value(*v);
+}
+
+void ConditionToProto(const engine::Condition& c, v1::Condition* out) {
+  if (c.kind == engine::Condition::Kind::kPredicate) {
+    const engine::Predicate& p = c.predicate;
+    v1::Predicate* q = out->mutable_predicate();
+    q->set_fact(static_cast<v1::Fact>(p.fact));
+    q->set_op(static_cast<v1::Operator>(p.op));
+    for (const std::string& code : p.codes) q->add_codes(code);
+    for (const std::string& g : p.region_groups) q->add_region_groups(g);
+    for (auto cert : p.certifications) {
+      q->add_certifications(static_cast<v1::CertificationKind>(cert));
+    }
+    for (auto n : p.needs) q->add_needs(static_cast<v1::Need>(n));
+    for (auto sc : p.size_classes) {
+      q->add_size_classes(static_cast<v1::SizeClass>(sc));
+    }
+    if (p.min) q->set_min(*p.min);
+    if (p.max) q->set_max(*p.max);
+    q->set_min_exclusive(p.min_exclusive);
+    q->set_max_exclusive(p.max_exclusive);
+    q->set_quantifier(p.quantifier == engine::Quantifier::kAny
+                          ? v1::QUANTIFIER_ANY
+                          : v1::QUANTIFIER_ALL);
+    return;
+  }
+  v1::ConditionList* list = c.kind == engine::Condition::Kind::kAll
+                                ? out->mutable_all()
+                            : c.kind == engine::Condition::Kind::kAny
+                                ? out->mutable_any()
+                                : out->mutable_none();
+  for (const engine::Condition& child : c.children) {
+    ConditionToProto(child, list->add_items());
+  }
+}
+
+}  // namespace
+
+v1::Company CompanyToProto(const engine::Company& c) {
+  v1::Company out;
+  out.set_id(c.id);
+  out.set_name(c.name);
+  if (c.business_number) out.set_business_number(*c.business_number);
+  if (c.corporate_number) out.set_corporate_number(*c.corporate_number);
+  if (c.head_office_region) out.set_head_office_region(*c.head_office_region);
+  if (c.site_regions) {
+    v1::RegionList* sites = out.mutable_site_regions();
+    for (const std::string& s : *c.site_regions) sites->add_codes(s);
+  }
+  if (c.primary_industry) out.set_primary_industry(*c.primary_industry);
+  for (const std::string& s : c.secondary_industries) {
+    out.add_secondary_industries(s);
+  }
+  if (c.founded_on) out.set_founded_on(c.founded_on->ToString());
+  if (c.prospective_founder) out.set_prospective_founder(*c.prospective_founder);
+  for (const engine::Ceo& ceo : c.ceos) {
+    v1::Ceo* o = out.add_ceos();
+    if (ceo.birth_date) o->set_birth_date(ceo.birth_date->ToString());
+    o->set_gender(static_cast<v1::Gender>(ceo.gender));
+    if (ceo.disabled) o->set_disabled(*ceo.disabled);
+  }
+  for (const engine::FiscalYear& fy : c.fiscal_years) {
+    v1::FiscalYear* o = out.add_fiscal_years();
+    o->set_year(fy.year);
+    if (fy.revenue_won) o->set_revenue_won(*fy.revenue_won);
+    if (fy.exports_usd) o->set_exports_usd(*fy.exports_usd);
+    if (fy.rnd_spend_won) o->set_rnd_spend_won(*fy.rnd_spend_won);
+  }
+  if (c.total_assets_won) out.set_total_assets_won(*c.total_assets_won);
+  if (c.regular_employees) out.set_regular_employees(*c.regular_employees);
+  if (c.employees_counted_on) {
+    out.set_employees_counted_on(c.employees_counted_on->ToString());
+  }
+  if (c.regular_employees_last_year) {
+    out.set_regular_employees_last_year(*c.regular_employees_last_year);
+  }
+  if (c.independent) out.set_independent(*c.independent);
+  if (c.certifications) {
+    v1::CertificationList* list = out.mutable_certifications();
+    for (const engine::CertificationGrant& g : *c.certifications) {
+      v1::Certification* o = list->add_items();
+      o->set_kind(static_cast<v1::CertificationKind>(g.kind));
+      if (g.valid_from) o->set_valid_from(g.valid_from->ToString());
+      if (g.valid_to) o->set_valid_to(g.valid_to->ToString());
+    }
+  }
+  if (c.patents) out.set_patents(*c.patents);
+  if (c.tax_arrears) StandingToProto(c.tax_arrears, out.mutable_tax_arrears());
+  if (c.loan_default) {
+    StandingToProto(c.loan_default, out.mutable_loan_default());
+  }
+  if (c.suspended_or_closed) {
+    StandingToProto(c.suspended_or_closed, out.mutable_suspended_or_closed());
+  }
+  if (c.participation_banned) {
+    StandingToProto(c.participation_banned,
+                    out.mutable_participation_banned());
+  }
+  if (c.participations) {
+    v1::ParticipationHistory* h = out.mutable_participations();
+    for (const engine::Participation& p : *c.participations) {
+      v1::Participation* o = h->add_items();
+      o->set_program_id(p.program_id);
+      o->set_year(p.year);
+      o->set_amount_won(p.amount_won);
+    }
+  }
+  if (c.needs) {
+    v1::NeedList* needs = out.mutable_needs();
+    for (engine::Need n : *c.needs) needs->add_items(static_cast<v1::Need>(n));
+  }
+  return out;
+}
+
+v1::Program ProgramToProto(const engine::Program& p) {
+  v1::Program out;
+  out.set_id(p.id);
+  out.set_title(p.title);
+  out.set_agency(p.agency);
+  out.set_category(static_cast<v1::Category>(p.category));
+  for (engine::Need t : p.tags) out.add_tags(static_cast<v1::Need>(t));
+  if (p.announced_on) out.set_announced_on(p.announced_on->ToString());
+  v1::ApplicationWindow* w = out.mutable_window();
+  w->set_kind(static_cast<v1::WindowKind>(p.window.kind));
+  if (p.window.opens_on) w->set_opens_on(p.window.opens_on->ToString());
+  if (p.window.closes_on) w->set_closes_on(p.window.closes_on->ToString());
+  for (const engine::IntakeRound& r : p.window.rounds) {
+    v1::IntakeRound* o = w->add_rounds();
+    o->set_name(r.name);
+    o->set_opens_on(r.opens_on.ToString());
+    o->set_closes_on(r.closes_on.ToString());
+  }
+  w->set_budget_exhausted(p.window.budget_exhausted);
+  if (p.max_amount_won) {
+    out.mutable_benefit()->set_max_amount_won(*p.max_amount_won);
+  }
+  for (const engine::Rule& r : p.rules) {
+    v1::Rule* o = out.add_rules();
+    o->set_id(r.id);
+    o->set_kind(static_cast<v1::RuleKind>(r.kind));
+    o->set_label(r.label);
+    o->set_evidence(r.evidence);
+    o->set_points(r.points);
+    ConditionToProto(r.condition, o->mutable_condition());
+  }
+  out.set_bonus_cap(p.bonus_cap);
+  out.set_reference_date(static_cast<v1::ReferenceDate>(p.reference_date));
+  if (p.effective_from) out.set_effective_from(p.effective_from->ToString());
+  if (p.effective_to) out.set_effective_to(p.effective_to->ToString());
+  out.set_version(p.version);
+  return out;
+}
+
 std::optional<engine::Category> CategoryFromProto(int c) {
   if ((c >= 1 && c <= 7) || c == 9) return static_cast<engine::Category>(c);
   return std::nullopt;

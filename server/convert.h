@@ -25,6 +25,11 @@ engine::Company CompanyFromProto(const v1::Company& in,
 engine::Program ProgramFromProto(const v1::Program& in,
                                  std::vector<engine::FieldError>* errors);
 
+// The other way, for tools that make records (the benchmark data, the
+// peer exports): every domain field is carried over.
+v1::Company CompanyToProto(const engine::Company& in);
+v1::Program ProgramToProto(const engine::Program& in);
+
 // Removes the dashes of 사업자등록번호 and 법인등록번호 in place.
 void NormalizeCompany(v1::Company* company);
 

@@ -9,6 +9,7 @@
 #include "engine/near_miss.h"
 #include "engine/validate.h"
 #include "server/convert.h"
+#include "server/log.h"
 #include "server/storage/key_codec.h"
 
 namespace jiwon::app {
@@ -177,7 +178,21 @@ void Registry::RebuildLoop() {
     } while (seen != wanted_version_);
     lock.unlock();
     std::shared_ptr<const engine::Catalog> catalog = catalog_.load();
-    matcher_.store(engine::Matcher::Build(catalog, &evaluator_));
+    const auto start = std::chrono::steady_clock::now();
+    std::shared_ptr<const engine::Matcher> built =
+        engine::Matcher::Build(catalog, &evaluator_);
+    const engine::Matcher::Stats stats = built->stats();
+    matcher_.store(std::move(built));
+    server::Log(
+        server::LogLevel::kInfo,
+        absl::StrCat("compiled catalog version ", catalog->version(), ": ",
+                     stats.programs, " programs, ", stats.dimensions,
+                     " dimensions, ", stats.indexed_rules + stats.threshold_rules,
+                     " indexed and ", stats.residual_rules, " residual rules in ",
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count(),
+                     " ms"));
     lock.lock();
     rebuild_cv_.notify_all();
   }

@@ -312,14 +312,14 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   options.include_ineligible = req->include_ineligible();
   options.include_closed = req->include_closed();
   options.include_near_misses = req->include_near_misses();
-  std::shared_ptr<const engine::Catalog> catalog = registry_->catalog();
+  int64_t catalog_version = 0;
   engine::Recommendation r =
-      engine::Recommend(*catalog, registry_->evaluator(), *company, options);
+      registry_->Recommend(*company, options, &catalog_version);
   for (const engine::ProgramOutcome& o : r.matches) {
     server::OutcomeToProto(o, /*with_evidence=*/false, resp->add_matches());
   }
   resp->set_as_of(options.as_of.ToString());
-  resp->set_catalog_version(catalog->version());
+  resp->set_catalog_version(catalog_version);
   resp->set_evaluated(r.evaluated);
   resp->set_eligible(r.eligible);
   resp->set_undetermined(r.undetermined);

@@ -108,3 +108,38 @@ TEST(ConvertTest, OutcomeCarriesEveryRuleWithChecks) {
 
 }  // namespace
 }  // namespace jiwon::server
+
+#include "tests/engine/random_model.h"
+
+namespace jiwon::server {
+namespace {
+
+// Records made by tools survive the trip to the API and back: the same
+// outcome for every pair.
+TEST(ConvertTest, DomainRecordsRoundTripThroughTheApi) {
+  engine::Evaluator evaluator(&testing::Reference());
+  testing::RandomModel gen(3);
+  for (int i = 0; i < 300; ++i) {
+    const engine::Date on = gen.RefDate();
+    engine::Program program = gen.MakeProgram(on);
+    program.category = engine::Category::kExport;
+    engine::Company company = gen.MakeCompany(on);
+    std::vector<engine::FieldError> errors;
+    engine::Program program2 = ProgramFromProto(ProgramToProto(program), &errors);
+    engine::Company company2 = CompanyFromProto(CompanyToProto(company), &errors);
+    ASSERT_TRUE(errors.empty()) << engine::ErrorsToStatus(errors);
+    EXPECT_EQ(ProgramToProto(program2).SerializeAsString(),
+              ProgramToProto(program).SerializeAsString());
+    EXPECT_EQ(CompanyToProto(company2).SerializeAsString(),
+              CompanyToProto(company).SerializeAsString());
+    auto a = evaluator.Evaluate(std::make_shared<const engine::Program>(program),
+                                company, on);
+    auto b = evaluator.Evaluate(
+        std::make_shared<const engine::Program>(program2), company2, on);
+    EXPECT_EQ(a.eligibility, b.eligibility);
+    EXPECT_EQ(a.score, b.score);
+  }
+}
+
+}  // namespace
+}  // namespace jiwon::server

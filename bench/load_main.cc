@@ -1,0 +1,207 @@
+// jiwon_load: a gRPC load driver for Recommend. It can load a synthetic
+// catalog and companies into a running jiwond (--load), then measures
+// latency with one call in flight and throughput with 8 and 64 in flight,
+// using gRPC's callback client. Run it through bench/run_load.sh, which
+// starts and stops a jiwond of its own.
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "bench/synthetic.h"
+#include "jiwon/v1/company_service.grpc.pb.h"
+#include "jiwon/v1/match_service.grpc.pb.h"
+#include "jiwon/v1/program_service.grpc.pb.h"
+#include "server/convert.h"
+#include "server/reference_loader.h"
+
+ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "jiwond address");
+ABSL_FLAG(bool, load, false, "load the synthetic catalog and companies first");
+ABSL_FLAG(int, programs, 10000, "programs to load");
+ABSL_FLAG(int, companies, 1000, "companies to load (and to ask for)");
+ABSL_FLAG(int, eligible_pct, 5, "wanted eligible share, percent");
+ABSL_FLAG(double, seconds, 5, "seconds per phase");
+ABSL_FLAG(std::string, reference_dir, JIWON_REFERENCE_DIR, "reference data");
+
+namespace jiwon {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int Load(const std::shared_ptr<grpc::Channel>& channel,
+         const synthetic::Generator& gen) {
+  auto programs = v1::ProgramService::NewStub(channel);
+  {
+    grpc::ClientContext ctx;
+    v1::ImportProgramsResponse resp;
+    auto writer = programs->ImportPrograms(&ctx, &resp);
+    for (int i = 1; i <= absl::GetFlag(FLAGS_programs); ++i) {
+      v1::ImportProgramsRequest req;
+      *req.mutable_program() = server::ProgramToProto(gen.Program(i));
+      if (!writer->Write(req)) break;
+    }
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    if (!s.ok() || resp.errors_size() > 0) {
+      std::fprintf(stderr, "program import failed: %s %s\n",
+                   s.error_message().c_str(),
+                   resp.errors_size() > 0 ? resp.errors(0).message().c_str()
+                                          : "");
+      return 1;
+    }
+    std::printf("loaded %d programs\n", resp.accepted());
+  }
+  auto companies = v1::CompanyService::NewStub(channel);
+  grpc::ClientContext ctx;
+  v1::ImportCompaniesResponse resp;
+  auto writer = companies->ImportCompanies(&ctx, &resp);
+  for (int i = 1; i <= absl::GetFlag(FLAGS_companies); ++i) {
+    v1::ImportCompaniesRequest req;
+    *req.mutable_company() = server::CompanyToProto(gen.Company(i));
+    if (!writer->Write(req)) break;
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  if (!s.ok() || resp.errors_size() > 0) {
+    std::fprintf(stderr, "company import failed\n");
+    return 1;
+  }
+  std::printf("loaded %d companies\n", resp.accepted());
+  return 0;
+}
+
+struct PhaseResult {
+  double qps = 0;
+  double p50_us = 0, p90_us = 0, p99_us = 0;
+  int64_t calls = 0, errors = 0;
+};
+
+// Keeps `in_flight` Recommend calls going for `seconds`.
+PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
+                     double seconds, const std::string& as_of) {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  std::vector<double> latencies;
+  std::atomic<int64_t> errors{0};
+  std::atomic<uint64_t> next_company{0};
+  int active = 0;
+  const auto deadline =
+      Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  const int companies = absl::GetFlag(FLAGS_companies);
+
+  struct Call {
+    grpc::ClientContext ctx;
+    v1::RecommendRequest req;
+    v1::RecommendResponse resp;
+    Clock::time_point start;
+  };
+  std::function<void()> issue = [&] {
+    auto* call = new Call();
+    char id[32];
+    std::snprintf(id, sizeof id, "C%07llu",
+                  static_cast<unsigned long long>(
+                      next_company++ % static_cast<uint64_t>(companies) + 1));
+    call->req.set_company_id(id);
+    call->req.set_as_of(as_of);
+    call->req.set_limit(10);
+    call->ctx.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::seconds(5));
+    call->start = Clock::now();
+    stub->async()->Recommend(
+        &call->ctx, &call->req, &call->resp, [&, call](grpc::Status s) {
+          const auto end = Clock::now();
+          const double us =
+              std::chrono::duration<double, std::micro>(end - call->start)
+                  .count();
+          delete call;
+          bool again;
+          {
+            std::lock_guard lock(mu);
+            if (s.ok()) {
+              latencies.push_back(us);
+            } else {
+              ++errors;
+            }
+            again = end < deadline;
+            if (!again) {
+              --active;
+              done_cv.notify_all();
+            }
+          }
+          if (again) issue();
+        });
+  };
+  const auto start = Clock::now();
+  {
+    std::lock_guard lock(mu);
+    active = in_flight;
+  }
+  for (int i = 0; i < in_flight; ++i) issue();
+  {
+    std::unique_lock lock(mu);
+    done_cv.wait(lock, [&] { return active == 0; });
+  }
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  PhaseResult r;
+  std::sort(latencies.begin(), latencies.end());
+  r.calls = static_cast<int64_t>(latencies.size());
+  r.errors = errors;
+  r.qps = r.calls / elapsed;
+  auto pct = [&](double p) {
+    if (latencies.empty()) return 0.0;
+    return latencies[std::min(latencies.size() - 1,
+                              static_cast<size_t>(p * latencies.size()))];
+  };
+  r.p50_us = pct(0.50);
+  r.p90_us = pct(0.90);
+  r.p99_us = pct(0.99);
+  return r;
+}
+
+int Main() {
+  auto reference = server::LoadReference(absl::GetFlag(FLAGS_reference_dir));
+  if (!reference.ok()) {
+    std::fprintf(stderr, "%s\n", reference.status().ToString().c_str());
+    return 2;
+  }
+  synthetic::Options options;
+  options.eligible_fraction = absl::GetFlag(FLAGS_eligible_pct) / 100.0;
+  synthetic::Generator gen(reference->get(), options);
+  grpc::ChannelArguments args;
+  auto channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(), args);
+  if (absl::GetFlag(FLAGS_load) && Load(channel, gen) != 0) return 1;
+  auto stub = v1::MatchService::NewStub(channel);
+  const std::string as_of = options.as_of.ToString();
+  // Warm up, and let the server finish compiling the catalog.
+  RunPhase(stub.get(), 4, 2.0, as_of);
+  std::printf("%-10s %10s %10s %10s %10s %10s %8s\n", "in flight", "calls",
+              "QPS", "p50 us", "p90 us", "p99 us", "errors");
+  for (int in_flight : {1, 8, 64}) {
+    PhaseResult r =
+        RunPhase(stub.get(), in_flight, absl::GetFlag(FLAGS_seconds), as_of);
+    std::printf("%-10d %10lld %10.0f %10.0f %10.0f %10.0f %8lld\n", in_flight,
+                static_cast<long long>(r.calls), r.qps, r.p50_us, r.p90_us,
+                r.p99_us, static_cast<long long>(r.errors));
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace jiwon
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return jiwon::Main();
+}

@@ -52,10 +52,9 @@ int Load(const std::shared_ptr<grpc::Channel>& channel,
     writer->WritesDone();
     grpc::Status s = writer->Finish();
     if (!s.ok() || resp.errors_size() > 0) {
-      std::fprintf(stderr, "program import failed: %s %s\n",
-                   s.error_message().c_str(),
-                   resp.errors_size() > 0 ? resp.errors(0).message().c_str()
-                                          : "");
+      std::fprintf(
+          stderr, "program import failed: %s %s\n", s.error_message().c_str(),
+          resp.errors_size() > 0 ? resp.errors(0).message().c_str() : "");
       return 1;
     }
     std::printf("loaded %d programs\n", resp.accepted());
@@ -94,8 +93,8 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
   std::atomic<int64_t> errors{0};
   std::atomic<uint64_t> next_company{0};
   int active = 0;
-  const auto deadline =
-      Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  const auto deadline = Clock::now() + std::chrono::microseconds(
+                                           static_cast<int64_t>(seconds * 1e6));
   const int companies = absl::GetFlag(FLAGS_companies);
 
   struct Call {

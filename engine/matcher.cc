@@ -980,7 +980,7 @@ Matcher::Result Matcher::Match(const Company& company,
   out.top.reserve(heap.size());
   for (const Scored& c : heap) {
     out.top.push_back(
-        {programs[c.program].get(),
+        {programs[c.program].get(), c.program,
          c.rank == 0 ? Eligibility::kEligible : Eligibility::kUndetermined,
          c.score});
   }
@@ -999,7 +999,7 @@ Recommendation Matcher::Recommend(const Company& company,
   out.undetermined = r.undetermined;
   out.ineligible = r.ineligible;
   for (const Ranked& m : r.top) {
-    out.matches.push_back(evaluator_->Evaluate(catalog_->Find(m.program->id),
+    out.matches.push_back(evaluator_->Evaluate(catalog_->programs()[m.index],
                                                company, options.as_of));
   }
   return out;

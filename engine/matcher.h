@@ -37,6 +37,7 @@ class Matcher {
 
   struct Ranked {
     const Program* program = nullptr;
+    size_t index = 0;  // position in the catalog
     Eligibility eligibility = Eligibility::kEligible;
     int64_t score = 0;
   };

@@ -391,11 +391,10 @@ void ConditionToProto(const engine::Condition& c, v1::Condition* out) {
                           : v1::QUANTIFIER_ALL);
     return;
   }
-  v1::ConditionList* list = c.kind == engine::Condition::Kind::kAll
-                                ? out->mutable_all()
-                            : c.kind == engine::Condition::Kind::kAny
-                                ? out->mutable_any()
-                                : out->mutable_none();
+  v1::ConditionList* list =
+      c.kind == engine::Condition::Kind::kAll   ? out->mutable_all()
+      : c.kind == engine::Condition::Kind::kAny ? out->mutable_any()
+                                                : out->mutable_none();
   for (const engine::Condition& child : c.children) {
     ConditionToProto(child, list->add_items());
   }
@@ -419,7 +418,8 @@ v1::Company CompanyToProto(const engine::Company& c) {
     out.add_secondary_industries(s);
   }
   if (c.founded_on) out.set_founded_on(c.founded_on->ToString());
-  if (c.prospective_founder) out.set_prospective_founder(*c.prospective_founder);
+  if (c.prospective_founder)
+    out.set_prospective_founder(*c.prospective_founder);
   for (const engine::Ceo& ceo : c.ceos) {
     v1::Ceo* o = out.add_ceos();
     if (ceo.birth_date) o->set_birth_date(ceo.birth_date->ToString());
@@ -460,8 +460,7 @@ v1::Company CompanyToProto(const engine::Company& c) {
     StandingToProto(c.suspended_or_closed, out.mutable_suspended_or_closed());
   }
   if (c.participation_banned) {
-    StandingToProto(c.participation_banned,
-                    out.mutable_participation_banned());
+    StandingToProto(c.participation_banned, out.mutable_participation_banned());
   }
   if (c.participations) {
     v1::ParticipationHistory* h = out.mutable_participations();

@@ -185,14 +185,15 @@ void Registry::RebuildLoop() {
     matcher_.store(std::move(built));
     server::Log(
         server::LogLevel::kInfo,
-        absl::StrCat("compiled catalog version ", catalog->version(), ": ",
-                     stats.programs, " programs, ", stats.dimensions,
-                     " dimensions, ", stats.indexed_rules + stats.threshold_rules,
-                     " indexed and ", stats.residual_rules, " residual rules in ",
-                     std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - start)
-                         .count(),
-                     " ms"));
+        absl::StrCat(
+            "compiled catalog version ", catalog->version(), ": ",
+            stats.programs, " programs, ", stats.dimensions, " dimensions, ",
+            stats.indexed_rules + stats.threshold_rules, " indexed and ",
+            stats.residual_rules, " residual rules in ",
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start)
+                .count(),
+            " ms"));
     lock.lock();
     rebuild_cv_.notify_all();
   }

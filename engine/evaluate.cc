@@ -1081,7 +1081,8 @@ Date Evaluator::ReferenceDateFor(const Program& program, Date as_of) {
 }
 
 ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
-                                   const Company& company, Date as_of) const {
+                                   const Company& company, Date as_of,
+                                   Detail detail) const {
   ProgramOutcome out;
   const Program& p = *program;
   out.program = std::move(program);
@@ -1097,7 +1098,21 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   for (const Rule& rule : p.rules) {
     RuleOutcome& r = out.rules.emplace_back();
     r.rule = &rule;
-    r.condition = EvaluateCondition(rule.condition, pe, &r.checks);
+    std::vector<Fact> rule_unknown;
+    if (detail == Detail::kChecks) {
+      r.condition = EvaluateCondition(rule.condition, pe, &r.checks);
+      for (const Check& c : r.checks) {
+        if (c.outcome != Truth::kUnknown) continue;
+        if (c.unknown_inputs.empty()) {
+          rule_unknown.push_back(c.fact);
+        } else {
+          rule_unknown.insert(rule_unknown.end(), c.unknown_inputs.begin(),
+                              c.unknown_inputs.end());
+        }
+      }
+    } else {
+      r.condition = QuickCondition(rule.condition, pe, &rule_unknown);
+    }
     switch (rule.kind) {
       case RuleKind::kRequire:
       case RuleKind::kCap:
@@ -1117,15 +1132,7 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
     if (r.passed == Truth::kFalse) failed = true;
     if (r.passed == Truth::kUnknown) {
       unknown = true;
-      for (const Check& c : r.checks) {
-        if (c.outcome != Truth::kUnknown) continue;
-        if (c.unknown_inputs.empty()) {
-          missing.push_back(c.fact);
-        } else {
-          missing.insert(missing.end(), c.unknown_inputs.begin(),
-                         c.unknown_inputs.end());
-        }
-      }
+      missing.insert(missing.end(), rule_unknown.begin(), rule_unknown.end());
     }
   }
   std::sort(missing.begin(), missing.end());

@@ -119,10 +119,18 @@ class Evaluator {
   // REQUIRES: `reference` outlives the evaluator.
   explicit Evaluator(const Reference* reference, ScoringWeights weights = {});
 
-  // The full evaluation of one program, with a check per predicate.
+  // How much of the evaluation to write down.
+  enum class Detail {
+    kChecks,       // every predicate with its expected and observed text
+    kOutcomeOnly,  // outcomes, points, missing facts and score; no text
+  };
+
+  // The evaluation of one program. With kOutcomeOnly the rules carry no
+  // checks; everything else is the same.
   // REQUIRES: the program and company passed validation.
   ProgramOutcome Evaluate(std::shared_ptr<const Program> program,
-                          const Company& company, Date as_of) const;
+                          const Company& company, Date as_of,
+                          Detail detail = Detail::kChecks) const;
 
   // Facts derived at `on`: 업력, CEO ages, 청년, size class, revenue
   // averages, valid certifications.

@@ -504,7 +504,8 @@ absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     engine::Company c = server::CompanyFromProto(record, &errors);
     if (!errors.empty()) return;
     ++counts.companies;
-    engine::ProgramOutcome o = evaluator_.Evaluate(program, c, as_of);
+    engine::ProgramOutcome o = evaluator_.Evaluate(
+        program, c, as_of, engine::Evaluator::Detail::kOutcomeOnly);
     if (o.eligibility == engine::Eligibility::kEligible) {
       ++counts.eligible;
       fn(record, o);

@@ -39,6 +39,18 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
     ASSERT_TRUE(errors.empty()) << ErrorsToStatus(errors);
     const ProgramOutcome got = evaluator.Evaluate(
         std::make_shared<const Program>(program), company, on);
+    // Without text, the same outcome.
+    const ProgramOutcome quick =
+        evaluator.Evaluate(std::make_shared<const Program>(program), company,
+                           on, Evaluator::Detail::kOutcomeOnly);
+    EXPECT_EQ(quick.eligibility, got.eligibility);
+    EXPECT_EQ(quick.missing_facts, got.missing_facts);
+    EXPECT_EQ(quick.bonus_points, got.bonus_points);
+    EXPECT_EQ(quick.score, got.score);
+    for (size_t r = 0; r < program.rules.size(); ++r) {
+      EXPECT_EQ(quick.rules[r].condition, got.rules[r].condition);
+      EXPECT_TRUE(quick.rules[r].checks.empty());
+    }
     const testing::ReferenceOutcome want =
         testing::ReferenceEvaluate(program, company, on, ref);
     ++by_status[static_cast<int>(got.eligibility)];

@@ -9,6 +9,7 @@
 
 #include "bench/synthetic.h"
 #include "engine/catalog.h"
+#include "engine/company_table.h"
 #include "engine/matcher.h"
 #include "server/reference_loader.h"
 
@@ -140,6 +141,42 @@ void BM_MatcherBuild(benchmark::State& state) {
 BENCHMARK(BM_MatcherBuild)
     ->Arg(10000)
     ->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
+
+// WhoQualifies over a columnar table of `range(0)` companies, for a program
+// of the 5% catalog.
+void BM_WhoQualifies(benchmark::State& state) {
+  static std::map<int64_t, std::unique_ptr<engine::CompanyTable>>* tables =
+      new std::map<int64_t, std::unique_ptr<engine::CompanyTable>>();
+  synthetic::Generator gen(&Reference(), synthetic::Options());
+  auto& table = (*tables)[state.range(0)];
+  if (table == nullptr) {
+    table = std::make_unique<engine::CompanyTable>(&TheEvaluator());
+    for (int64_t i = 1; i <= state.range(0); ++i) {
+      table->Upsert(gen.Company(static_cast<uint64_t>(i)));
+    }
+  }
+  uint64_t p = 1;
+  int64_t eligible = 0;
+  int64_t fetched = 0;
+  for (auto _ : state) {
+    const engine::Program program = gen.Program(p++ % 100 + 1);
+    auto r = table->WhoQualifies(
+        program, synthetic::Options().as_of, false,
+        [](std::string_view) { return std::optional<engine::Company>(); });
+    eligible += r.eligible;
+    fetched += r.fetched;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["bytes_per_company"] =
+      static_cast<double>(table->MemoryBytes()) / state.range(0);
+  state.counters["eligible_pct"] =
+      100.0 * eligible / (state.iterations() * state.range(0));
+  state.counters["fetched"] = static_cast<double>(fetched);
+}
+BENCHMARK(BM_WhoQualifies)
+    ->Arg(100000)
+    ->Arg(1000000)
     ->Unit(benchmark::kMillisecond);
 
 void BM_CatalogBuild(benchmark::State& state) {

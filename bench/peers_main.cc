@@ -130,7 +130,8 @@ int Main() {
     if (std::optional<engine::Date> closes =
             engine::ClosingDate(p.window, options.as_of)) {
       const int64_t days = closes->days() - options.as_of.days();
-      if (days >= 0 && days < 30) static_score += w.deadline_max * (30 - days) / 30;
+      if (days >= 0 && days < 30)
+        static_score += w.deadline_max * (30 - days) / 30;
     }
     const auto& cp = [](const engine::Rule* r) -> const engine::Predicate& {
       return r->condition.predicate;
@@ -155,14 +156,14 @@ int Main() {
     if (industry) {
       std::vector<std::string> q;
       for (const auto& c : cp(industry).codes) q.push_back(Quote(c));
-      all.push_back(absl::StrCat(
-          R"({"fact":"division","operator":"in","value":[)",
-          absl::StrJoin(q, ","), "]}"));
+      all.push_back(
+          absl::StrCat(R"({"fact":"division","operator":"in","value":[)",
+                       absl::StrJoin(q, ","), "]}"));
     }
     if (cert) {
-      all.push_back(absl::StrCat(
-          R"({"fact":"certs","operator":"contains","value":)",
-          static_cast<int>(cp(cert).certifications[0]), "}"));
+      all.push_back(
+          absl::StrCat(R"({"fact":"certs","operator":"contains","value":)",
+                       static_cast<int>(cp(cert).certifications[0]), "}"));
     }
     if (age) {
       all.push_back(absl::StrCat(
@@ -181,11 +182,10 @@ int Main() {
     }
     all.push_back(R"({"fact":"tax_arrears","operator":"equal","value":false})");
     rules << (i > 0 ? ",\n" : "")
-          << absl::StrCat(R"({"id":")", p.id, R"(","tags":)", tags,
-                          R"(,"static":)", static_score, R"(,"venture":)",
-                          venture ? venture->points : 0,
-                          R"(,"conditions":{"all":[)", absl::StrJoin(all, ","),
-                          "]}}");
+          << absl::StrCat(
+                 R"({"id":")", p.id, R"(","tags":)", tags, R"(,"static":)",
+                 static_score, R"(,"venture":)", venture ? venture->points : 0,
+                 R"(,"conditions":{"all":[)", absl::StrJoin(all, ","), "]}}");
   }
   rules << "\n]\n";
 
@@ -227,9 +227,10 @@ int Main() {
                           needs, "}");
   }
   facts << "\n]\n";
-  std::printf("jiwon_us_per_company %.3f\nnaive_us_per_company %.1f\n"
-              "eligible_pairs %lld\n",
-              jiwon_us, naive_us, static_cast<long long>(eligible));
+  std::printf(
+      "jiwon_us_per_company %.3f\nnaive_us_per_company %.1f\n"
+      "eligible_pairs %lld\n",
+      jiwon_us, naive_us, static_cast<long long>(eligible));
   return 0;
 }
 

@@ -98,7 +98,10 @@ absl::StatusOr<engine::ScoringWeights> ParseScoringWeights(
 
 Registry::Registry(storage::Store* store, const engine::Reference* reference,
                    engine::ScoringWeights weights)
-    : store_(store), reference_(reference), evaluator_(reference, weights) {}
+    : store_(store),
+      reference_(reference),
+      evaluator_(reference, weights),
+      companies_(&evaluator_) {}
 
 absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
     storage::Store* store, const engine::Reference* reference,
@@ -135,6 +138,12 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
       });
   if (!scan.ok()) return scan;
   if (!failure.ok()) return failure;
+  absl::Status companies = r->ForEachCompany([&](const v1::Company& record) {
+    std::vector<engine::FieldError> errors;
+    engine::Company c = server::CompanyFromProto(record, &errors);
+    if (errors.empty()) r->companies_.Upsert(c);
+  });
+  if (!companies.ok()) return companies;
   r->rebuilder_ = std::thread([raw = r.get()] { raw->RebuildLoop(); });
   r->Publish(engine::Catalog::Build(std::move(programs), catalog_version));
   return r;
@@ -232,6 +241,7 @@ absl::StatusOr<bool> Registry::UpsertCompany(v1::Company* company) {
   storage::WriteBatch batch;
   batch.Put(Table::kCompanies, company->id(), company->SerializeAsString());
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  companies_.Upsert(*domain);
   return !old->has_value();
 }
 
@@ -278,7 +288,9 @@ absl::Status Registry::DeleteCompany(std::string_view id) {
   }
   storage::WriteBatch batch;
   batch.Delete(Table::kCompanies, std::string(id));
-  return store_->Write(batch);
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  companies_.Remove(id);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Registry::CompanyPage> Registry::ListCompanies(
@@ -497,24 +509,32 @@ absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     return absl::NotFoundError(absl::StrCat(
         "program \"", std::string(program_id), "\" does not exist"));
   }
-  QualifyCounts counts;
+  // The columns decide who qualifies; the profiles of the companies listed
+  // (and of those the columns cannot decide) come from the store.
   absl::Status failure;
-  absl::Status scan = ForEachCompany([&](const v1::Company& record) {
+  engine::CompanyTable::ScanResult scan = companies_.WhoQualifies(
+      *program, as_of, include_undetermined,
+      [&](std::string_view id) -> std::optional<engine::Company> {
+        absl::StatusOr<engine::Company> c = LoadCompany(id);
+        if (!c.ok()) {
+          failure = c.status();
+          return std::nullopt;
+        }
+        return *std::move(c);
+      });
+  if (!failure.ok()) return failure;
+  QualifyCounts counts;
+  counts.companies = scan.companies;
+  counts.eligible = scan.eligible;
+  counts.undetermined = scan.undetermined;
+  for (const engine::CompanyTable::Hit& hit : scan.hits) {
+    absl::StatusOr<v1::Company> record = GetCompany(hit.id);
+    if (!record.ok()) continue;  // deleted since the scan
     std::vector<engine::FieldError> errors;
-    engine::Company c = server::CompanyFromProto(record, &errors);
-    if (!errors.empty()) return;
-    ++counts.companies;
-    engine::ProgramOutcome o = evaluator_.Evaluate(
-        program, c, as_of, engine::Evaluator::Detail::kOutcomeOnly);
-    if (o.eligibility == engine::Eligibility::kEligible) {
-      ++counts.eligible;
-      fn(record, o);
-    } else if (o.eligibility == engine::Eligibility::kUndetermined) {
-      ++counts.undetermined;
-      if (include_undetermined) fn(record, o);
-    }
-  });
-  if (!scan.ok()) return scan;
+    engine::Company c = server::CompanyFromProto(*record, &errors);
+    fn(*record, evaluator_.Evaluate(program, c, as_of,
+                                    engine::Evaluator::Detail::kOutcomeOnly));
+  }
   return counts;
 }
 

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/catalog.h"
+#include "engine/company_table.h"
 #include "engine/evaluate.h"
 #include "engine/matcher.h"
 #include "engine/reference.h"
@@ -122,8 +123,9 @@ class Registry {
                                       std::string_view program_id,
                                       engine::Date as_of) const;
 
-  // Evaluates `program_id` for every stored company; calls `fn` for each
-  // ELIGIBLE one (and UNDETERMINED ones when asked), in company id order.
+  // Evaluates `program_id` for every stored company (over the in-memory
+  // columns); calls `fn` for each ELIGIBLE one (and UNDETERMINED ones when
+  // asked), in company id order, with its stored record and outcome.
   struct QualifyCounts {
     int companies = 0;
     int eligible = 0;
@@ -152,6 +154,8 @@ class Registry {
   std::mutex write_mu_;  // one writer at a time
   std::atomic<std::shared_ptr<const engine::Catalog>> catalog_;
   std::atomic<std::shared_ptr<const engine::Matcher>> matcher_;
+  // Every stored company, in columns, kept in step with every write.
+  engine::CompanyTable companies_;
 
   // The background rebuild of the matcher: after a change it waits for the
   // writes to pause (a bulk import is one rebuild, not thousands).

@@ -125,15 +125,17 @@ TEST(ConvertTest, DomainRecordsRoundTripThroughTheApi) {
     program.category = engine::Category::kExport;
     engine::Company company = gen.MakeCompany(on);
     std::vector<engine::FieldError> errors;
-    engine::Program program2 = ProgramFromProto(ProgramToProto(program), &errors);
-    engine::Company company2 = CompanyFromProto(CompanyToProto(company), &errors);
+    engine::Program program2 =
+        ProgramFromProto(ProgramToProto(program), &errors);
+    engine::Company company2 =
+        CompanyFromProto(CompanyToProto(company), &errors);
     ASSERT_TRUE(errors.empty()) << engine::ErrorsToStatus(errors);
     EXPECT_EQ(ProgramToProto(program2).SerializeAsString(),
               ProgramToProto(program).SerializeAsString());
     EXPECT_EQ(CompanyToProto(company2).SerializeAsString(),
               CompanyToProto(company).SerializeAsString());
-    auto a = evaluator.Evaluate(std::make_shared<const engine::Program>(program),
-                                company, on);
+    auto a = evaluator.Evaluate(
+        std::make_shared<const engine::Program>(program), company, on);
     auto b = evaluator.Evaluate(
         std::make_shared<const engine::Program>(program2), company2, on);
     EXPECT_EQ(a.eligibility, b.eligibility);

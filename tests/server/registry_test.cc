@@ -288,3 +288,35 @@ TEST_F(RegistryTest, RecommendsThroughTheMatcherOnceBuilt) {
 
 }  // namespace
 }  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+TEST_F(RegistryTest, CompanyColumnsFollowWritesAndReopening) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("gyeonggi", "41")));
+  for (const char* id : {"A", "B", "C"}) {
+    v1::Company c = Company(id);
+    JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  }
+  auto who = [&] {
+    std::vector<std::string> ids;
+    auto counts = registry_->WhoQualifies(
+        "gyeonggi", testing::D("2026-06-01"), false,
+        [&](const v1::Company& c, const engine::ProgramOutcome& o) {
+          EXPECT_EQ(o.eligibility, engine::Eligibility::kEligible);
+          ids.push_back(c.id());
+        });
+    EXPECT_TRUE(counts.ok());
+    return ids;
+  };
+  EXPECT_EQ(who(), (std::vector<std::string>{"A", "B", "C"}));
+  v1::Company moved = Company("B", "11110");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&moved));
+  JIWON_ASSERT_OK(registry_->DeleteCompany("C"));
+  EXPECT_EQ(who(), (std::vector<std::string>{"A"}));
+  Reopen();
+  EXPECT_EQ(who(), (std::vector<std::string>{"A"}));
+}
+
+}  // namespace
+}  // namespace jiwon::app

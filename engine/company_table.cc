@@ -1,0 +1,677 @@
+#include "engine/company_table.h"
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+
+namespace jiwon::engine {
+namespace {
+
+constexpr int32_t kNoDate = std::numeric_limits<int32_t>::min();
+constexpr int64_t kNoValue = std::numeric_limits<int64_t>::min();
+constexpr int32_t kNoCount = std::numeric_limits<int32_t>::min();
+constexpr size_t kArenaChunk = 1 << 20;
+
+// Tri-state columns, two bits each in `tri`: 0 unknown, 1 false, 2 true.
+enum TriField { kProspective = 0, kTax, kLoan, kClosed, kBanned, kIndependent };
+
+// Bits of `state`.
+enum StateBit : uint8_t {
+  kAlive = 1 << 0,
+  kCertsKnown = 1 << 1,
+  kNeedsKnown = 1 << 2,
+  kDatedCerts = 1 << 3,  // some certification has validity dates
+};
+
+uint8_t Tri(std::optional<bool> v) { return v ? (*v ? 2 : 1) : 0; }
+std::optional<bool> FromTri(uint8_t t) {
+  if (t == 0) return std::nullopt;
+  return t == 2;
+}
+
+TriField TriOf(Fact f) {
+  switch (f) {
+    case Fact::kTaxArrears:
+      return kTax;
+    case Fact::kLoanDefault:
+      return kLoan;
+    case Fact::kSuspendedOrClosed:
+      return kClosed;
+    case Fact::kParticipationBanned:
+      return kBanned;
+    default:
+      return kIndependent;
+  }
+}
+
+bool IsTriFlag(Fact f) {
+  return f == Fact::kTaxArrears || f == Fact::kLoanDefault ||
+         f == Fact::kSuspendedOrClosed || f == Fact::kParticipationBanned ||
+         f == Fact::kIndependent;
+}
+
+bool IsColumnFigure(Fact f) {
+  return f == Fact::kRevenueLatestWon || f == Fact::kRevenueAvg3Won ||
+         f == Fact::kTotalAssetsWon || f == Fact::kRegularEmployees ||
+         f == Fact::kEmployeeChange || f == Fact::kPatents;
+}
+
+void Collect(const Condition& c, std::vector<const Predicate*>* out) {
+  if (c.kind == Condition::Kind::kPredicate) {
+    out->push_back(&c.predicate);
+    return;
+  }
+  for (const Condition& k : c.children) Collect(k, out);
+}
+
+}  // namespace
+
+struct CompanyTable::Columns {
+  std::vector<std::unique_ptr<char[]>> arena;
+  size_t arena_used = kArenaChunk;  // forces a first chunk
+  std::vector<const char*> id;
+  std::vector<uint8_t> id_len;
+  std::vector<uint8_t> state;
+  std::vector<uint16_t> region, industry, tri, certs, needs, data_year;
+  std::vector<int32_t> founded, employees, employees_last;
+  std::vector<int16_t> patents;
+  std::vector<int64_t> revenue_latest, revenue_avg3, assets;
+  std::vector<uint8_t> size;  // possible buckets for years after data_year
+
+  uint8_t GetTri(uint32_t row, TriField f) const {
+    return (tri[row] >> (2 * f)) & 3;
+  }
+
+  void Resize(size_t n) {
+    id.resize(n);
+    id_len.resize(n);
+    state.resize(n);
+    for (auto* v : {&region, &industry, &tri, &certs, &needs, &data_year}) {
+      v->resize(n);
+    }
+    for (auto* v : {&founded, &employees, &employees_last}) v->resize(n);
+    patents.resize(n);
+    for (auto* v : {&revenue_latest, &revenue_avg3, &assets}) v->resize(n);
+    size.resize(n);
+  }
+
+  const char* Store(std::string_view s) {
+    if (arena_used + s.size() > kArenaChunk) {
+      arena.push_back(std::make_unique<char[]>(kArenaChunk));
+      arena_used = 0;
+    }
+    char* p = arena.back().get() + arena_used;
+    std::copy(s.begin(), s.end(), p);
+    arena_used += s.size();
+    return p;
+  }
+};
+
+absl::string_view IdOf(const char* const* ids, const uint8_t* lens,
+                       uint32_t row) {
+  return absl::string_view(ids[row], lens[row]);
+}
+
+size_t CompanyTable::RowHash::operator()(uint32_t row) const {
+  return absl::Hash<absl::string_view>{}(
+      IdOf(c->id.data(), c->id_len.data(), row));
+}
+size_t CompanyTable::RowHash::operator()(absl::string_view id) const {
+  return absl::Hash<absl::string_view>{}(id);
+}
+bool CompanyTable::RowEq::operator()(uint32_t a, uint32_t b) const {
+  return a == b;
+}
+bool CompanyTable::RowEq::operator()(uint32_t a, absl::string_view b) const {
+  return IdOf(c->id.data(), c->id_len.data(), a) == b;
+}
+bool CompanyTable::RowEq::operator()(absl::string_view a, uint32_t b) const {
+  return a == IdOf(c->id.data(), c->id_len.data(), b);
+}
+
+CompanyTable::CompanyTable(const Evaluator* evaluator)
+    : evaluator_(evaluator),
+      c_(std::make_unique<Columns>()),
+      rows_(0, RowHash{c_.get()}, RowEq{c_.get()}) {
+  const Reference& ref = evaluator->reference();
+  regions_ = ref.regions.AllCodes();
+  for (size_t i = 0; i < regions_.size(); ++i) {
+    region_index_[regions_[i]] = static_cast<uint16_t>(i + 1);
+  }
+  industries_ = ref.industries.AllCodes();
+  for (size_t i = 0; i < industries_.size(); ++i) {
+    industry_index_[industries_[i]] = static_cast<uint16_t>(i + 1);
+  }
+}
+
+CompanyTable::~CompanyTable() = default;
+
+uint32_t CompanyTable::RowFor(std::string_view id) {
+  auto it = rows_.find(absl::string_view(id.data(), id.size()));
+  if (it != rows_.end()) return *it;
+  uint32_t row;
+  if (!free_rows_.empty()) {
+    row = free_rows_.back();
+    free_rows_.pop_back();
+  } else {
+    row = static_cast<uint32_t>(c_->id.size());
+    c_->Resize(row + 1);
+  }
+  // Ids are at most 64 characters (validation).
+  const size_t len = std::min<size_t>(id.size(), 255);
+  c_->id[row] = c_->Store(id.substr(0, len));
+  c_->id_len[row] = static_cast<uint8_t>(len);
+  rows_.insert(row);
+  ++live_;
+  return row;
+}
+
+void CompanyTable::Upsert(const Company& company) {
+  std::unique_lock lock(mu_);
+  const uint32_t r = RowFor(company.id);
+  Columns& c = *c_;
+  uint8_t state = kAlive;
+  auto code = [](const absl::flat_hash_map<std::string, uint16_t>& index,
+                 const std::optional<std::string>& v) -> uint16_t {
+    if (!v) return 0;
+    auto it = index.find(*v);
+    return it == index.end() ? 0 : it->second;
+  };
+  c.region[r] = code(region_index_, company.head_office_region);
+  c.industry[r] = code(industry_index_, company.primary_industry);
+  c.founded[r] = company.founded_on ? company.founded_on->days() : kNoDate;
+  uint16_t tri = 0;
+  auto set = [&](TriField f, std::optional<bool> v) {
+    tri |= static_cast<uint16_t>(Tri(v) << (2 * f));
+  };
+  set(kProspective, company.prospective_founder);
+  set(kTax, company.tax_arrears);
+  set(kLoan, company.loan_default);
+  set(kClosed, company.suspended_or_closed);
+  set(kBanned, company.participation_banned);
+  set(kIndependent, company.independent);
+  c.tri[r] = tri;
+  c.certs[r] = 0;
+  if (company.certifications) {
+    state |= kCertsKnown;
+    for (const CertificationGrant& g : *company.certifications) {
+      if (g.valid_from || g.valid_to) state |= kDatedCerts;
+      c.certs[r] |= static_cast<uint16_t>(1u << static_cast<int>(g.kind));
+    }
+  }
+  c.needs[r] = 0;
+  if (company.needs) {
+    state |= kNeedsKnown;
+    for (Need n : *company.needs) {
+      c.needs[r] |= static_cast<uint16_t>(1u << static_cast<int>(n));
+    }
+  }
+  // Figures as seen from any year after the latest fiscal year.
+  int data_year = 0;
+  for (const FiscalYear& fy : company.fiscal_years) {
+    if (fy.revenue_won) data_year = std::max(data_year, fy.year);
+  }
+  c.data_year[r] = static_cast<uint16_t>(data_year);
+  const Date after =
+      Date::FromCivil(std::max(data_year + 1, 1900), 12, 31).value();
+  const Reference& ref = evaluator_->reference();
+  auto figure = [&](Fact f) {
+    std::optional<int64_t> v = FigureOf(ref, company, f, after);
+    return v ? *v : kNoValue;
+  };
+  c.revenue_latest[r] = figure(Fact::kRevenueLatestWon);
+  c.revenue_avg3[r] = figure(Fact::kRevenueAvg3Won);
+  c.assets[r] = company.total_assets_won.value_or(kNoValue);
+  c.employees[r] = company.regular_employees.value_or(kNoCount);
+  c.employees_last[r] = company.regular_employees_last_year.value_or(kNoCount);
+  c.patents[r] =
+      company.patents
+          ? static_cast<int16_t>(std::min<int32_t>(*company.patents, 32767))
+          : std::numeric_limits<int16_t>::min();
+  c.size[r] = evaluator_->SizeBuckets(company, after);
+  c.state[r] = state;
+}
+
+bool CompanyTable::Remove(std::string_view id) {
+  std::unique_lock lock(mu_);
+  auto it = rows_.find(absl::string_view(id.data(), id.size()));
+  if (it == rows_.end()) return false;
+  const uint32_t row = *it;
+  rows_.erase(it);
+  c_->state[row] = 0;
+  free_rows_.push_back(row);
+  --live_;
+  return true;
+}
+
+size_t CompanyTable::size() const {
+  std::shared_lock lock(mu_);
+  return live_;
+}
+
+size_t CompanyTable::MemoryBytes() const {
+  std::shared_lock lock(mu_);
+  const Columns& c = *c_;
+  const size_t rows = c.id.size();
+  const size_t per_row =
+      sizeof(const char*) + 1 + 1 + 2 * 6 + 4 * 3 + 2 + 8 * 3 + 1;
+  return rows * per_row + c.arena.size() * kArenaChunk +
+         rows_.capacity() * (sizeof(uint32_t) + 1);
+}
+
+CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
+                                                    Date as_of,
+                                                    bool include_undetermined,
+                                                    const Fetch& fetch) const {
+  std::shared_lock lock(mu_);
+  const Columns& c = *c_;
+  const size_t rows = c.id.size();
+  const Date on = Evaluator::ReferenceDateFor(program, as_of);
+  const Evaluator& e = *evaluator_;
+
+  // Per row: 0 passes so far, 1 unknown, 2 fails, 3 needs the full profile.
+  std::vector<uint8_t> verdict(rows, 0);
+  const bool in_effect =
+      (!program.effective_from || *program.effective_from <= as_of) &&
+      (!program.effective_to || as_of <= *program.effective_to);
+  ScanResult out;
+  out.companies = static_cast<int>(live_);
+  if (!in_effect) return out;
+
+  auto apply = [&](size_t r, const Rule& rule, Truth t) {
+    if (rule.kind == RuleKind::kExclude) t = Not(t);
+    if (t == Truth::kFalse) {
+      verdict[r] = 2;
+    } else if (t == Truth::kUnknown && verdict[r] == 0) {
+      verdict[r] = 1;
+    }
+  };
+  // The rows still standing: each rule visits only these, and the list
+  // shrinks as rules fail rows.
+  std::vector<uint32_t> standing;
+  standing.reserve(live_);
+  for (size_t r = 0; r < rows; ++r) {
+    if (c.state[r] & kAlive) standing.push_back(static_cast<uint32_t>(r));
+  }
+  auto table_rule = [&](const Rule& rule, const std::vector<Truth>& table,
+                        auto class_of) {
+    size_t kept = 0;
+    for (const uint32_t r : standing) {
+      if (verdict[r] != 3) {
+        const int k = class_of(r);
+        if (k < 0) {
+          verdict[r] = 3;
+        } else {
+          apply(r, rule, table[static_cast<size_t>(k)]);
+        }
+      }
+      if (verdict[r] != 2) standing[kept++] = r;
+    }
+    standing.resize(kept);
+  };
+  auto to_full_profile = [&] {
+    for (const uint32_t r : standing) verdict[r] = 3;
+  };
+
+  for (const Rule& rule : program.rules) {
+    if (rule.kind == RuleKind::kBonus) continue;
+    std::vector<const Predicate*> preds;
+    Collect(rule.condition, &preds);
+    auto all = [&](auto test) {
+      for (const Predicate* p : preds) {
+        if (!test(*p)) return false;
+      }
+      return true;
+    };
+    const Fact f0 = preds[0]->fact;
+    if (all([&](const Predicate& p) {
+          return p.fact == Fact::kHeadOfficeRegion ||
+                 p.fact == Fact::kPrimaryIndustry;
+        }) &&
+        all([&](const Predicate& p) { return p.fact == f0; })) {
+      // One class per code; each code's truth is computed when first met.
+      const bool region = f0 == Fact::kHeadOfficeRegion;
+      const std::vector<std::string>& codes = region ? regions_ : industries_;
+      const std::vector<uint16_t>& column = region ? c.region : c.industry;
+      std::vector<Truth> table(codes.size() + 1, Truth{});
+      std::vector<uint8_t> known(codes.size() + 1, 0);
+      auto truth = [&](size_t k) {
+        if (!known[k]) {
+          Company probe;
+          if (k > 0) {
+            (region ? probe.head_office_region : probe.primary_industry) =
+                codes[k - 1];
+          }
+          table[k] = e.Holds(rule.condition, probe, on);
+          known[k] = 1;
+        }
+        return table[k];
+      };
+      size_t kept = 0;
+      for (const uint32_t r : standing) {
+        if (verdict[r] != 3) apply(r, rule, truth(column[r]));
+        if (verdict[r] != 2) standing[kept++] = r;
+      }
+      standing.resize(kept);
+    } else if (all([&](const Predicate& p) {
+                 return IsTriFlag(p.fact) && p.fact == f0;
+               })) {
+      std::vector<Truth> table(3);
+      for (uint8_t t = 0; t < 3; ++t) {
+        Company probe;
+        const std::optional<bool> v = FromTri(t);
+        switch (f0) {
+          case Fact::kTaxArrears:
+            probe.tax_arrears = v;
+            break;
+          case Fact::kLoanDefault:
+            probe.loan_default = v;
+            break;
+          case Fact::kSuspendedOrClosed:
+            probe.suspended_or_closed = v;
+            break;
+          case Fact::kParticipationBanned:
+            probe.participation_banned = v;
+            break;
+          default:
+            probe.independent = v;
+            break;
+        }
+        table[t] = e.Holds(rule.condition, probe, on);
+      }
+      const TriField field = TriOf(f0);
+      table_rule(rule, table, [&](size_t r) {
+        return c.GetTri(static_cast<uint32_t>(r), field);
+      });
+    } else if (all([&](const Predicate& p) {
+                 return p.fact == Fact::kCertifications ||
+                        p.fact == Fact::kNeeds;
+               }) &&
+               all([&](const Predicate& p) { return p.fact == f0; })) {
+      // Classes: the subset held of the kinds the rule names, or unknown.
+      const bool certs = f0 == Fact::kCertifications;
+      std::vector<int> kinds;
+      for (const Predicate* p : preds) {
+        if (certs) {
+          for (auto k : p->certifications) kinds.push_back(static_cast<int>(k));
+        } else {
+          for (auto k : p->needs) kinds.push_back(static_cast<int>(k));
+        }
+      }
+      std::sort(kinds.begin(), kinds.end());
+      kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+      if (kinds.size() > 8) {
+        to_full_profile();
+        continue;
+      }
+      const size_t subsets = size_t{1} << kinds.size();
+      std::vector<Truth> table(subsets + 1);
+      table[0] = e.Holds(rule.condition, Company(), on);
+      for (size_t m = 0; m < subsets; ++m) {
+        Company probe;
+        if (certs) {
+          probe.certifications.emplace();
+        } else {
+          probe.needs.emplace();
+        }
+        for (size_t b = 0; b < kinds.size(); ++b) {
+          if (!(m & (size_t{1} << b))) continue;
+          if (certs) {
+            probe.certifications->push_back(
+                {static_cast<Certification>(kinds[b]), std::nullopt,
+                 std::nullopt});
+          } else {
+            probe.needs->push_back(static_cast<Need>(kinds[b]));
+          }
+        }
+        table[m + 1] = e.Holds(rule.condition, probe, on);
+      }
+      table_rule(rule, table, [&](size_t r) -> int {
+        const uint8_t s = c.state[r];
+        if (certs && (s & kDatedCerts)) return -1;  // validity needs dates
+        if (!(s & (certs ? kCertsKnown : kNeedsKnown))) return 0;
+        const uint16_t held = certs ? c.certs[r] : c.needs[r];
+        int m = 0;
+        for (size_t b = 0; b < kinds.size(); ++b) {
+          if (held & (1u << kinds[b])) m |= 1 << b;
+        }
+        return m + 1;
+      });
+    } else if (all([&](const Predicate& p) {
+                 return p.fact == Fact::kSizeClass;
+               })) {
+      std::vector<Truth> table(32);
+      for (uint8_t b = 0; b < 32; ++b) {
+        // SizePredicateTruth per predicate, combined as the rule combines.
+        std::function<Truth(const Condition&)> eval =
+            [&](const Condition& cond) {
+              if (cond.kind == Condition::Kind::kPredicate) {
+                return SizePredicateTruth(cond.predicate, b);
+              }
+              Truth t = cond.kind == Condition::Kind::kAll ? Truth::kTrue
+                                                           : Truth::kFalse;
+              for (const Condition& k : cond.children) {
+                t = cond.kind == Condition::Kind::kAll ? And(t, eval(k))
+                                                       : Or(t, eval(k));
+              }
+              return cond.kind == Condition::Kind::kNone ? Not(t) : t;
+            };
+        table[b] = eval(rule.condition);
+      }
+      table_rule(rule, table, [&](size_t r) -> int {
+        return on.year() > c.data_year[r] ? c.size[r] : -1;
+      });
+    } else if (all([&](const Predicate& p) {
+                 return IsColumnFigure(p.fact) && p.fact == f0 &&
+                        p.op == Op::kRange;
+               })) {
+      // Piecewise constant between the bounds: one probe per interval.
+      std::vector<int64_t> cuts;
+      for (const Predicate* p : preds) {
+        for (const std::optional<int64_t>& b : {p->min, p->max}) {
+          if (b) {
+            cuts.push_back(*b);
+            cuts.push_back(*b + 1);
+          }
+        }
+      }
+      std::sort(cuts.begin(), cuts.end());
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      auto probe_for = [&](int64_t v) {
+        Company probe;
+        switch (f0) {
+          case Fact::kRevenueLatestWon:
+          case Fact::kRevenueAvg3Won:
+            probe.fiscal_years.push_back(
+                {on.year() - 1, v, std::nullopt, std::nullopt});
+            break;
+          case Fact::kTotalAssetsWon:
+            probe.total_assets_won = v;
+            break;
+          case Fact::kRegularEmployees:
+            probe.regular_employees = static_cast<int32_t>(v);
+            break;
+          case Fact::kEmployeeChange:
+            probe.regular_employees = static_cast<int32_t>(v >= 0 ? v : 0);
+            probe.regular_employees_last_year =
+                static_cast<int32_t>(v >= 0 ? 0 : -v);
+            break;
+          default:
+            probe.patents = static_cast<int32_t>(v);
+            break;
+        }
+        return probe;
+      };
+      const bool narrow = f0 == Fact::kRegularEmployees ||
+                          f0 == Fact::kEmployeeChange || f0 == Fact::kPatents;
+      bool representable = true;
+      for (int64_t cut : cuts) {
+        if (narrow && (cut < -1'000'000'000 || cut > 1'000'000'000))
+          representable = false;
+      }
+      if (!representable) {
+        to_full_profile();
+        continue;
+      }
+      // table[0]: unknown; table[1 + i]: values in interval i.
+      std::vector<Truth> table(cuts.size() + 2);
+      table[0] = e.Holds(rule.condition, Company(), on);
+      table[1] = e.Holds(rule.condition,
+                         probe_for(cuts.empty() ? 0 : cuts[0] - 1), on);
+      for (size_t i = 0; i < cuts.size(); ++i) {
+        table[i + 2] = e.Holds(rule.condition, probe_for(cuts[i]), on);
+      }
+      auto interval = [&](int64_t v) {
+        return 1 +
+               static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), v) -
+                                cuts.begin());
+      };
+      switch (f0) {
+        case Fact::kRevenueLatestWon:
+        case Fact::kRevenueAvg3Won: {
+          const std::vector<int64_t>& col =
+              f0 == Fact::kRevenueLatestWon ? c.revenue_latest : c.revenue_avg3;
+          const int year = on.year();
+          table_rule(rule, table, [&](uint32_t r) -> int {
+            if (c.data_year[r] >= year) return -1;  // a later fiscal year
+            return col[r] == kNoValue ? 0 : interval(col[r]);
+          });
+          break;
+        }
+        case Fact::kTotalAssetsWon:
+          table_rule(rule, table, [&](uint32_t r) -> int {
+            return c.assets[r] == kNoValue ? 0 : interval(c.assets[r]);
+          });
+          break;
+        case Fact::kRegularEmployees:
+          table_rule(rule, table, [&](uint32_t r) -> int {
+            return c.employees[r] == kNoCount ? 0 : interval(c.employees[r]);
+          });
+          break;
+        case Fact::kEmployeeChange:
+          table_rule(rule, table, [&](uint32_t r) -> int {
+            if (c.employees[r] == kNoCount || c.employees_last[r] == kNoCount) {
+              return 0;
+            }
+            return interval(int64_t{c.employees[r]} - c.employees_last[r]);
+          });
+          break;
+        default:
+          table_rule(rule, table, [&](uint32_t r) -> int {
+            if (c.patents[r] == std::numeric_limits<int16_t>::min()) return 0;
+            if (c.patents[r] == 32767) return -1;  // clipped
+            return interval(c.patents[r]);
+          });
+          break;
+      }
+    } else if (all([&](const Predicate& p) {
+                 return p.fact == Fact::kBusinessAgeMonths ||
+                        p.fact == Fact::kProspectiveFounder;
+               })) {
+      // Piecewise constant in the founding date: the breaks are the days
+      // where one bound flips, found by bisection (each bound is monotone).
+      std::vector<int32_t> breaks;
+      const int32_t lo_day = on.AddMonths(-12 * 120).days();
+      const int32_t hi_day = on.days();
+      for (const Predicate* p : preds) {
+        if (p->fact != Fact::kBusinessAgeMonths) continue;
+        for (int side = 0; side < 2; ++side) {
+          const std::optional<int64_t>& b = side == 0 ? p->min : p->max;
+          if (!b) continue;
+          Predicate single = *p;
+          single.min = side == 0 ? b : std::nullopt;
+          single.max = side == 1 ? b : std::nullopt;
+          Condition cond;
+          cond.predicate = single;
+          auto holds = [&](int32_t day) {
+            Company probe;
+            probe.founded_on = Date::FromDays(day);
+            return e.Holds(cond, probe, on) == Truth::kTrue;
+          };
+          // Find the first day where the truth differs from lo_day's.
+          const bool first = holds(lo_day);
+          if (holds(hi_day) == first) continue;
+          int32_t lo = lo_day, hi = hi_day;
+          while (hi - lo > 1) {
+            const int32_t mid = lo + (hi - lo) / 2;
+            (holds(mid) == first ? lo : hi) = mid;
+          }
+          breaks.push_back(hi);
+        }
+      }
+      std::sort(breaks.begin(), breaks.end());
+      breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+      // Classes: 0 unknown, 1 founding unknown but not prospective,
+      // 2 prospective, 3 founded before lo_day (too old to tell apart: full
+      // profile), 4 + i intervals from lo_day.
+      std::vector<Truth> table(breaks.size() + 5);
+      table[0] = e.Holds(rule.condition, Company(), on);
+      Company not_prospective;
+      not_prospective.prospective_founder = false;
+      table[1] = e.Holds(rule.condition, not_prospective, on);
+      Company prospective;
+      prospective.prospective_founder = true;
+      table[2] = e.Holds(rule.condition, prospective, on);
+      Company start;
+      start.founded_on = Date::FromDays(lo_day);
+      table[4] = e.Holds(rule.condition, start, on);
+      for (size_t i = 0; i < breaks.size(); ++i) {
+        Company probe;
+        probe.founded_on = Date::FromDays(breaks[i]);
+        table[i + 5] = e.Holds(rule.condition, probe, on);
+      }
+      const uint8_t tri_shift = 2 * kProspective;
+      table_rule(rule, table, [&](size_t r) -> int {
+        const int32_t f = c.founded[r];
+        if (f == kNoDate) {
+          const uint8_t p = (c.tri[r] >> tri_shift) & 3;
+          return p == 0 ? 0 : (p == 2 ? 2 : 1);
+        }
+        if (f > hi_day) return 2;
+        if (f < lo_day) return -1;
+        return 4 + static_cast<int>(
+                       std::upper_bound(breaks.begin(), breaks.end(), f) -
+                       breaks.begin());
+      });
+    } else {
+      // CEO facts, history, 사업장, several dimensions: the full profile.
+      to_full_profile();
+    }
+  }
+
+  for (const uint32_t r : standing) {
+    uint8_t v = verdict[r];
+    if (v == 2) continue;
+    std::string_view id(c.id[r], c.id_len[r]);
+    if (v == 3) {
+      std::optional<Company> full = fetch(id);
+      ++out.fetched;
+      if (!full) continue;
+      ProgramOutcome o =
+          e.Evaluate(std::shared_ptr<const Program>(
+                         std::shared_ptr<const Program>(), &program),
+                     *full, as_of, Evaluator::Detail::kOutcomeOnly);
+      if (o.eligibility == Eligibility::kEligible) {
+        v = 0;
+      } else if (o.eligibility == Eligibility::kUndetermined) {
+        v = 1;
+      } else {
+        continue;
+      }
+    }
+    if (v == 0) {
+      ++out.eligible;
+      out.hits.push_back({id, Eligibility::kEligible});
+    } else {
+      ++out.undetermined;
+      if (include_undetermined) {
+        out.hits.push_back({id, Eligibility::kUndetermined});
+      }
+    }
+  }
+  std::sort(out.hits.begin(), out.hits.end(),
+            [](const Hit& a, const Hit& b) { return a.id < b.id; });
+  return out;
+}
+
+}  // namespace jiwon::engine

@@ -1,0 +1,96 @@
+#ifndef JIWON_ENGINE_COMPANY_TABLE_H_
+#define JIWON_ENGINE_COMPANY_TABLE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "engine/evaluate.h"
+
+namespace jiwon::engine {
+
+// Companies held in memory as columns of what matching reads — region,
+// industry, founding, figures, flags, certifications without dates, needs,
+// the size class — in well under 100 bytes a company, for scanning every
+// company against one program. Facts the columns do not carry (CEOs,
+// participation history, dated certifications, exports, 사업장) stay in the
+// store; a rule over them is answered by evaluating the full profile of the
+// companies still standing.
+//
+// Thread-safe: scans share the table, writes take it alone.
+class CompanyTable {
+ public:
+  // REQUIRES: `evaluator` outlives the table.
+  explicit CompanyTable(const Evaluator* evaluator);
+  ~CompanyTable();
+
+  // Adds or replaces a company (by id). REQUIRES: it passed validation.
+  void Upsert(const Company& company);
+  // Returns whether the company was there.
+  bool Remove(std::string_view id);
+
+  size_t size() const;
+  // Bytes held by the columns and ids.
+  size_t MemoryBytes() const;
+
+  struct Hit {
+    // Valid as long as the table: ids are never overwritten.
+    std::string_view id;
+    Eligibility eligibility = Eligibility::kEligible;
+  };
+  struct ScanResult {
+    std::vector<Hit> hits;  // in id order within rows; ELIGIBLE/UNDETERMINED
+    int companies = 0;
+    int eligible = 0;
+    int undetermined = 0;
+    int fetched = 0;  // full profiles evaluated for rules the columns lack
+  };
+  // The full profile of a company, for the rules the columns cannot answer.
+  using Fetch = std::function<std::optional<Company>(std::string_view id)>;
+
+  // Evaluates `program` at `as_of` for every company. UNDETERMINED hits are
+  // listed only with `include_undetermined`; they are always counted.
+  ScanResult WhoQualifies(const Program& program, Date as_of,
+                          bool include_undetermined, const Fetch& fetch) const;
+
+ private:
+  struct Columns;
+  // Hashing and comparing rows by their ids, which the columns hold: the
+  // index keeps 4 bytes a company.
+  struct RowHash {
+    using is_transparent = void;
+    const Columns* c;
+    size_t operator()(uint32_t row) const;
+    size_t operator()(absl::string_view id) const;
+  };
+  struct RowEq {
+    using is_transparent = void;
+    const Columns* c;
+    bool operator()(uint32_t a, uint32_t b) const;
+    bool operator()(uint32_t a, absl::string_view b) const;
+    bool operator()(absl::string_view a, uint32_t b) const;
+  };
+  uint32_t RowFor(std::string_view id);
+
+  const Evaluator* evaluator_;
+  mutable std::shared_mutex mu_;
+  std::unique_ptr<Columns> c_;
+  absl::flat_hash_set<uint32_t, RowHash, RowEq> rows_;
+  size_t live_ = 0;
+  std::vector<uint32_t> free_rows_;
+  // Codes as small integers: index + 1, 0 when unknown.
+  absl::flat_hash_map<std::string, uint16_t> region_index_;
+  absl::flat_hash_map<std::string, uint16_t> industry_index_;
+  std::vector<std::string> regions_;
+  std::vector<std::string> industries_;
+};
+
+}  // namespace jiwon::engine
+
+#endif  // JIWON_ENGINE_COMPANY_TABLE_H_

@@ -1,0 +1,151 @@
+// The columnar table against the evaluator: the same companies qualify,
+// with the same outcome, for random programs and profiles.
+
+#include "engine/company_table.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "bench/synthetic.h"
+#include "tests/engine/random_model.h"
+#include "tests/testing.h"
+
+namespace jiwon::engine {
+namespace {
+
+using Profiles = std::map<std::string, Company>;
+
+// What the evaluator says, company by company.
+CompanyTable::ScanResult Expected(const Evaluator& e, const Program& program,
+                                  const Profiles& companies, Date as_of) {
+  CompanyTable::ScanResult out;
+  out.companies = static_cast<int>(companies.size());
+  auto p = std::make_shared<const Program>(program);
+  for (const auto& [id, c] : companies) {
+    const ProgramOutcome o = e.Evaluate(p, c, as_of);
+    if (o.eligibility == Eligibility::kEligible) {
+      ++out.eligible;
+      out.hits.push_back({std::string_view(id), o.eligibility});
+    } else if (o.eligibility == Eligibility::kUndetermined) {
+      ++out.undetermined;
+      out.hits.push_back({std::string_view(id), o.eligibility});
+    }
+  }
+  return out;
+}
+
+std::string Describe(const CompanyTable::ScanResult& r) {
+  std::string s = absl::StrCat(r.companies, " companies, ", r.eligible,
+                               " eligible, ", r.undetermined, " undetermined:");
+  for (const auto& h : r.hits) {
+    absl::StrAppend(&s, " ", std::string(h.id), "/",
+                    static_cast<int>(h.eligibility));
+  }
+  return s;
+}
+
+CompanyTable::Fetch FetchFrom(const Profiles& companies, int* calls) {
+  return [&companies, calls](std::string_view id) -> std::optional<Company> {
+    ++*calls;
+    auto it = companies.find(std::string(id));
+    if (it == companies.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(CompanyTableTest, AgreesWithTheEvaluatorOnRandomProfiles) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  testing::RandomModel gen(21);
+  for (int round = 0; round < 6; ++round) {
+    const Date on = gen.RefDate();
+    CompanyTable table(&evaluator);
+    Profiles companies;
+    for (int i = 0; i < 400; ++i) {
+      Company c = gen.MakeCompany(on);
+      c.id = absl::StrCat("c", round, "-", i);
+      table.Upsert(c);
+      companies[c.id] = c;
+    }
+    // Replace some and remove others: the table follows.
+    for (int i = 0; i < 400; i += 7) {
+      const std::string id = absl::StrCat("c", round, "-", i);
+      if (i % 2 == 0) {
+        ASSERT_TRUE(table.Remove(id));
+        companies.erase(id);
+      } else {
+        Company c = gen.MakeCompany(on);
+        c.id = id;
+        table.Upsert(c);
+        companies[id] = c;
+      }
+    }
+    ASSERT_EQ(table.size(), companies.size());
+    for (int p = 0; p < 60; ++p) {
+      Program program = gen.MakeProgram(on);
+      int calls = 0;
+      const auto got =
+          table.WhoQualifies(program, on, true, FetchFrom(companies, &calls));
+      ASSERT_EQ(Describe(got),
+                Describe(Expected(evaluator, program, companies, on)))
+          << "round " << round << " program " << p;
+      EXPECT_EQ(got.fetched, calls);
+    }
+  }
+}
+
+TEST(CompanyTableTest, AnswersSyntheticProgramsFromTheColumnsAlone) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  for (double fraction : {0.01, 0.05, 0.10}) {
+    synthetic::Options options;
+    options.eligible_fraction = fraction;
+    synthetic::Generator gen(&ref, options);
+    CompanyTable table(&evaluator);
+    Profiles companies;
+    for (int i = 1; i <= 2000; ++i) {
+      Company c = gen.Company(static_cast<uint64_t>(i));
+      table.Upsert(c);
+      companies[c.id] = c;
+    }
+    for (int p = 1; p <= 40; ++p) {
+      const Program program = gen.Program(static_cast<uint64_t>(p));
+      int calls = 0;
+      const auto got = table.WhoQualifies(program, options.as_of, true,
+                                          FetchFrom(companies, &calls));
+      EXPECT_EQ(calls, 0);
+      ASSERT_EQ(Describe(got), Describe(Expected(evaluator, program, companies,
+                                                 options.as_of)))
+          << "fraction " << fraction << " program " << p;
+    }
+  }
+}
+
+TEST(CompanyTableTest, UndeterminedAreCountedButListedOnRequest) {
+  Evaluator evaluator(&testing::Reference());
+  CompanyTable table(&evaluator);
+  Company known = testing::KnownCompany();
+  known.id = "known";
+  Company unknown = testing::KnownCompany();
+  unknown.id = "unknown";
+  unknown.tax_arrears.reset();
+  table.Upsert(known);
+  table.Upsert(unknown);
+  Program p = testing::MakeProgram(
+      "p", {testing::MakeRule("arrears", RuleKind::kExclude,
+                              testing::Is(Fact::kTaxArrears))});
+  int calls = 0;
+  Profiles none;
+  auto r = table.WhoQualifies(p, testing::D("2026-06-01"), false,
+                              FetchFrom(none, &calls));
+  EXPECT_EQ(r.eligible, 1);
+  EXPECT_EQ(r.undetermined, 1);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].id, "known");
+  EXPECT_FALSE(table.Remove("nope"));
+}
+
+}  // namespace
+}  // namespace jiwon::engine

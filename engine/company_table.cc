@@ -442,21 +442,9 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
                })) {
       std::vector<Truth> table(32);
       for (uint8_t b = 0; b < 32; ++b) {
-        // SizePredicateTruth per predicate, combined as the rule combines.
-        std::function<Truth(const Condition&)> eval =
-            [&](const Condition& cond) {
-              if (cond.kind == Condition::Kind::kPredicate) {
-                return SizePredicateTruth(cond.predicate, b);
-              }
-              Truth t = cond.kind == Condition::Kind::kAll ? Truth::kTrue
-                                                           : Truth::kFalse;
-              for (const Condition& k : cond.children) {
-                t = cond.kind == Condition::Kind::kAll ? And(t, eval(k))
-                                                       : Or(t, eval(k));
-              }
-              return cond.kind == Condition::Kind::kNone ? Not(t) : t;
-            };
-        table[b] = eval(rule.condition);
+        table[b] = FoldCondition(rule.condition, [&](const Predicate& p) {
+          return SizePredicateTruth(p, b);
+        });
       }
       table_rule(rule, table, [&](size_t r) -> int {
         return on.year() > c.data_year[r] ? c.size[r] : -1;

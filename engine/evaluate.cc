@@ -954,66 +954,28 @@ class PredicateEvaluator {
 // (the inputs of an undecided size class) to `unknown` when given.
 Truth QuickCondition(const Condition& c, PredicateEvaluator& pe,
                      std::vector<Fact>* unknown) {
-  switch (c.kind) {
-    case Condition::Kind::kPredicate: {
-      const Truth t = pe.Quick(c.predicate);
-      if (t == Truth::kUnknown && unknown != nullptr) {
-        std::vector<Fact> inputs;
-        if (c.predicate.fact == Fact::kSizeClass) {
-          inputs = pe.SizeUnknownInputs(c.predicate);
-        }
-        if (inputs.empty()) {
-          unknown->push_back(c.predicate.fact);
-        } else {
-          unknown->insert(unknown->end(), inputs.begin(), inputs.end());
-        }
+  return FoldCondition(c, [&](const Predicate& p) {
+    const Truth t = pe.Quick(p);
+    if (t == Truth::kUnknown && unknown != nullptr) {
+      std::vector<Fact> inputs;
+      if (p.fact == Fact::kSizeClass) inputs = pe.SizeUnknownInputs(p);
+      if (inputs.empty()) {
+        unknown->push_back(p.fact);
+      } else {
+        unknown->insert(unknown->end(), inputs.begin(), inputs.end());
       }
-      return t;
     }
-    case Condition::Kind::kAll: {
-      Truth t = Truth::kTrue;
-      for (const Condition& child : c.children) {
-        t = And(t, QuickCondition(child, pe, unknown));
-      }
-      return t;
-    }
-    case Condition::Kind::kAny:
-    case Condition::Kind::kNone: {
-      Truth t = Truth::kFalse;
-      for (const Condition& child : c.children) {
-        t = Or(t, QuickCondition(child, pe, unknown));
-      }
-      return c.kind == Condition::Kind::kNone ? Not(t) : t;
-    }
-  }
-  return Truth::kUnknown;
+    return t;
+  });
 }
 
+// The same with a check per predicate, in order.
 Truth EvaluateCondition(const Condition& c, PredicateEvaluator& pe,
                         std::vector<Check>* checks) {
-  switch (c.kind) {
-    case Condition::Kind::kPredicate: {
-      checks->push_back(pe.Evaluate(c.predicate));
-      return checks->back().outcome;
-    }
-    case Condition::Kind::kAll: {
-      // Every child is evaluated, so the trace is complete.
-      Truth t = Truth::kTrue;
-      for (const Condition& child : c.children) {
-        t = And(t, EvaluateCondition(child, pe, checks));
-      }
-      return t;
-    }
-    case Condition::Kind::kAny:
-    case Condition::Kind::kNone: {
-      Truth t = Truth::kFalse;
-      for (const Condition& child : c.children) {
-        t = Or(t, EvaluateCondition(child, pe, checks));
-      }
-      return c.kind == Condition::Kind::kNone ? Not(t) : t;
-    }
-  }
-  return Truth::kUnknown;
+  return FoldCondition(c, [&](const Predicate& p) {
+    checks->push_back(pe.Evaluate(p));
+    return checks->back().outcome;
+  });
 }
 
 }  // namespace

@@ -131,22 +131,8 @@ void CollectPredicates(const Condition& c, std::vector<const Predicate*>* out) {
 }
 
 Truth SizeTree(const Condition& c, uint8_t buckets) {
-  switch (c.kind) {
-    case Condition::Kind::kPredicate:
-      return SizePredicateTruth(c.predicate, buckets);
-    case Condition::Kind::kAll: {
-      Truth t = Truth::kTrue;
-      for (const Condition& k : c.children) t = And(t, SizeTree(k, buckets));
-      return t;
-    }
-    case Condition::Kind::kAny:
-    case Condition::Kind::kNone: {
-      Truth t = Truth::kFalse;
-      for (const Condition& k : c.children) t = Or(t, SizeTree(k, buckets));
-      return c.kind == Condition::Kind::kNone ? Not(t) : t;
-    }
-  }
-  return Truth::kUnknown;
+  return FoldCondition(
+      c, [&](const Predicate& p) { return SizePredicateTruth(p, buckets); });
 }
 
 // The company a founding class stands for: x = 2 * whole months since

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/date.h"
+#include "engine/truth.h"
 
 namespace jiwon::engine {
 
@@ -180,6 +181,33 @@ struct Condition {
   Predicate predicate;              // kPredicate
   std::vector<Condition> children;  // kAll, kAny, kNone
 };
+
+// Folds a condition tree with Kleene logic, asking `leaf` for each
+// predicate's truth. Every child is visited (no short cut), so whatever
+// `leaf` records covers the whole tree.
+template <typename LeafFn>
+Truth FoldCondition(const Condition& c, LeafFn&& leaf) {
+  switch (c.kind) {
+    case Condition::Kind::kPredicate:
+      return leaf(c.predicate);
+    case Condition::Kind::kAll: {
+      Truth t = Truth::kTrue;
+      for (const Condition& child : c.children) {
+        t = And(t, FoldCondition(child, leaf));
+      }
+      return t;
+    }
+    case Condition::Kind::kAny:
+    case Condition::Kind::kNone: {
+      Truth t = Truth::kFalse;
+      for (const Condition& child : c.children) {
+        t = Or(t, FoldCondition(child, leaf));
+      }
+      return c.kind == Condition::Kind::kNone ? Not(t) : t;
+    }
+  }
+  return Truth::kUnknown;
+}
 
 enum class RuleKind : uint8_t {
   kRequire = 1,

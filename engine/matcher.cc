@@ -383,7 +383,7 @@ struct Matcher::DayView {
   Bitmap in_effect;
   Bitmap open;
   Bitmap closed;
-  std::vector<int32_t> deadline_part;
+  std::vector<int32_t> base_score;  // deadline and benefit parts
 };
 
 Matcher::~Matcher() = default;
@@ -398,6 +398,7 @@ std::shared_ptr<const Matcher> Matcher::Build(
   m->words_ = (n + 63) / 64;
   m->info_.resize(n);
   m->hot_.assign(n, Hot());
+  m->benefit_part_.assign(n, 0);
   // Bonus rules per program, collected then flattened.
   struct PendingBonus {
     uint32_t rule;
@@ -466,7 +467,7 @@ std::shared_ptr<const Matcher> Matcher::Build(
       hot.tags |= static_cast<uint16_t>(1u << static_cast<int>(t));
     }
     if (p.max_amount_won && *p.max_amount_won > 0) {
-      hot.benefit = static_cast<int32_t>(std::max<int64_t>(
+      m->benefit_part_[i] = static_cast<int32_t>(std::max<int64_t>(
           0, std::min(w.benefit_cap,
                       *p.max_amount_won / 10'000'000 * w.per_ten_million_won)));
     }
@@ -715,7 +716,15 @@ std::shared_ptr<const Matcher> Matcher::Build(
         SetBit(bits, entry);
       }
     }
-    m->hot_[i].bonus_end = static_cast<uint32_t>(m->bonus_.size());
+    Hot& hot = m->hot_[i];
+    hot.bonus_end = static_cast<uint32_t>(m->bonus_.size());
+    if (hot.bonus_end == hot.bonus_begin + 1) {
+      const Bonus& only = m->bonus_[hot.bonus_begin];
+      if (only.dimension >= 0 && only.points <= 32767 && only.points >= 0) {
+        hot.single_dimension = static_cast<int16_t>(only.dimension);
+        hot.single_points = static_cast<int16_t>(only.points);
+      }
+    }
   }
   for (auto& d : m->dimensions_) {
     d->representatives.clear();
@@ -740,7 +749,7 @@ std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {
   view->open.assign(words_, 0);
   view->closed.assign(words_, 0);
   const auto& programs = catalog_->programs();
-  view->deadline_part.assign(programs.size(), 0);
+  view->base_score.assign(benefit_part_.begin(), benefit_part_.end());
   const ScoringWeights& w = evaluator_->weights();
   for (size_t i = 0; i < programs.size(); ++i) {
     const Program& p = *programs[i];
@@ -754,7 +763,7 @@ std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {
       if (std::optional<Date> closes = ClosingDate(p.window, day)) {
         const int64_t days = closes->days() - day.days();
         if (days >= 0 && days < 30) {
-          view->deadline_part[i] =
+          view->base_score[i] +=
               static_cast<int32_t>(w.deadline_max * (30 - days) / 30);
         }
       }
@@ -906,12 +915,21 @@ Matcher::Result Matcher::Match(const Company& company,
   // Scores as Evaluator::Evaluate computes them, from compact arrays.
   auto score = [&](size_t p) {
     const Hot& hot = hot_[p];
-    int64_t s = day->deadline_part[p] + hot.benefit;
+    int64_t s = day->base_score[p];
     if (company.needs) {
       s += std::popcount(static_cast<unsigned>(hot.tags & needs)) *
            w.per_matching_need;
     }
-    if (hot.bonus_begin != hot.bonus_end) {
+    if (hot.single_dimension >= 0) {
+      // The common case: one indexed bonus rule, no array to visit.
+      const Bitmap* bits = earned[static_cast<size_t>(hot.single_dimension)];
+      const uint32_t b = hot.bonus_begin;
+      if (bits != nullptr && ((*bits)[b >> 6] >> (b & 63)) & 1) {
+        int64_t bonus = hot.single_points;
+        if (hot.bonus_cap > 0) bonus = std::min<int64_t>(bonus, hot.bonus_cap);
+        s += bonus * w.per_bonus_point;
+      }
+    } else if (hot.bonus_begin != hot.bonus_end) {
       int64_t bonus = 0;
       for (uint32_t b = hot.bonus_begin; b < hot.bonus_end; ++b) {
         const Bonus& rule = bonus_[b];

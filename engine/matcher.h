@@ -98,10 +98,14 @@ class Matcher {
   struct Hot {
     uint16_t tags = 0;  // bit per Need
     int16_t bonus_cap = 0;
-    int32_t benefit = 0;       // score part for the benefit size
+    // A program's only bonus rule, when it is indexed: its dimension (-1
+    // otherwise) and points; its earned bit is at bonus_begin.
+    int16_t single_dimension = -1;
+    int16_t single_points = 0;
     uint32_t bonus_begin = 0;  // bonus_ entries [bonus_begin, bonus_end)
     uint32_t bonus_end = 0;
   };
+  std::vector<int32_t> benefit_part_;  // score part for the benefit size
   std::vector<Hot> hot_;
   struct Bonus {
     int32_t points = 0;

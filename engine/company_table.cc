@@ -290,31 +290,78 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
   // shrinks as rules fail rows.
   std::vector<uint32_t> standing;
   standing.reserve(live_);
-  for (size_t r = 0; r < rows; ++r) {
-    if (c.state[r] & kAlive) standing.push_back(static_cast<uint32_t>(r));
-  }
-  auto table_rule = [&](const Rule& rule, const std::vector<Truth>& table,
-                        auto class_of) {
+  bool first = true;
+  // Runs `fn` on every row still standing (all live rows the first time)
+  // and keeps those it does not fail.
+  auto visit = [&](auto&& fn) {
+    if (first) {
+      first = false;
+      for (uint32_t r = 0; r < rows; ++r) {
+        if (!(c.state[r] & kAlive)) continue;
+        fn(r);
+        if (verdict[r] != 2) standing.push_back(r);
+      }
+      return;
+    }
     size_t kept = 0;
     for (const uint32_t r : standing) {
-      if (verdict[r] != 3) {
-        const int k = class_of(r);
-        if (k < 0) {
-          verdict[r] = 3;
-        } else {
-          apply(r, rule, table[static_cast<size_t>(k)]);
-        }
-      }
+      fn(r);
       if (verdict[r] != 2) standing[kept++] = r;
     }
     standing.resize(kept);
   };
-  auto to_full_profile = [&] {
-    for (const uint32_t r : standing) verdict[r] = 3;
+  auto table_rule = [&](const Rule& rule, const std::vector<Truth>& table,
+                        auto class_of) {
+    visit([&](uint32_t r) {
+      if (verdict[r] == 3) return;
+      const int k = class_of(r);
+      if (k < 0) {
+        verdict[r] = 3;
+      } else {
+        apply(r, rule, table[static_cast<size_t>(k)]);
+      }
+    });
   };
+  auto to_full_profile = [&] { visit([&](uint32_t r) { verdict[r] = 3; }); };
 
+  // Rules the columns answer first, most selective kinds first; those that
+  // need the full profile last, so that only survivors are fetched.
+  auto priority = [](const Rule& rule) {
+    std::vector<const Predicate*> preds;
+    Collect(rule.condition, &preds);
+    int worst = 0;
+    for (const Predicate* p : preds) {
+      int v = 9;
+      if (p->fact == Fact::kHeadOfficeRegion)
+        v = 0;
+      else if (p->fact == Fact::kPrimaryIndustry)
+        v = 1;
+      else if (p->fact == Fact::kCertifications || p->fact == Fact::kNeeds)
+        v = 2;
+      else if (IsTriFlag(p->fact))
+        v = 3;
+      else if (p->fact == Fact::kSizeClass)
+        v = 4;
+      else if (IsColumnFigure(p->fact))
+        v = 5;
+      else if (p->fact == Fact::kBusinessAgeMonths ||
+               p->fact == Fact::kProspectiveFounder)
+        v = 6;
+      worst = std::max(worst, v);
+    }
+    return worst;
+  };
+  std::vector<const Rule*> order;
   for (const Rule& rule : program.rules) {
-    if (rule.kind == RuleKind::kBonus) continue;
+    if (rule.kind != RuleKind::kBonus) order.push_back(&rule);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const Rule* a, const Rule* b) {
+                     return priority(*a) < priority(*b);
+                   });
+
+  for (const Rule* rule_ptr : order) {
+    const Rule& rule = *rule_ptr;
     std::vector<const Predicate*> preds;
     Collect(rule.condition, &preds);
     auto all = [&](auto test) {
@@ -347,12 +394,9 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
         }
         return table[k];
       };
-      size_t kept = 0;
-      for (const uint32_t r : standing) {
+      visit([&](uint32_t r) {
         if (verdict[r] != 3) apply(r, rule, truth(column[r]));
-        if (verdict[r] != 2) standing[kept++] = r;
-      }
-      standing.resize(kept);
+      });
     } else if (all([&](const Predicate& p) {
                  return IsTriFlag(p.fact) && p.fact == f0;
                })) {
@@ -627,6 +671,12 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
     }
   }
 
+  if (first) {
+    // No rule to run: every live company stands.
+    for (uint32_t r = 0; r < rows; ++r) {
+      if (c.state[r] & kAlive) standing.push_back(r);
+    }
+  }
   for (const uint32_t r : standing) {
     uint8_t v = verdict[r];
     if (v == 2) continue;
@@ -657,8 +707,6 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
       }
     }
   }
-  std::sort(out.hits.begin(), out.hits.end(),
-            [](const Hit& a, const Hit& b) { return a.id < b.id; });
   return out;
 }
 

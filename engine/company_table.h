@@ -45,7 +45,7 @@ class CompanyTable {
     Eligibility eligibility = Eligibility::kEligible;
   };
   struct ScanResult {
-    std::vector<Hit> hits;  // in id order within rows; ELIGIBLE/UNDETERMINED
+    std::vector<Hit> hits;  // ELIGIBLE and UNDETERMINED, in no set order
     int companies = 0;
     int eligible = 0;
     int undetermined = 0;

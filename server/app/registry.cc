@@ -527,6 +527,8 @@ absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
   counts.companies = scan.companies;
   counts.eligible = scan.eligible;
   counts.undetermined = scan.undetermined;
+  std::sort(scan.hits.begin(), scan.hits.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
   for (const engine::CompanyTable::Hit& hit : scan.hits) {
     absl::StatusOr<v1::Company> record = GetCompany(hit.id);
     if (!record.ok()) continue;  // deleted since the scan

@@ -36,7 +36,9 @@ CompanyTable::ScanResult Expected(const Evaluator& e, const Program& program,
   return out;
 }
 
-std::string Describe(const CompanyTable::ScanResult& r) {
+std::string Describe(CompanyTable::ScanResult r) {
+  std::sort(r.hits.begin(), r.hits.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
   std::string s = absl::StrCat(r.companies, " companies, ", r.eligible,
                                " eligible, ", r.undetermined, " undetermined:");
   for (const auto& h : r.hits) {

@@ -85,8 +85,9 @@ Recommendation Recommend(const Catalog& catalog, const Evaluator& evaluator,
                          const RecommendOptions& options) {
   Recommendation out;
   ForEachCandidate(catalog, options, [&](const auto& program) {
-    ProgramOutcome outcome =
-        evaluator.Evaluate(program, company, options.as_of);
+    // Outcomes first; the text only for the programs listed, below.
+    ProgramOutcome outcome = evaluator.Evaluate(
+        program, company, options.as_of, Evaluator::Detail::kOutcomeOnly);
     bool keep = true;
     switch (outcome.eligibility) {
       case Eligibility::kNotInEffect:
@@ -129,6 +130,11 @@ Recommendation Recommend(const Catalog& catalog, const Evaluator& evaluator,
         return a.program->id < b.program->id;
       });
   if (out.matches.size() > options.limit) out.matches.resize(options.limit);
+  for (ProgramOutcome& m : out.matches) {
+    std::optional<NearMiss> near_miss = std::move(m.near_miss);
+    m = evaluator.Evaluate(m.program, company, options.as_of);
+    m.near_miss = std::move(near_miss);
+  }
   return out;
 }
 
@@ -139,7 +145,8 @@ std::vector<Question> AskNext(const Catalog& catalog,
   options.as_of = as_of;
   std::vector<ProgramOutcome> outcomes;
   ForEachCandidate(catalog, options, [&](const auto& program) {
-    outcomes.push_back(evaluator.Evaluate(program, company, as_of));
+    outcomes.push_back(evaluator.Evaluate(program, company, as_of,
+                                          Evaluator::Detail::kOutcomeOnly));
   });
   return NextQuestions(outcomes);
 }

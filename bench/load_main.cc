@@ -31,6 +31,9 @@ ABSL_FLAG(int, companies, 1000, "companies to load (and to ask for)");
 ABSL_FLAG(int, eligible_pct, 5, "wanted eligible share, percent");
 ABSL_FLAG(double, seconds, 5, "seconds per phase");
 ABSL_FLAG(std::string, reference_dir, JIWON_REFERENCE_DIR, "reference data");
+ABSL_FLAG(bool, baseline, false,
+          "also measure GetCompany (a small answer, little work): the "
+          "ceiling of this machine's gRPC path");
 
 namespace jiwon {
 namespace {
@@ -84,9 +87,11 @@ struct PhaseResult {
   int64_t calls = 0, errors = 0;
 };
 
-// Keeps `in_flight` Recommend calls going for `seconds`.
+// Keeps `in_flight` calls going for `seconds`: Recommend, or GetCompany
+// when `companies_stub` is given.
 PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
-                     double seconds, const std::string& as_of) {
+                     double seconds, const std::string& as_of,
+                     v1::CompanyService::Stub* companies_stub = nullptr) {
   std::mutex mu;
   std::condition_variable done_cv;
   std::vector<double> latencies;
@@ -101,6 +106,8 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
     grpc::ClientContext ctx;
     v1::RecommendRequest req;
     v1::RecommendResponse resp;
+    v1::GetCompanyRequest get;
+    v1::GetCompanyResponse got;
     Clock::time_point start;
   };
   std::function<void()> issue = [&] {
@@ -115,29 +122,34 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
     call->ctx.set_deadline(std::chrono::system_clock::now() +
                            std::chrono::seconds(5));
     call->start = Clock::now();
-    stub->async()->Recommend(
-        &call->ctx, &call->req, &call->resp, [&, call](grpc::Status s) {
-          const auto end = Clock::now();
-          const double us =
-              std::chrono::duration<double, std::micro>(end - call->start)
-                  .count();
-          delete call;
-          bool again;
-          {
-            std::lock_guard lock(mu);
-            if (s.ok()) {
-              latencies.push_back(us);
-            } else {
-              ++errors;
-            }
-            again = end < deadline;
-            if (!again) {
-              --active;
-              done_cv.notify_all();
-            }
-          }
-          if (again) issue();
-        });
+    auto done = [&, call](grpc::Status s) {
+      const auto end = Clock::now();
+      const double us =
+          std::chrono::duration<double, std::micro>(end - call->start).count();
+      delete call;
+      bool again;
+      {
+        std::lock_guard lock(mu);
+        if (s.ok()) {
+          latencies.push_back(us);
+        } else {
+          ++errors;
+        }
+        again = end < deadline;
+        if (!again) {
+          --active;
+          done_cv.notify_all();
+        }
+      }
+      if (again) issue();
+    };
+    if (companies_stub != nullptr) {
+      call->get.set_company_id(id);
+      companies_stub->async()->GetCompany(&call->ctx, &call->get, &call->got,
+                                          done);
+    } else {
+      stub->async()->Recommend(&call->ctx, &call->req, &call->resp, done);
+    }
   };
   const auto start = Clock::now();
   {
@@ -193,6 +205,17 @@ int Main() {
                 static_cast<long long>(r.calls), r.qps, r.p50_us, r.p90_us,
                 r.p99_us, static_cast<long long>(r.errors));
     std::fflush(stdout);
+  }
+  if (absl::GetFlag(FLAGS_baseline)) {
+    auto companies = v1::CompanyService::NewStub(channel);
+    for (int in_flight : {1, 64}) {
+      PhaseResult r =
+          RunPhase(stub.get(), in_flight, absl::GetFlag(FLAGS_seconds), as_of,
+                   companies.get());
+      std::printf("GetCompany %-3d %8lld %10.0f %10.0f %10.0f %10.0f %8lld\n",
+                  in_flight, static_cast<long long>(r.calls), r.qps, r.p50_us,
+                  r.p90_us, r.p99_us, static_cast<long long>(r.errors));
+    }
   }
   return 0;
 }

@@ -16,4 +16,4 @@ for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 addr="127.0.0.1:$(cat "$tmp/port")"
 echo "jiwond at $addr; $programs programs, $companies companies, $(nproc) cores"
 build/bench/jiwon_load --addr="$addr" --load --programs="$programs" \
-  --companies="$companies" --seconds=5
+  --companies="$companies" --seconds=5 --baseline

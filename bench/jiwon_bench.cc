@@ -11,6 +11,7 @@
 #include "engine/catalog.h"
 #include "engine/company_table.h"
 #include "engine/matcher.h"
+#include "server/convert.h"
 #include "server/reference_loader.h"
 
 namespace jiwon {
@@ -125,6 +126,46 @@ void BM_MatchWithReasons(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MatchWithReasons)->Args({10000, 5})->Unit(benchmark::kMicrosecond);
+
+// What a Recommend call does besides gRPC: decode the stored profile, match
+// with reasons for 10, build and encode the response, and the client's
+// decoding of it.
+void BM_RecommendCall(benchmark::State& state) {
+  const Fixture& f = GetFixture(10000, 5);
+  engine::RecommendOptions options;
+  options.as_of = synthetic::Options().as_of;
+  options.limit = 10;
+  std::vector<std::string> stored;
+  for (const engine::Company& c : f.companies) {
+    stored.push_back(server::CompanyToProto(c).SerializeAsString());
+  }
+  size_t i = 0;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    v1::Company record;
+    record.ParseFromString(stored[i++ % stored.size()]);
+    std::vector<engine::FieldError> errors;
+    engine::Company company = server::CompanyFromProto(record, &errors);
+    engine::Recommendation r = f.matcher->Recommend(company, options);
+    google::protobuf::Arena arena;
+    auto* resp =
+        google::protobuf::Arena::CreateMessage<v1::RecommendResponse>(&arena);
+    for (const engine::ProgramOutcome& o : r.matches) {
+      server::OutcomeToProto(o, false, resp->add_matches());
+    }
+    std::string wire = resp->SerializeAsString();
+    bytes += static_cast<int64_t>(wire.size());
+    google::protobuf::Arena client_arena;
+    auto* parsed =
+        google::protobuf::Arena::CreateMessage<v1::RecommendResponse>(
+            &client_arena);
+    parsed->ParseFromString(wire);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.counters["response_bytes"] =
+      static_cast<double>(bytes) / state.iterations();
+}
+BENCHMARK(BM_RecommendCall)->Unit(benchmark::kMicrosecond);
 
 // Compiling a catalog into a matcher (an update rebuilds it).
 void BM_MatcherBuild(benchmark::State& state) {

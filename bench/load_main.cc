@@ -102,12 +102,18 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
                                            static_cast<int64_t>(seconds * 1e6));
   const int companies = absl::GetFlag(FLAGS_companies);
 
+  // A call's messages live on its own arena, as a careful client's would.
   struct Call {
     grpc::ClientContext ctx;
-    v1::RecommendRequest req;
-    v1::RecommendResponse resp;
-    v1::GetCompanyRequest get;
-    v1::GetCompanyResponse got;
+    google::protobuf::Arena arena;
+    v1::RecommendRequest& req =
+        *google::protobuf::Arena::CreateMessage<v1::RecommendRequest>(&arena);
+    v1::RecommendResponse& resp =
+        *google::protobuf::Arena::CreateMessage<v1::RecommendResponse>(&arena);
+    v1::GetCompanyRequest& get =
+        *google::protobuf::Arena::CreateMessage<v1::GetCompanyRequest>(&arena);
+    v1::GetCompanyResponse& got =
+        *google::protobuf::Arena::CreateMessage<v1::GetCompanyResponse>(&arena);
     Clock::time_point start;
   };
   std::function<void()> issue = [&] {

@@ -4,7 +4,9 @@
 // The gRPC services: they translate between the API's messages and the
 // application layer, and nothing else.
 
+#include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/message_allocator.h>
 
 #include "absl/status/status.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
@@ -68,9 +70,37 @@ class ProgramService final : public v1::ProgramService::CallbackService {
   app::Registry* registry_;
 };
 
+// Request and response of one call on one protobuf arena: the many small
+// strings of a response cost no malloc or free each.
+template <typename Request, typename Response>
+class ArenaAllocator : public grpc::MessageAllocator<Request, Response> {
+ public:
+  grpc::MessageHolder<Request, Response>* AllocateMessages() override {
+    return new Holder();
+  }
+
+ private:
+  class Holder : public grpc::MessageHolder<Request, Response> {
+   public:
+    Holder() {
+      this->set_request(
+          google::protobuf::Arena::CreateMessage<Request>(&arena_));
+      this->set_response(
+          google::protobuf::Arena::CreateMessage<Response>(&arena_));
+    }
+    void Release() override { delete this; }
+
+   private:
+    google::protobuf::Arena arena_;
+  };
+};
+
 class MatchService final : public v1::MatchService::CallbackService {
  public:
-  explicit MatchService(app::Registry* registry) : registry_(registry) {}
+  explicit MatchService(app::Registry* registry) : registry_(registry) {
+    SetMessageAllocatorFor_Recommend(&recommend_allocator_);
+    SetMessageAllocatorFor_Explain(&explain_allocator_);
+  }
 
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* ctx,
                                       const v1::RecommendRequest* req,
@@ -87,6 +117,9 @@ class MatchService final : public v1::MatchService::CallbackService {
 
  private:
   app::Registry* registry_;
+  ArenaAllocator<v1::RecommendRequest, v1::RecommendResponse>
+      recommend_allocator_;
+  ArenaAllocator<v1::ExplainRequest, v1::ExplainResponse> explain_allocator_;
 };
 
 }  // namespace jiwon::rpc

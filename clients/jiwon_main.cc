@@ -22,6 +22,7 @@
 #include "engine/model.h"
 #include "google/protobuf/util/json_util.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
+#include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 
@@ -46,6 +47,7 @@ ABSL_FLAG(std::string, category, "",
 ABSL_FLAG(std::string, status, "", "program list: open, upcoming or closed");
 ABSL_FLAG(std::string, region, "",
           "program list: programs whose area admits this region code");
+ABSL_FLAG(std::string, note, "", "feedback: a note to keep with the decision");
 ABSL_FLAG(bool, undetermined, false,
           "who-qualifies: also list companies whose outcome is undetermined");
 
@@ -68,6 +70,8 @@ constexpr const char* kUsage =
   jiwon explain COMPANY PROGRAM    every rule, what it asks and what the company has
   jiwon who-qualifies PROGRAM      companies that qualify for a program
   jiwon questions COMPANY          facts to ask the company next, by how many programs they settle
+  jiwon feedback COMPANY [PROGRAM dismissed|saved|applied|undo]
+                                   record what the company decided; dismissed programs are not recommended again
 
 Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.)";
 
@@ -271,7 +275,8 @@ class Client {
   explicit Client(std::shared_ptr<grpc::Channel> channel)
       : companies_(v1::CompanyService::NewStub(channel)),
         programs_(v1::ProgramService::NewStub(channel)),
-        matching_(v1::MatchService::NewStub(channel)) {}
+        matching_(v1::MatchService::NewStub(channel)),
+        feedback_(v1::FeedbackService::NewStub(channel)) {}
 
   int Run(const std::vector<std::string>& args);
 
@@ -282,12 +287,14 @@ class Client {
   int Explain(const std::string& company, const std::string& program);
   int WhoQualifies(const std::string& program);
   int Questions(const std::string& company);
+  int Feedback(const std::vector<std::string>& args);
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
   std::unique_ptr<v1::CompanyService::StubInterface> companies_;
   std::unique_ptr<v1::ProgramService::StubInterface> programs_;
   std::unique_ptr<v1::MatchService::StubInterface> matching_;
+  std::unique_ptr<v1::FeedbackService::StubInterface> feedback_;
 };
 
 std::string Arg(const std::vector<std::string>& args, size_t i,
@@ -337,6 +344,7 @@ int Client::Run(const std::vector<std::string>& args) {
     return WhoQualifies(Arg(args, 1, "PROGRAM id"));
   }
   if (command == "questions") return Questions(Arg(args, 1, "COMPANY id"));
+  if (command == "feedback") return Feedback(args);
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
@@ -755,6 +763,76 @@ int Client::Questions(const std::string& company) {
                   absl::StrJoin(ids, ", ")});
   }
   std::cout << table.Render();
+  return kOk;
+}
+
+int Client::Feedback(const std::vector<std::string>& args) {
+  const std::string company = Arg(args, 1, "COMPANY id");
+  const double timeout = absl::GetFlag(FLAGS_timeout);
+  const bool json = absl::GetFlag(FLAGS_json);
+  if (args.size() == 2) {
+    v1::ListFeedbackRequest req;
+    req.set_company_id(company);
+    v1::ListFeedbackResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = feedback_->ListFeedback(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    Table table({{"프로그램"}, {"결정"}, {"기록"}, {"메모", 40}});
+    for (const v1::Feedback& f : resp.feedback()) {
+      if (json) {
+        std::cout << ToJson(f) << "\n";
+        continue;
+      }
+      const char* kind = f.kind() == v1::FEEDBACK_KIND_DISMISSED ? "관심 없음"
+                         : f.kind() == v1::FEEDBACK_KIND_SAVED   ? "저장"
+                                                                 : "신청함";
+      table.AddRow({f.program_id(), kind, f.recorded_at(), f.note()});
+    }
+    if (!json) std::cout << table.Render();
+    return kOk;
+  }
+  const std::string program = Arg(args, 2, "PROGRAM id");
+  const std::string verb = Arg(args, 3, "dismissed, saved, applied or undo");
+  if (verb == "undo") {
+    v1::DeleteFeedbackRequest req;
+    req.set_company_id(company);
+    req.set_program_id(program);
+    v1::DeleteFeedbackResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = feedback_->DeleteFeedback(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (!json)
+      std::cout << "deleted the feedback of " << company << " on " << program
+                << "\n";
+    return kOk;
+  }
+  v1::RecordFeedbackRequest req;
+  v1::Feedback* f = req.mutable_feedback();
+  f->set_company_id(company);
+  f->set_program_id(program);
+  if (verb == "dismissed") {
+    f->set_kind(v1::FEEDBACK_KIND_DISMISSED);
+  } else if (verb == "saved") {
+    f->set_kind(v1::FEEDBACK_KIND_SAVED);
+  } else if (verb == "applied") {
+    f->set_kind(v1::FEEDBACK_KIND_APPLIED);
+  } else {
+    throw UsageError{"feedback: dismissed, saved, applied or undo"};
+  }
+  f->set_note(absl::GetFlag(FLAGS_note));
+  v1::RecordFeedbackResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, timeout);
+  grpc::Status s = feedback_->RecordFeedback(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (json) {
+    std::cout << ToJson(resp.feedback()) << "\n";
+  } else {
+    std::cout << "recorded: " << company << " " << verb << " " << program
+              << " (" << resp.feedback().recorded_at() << ")\n";
+  }
   return kOk;
 }
 

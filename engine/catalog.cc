@@ -32,6 +32,10 @@ void ForEachCandidate(const Catalog& catalog, const RecommendOptions& options,
                   program->category) == options.categories.end()) {
       continue;
     }
+    if (std::binary_search(options.excluded_programs.begin(),
+                           options.excluded_programs.end(), program->id)) {
+      continue;
+    }
     const WindowStatus window = StatusOn(program->window, options.as_of);
     if (options.open_only && window != WindowStatus::kOpen) continue;
     if (!options.include_closed && window == WindowStatus::kClosed) continue;
@@ -131,9 +135,9 @@ Recommendation Recommend(const Catalog& catalog, const Evaluator& evaluator,
       });
   if (out.matches.size() > options.limit) out.matches.resize(options.limit);
   for (ProgramOutcome& m : out.matches) {
-    std::optional<NearMiss> near_miss = std::move(m.near_miss);
-    m = evaluator.Evaluate(m.program, company, options.as_of);
-    m.near_miss = std::move(near_miss);
+    ProgramOutcome full = evaluator.Evaluate(m.program, company, options.as_of);
+    full.near_miss.swap(m.near_miss);
+    m = std::move(full);
   }
   return out;
 }

@@ -53,6 +53,8 @@ struct RecommendOptions {
   // INELIGIBLE programs one or two changeable facts away, with the changes,
   // after the UNDETERMINED ones.
   bool include_near_misses = false;
+  // Programs never to list (those the company dismissed), sorted.
+  std::vector<std::string> excluded_programs;
 };
 
 struct Recommendation {

@@ -805,6 +805,16 @@ Matcher::Result Matcher::Match(const Company& company,
     }
     for (size_t i = 0; i < words_; ++i) filter[i] &= cats[i];
   }
+  for (const std::string& id : options.excluded_programs) {
+    auto it =
+        std::lower_bound(programs.begin(), programs.end(), id,
+                         [](const std::shared_ptr<const Program>& p,
+                            const std::string& key) { return p->id < key; });
+    if (it != programs.end() && (*it)->id == id) {
+      const size_t i = static_cast<size_t>(it - programs.begin());
+      filter[i >> 6] &= ~(uint64_t{1} << (i & 63));
+    }
+  }
   if (options.open_only) {
     for (size_t i = 0; i < words_; ++i) filter[i] &= day->open[i];
   } else if (!options.include_closed) {

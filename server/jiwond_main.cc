@@ -86,6 +86,7 @@ int Run() {
   rpc::CompanyService companies(registry->get());
   rpc::ProgramService programs(registry->get());
   rpc::MatchService matching(registry->get());
+  rpc::FeedbackService feedback(registry->get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -98,6 +99,7 @@ int Run() {
   builder.RegisterService(&companies);
   builder.RegisterService(&programs);
   builder.RegisterService(&matching);
+  builder.RegisterService(&feedback);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     Log(LogLevel::kError,

@@ -1,6 +1,7 @@
 #include "server/app/registry.h"
 
 #include <chrono>
+#include <ctime>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -464,6 +465,106 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
     page.programs.emplace_back(*std::move(record), status);
   }
   return page;
+}
+
+// -------------------------------------------------------------- feedback
+
+absl::StatusOr<v1::Feedback> Registry::RecordFeedback(v1::Feedback feedback) {
+  if (absl::Status s = CheckId("feedback.company_id", feedback.company_id());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckId("feedback.program_id", feedback.program_id());
+      !s.ok()) {
+    return s;
+  }
+  if (feedback.kind() < v1::FEEDBACK_KIND_DISMISSED ||
+      feedback.kind() > v1::FEEDBACK_KIND_APPLIED) {
+    return absl::InvalidArgumentError(
+        "feedback.kind: must be DISMISSED, SAVED or APPLIED");
+  }
+  if (feedback.note().size() > 2000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("feedback.note: is ", feedback.note().size(),
+                     " bytes; at most 2000 allowed"));
+  }
+  std::lock_guard lock(write_mu_);
+  absl::StatusOr<std::optional<std::string>> company =
+      store_->Get(Table::kCompanies, feedback.company_id());
+  if (!company.ok()) return company.status();
+  if (!company->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("company \"", feedback.company_id(), "\" does not exist"));
+  }
+  if (catalog_.load()->Find(feedback.program_id()) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("program \"", feedback.program_id(), "\" does not exist"));
+  }
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  std::tm tm;
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  feedback.set_recorded_at(stamp);
+  storage::WriteBatch batch;
+  batch.Put(Table::kFeedback,
+            storage::FeedbackKey(feedback.company_id(), feedback.program_id()),
+            feedback.SerializeAsString());
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  return feedback;
+}
+
+absl::Status Registry::DeleteFeedback(std::string_view company_id,
+                                      std::string_view program_id) {
+  if (absl::Status s = CheckId("company_id", company_id); !s.ok()) return s;
+  if (absl::Status s = CheckId("program_id", program_id); !s.ok()) return s;
+  std::lock_guard lock(write_mu_);
+  const std::string key = storage::FeedbackKey(company_id, program_id);
+  absl::StatusOr<std::optional<std::string>> old =
+      store_->Get(Table::kFeedback, key);
+  if (!old.ok()) return old.status();
+  if (!old->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no feedback of company \"", std::string(company_id),
+                     "\" on program \"", std::string(program_id), "\""));
+  }
+  storage::WriteBatch batch;
+  batch.Delete(Table::kFeedback, key);
+  return store_->Write(batch);
+}
+
+absl::StatusOr<std::vector<v1::Feedback>> Registry::ListFeedback(
+    std::string_view company_id) const {
+  if (absl::Status s = CheckId("company_id", company_id); !s.ok()) return s;
+  const std::string prefix = storage::FeedbackPrefix(company_id);
+  std::vector<v1::Feedback> out;
+  absl::Status failure;
+  absl::Status scan = store_->Scan(
+      Table::kFeedback, std::string(company_id),
+      [&](std::string_view key, std::string_view value) {
+        if (key.substr(0, prefix.size()) != prefix) return false;
+        v1::Feedback& f = out.emplace_back();
+        if (!f.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError("unreadable feedback record");
+          return false;
+        }
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  if (!failure.ok()) return failure;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> Registry::DismissedPrograms(
+    std::string_view company_id) const {
+  absl::StatusOr<std::vector<v1::Feedback>> all = ListFeedback(company_id);
+  if (!all.ok()) return all.status();
+  std::vector<std::string> out;
+  for (const v1::Feedback& f : *all) {
+    if (f.kind() == v1::FEEDBACK_KIND_DISMISSED) out.push_back(f.program_id());
+  }
+  return out;  // keys sort by program id
 }
 
 // -------------------------------------------------------------- matching

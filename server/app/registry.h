@@ -19,6 +19,7 @@
 #include "engine/matcher.h"
 #include "engine/reference.h"
 #include "jiwon/v1/company.pb.h"
+#include "jiwon/v1/feedback_service.pb.h"
 #include "jiwon/v1/program.pb.h"
 #include "server/storage/store.h"
 
@@ -91,6 +92,18 @@ class Registry {
   absl::StatusOr<ProgramPage> ListPrograms(int page_size,
                                            std::string_view page_token,
                                            const ProgramFilter& filter) const;
+
+  // ---- feedback
+  // Records (replaces) a company's decision about a program; both must
+  // exist. Returns the record as stored, with its time.
+  absl::StatusOr<v1::Feedback> RecordFeedback(v1::Feedback feedback);
+  absl::Status DeleteFeedback(std::string_view company_id,
+                              std::string_view program_id);
+  absl::StatusOr<std::vector<v1::Feedback>> ListFeedback(
+      std::string_view company_id) const;
+  // The programs a company dismissed, sorted.
+  absl::StatusOr<std::vector<std::string>> DismissedPrograms(
+      std::string_view company_id) const;
 
   // ---- matching
   std::shared_ptr<const engine::Catalog> catalog() const {

@@ -312,6 +312,13 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   options.include_ineligible = req->include_ineligible();
   options.include_closed = req->include_closed();
   options.include_near_misses = req->include_near_misses();
+  if (req->subject_case() == v1::RecommendRequest::kCompanyId) {
+    // What the company dismissed is not recommended again.
+    absl::StatusOr<std::vector<std::string>> dismissed =
+        registry_->DismissedPrograms(req->company_id());
+    if (!dismissed.ok()) return Done(ctx, dismissed.status());
+    options.excluded_programs = *std::move(dismissed);
+  }
   int64_t catalog_version = 0;
   engine::Recommendation r =
       registry_->Recommend(*company, options, &catalog_version);
@@ -462,6 +469,34 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
     c->set_count(n);
   }
   return new StreamWriter(std::move(messages));
+}
+
+// ---------------------------------------------------------------- feedback
+
+grpc::ServerUnaryReactor* FeedbackService::RecordFeedback(
+    grpc::CallbackServerContext* ctx, const v1::RecordFeedbackRequest* req,
+    v1::RecordFeedbackResponse* resp) {
+  absl::StatusOr<v1::Feedback> f = registry_->RecordFeedback(req->feedback());
+  if (!f.ok()) return Done(ctx, f.status());
+  *resp->mutable_feedback() = *std::move(f);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* FeedbackService::DeleteFeedback(
+    grpc::CallbackServerContext* ctx, const v1::DeleteFeedbackRequest* req,
+    v1::DeleteFeedbackResponse*) {
+  return Done(ctx,
+              registry_->DeleteFeedback(req->company_id(), req->program_id()));
+}
+
+grpc::ServerUnaryReactor* FeedbackService::ListFeedback(
+    grpc::CallbackServerContext* ctx, const v1::ListFeedbackRequest* req,
+    v1::ListFeedbackResponse* resp) {
+  absl::StatusOr<std::vector<v1::Feedback>> all =
+      registry_->ListFeedback(req->company_id());
+  if (!all.ok()) return Done(ctx, all.status());
+  for (v1::Feedback& f : *all) *resp->add_feedback() = std::move(f);
+  return Done(ctx, absl::OkStatus());
 }
 
 }  // namespace jiwon::rpc

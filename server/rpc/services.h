@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
+#include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "server/app/registry.h"
@@ -120,6 +121,24 @@ class MatchService final : public v1::MatchService::CallbackService {
   ArenaAllocator<v1::RecommendRequest, v1::RecommendResponse>
       recommend_allocator_;
   ArenaAllocator<v1::ExplainRequest, v1::ExplainResponse> explain_allocator_;
+};
+
+class FeedbackService final : public v1::FeedbackService::CallbackService {
+ public:
+  explicit FeedbackService(app::Registry* registry) : registry_(registry) {}
+
+  grpc::ServerUnaryReactor* RecordFeedback(
+      grpc::CallbackServerContext* ctx, const v1::RecordFeedbackRequest* req,
+      v1::RecordFeedbackResponse* resp) override;
+  grpc::ServerUnaryReactor* DeleteFeedback(
+      grpc::CallbackServerContext* ctx, const v1::DeleteFeedbackRequest* req,
+      v1::DeleteFeedbackResponse* resp) override;
+  grpc::ServerUnaryReactor* ListFeedback(
+      grpc::CallbackServerContext* ctx, const v1::ListFeedbackRequest* req,
+      v1::ListFeedbackResponse* resp) override;
+
+ private:
+  app::Registry* registry_;
 };
 
 }  // namespace jiwon::rpc

@@ -11,6 +11,19 @@ std::string EncodeUint64(uint64_t v) {
   return out;
 }
 
+std::string FeedbackPrefix(std::string_view company_id) {
+  std::string key(company_id);
+  key.push_back('\0');
+  return key;
+}
+
+std::string FeedbackKey(std::string_view company_id,
+                        std::string_view program_id) {
+  std::string key = FeedbackPrefix(company_id);
+  key.append(program_id);
+  return key;
+}
+
 std::optional<uint64_t> DecodeUint64(std::string_view bytes) {
   if (bytes.size() != 8) return std::nullopt;
   uint64_t v = 0;

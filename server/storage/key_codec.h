@@ -12,6 +12,7 @@
 //   meta           "catalog_version"                 uint64, 8 bytes big-endian
 //   companies      company id (bytes as given)       jiwon.v1.Company, binary
 //   programs       program id (bytes as given)       jiwon.v1.Program, binary
+//   feedback       company id, 0x00, program id      jiwon.v1.Feedback, binary
 //
 // Ids are 1-64 characters of [A-Za-z0-9._:-], so they sort bytewise and
 // never contain the separator of a composite key. Composite keys, when a
@@ -33,6 +34,12 @@ inline constexpr std::string_view kSchemaVersionKey = "schema_version";
 inline constexpr std::string_view kCatalogVersionKey = "catalog_version";
 
 std::string EncodeUint64(uint64_t v);
+
+// The feedback key of a company and program, and the prefix of all of a
+// company's feedback keys.
+std::string FeedbackKey(std::string_view company_id,
+                        std::string_view program_id);
+std::string FeedbackPrefix(std::string_view company_id);
 // nullopt unless `bytes` is exactly 8 bytes.
 std::optional<uint64_t> DecodeUint64(std::string_view bytes);
 

@@ -15,6 +15,8 @@ const char* TableName(Table t) {
       return "companies";
     case Table::kPrograms:
       return "programs";
+    case Table::kFeedback:
+      return "feedback";
   }
   return "?";
 }

@@ -15,9 +15,9 @@ namespace jiwon::storage {
 
 // The record kinds, one column family each. The list is the schema: see
 // key_codec.h for the keys and values of each.
-enum class Table : uint8_t { kMeta, kCompanies, kPrograms };
+enum class Table : uint8_t { kMeta, kCompanies, kPrograms, kFeedback };
 inline constexpr Table kTables[] = {Table::kMeta, Table::kCompanies,
-                                    Table::kPrograms};
+                                    Table::kPrograms, Table::kFeedback};
 const char* TableName(Table t);
 
 // Changes applied together or not at all.

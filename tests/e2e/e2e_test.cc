@@ -164,6 +164,21 @@ TEST_F(EndToEndTest, RecommendsWithReasonsForTheGwangjuManufacturer) {
   EXPECT_NE(e.out.find("· 최근 연매출 120억원 이하"), std::string::npos)
       << e.out;
 
+  // A dismissed program is not recommended again, until undone.
+  ASSERT_EQ(Jiwon({"feedback", "C0001", "gwangju-smart-levelup-2026",
+                   "dismissed", "--note=이미 참여 중"})
+                .exit_code,
+            0);
+  Result after = Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--json"});
+  EXPECT_EQ(after.out.find("gwangju-smart-levelup-2026"), std::string::npos);
+  Result listed = Jiwon({"feedback", "C0001"});
+  EXPECT_NE(listed.out.find("관심 없음"), std::string::npos) << listed.out;
+  ASSERT_EQ(Jiwon({"feedback", "C0001", "gwangju-smart-levelup-2026", "undo"})
+                .exit_code,
+            0);
+  after = Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--json"});
+  EXPECT_NE(after.out.find("gwangju-smart-levelup-2026"), std::string::npos);
+
   Result questions = Jiwon({"questions", "C0001", "--as_of=2026-11-27"});
   ASSERT_EQ(questions.exit_code, 0) << questions.err;
   EXPECT_NE(questions.out.find("확인 필요한 프로그램"), std::string::npos)

@@ -43,6 +43,10 @@ std::vector<RecommendOptions> OptionVariants(Date as_of) {
   RecommendOptions cats = base;
   cats.categories = {Category::kTechnology, Category::kStartup};
   out.push_back(cats);
+  RecommendOptions dismissed = base;
+  dismissed.excluded_programs = {"P0000003", "p1001", "p1004", "p1010",
+                                 "zz-not-in-catalog"};
+  out.push_back(dismissed);
   return out;
 }
 
@@ -88,7 +92,7 @@ TEST(MatcherTest, AgreesWithRecommendOnRandomCatalogs) {
       }
     }
   }
-  EXPECT_EQ(compared, 12 * 40 * 5);
+  EXPECT_EQ(compared, 12 * 40 * 6);
 }
 
 TEST(MatcherTest, AgreesWithRecommendOnSyntheticCatalogs) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/testing.h"
 
@@ -142,7 +143,7 @@ TEST_F(RegistryTest, CatalogVersionsAndReloads) {
 
 TEST_F(RegistryTest, ListsCompaniesInPages) {
   for (int i = 0; i < 5; ++i) {
-    v1::Company c = Company("C" + std::to_string(i));
+    v1::Company c = Company(absl::StrCat("C", i));
     JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
   }
   auto page = registry_->ListCompanies(2, "");
@@ -316,6 +317,61 @@ TEST_F(RegistryTest, CompanyColumnsFollowWritesAndReopening) {
   EXPECT_EQ(who(), (std::vector<std::string>{"A"}));
   Reopen();
   EXPECT_EQ(who(), (std::vector<std::string>{"A"}));
+}
+
+}  // namespace
+}  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+TEST_F(RegistryTest, FeedbackIsRecordedListedAndUndone) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("p1")));
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("p2")));
+  v1::Company c = Company("A");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  v1::Feedback f;
+  f.set_company_id("A");
+  f.set_program_id("p2");
+  f.set_kind(v1::FEEDBACK_KIND_DISMISSED);
+  f.set_note("관심 없음");
+  auto stored = registry_->RecordFeedback(f);
+  JIWON_ASSERT_OK(stored);
+  EXPECT_FALSE(stored->recorded_at().empty());
+  f.set_program_id("p1");
+  f.set_kind(v1::FEEDBACK_KIND_SAVED);
+  JIWON_ASSERT_OK(registry_->RecordFeedback(f));
+  auto all = registry_->ListFeedback("A");
+  JIWON_ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].program_id(), "p1");
+  EXPECT_EQ((*all)[1].note(), "관심 없음");
+  auto dismissed = registry_->DismissedPrograms("A");
+  JIWON_ASSERT_OK(dismissed);
+  EXPECT_EQ(*dismissed, std::vector<std::string>{"p2"});
+  // Another company's feedback stays apart ("A" is a prefix of "AB").
+  v1::Company other = Company("AB");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&other));
+  f.set_company_id("AB");
+  JIWON_ASSERT_OK(registry_->RecordFeedback(f));
+  EXPECT_EQ(registry_->ListFeedback("A")->size(), 2u);
+
+  JIWON_ASSERT_OK(registry_->DeleteFeedback("A", "p2"));
+  EXPECT_TRUE(registry_->DismissedPrograms("A")->empty());
+  EXPECT_EQ(registry_->DeleteFeedback("A", "p2").code(),
+            absl::StatusCode::kNotFound);
+
+  f.set_program_id("nope");
+  EXPECT_EQ(registry_->RecordFeedback(f).status().code(),
+            absl::StatusCode::kNotFound);
+  f.set_program_id("p1");
+  f.set_company_id("nobody");
+  EXPECT_EQ(registry_->RecordFeedback(f).status().code(),
+            absl::StatusCode::kNotFound);
+  f.set_company_id("A");
+  f.set_kind(v1::FEEDBACK_KIND_UNSPECIFIED);
+  EXPECT_EQ(registry_->RecordFeedback(f).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -287,8 +287,15 @@ absl::Status Registry::DeleteCompany(std::string_view id) {
     return absl::NotFoundError(
         absl::StrCat("company \"", std::string(id), "\" does not exist"));
   }
+  // The company and its feedback go together.
   storage::WriteBatch batch;
   batch.Delete(Table::kCompanies, std::string(id));
+  absl::StatusOr<std::vector<v1::Feedback>> feedback = ListFeedback(id);
+  if (!feedback.ok()) return feedback.status();
+  for (const v1::Feedback& f : *feedback) {
+    batch.Delete(Table::kFeedback,
+                 storage::FeedbackKey(f.company_id(), f.program_id()));
+  }
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   companies_.Remove(id);
   return absl::OkStatus();

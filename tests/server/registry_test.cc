@@ -361,6 +361,10 @@ TEST_F(RegistryTest, FeedbackIsRecordedListedAndUndone) {
   EXPECT_EQ(registry_->DeleteFeedback("A", "p2").code(),
             absl::StatusCode::kNotFound);
 
+  // Deleting a company deletes its feedback with it.
+  JIWON_ASSERT_OK(registry_->DeleteCompany("AB"));
+  EXPECT_TRUE(registry_->ListFeedback("AB")->empty());
+
   f.set_program_id("nope");
   EXPECT_EQ(registry_->RecordFeedback(f).status().code(),
             absl::StatusCode::kNotFound);

@@ -51,6 +51,29 @@ absl::Status CheckId(std::string_view field, std::string_view id) {
   return absl::OkStatus();
 }
 
+// A stored record by id: INVALID_ARGUMENT for a malformed id, NOT_FOUND when
+// absent. `kind` names it in messages ("company", "program").
+template <typename Message>
+absl::StatusOr<Message> ReadRecord(const storage::Store& store, Table table,
+                                   std::string_view kind, std::string_view id) {
+  if (absl::Status s = CheckId(absl::StrCat(std::string(kind), "_id"), id);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<std::string>> value = store.Get(table, id);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        std::string(kind), " \"", std::string(id), "\" does not exist"));
+  }
+  Message m;
+  if (!m.ParseFromString(**value)) {
+    return absl::DataLossError(absl::StrCat(std::string(kind), " ",
+                                            std::string(id), " is unreadable"));
+  }
+  return m;
+}
+
 }  // namespace
 
 engine::Date TodayInKorea() {
@@ -247,20 +270,7 @@ absl::StatusOr<bool> Registry::UpsertCompany(v1::Company* company) {
 }
 
 absl::StatusOr<v1::Company> Registry::GetCompany(std::string_view id) const {
-  if (absl::Status s = CheckId("company_id", id); !s.ok()) return s;
-  absl::StatusOr<std::optional<std::string>> value =
-      store_->Get(Table::kCompanies, id);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("company \"", std::string(id), "\" does not exist"));
-  }
-  v1::Company c;
-  if (!c.ParseFromString(**value)) {
-    return absl::DataLossError(
-        absl::StrCat("company ", std::string(id), " is unreadable"));
-  }
-  return c;
+  return ReadRecord<v1::Company>(*store_, Table::kCompanies, "company", id);
 }
 
 absl::StatusOr<engine::Company> Registry::LoadCompany(
@@ -383,20 +393,7 @@ absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
 }
 
 absl::StatusOr<v1::Program> Registry::GetProgram(std::string_view id) const {
-  if (absl::Status s = CheckId("program_id", id); !s.ok()) return s;
-  absl::StatusOr<std::optional<std::string>> value =
-      store_->Get(Table::kPrograms, id);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("program \"", std::string(id), "\" does not exist"));
-  }
-  v1::Program p;
-  if (!p.ParseFromString(**value)) {
-    return absl::DataLossError(
-        absl::StrCat("program ", std::string(id), " is unreadable"));
-  }
-  return p;
+  return ReadRecord<v1::Program>(*store_, Table::kPrograms, "program", id);
 }
 
 absl::StatusOr<int64_t> Registry::DeleteProgram(std::string_view id) {

@@ -44,16 +44,10 @@ TriField TriOf(Fact f) {
   }
 }
 
-bool IsTriFlag(Fact f) {
-  return f == Fact::kTaxArrears || f == Fact::kLoanDefault ||
-         f == Fact::kSuspendedOrClosed || f == Fact::kParticipationBanned ||
-         f == Fact::kIndependent;
-}
-
+// The figures the columns carry (not exports or R&D spend).
 bool IsColumnFigure(Fact f) {
-  return f == Fact::kRevenueLatestWon || f == Fact::kRevenueAvg3Won ||
-         f == Fact::kTotalAssetsWon || f == Fact::kRegularEmployees ||
-         f == Fact::kEmployeeChange || f == Fact::kPatents;
+  return IsFigure(f) && f != Fact::kExportsPrevYearUsd &&
+         f != Fact::kRndSpendWon;
 }
 
 void Collect(const Condition& c, std::vector<const Predicate*>* out) {
@@ -338,7 +332,7 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
         v = 1;
       else if (p->fact == Fact::kCertifications || p->fact == Fact::kNeeds)
         v = 2;
-      else if (IsTriFlag(p->fact))
+      else if (IsStandingFlag(p->fact))
         v = 3;
       else if (p->fact == Fact::kSizeClass)
         v = 4;
@@ -398,7 +392,7 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
         if (verdict[r] != 3) apply(r, rule, truth(column[r]));
       });
     } else if (all([&](const Predicate& p) {
-                 return IsTriFlag(p.fact) && p.fact == f0;
+                 return IsStandingFlag(p.fact) && p.fact == f0;
                })) {
       std::vector<Truth> table(3);
       for (uint8_t t = 0; t < 3; ++t) {

@@ -36,31 +36,9 @@ bool YearDependent(Fact f) {
          f == Fact::kExportsPrevYearUsd || f == Fact::kRndSpendWon;
 }
 
-bool IsFigure(Fact f) {
-  switch (f) {
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
-    case Fact::kTotalAssetsWon:
-    case Fact::kRegularEmployees:
-    case Fact::kEmployeeChange:
-    case Fact::kExportsPrevYearUsd:
-    case Fact::kRndSpendWon:
-    case Fact::kPatents:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool Int32Figure(Fact f) {
   return f == Fact::kRegularEmployees || f == Fact::kEmployeeChange ||
          f == Fact::kPatents;
-}
-
-bool IsFlag(Fact f) {
-  return f == Fact::kTaxArrears || f == Fact::kLoanDefault ||
-         f == Fact::kSuspendedOrClosed || f == Fact::kParticipationBanned ||
-         f == Fact::kIndependent;
 }
 
 // The dimension a predicate tests, as a key ("" when none can be indexed).
@@ -92,7 +70,8 @@ std::string DimensionKey(const Predicate& p, bool application_reference) {
     default:
       break;
   }
-  if (IsFlag(p.fact)) return "flag:" + std::to_string(static_cast<int>(p.fact));
+  if (IsStandingFlag(p.fact))
+    return "flag:" + std::to_string(static_cast<int>(p.fact));
   if (IsFigure(p.fact)) {
     if (YearDependent(p.fact) && !application_reference) return "";
     if (Int32Figure(p.fact)) {

@@ -192,6 +192,28 @@ const char* WindowStatusName(WindowStatus s) {
   return "?";
 }
 
+bool IsFigure(Fact f) {
+  switch (f) {
+    case Fact::kRevenueLatestWon:
+    case Fact::kRevenueAvg3Won:
+    case Fact::kTotalAssetsWon:
+    case Fact::kRegularEmployees:
+    case Fact::kEmployeeChange:
+    case Fact::kExportsPrevYearUsd:
+    case Fact::kRndSpendWon:
+    case Fact::kPatents:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsStandingFlag(Fact f) {
+  return f == Fact::kTaxArrears || f == Fact::kLoanDefault ||
+         f == Fact::kSuspendedOrClosed || f == Fact::kParticipationBanned ||
+         f == Fact::kIndependent;
+}
+
 bool IsChangeable(Fact f) {
   switch (f) {
     case Fact::kSiteRegion:

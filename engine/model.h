@@ -291,6 +291,12 @@ const char* RuleKindName(RuleKind k);
 const char* CategoryName(Category c);
 const char* WindowStatusName(WindowStatus s);
 
+// Figures: the numeric facts FigureOf reads (revenue, assets, employees and
+// their change, exports, R&D spend, patents).
+bool IsFigure(Fact f);
+// Standing flags and independence: yes/no facts of the company itself.
+bool IsStandingFlag(Fact f);
+
 // Whether a company could change the fact — obtain a certification, open a
 // 사업장, grow or shrink a figure, settle arrears — as opposed to history and
 // identity (founding date, CEO age, head office, industry, past

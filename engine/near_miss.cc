@@ -23,21 +23,6 @@ bool Cheaper(const Changes& a, const Changes& b) {
   return TotalGap(a) < TotalGap(b);
 }
 
-bool IsFigure(Fact f) {
-  switch (f) {
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
-    case Fact::kTotalAssetsWon:
-    case Fact::kRegularEmployees:
-    case Fact::kEmployeeChange:
-    case Fact::kRndSpendWon:
-    case Fact::kPatents:
-      return true;
-    default:
-      return false;
-  }
-}
-
 class Fixer {
  public:
   Fixer(const Evaluator& evaluator, const Company& company, Date on)

@@ -48,6 +48,7 @@ const Fixture& GetFixture(int programs, int percent) {
     synthetic::Generator gen(&Reference(), options);
     std::vector<std::shared_ptr<const engine::Program>> ps;
     for (engine::Program& p : gen.Programs(programs)) {
+      TheEvaluator().PrepareTexts(&p);  // as the server does
       ps.push_back(std::make_shared<const engine::Program>(std::move(p)));
     }
     it->second.catalog = engine::Catalog::Build(std::move(ps), 1);

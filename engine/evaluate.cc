@@ -554,9 +554,11 @@ class PredicateEvaluator {
   }
 
   // The predicate with what it asks and what the company has, in words.
-  Check Evaluate(const Predicate& p) {
+  // `expected`, when given and not empty, is what it asks, made beforehand.
+  Check Evaluate(const Predicate& p, const std::string* expected = nullptr) {
     Check check;
     check.fact = p.fact;
+    want_expected_ = expected == nullptr || expected->empty();
     switch (p.fact) {
       case Fact::kHeadOfficeRegion:
       case Fact::kSiteRegion:
@@ -630,9 +632,26 @@ class PredicateEvaluator {
         Participations(p, &check);
         break;
     }
+    if (!want_expected_) check.expected = *expected;
     check.outcome = Quick(p);
     if (p.fact == Fact::kSizeClass) check.unknown_inputs = SizeUnknownInputs(p);
     return check;
+  }
+
+  // Whether the text of what `p` asks depends on the company or the date.
+  static bool ExpectedTextVaries(const Predicate& p) {
+    switch (p.fact) {
+      case Fact::kCeoAgeYears:
+      case Fact::kYouthCeo:
+      case Fact::kCeoFemale:
+      case Fact::kCeoDisabled:
+      case Fact::kParticipationsEver:
+      case Fact::kParticipationsThisYear:
+      case Fact::kAwardsThisYearWon:
+        return true;
+      default:
+        return false;
+    }
   }
 
  private:
@@ -760,6 +779,8 @@ class PredicateEvaluator {
         shown.push_back("사업장 미상");
       }
     }
+    check->observed = absl::StrJoin(shown, ", ");
+    if (!want_expected_) return;
     std::vector<std::string> names = p.region_groups;
     for (const std::string& code : p.codes) {
       names.push_back(regions.Describe(code));
@@ -767,7 +788,6 @@ class PredicateEvaluator {
     check->expected = absl::StrCat(
         p.op == Op::kNotIn ? "다음 지역이 아님: " : "다음 지역 소재: ",
         absl::StrJoin(names, ", "));
-    check->observed = absl::StrJoin(shown, ", ");
   }
 
   void Industries(const Predicate& p, Check* check) {
@@ -778,13 +798,15 @@ class PredicateEvaluator {
       codes.insert(codes.end(), c_.secondary_industries.begin(),
                    c_.secondary_industries.end());
     }
-    std::vector<std::string> names;
-    for (const std::string& code : p.codes) {
-      names.push_back(industries.Describe(code));
+    if (want_expected_) {
+      std::vector<std::string> names;
+      for (const std::string& code : p.codes) {
+        names.push_back(industries.Describe(code));
+      }
+      check->expected = absl::StrCat(
+          p.op == Op::kNotIn ? "다음 업종이 아님: " : "다음 업종: ",
+          absl::StrJoin(names, ", "));
     }
-    check->expected =
-        absl::StrCat(p.op == Op::kNotIn ? "다음 업종이 아님: " : "다음 업종: ",
-                     absl::StrJoin(names, ", "));
     std::vector<std::string> shown;
     for (const std::string& code : codes) {
       shown.push_back(industries.Describe(code));
@@ -948,6 +970,7 @@ class PredicateEvaluator {
 
   Facts& f_;
   const Company& c_;
+  bool want_expected_ = true;  // false: the caller has the expected text
 };
 
 // Kleene evaluation without text; appends the facts of unknown predicates
@@ -969,11 +992,17 @@ Truth QuickCondition(const Condition& c, PredicateEvaluator& pe,
   });
 }
 
-// The same with a check per predicate, in order.
+// The same with a check per predicate, in order. `texts` are the program's
+// prepared expected texts (or null), `next_text` the index of this
+// condition's first predicate among them.
 Truth EvaluateCondition(const Condition& c, PredicateEvaluator& pe,
-                        std::vector<Check>* checks) {
+                        const std::vector<std::string>* texts,
+                        size_t* next_text, std::vector<Check>* checks) {
   return FoldCondition(c, [&](const Predicate& p) {
-    checks->push_back(pe.Evaluate(p));
+    const size_t i = (*next_text)++;
+    const std::string* expected =
+        texts != nullptr && i < texts->size() ? &(*texts)[i] : nullptr;
+    checks->push_back(pe.Evaluate(p, expected));
     return checks->back().outcome;
   });
 }
@@ -1056,13 +1085,16 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   bool unknown = false;
   int32_t bonus = 0;
   std::vector<Fact> missing;
+  const std::vector<std::string>* texts = p.expected_texts.get();
+  size_t next_text = 0;
   out.rules.reserve(p.rules.size());
   for (const Rule& rule : p.rules) {
     RuleOutcome& r = out.rules.emplace_back();
     r.rule = &rule;
     std::vector<Fact> rule_unknown;
     if (detail == Detail::kChecks) {
-      r.condition = EvaluateCondition(rule.condition, pe, &r.checks);
+      r.condition =
+          EvaluateCondition(rule.condition, pe, texts, &next_text, &r.checks);
       for (const Check& c : r.checks) {
         if (c.outcome != Truth::kUnknown) continue;
         if (c.unknown_inputs.empty()) {
@@ -1172,6 +1204,22 @@ Truth SizePredicateTruth(const Predicate& p, uint8_t buckets) {
     in = Truth::kFalse;
   }
   return p.op == Op::kNotIn ? Not(in) : in;
+}
+
+void Evaluator::PrepareTexts(Program* program) const {
+  const Company nobody;
+  Facts facts(*reference_, nobody, Date());
+  PredicateEvaluator pe(facts);
+  auto texts = std::make_shared<std::vector<std::string>>();
+  for (const Rule& rule : program->rules) {
+    FoldCondition(rule.condition, [&](const Predicate& p) {
+      texts->push_back(PredicateEvaluator::ExpectedTextVaries(p)
+                           ? std::string()
+                           : pe.Evaluate(p).expected);
+      return Truth::kUnknown;
+    });
+  }
+  program->expected_texts = std::move(texts);
 }
 
 std::string Evaluator::SizeLabel(const Company& company, Date on) const {

@@ -147,6 +147,10 @@ class Evaluator {
   // several bits when unknown inputs leave the class undecided.
   uint8_t SizeBuckets(const Company& company, Date on) const;
 
+  // Fills program->expected_texts. REQUIRES: the program is valid and not
+  // yet shared.
+  void PrepareTexts(Program* program) const;
+
   // The size class at `on` in words ("소기업", "중견기업 이상(중소기업 아님)",
   // "소상공인 또는 소기업" when undecided).
   std::string SizeLabel(const Company& company, Date on) const;

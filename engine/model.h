@@ -6,6 +6,7 @@
 // values equal the API's, so conversions are casts after a range check.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -280,6 +281,11 @@ struct Program {
   std::optional<Date> effective_from;
   std::optional<Date> effective_to;
   int64_t version = 0;
+  // What each predicate requires, in words, in the order the conditions
+  // list them, made once by Evaluator::PrepareTexts; empty where the text
+  // depends on the company (CEO and participation facts). Optional: without
+  // it the text is made at each evaluation.
+  std::shared_ptr<const std::vector<std::string>> expected_texts;
 };
 
 // Names for people, in Korean.

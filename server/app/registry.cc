@@ -366,6 +366,7 @@ absl::StatusOr<engine::Program> Registry::ValidateProgram(
   engine::Program p = server::ProgramFromProto(program, &errors);
   if (errors.empty()) engine::ValidateProgram(p, *reference_, &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
+  evaluator_.PrepareTexts(&p);
   return p;
 }
 

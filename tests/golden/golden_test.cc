@@ -73,7 +73,9 @@ std::string EligibilityCode(engine::Eligibility e) {
   return "?";
 }
 
-class GoldenTest : public ::testing::Test {
+// Run with the programs' expected texts prepared beforehand (as the server
+// does) and without: both must give the pinned traces.
+class GoldenTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     for (const std::string& line : Lines(JIWON_DEMO_DIR "/programs.jsonl")) {
@@ -83,6 +85,7 @@ class GoldenTest : public ::testing::Test {
       engine::ValidateProgram(domain, testing::Reference(), &errors);
       ASSERT_TRUE(errors.empty())
           << p.id() << ": " << engine::ErrorsToStatus(errors);
+      if (GetParam()) evaluator_.PrepareTexts(&domain);
       programs_[p.id()] = std::make_shared<const engine::Program>(domain);
     }
   }
@@ -114,7 +117,7 @@ std::string Render(const std::string& title, const engine::ProgramOutcome& o) {
   return out;
 }
 
-TEST_F(GoldenTest, RuleSetsBehaveAsTheAnnouncementsSay) {
+TEST_P(GoldenTest, RuleSetsBehaveAsTheAnnouncementsSay) {
   std::vector<std::string> lines =
       Lines(JIWON_SOURCE_DIR "/tests/golden/cases.jsonl");
   ASSERT_GT(lines.size(), 1u);
@@ -214,6 +217,11 @@ TEST_F(GoldenTest, RuleSetsBehaveAsTheAnnouncementsSay) {
   }
   EXPECT_EQ(got.size(), want.size());
 }
+
+INSTANTIATE_TEST_SUITE_P(Texts, GoldenTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Prepared" : "MadeEachTime";
+                         });
 
 }  // namespace
 }  // namespace jiwon

@@ -64,21 +64,13 @@ bool IsRange(Fact f) {
   switch (f) {
     case Fact::kBusinessAgeMonths:
     case Fact::kCeoAgeYears:
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
     case Fact::kRevenueGrowthPercent:
-    case Fact::kTotalAssetsWon:
-    case Fact::kRegularEmployees:
-    case Fact::kEmployeeChange:
-    case Fact::kExportsPrevYearUsd:
-    case Fact::kRndSpendWon:
-    case Fact::kPatents:
     case Fact::kParticipationsEver:
     case Fact::kParticipationsThisYear:
     case Fact::kAwardsThisYearWon:
       return true;
     default:
-      return false;
+      return IsFigure(f);
   }
 }
 
@@ -88,14 +80,9 @@ bool IsBool(Fact f) {
     case Fact::kCeoFemale:
     case Fact::kCeoDisabled:
     case Fact::kYouthCeo:
-    case Fact::kTaxArrears:
-    case Fact::kLoanDefault:
-    case Fact::kSuspendedOrClosed:
-    case Fact::kParticipationBanned:
-    case Fact::kIndependent:
       return true;
     default:
-      return false;
+      return IsStandingFlag(f);
   }
 }
 

@@ -606,7 +606,7 @@ absl::StatusOr<Registry::Explanation> Registry::Explain(
 
 absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     std::string_view program_id, engine::Date as_of, bool include_undetermined,
-    const std::function<void(const v1::Company&,
+    const std::function<void(const v1::Company&, const engine::Company&,
                              const engine::ProgramOutcome&)>& fn) const {
   if (absl::Status s = CheckId("program_id", program_id); !s.ok()) return s;
   std::shared_ptr<const engine::Program> program =
@@ -640,8 +640,9 @@ absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     if (!record.ok()) continue;  // deleted since the scan
     std::vector<engine::FieldError> errors;
     engine::Company c = server::CompanyFromProto(*record, &errors);
-    fn(*record, evaluator_.Evaluate(program, c, as_of,
-                                    engine::Evaluator::Detail::kOutcomeOnly));
+    fn(*record, c,
+       evaluator_.Evaluate(program, c, as_of,
+                           engine::Evaluator::Detail::kOutcomeOnly));
   }
   return counts;
 }

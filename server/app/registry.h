@@ -138,7 +138,8 @@ class Registry {
 
   // Evaluates `program_id` for every stored company (over the in-memory
   // columns); calls `fn` for each ELIGIBLE one (and UNDETERMINED ones when
-  // asked), in company id order, with its stored record and outcome.
+  // asked), in company id order, with its stored record, its domain form and
+  // the outcome.
   struct QualifyCounts {
     int companies = 0;
     int eligible = 0;
@@ -147,7 +148,7 @@ class Registry {
   absl::StatusOr<QualifyCounts> WhoQualifies(
       std::string_view program_id, engine::Date as_of,
       bool include_undetermined,
-      const std::function<void(const v1::Company&,
+      const std::function<void(const v1::Company&, const engine::Company&,
                                const engine::ProgramOutcome&)>& fn) const;
 
  private:

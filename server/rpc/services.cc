@@ -433,7 +433,8 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
   const engine::Reference& ref = registry_->reference();
   absl::StatusOr<app::Registry::QualifyCounts> counts = registry_->WhoQualifies(
       req->program_id(), *as_of, req->include_undetermined(),
-      [&](const v1::Company& c, const engine::ProgramOutcome& o) {
+      [&](const v1::Company& c, const engine::Company& domain,
+          const engine::ProgramOutcome& o) {
         v1::QualifyingCompany* q = messages.emplace_back().mutable_company();
         q->set_company_id(c.id());
         q->set_name(c.name());
@@ -449,8 +450,6 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
                 ? ref.regions.Describe(ref.regions.Sido(c.head_office_region()))
                 : std::string("미상");
         ++by_region[sido];
-        std::vector<engine::FieldError> errors;
-        engine::Company domain = server::CompanyFromProto(c, &errors);
         ++by_size[registry_->evaluator().SizeLabel(domain, o.reference_date)];
       });
   if (!counts.ok()) return new StreamWriter(ToGrpcStatus(counts.status()));

@@ -199,9 +199,8 @@ TEST_F(RegistryTest, WhoQualifiesCountsAndStreams) {
   std::vector<std::string> seen;
   auto counts = registry_->WhoQualifies(
       "gyeonggi", testing::D("2026-06-01"), true,
-      [&](const v1::Company& c, const engine::ProgramOutcome&) {
-        seen.push_back(c.id());
-      });
+      [&](const v1::Company& c, const engine::Company&,
+          const engine::ProgramOutcome&) { seen.push_back(c.id()); });
   JIWON_ASSERT_OK(counts);
   EXPECT_EQ(counts->companies, 4);
   EXPECT_EQ(counts->eligible, 2);
@@ -209,7 +208,7 @@ TEST_F(RegistryTest, WhoQualifiesCountsAndStreams) {
   EXPECT_EQ(seen, (std::vector<std::string>{"A", "B", "D"}));
   EXPECT_EQ(registry_
                 ->WhoQualifies("nope", testing::D("2026-06-01"), false,
-                               [](auto&, auto&) {})
+                               [](auto&, auto&, auto&) {})
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);
@@ -303,7 +302,8 @@ TEST_F(RegistryTest, CompanyColumnsFollowWritesAndReopening) {
     std::vector<std::string> ids;
     auto counts = registry_->WhoQualifies(
         "gyeonggi", testing::D("2026-06-01"), false,
-        [&](const v1::Company& c, const engine::ProgramOutcome& o) {
+        [&](const v1::Company& c, const engine::Company&,
+            const engine::ProgramOutcome& o) {
           EXPECT_EQ(o.eligibility, engine::Eligibility::kEligible);
           ids.push_back(c.id());
         });

@@ -243,6 +243,19 @@ size_t CompanyTable::size() const {
   return live_;
 }
 
+size_t CompanyTable::CountIf(
+    const std::function<bool(std::string_view id)>& pred) const {
+  std::shared_lock lock(mu_);
+  size_t n = 0;
+  for (size_t r = 0; r < c_->id.size(); ++r) {
+    if ((c_->state[r] & kAlive) &&
+        pred(std::string_view(c_->id[r], c_->id_len[r]))) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 size_t CompanyTable::MemoryBytes() const {
   std::shared_lock lock(mu_);
   const Columns& c = *c_;
@@ -265,9 +278,7 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
 
   // Per row: 0 passes so far, 1 unknown, 2 fails, 3 needs the full profile.
   std::vector<uint8_t> verdict(rows, 0);
-  const bool in_effect =
-      (!program.effective_from || *program.effective_from <= as_of) &&
-      (!program.effective_to || as_of <= *program.effective_to);
+  const bool in_effect = InEffect(program, as_of);
   ScanResult out;
   out.companies = static_cast<int>(live_);
   if (!in_effect) return out;

@@ -36,6 +36,8 @@ class CompanyTable {
   bool Remove(std::string_view id);
 
   size_t size() const;
+  // How many companies have an id for which `pred` holds.
+  size_t CountIf(const std::function<bool(std::string_view id)>& pred) const;
   // Bytes held by the columns and ids.
   size_t MemoryBytes() const;
 

@@ -1133,8 +1133,7 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
   if (p.bonus_cap > 0) bonus = std::min(bonus, p.bonus_cap);
   out.bonus_points = bonus;
-  const bool in_effect = (!p.effective_from || *p.effective_from <= as_of) &&
-                         (!p.effective_to || as_of <= *p.effective_to);
+  const bool in_effect = InEffect(p, as_of);
   if (!in_effect) {
     out.eligibility = Eligibility::kNotInEffect;
   } else if (failed) {

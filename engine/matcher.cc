@@ -732,8 +732,7 @@ std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {
   const ScoringWeights& w = evaluator_->weights();
   for (size_t i = 0; i < programs.size(); ++i) {
     const Program& p = *programs[i];
-    if ((!p.effective_from || *p.effective_from <= day) &&
-        (!p.effective_to || day <= *p.effective_to)) {
+    if (InEffect(p, day)) {
       SetBit(view->in_effect, i);
     }
     const WindowStatus status = StatusOn(p.window, day);
@@ -757,6 +756,18 @@ std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {
 
 Matcher::Result Matcher::Match(const Company& company,
                                const RecommendOptions& options) const {
+  return Run(company, options, nullptr);
+}
+
+Matcher::Result Matcher::MatchAll(const Company& company,
+                                  const RecommendOptions& options,
+                                  std::vector<Ranked>* all) const {
+  return Run(company, options, all);
+}
+
+Matcher::Result Matcher::Run(const Company& company,
+                             const RecommendOptions& options,
+                             std::vector<Ranked>* all) const {
   const std::shared_ptr<const DayView> day = Day(options.as_of);
   const auto& programs = catalog_->programs();
   const ScoringWeights& w = evaluator_->weights();
@@ -939,6 +950,21 @@ Matcher::Result Matcher::Match(const Company& company,
     }
     return s;
   };
+  if (all != nullptr) {
+    all->clear();
+    for (size_t i = 0; i < words_; ++i) {
+      for (uint64_t bits = eligible[i] | undetermined[i]; bits != 0;
+           bits &= bits - 1) {
+        const size_t p = i * 64 + static_cast<size_t>(std::countr_zero(bits));
+        const bool sure = (eligible[i] >> (p & 63)) & 1;
+        all->push_back(
+            {programs[p].get(), p,
+             sure ? Eligibility::kEligible : Eligibility::kUndetermined,
+             score(p)});
+      }
+    }
+    return out;
+  }
   // The best `limit`: a heap whose top is the worst kept.
   struct Scored {
     uint32_t program;

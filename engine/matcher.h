@@ -53,6 +53,13 @@ class Matcher {
   // include_near_misses nor include_ineligible.
   Result Match(const Company& company, const RecommendOptions& options) const;
 
+  // Every ELIGIBLE and UNDETERMINED program that passes the options' filters
+  // (limit, eligible_only and the listing options aside), with its score, by
+  // catalog position, into `all` (cleared first). For rescoring every
+  // company: the counts are as Match's.
+  Result MatchAll(const Company& company, const RecommendOptions& options,
+                  std::vector<Ranked>* all) const;
+
   // engine::Recommend, with reasons for the programs listed: the fast path
   // ranks, the full evaluator explains the top. Near misses and ineligible
   // listings go through engine::Recommend.
@@ -81,6 +88,9 @@ class Matcher {
 
   Matcher() = default;
   std::shared_ptr<const DayView> Day(Date day) const;
+  // Match, or MatchAll when `all` is given.
+  Result Run(const Company& company, const RecommendOptions& options,
+             std::vector<Ranked>* all) const;
 
   std::shared_ptr<const Catalog> catalog_;
   const Evaluator* evaluator_ = nullptr;

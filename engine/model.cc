@@ -234,6 +234,11 @@ bool IsChangeable(Fact f) {
   }
 }
 
+bool InEffect(const Program& p, Date on) {
+  return (!p.effective_from || *p.effective_from <= on) &&
+         (!p.effective_to || on <= *p.effective_to);
+}
+
 WindowStatus StatusOn(const Window& w, Date on) {
   if (!w.rounds.empty()) {
     bool later = false;

@@ -309,6 +309,9 @@ bool IsStandingFlag(Fact f);
 // participation). Only changeable facts are suggested in near misses.
 bool IsChangeable(Fact f);
 
+// Whether `on` falls within the program's effective dates.
+bool InEffect(const Program& p, Date on);
+
 // Open, upcoming or closed on `on`.
 WindowStatus StatusOn(const Window& w, Date on);
 // The last day of application when one is known (closes_on, or the end of

@@ -77,12 +77,23 @@ absl::StatusOr<Message> ReadRecord(const storage::Store& store, Table table,
 }  // namespace
 
 engine::Date TodayInKorea() {
-  const auto now = std::chrono::system_clock::now();
-  const int64_t secs =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
-          .count() +
-      9 * 3600;
-  return engine::Date::FromDays(static_cast<int32_t>(secs / 86400));
+  return engine::Date::FromDays(
+      static_cast<int32_t>((UnixNow() + 9 * 3600) / 86400));
+}
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Rfc3339(int64_t unix_seconds) {
+  const std::time_t secs = static_cast<std::time_t>(unix_seconds);
+  std::tm tm;
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return stamp;
 }
 
 absl::StatusOr<engine::ScoringWeights> ParseScoringWeights(
@@ -238,6 +249,12 @@ std::shared_ptr<const engine::Matcher> Registry::CurrentMatcher() const {
   return m;
 }
 
+std::shared_ptr<const engine::Matcher> Registry::NewestMatcher() const {
+  std::unique_lock lock(rebuild_mu_);
+  rebuild_cv_.wait(lock, [&] { return matcher_.load() != nullptr; });
+  return matcher_.load();
+}
+
 void Registry::WaitForMatcher() const {
   std::unique_lock lock(rebuild_mu_);
   rebuild_cv_.wait(lock, [&] { return CurrentMatcher() != nullptr; });
@@ -297,9 +314,10 @@ absl::Status Registry::DeleteCompany(std::string_view id) {
     return absl::NotFoundError(
         absl::StrCat("company \"", std::string(id), "\" does not exist"));
   }
-  // The company and its feedback go together.
+  // The company, its feedback and its rescore results go together.
   storage::WriteBatch batch;
   batch.Delete(Table::kCompanies, std::string(id));
+  batch.Delete(Table::kResults, std::string(id));
   absl::StatusOr<std::vector<v1::Feedback>> feedback = ListFeedback(id);
   if (!feedback.ok()) return feedback.status();
   for (const v1::Feedback& f : *feedback) {
@@ -505,13 +523,7 @@ absl::StatusOr<v1::Feedback> Registry::RecordFeedback(v1::Feedback feedback) {
     return absl::NotFoundError(
         absl::StrCat("program \"", feedback.program_id(), "\" does not exist"));
   }
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  std::tm tm;
-  gmtime_r(&secs, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  feedback.set_recorded_at(stamp);
+  feedback.set_recorded_at(Rfc3339(UnixNow()));
   storage::WriteBatch batch;
   batch.Put(Table::kFeedback,
             storage::FeedbackKey(feedback.company_id(), feedback.program_id()),

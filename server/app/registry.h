@@ -27,6 +27,9 @@ namespace jiwon::app {
 
 // Today's date in Korea (UTC+9).
 engine::Date TodayInKorea();
+// Seconds since 1970 now, and a time as RFC 3339 in UTC.
+int64_t UnixNow();
+std::string Rfc3339(int64_t unix_seconds);
 
 // Ranking weights from "need=30,bonus=5,deadline=20,benefit=1,benefit_cap=50"
 // (any subset; the rest keep their defaults). The keys: need (per program tag
@@ -125,6 +128,14 @@ class Registry {
   void WaitForMatcher() const;
   // The matcher, when it covers the current catalog; nullptr otherwise.
   std::shared_ptr<const engine::Matcher> CurrentMatcher() const;
+  // The newest compiled matcher, waiting for the first: one consistent
+  // snapshot of the catalog, for a long job.
+  std::shared_ptr<const engine::Matcher> NewestMatcher() const;
+  // How many stored companies have an id for which `pred` holds.
+  size_t CountCompanies(
+      const std::function<bool(std::string_view id)>& pred) const {
+    return companies_.CountIf(pred);
+  }
 
   ~Registry();
 

@@ -10,9 +10,29 @@
 //   -------------  --------------------------------  ------------------------
 //   meta           "schema_version"                  uint64, 8 bytes big-endian
 //   meta           "catalog_version"                 uint64, 8 bytes big-endian
+//   meta           "program_list:", version (8 B)     the catalog's program ids
+//   meta           "rescore_run:", "I/N"              a shard's run checkpoint
 //   companies      company id (bytes as given)       jiwon.v1.Company, binary
 //   programs       program id (bytes as given)       jiwon.v1.Program, binary
 //   feedback       company id, 0x00, program id      jiwon.v1.Feedback, binary
+//   results        company id                        its last rescore results
+//   alerts         alert id, 8 bytes big-endian      jiwon.v1.Alert, binary
+//
+// The rescore's values (server/app/results.cc) are built from unsigned
+// LEB128 varints (signed ones zigzag-coded) and strings prefixed with their
+// varint length:
+//
+//   program list   count, then each program id, in catalog (id) order
+//   results        format (1), catalog version, computed-at (Unix s),
+//                  as-of (days since 1970-01-01), run id, entry count, then
+//                  per entry: position in the version's program list minus
+//                  the previous entry's, and zigzag(score) << 1 | 1 when
+//                  UNDETERMINED (0: ELIGIBLE); then reminder count and per
+//                  reminder: program id, window end (days)
+//   run checkpoint format (1), run id, catalog version, as-of, started-at,
+//                  finished (0/1), last company done, companies, eligible
+//                  pairs, undetermined pairs, alerts newly eligible / no
+//                  longer eligible / closing soon, first and last alert id
 //
 // Ids are 1-64 characters of [A-Za-z0-9._:-], so they sort bytewise and
 // never contain the separator of a composite key. Composite keys, when a
@@ -29,9 +49,13 @@
 
 namespace jiwon::storage {
 
-inline constexpr uint64_t kSchemaVersion = 1;
+// 2 added the results and alerts column families; a version 1 database is
+// upgraded in place when opened.
+inline constexpr uint64_t kSchemaVersion = 2;
 inline constexpr std::string_view kSchemaVersionKey = "schema_version";
 inline constexpr std::string_view kCatalogVersionKey = "catalog_version";
+inline constexpr std::string_view kProgramListPrefix = "program_list:";
+inline constexpr std::string_view kRescoreRunPrefix = "rescore_run:";
 
 std::string EncodeUint64(uint64_t v);
 

@@ -17,6 +17,10 @@ const char* TableName(Table t) {
       return "programs";
     case Table::kFeedback:
       return "feedback";
+    case Table::kResults:
+      return "results";
+    case Table::kAlerts:
+      return "alerts";
   }
   return "?";
 }
@@ -57,7 +61,35 @@ class MemoryStore : public Store {
       const std::function<bool(std::string_view, std::string_view)>& fn)
       const override {
     std::shared_lock lock(mu_);
-    const auto& table = tables_[static_cast<int>(t)];
+    return ScanTable(tables_[static_cast<int>(t)], after, fn);
+  }
+
+  std::unique_ptr<const Snapshot> TakeSnapshot() const override {
+    std::shared_lock lock(mu_);
+    auto copy = std::make_unique<Copy>();
+    for (size_t i = 0; i < std::size(kTables); ++i)
+      copy->tables[i] = tables_[i];
+    return copy;
+  }
+
+  absl::Status ScanSnapshot(
+      const Snapshot& snapshot, Table t, std::string_view after,
+      const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
+    return ScanTable(
+        static_cast<const Copy&>(snapshot).tables[static_cast<int>(t)], after,
+        fn);
+  }
+
+ private:
+  using Map = std::map<std::string, std::string, std::less<>>;
+  struct Copy : Snapshot {
+    Map tables[std::size(kTables)];
+  };
+
+  static absl::Status ScanTable(
+      const Map& table, std::string_view after,
+      const std::function<bool(std::string_view, std::string_view)>& fn) {
     auto it = after.empty() ? table.begin() : table.upper_bound(after);
     for (; it != table.end(); ++it) {
       if (!fn(it->first, it->second)) break;
@@ -65,9 +97,8 @@ class MemoryStore : public Store {
     return absl::OkStatus();
   }
 
- private:
   mutable std::shared_mutex mu_;
-  std::map<std::string, std::string, std::less<>> tables_[std::size(kTables)];
+  Map tables_[std::size(kTables)];
 };
 
 }  // namespace

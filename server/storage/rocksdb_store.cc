@@ -61,8 +61,42 @@ class RocksDbStore : public Store {
       Table t, std::string_view after,
       const std::function<bool(std::string_view, std::string_view)>& fn)
       const override {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), Handle(t)));
+    return ScanWith(rocksdb::ReadOptions(), t, after, fn);
+  }
+
+  std::unique_ptr<const Snapshot> TakeSnapshot() const override {
+    return std::make_unique<RocksDbSnapshot>(db_.get());
+  }
+
+  absl::Status ScanSnapshot(
+      const Snapshot& snapshot, Table t, std::string_view after,
+      const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
+    rocksdb::ReadOptions options;
+    options.snapshot = static_cast<const RocksDbSnapshot&>(snapshot).get();
+    return ScanWith(options, t, after, fn);
+  }
+
+ private:
+  class RocksDbSnapshot : public Snapshot {
+   public:
+    explicit RocksDbSnapshot(rocksdb::DB* db)
+        : db_(db), snapshot_(db->GetSnapshot()) {}
+    ~RocksDbSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
+    const rocksdb::Snapshot* get() const { return snapshot_; }
+
+   private:
+    rocksdb::DB* db_;
+    const rocksdb::Snapshot* snapshot_;
+  };
+
+  absl::Status ScanWith(
+      rocksdb::ReadOptions options, Table t, std::string_view after,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const {
+    // A long scan should not push the hot blocks out of the cache.
+    options.fill_cache = false;
+    options.readahead_size = 2 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Handle(t)));
     if (after.empty()) {
       it->SeekToFirst();
     } else {
@@ -75,7 +109,6 @@ class RocksDbStore : public Store {
     return FromRocks(it->status(), "scan");
   }
 
- private:
   rocksdb::ColumnFamilyHandle* Handle(Table t) const {
     return handles_[static_cast<size_t>(t) + 1];
   }
@@ -107,16 +140,20 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   absl::StatusOr<std::optional<std::string>> version =
       store->Get(Table::kMeta, kSchemaVersionKey);
   if (!version.ok()) return version.status();
-  if (!version->has_value()) {
+  // Version 1 lacked the results and alerts column families, which Open has
+  // just created empty: it upgrades by writing the new version.
+  const std::optional<uint64_t> found =
+      version->has_value() ? DecodeUint64(**version) : std::nullopt;
+  if (!version->has_value() || found == 1) {
     WriteBatch batch;
     batch.Put(Table::kMeta, std::string(kSchemaVersionKey),
               EncodeUint64(kSchemaVersion));
     if (absl::Status w = store->Write(batch); !w.ok()) return w;
-  } else if (DecodeUint64(**version) != kSchemaVersion) {
+  } else if (found != kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         dir,
         " holds a database of another schema version; this jiwond reads "
-        "version ",
+        "versions 1 and ",
         kSchemaVersion));
   }
   return std::unique_ptr<Store>(std::move(store));

@@ -15,9 +15,17 @@ namespace jiwon::storage {
 
 // The record kinds, one column family each. The list is the schema: see
 // key_codec.h for the keys and values of each.
-enum class Table : uint8_t { kMeta, kCompanies, kPrograms, kFeedback };
-inline constexpr Table kTables[] = {Table::kMeta, Table::kCompanies,
-                                    Table::kPrograms, Table::kFeedback};
+enum class Table : uint8_t {
+  kMeta,
+  kCompanies,
+  kPrograms,
+  kFeedback,
+  kResults,
+  kAlerts
+};
+inline constexpr Table kTables[] = {Table::kMeta,     Table::kCompanies,
+                                    Table::kPrograms, Table::kFeedback,
+                                    Table::kResults,  Table::kAlerts};
 const char* TableName(Table t);
 
 // Changes applied together or not at all.
@@ -42,6 +50,13 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+// A frozen view of the whole store, for reading many records as they were
+// at one moment while writes go on.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+};
+
 // A sorted key-value store with a table per record kind. Thread-safe. A
 // Write that returned OK survives a crash of the process.
 class Store {
@@ -57,6 +72,14 @@ class Store {
   // key order, until it returns false.
   virtual absl::Status Scan(
       Table t, std::string_view after,
+      const std::function<bool(std::string_view key, std::string_view value)>&
+          fn) const = 0;
+
+  // The store as it is now; release it (destroy it) soon, it pins old data.
+  virtual std::unique_ptr<const Snapshot> TakeSnapshot() const = 0;
+  // Scan, over `snapshot` (taken from this store).
+  virtual absl::Status ScanSnapshot(
+      const Snapshot& snapshot, Table t, std::string_view after,
       const std::function<bool(std::string_view key, std::string_view value)>&
           fn) const = 0;
 };

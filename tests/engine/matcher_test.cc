@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "bench/synthetic.h"
 #include "tests/engine/random_model.h"
@@ -118,6 +120,50 @@ TEST(MatcherTest, AgreesWithRecommendOnSyntheticCatalogs) {
       }
     }
   }
+}
+
+// MatchAll lists exactly the ELIGIBLE and UNDETERMINED programs the full
+// evaluator finds among those the filters keep, with the same scores.
+TEST(MatcherTest, MatchAllListsEveryStandingProgram) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  testing::RandomModel gen(11);
+  int listed = 0;
+  for (int round = 0; round < 8; ++round) {
+    const Date on = gen.RefDate();
+    auto catalog = RandomCatalog(gen, on, 300);
+    auto matcher = Matcher::Build(catalog, &evaluator);
+    for (int c = 0; c < 40; ++c) {
+      Company company = gen.MakeCompany(on);
+      RecommendOptions options;
+      options.as_of = on;
+      options.limit = 100000;
+      std::string want;
+      for (const ProgramOutcome& o :
+           Recommend(*catalog, evaluator, company, options).matches) {
+        absl::StrAppend(&want, " ", o.program->id, "/",
+                        static_cast<int>(o.eligibility), "/", o.score);
+      }
+      std::vector<Matcher::Ranked> all;
+      matcher->MatchAll(company, options, &all);
+      // Recommend ranks; MatchAll lists by catalog position.
+      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        if (a.eligibility != b.eligibility) {
+          return a.eligibility == Eligibility::kEligible;
+        }
+        if (a.score != b.score) return a.score > b.score;
+        return a.program->id < b.program->id;
+      });
+      std::string got;
+      for (const Matcher::Ranked& r : all) {
+        absl::StrAppend(&got, " ", r.program->id, "/",
+                        static_cast<int>(r.eligibility), "/", r.score);
+      }
+      ASSERT_EQ(got, want) << "round " << round << " company " << c;
+      listed += static_cast<int>(all.size());
+    }
+  }
+  EXPECT_GT(listed, 1000);
 }
 
 TEST(MatcherTest, NearMissesAndIneligibleListingsTakeTheFullPath) {

@@ -55,6 +55,34 @@ TEST_P(StoreConformanceTest, MissingKeyIsNullopt) {
   EXPECT_EQ(Get(Table::kCompanies, "nope"), std::nullopt);
 }
 
+TEST_P(StoreConformanceTest, SnapshotsKeepTheirMoment) {
+  Put(Table::kCompanies, "a", "1");
+  Put(Table::kCompanies, "b", "2");
+  std::unique_ptr<const Snapshot> snapshot = store_->TakeSnapshot();
+  Put(Table::kCompanies, "b", "changed");
+  Put(Table::kCompanies, "c", "3");
+  WriteBatch b;
+  b.Delete(Table::kCompanies, "a");
+  JIWON_ASSERT_OK(store_->Write(b));
+  std::vector<std::string> seen;
+  JIWON_ASSERT_OK(store_->ScanSnapshot(
+      *snapshot, Table::kCompanies, "",
+      [&](std::string_view k, std::string_view v) {
+        seen.push_back(std::string(k) + "=" + std::string(v));
+        return true;
+      }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"a=1", "b=2"}));
+  seen.clear();
+  JIWON_ASSERT_OK(
+      store_->ScanSnapshot(*snapshot, Table::kCompanies, "a",
+                           [&](std::string_view k, std::string_view) {
+                             seen.emplace_back(k);
+                             return true;
+                           }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(Keys(Table::kCompanies), (std::vector<std::string>{"b", "c"}));
+}
+
 TEST_P(StoreConformanceTest, PutGetOverwriteDelete) {
   Put(Table::kCompanies, "c1", "one");
   EXPECT_EQ(Get(Table::kCompanies, "c1"), "one");
@@ -132,6 +160,26 @@ TEST(RocksDbStoreTest, WritesSurviveReopening) {
   auto v = (*store)->Get(Table::kCompanies, "c1");
   JIWON_ASSERT_OK(v);
   EXPECT_EQ(*v, "kept");
+}
+
+TEST(RocksDbStoreTest, UpgradesVersionOneInPlace) {
+  testing::TempDir dir;
+  {
+    auto store = OpenRocksDbStore(dir.path());
+    JIWON_ASSERT_OK(store);
+    WriteBatch b;
+    b.Put(Table::kMeta, std::string(kSchemaVersionKey), EncodeUint64(1));
+    b.Put(Table::kCompanies, "c1", "kept");
+    JIWON_ASSERT_OK((*store)->Write(b));
+  }
+  auto store = OpenRocksDbStore(dir.path());
+  JIWON_ASSERT_OK(store);
+  auto v = (*store)->Get(Table::kMeta, kSchemaVersionKey);
+  JIWON_ASSERT_OK(v);
+  EXPECT_EQ(DecodeUint64(**v), kSchemaVersion);
+  auto c = (*store)->Get(Table::kCompanies, "c1");
+  JIWON_ASSERT_OK(c);
+  EXPECT_EQ(*c, "kept");
 }
 
 TEST(RocksDbStoreTest, RefusesAnotherSchemaVersion) {

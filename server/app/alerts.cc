@@ -1,0 +1,116 @@
+#include "server/app/alerts.h"
+
+#include <chrono>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/storage/key_codec.h"
+
+namespace jiwon::app {
+
+using storage::Table;
+
+absl::StatusOr<std::unique_ptr<AlertLog>> AlertLog::Open(
+    storage::Store* store) {
+  std::unique_ptr<AlertLog> log(new AlertLog(store));
+  // The newest key is the last one; the feed is short enough to walk once
+  // at start, and the walk checks every key.
+  absl::Status bad;
+  absl::Status scan = store->Scan(
+      Table::kAlerts, "", [&](std::string_view key, std::string_view) {
+        std::optional<uint64_t> id = storage::DecodeUint64(key);
+        if (!id) {
+          bad = absl::DataLossError("alerts: a key is not an 8-byte id");
+          return false;
+        }
+        log->last_ = *id;
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  if (!bad.ok()) return bad;
+  return log;
+}
+
+absl::Status AlertLog::Commit(
+    storage::WriteBatch batch, std::vector<v1::Alert>* alerts,
+    const std::function<void(uint64_t, uint64_t, storage::WriteBatch*)>&
+        finish) {
+  std::lock_guard commit(commit_mu_);
+  const uint64_t first = last_id() + 1;
+  uint64_t id = first - 1;
+  for (v1::Alert& a : *alerts) {
+    ++id;
+    a.set_id(absl::StrCat(id));
+    batch.Put(Table::kAlerts, storage::EncodeUint64(id), a.SerializeAsString());
+  }
+  if (finish) {
+    if (alerts->empty()) {
+      finish(0, 0, &batch);
+    } else {
+      finish(first, id, &batch);
+    }
+  }
+  if (absl::Status s = store_->Write(batch); !s.ok()) {
+    for (v1::Alert& a : *alerts) a.clear_id();
+    return s;
+  }
+  if (!alerts->empty()) {
+    std::lock_guard lock(mu_);
+    last_ = id;
+    grew_.notify_all();
+  }
+  return absl::OkStatus();
+}
+
+uint64_t AlertLog::last_id() const {
+  std::lock_guard lock(mu_);
+  return last_;
+}
+
+absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
+                            const std::function<bool(v1::Alert&&)>& fn) const {
+  // Only what was committed when the read began: a commit in progress may
+  // not be whole yet.
+  const uint64_t until = last_id();
+  if (after >= until) return absl::OkStatus();
+  absl::Status bad;
+  absl::Status scan = store_->Scan(
+      Table::kAlerts, storage::EncodeUint64(after),
+      [&](std::string_view key, std::string_view value) {
+        std::optional<uint64_t> id = storage::DecodeUint64(key);
+        if (!id || *id > until) return false;
+        v1::Alert alert;
+        if (!alert.ParseFromArray(value.data(),
+                                  static_cast<int>(value.size()))) {
+          bad = absl::DataLossError(absl::StrCat("alert ", *id, " unreadable"));
+          return false;
+        }
+        if (!company_id.empty() && alert.company_id() != company_id) {
+          return true;
+        }
+        return fn(std::move(alert));
+      });
+  if (!scan.ok()) return scan;
+  return bad;
+}
+
+bool AlertLog::WaitAfter(uint64_t after, int timeout_ms) const {
+  std::unique_lock lock(mu_);
+  return grew_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                        [&] { return last_ > after; });
+}
+
+absl::StatusOr<uint64_t> AlertLog::ParseId(std::string_view field,
+                                           std::string_view id) {
+  if (id.empty()) return 0;
+  uint64_t v;
+  if (!absl::SimpleAtoi(absl::string_view(id.data(), id.size()), &v) ||
+      id.front() == '+' || id.front() == '-') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(field), ": not an alert id (a number from the feed): \"",
+        std::string(id.substr(0, 40)), "\""));
+  }
+  return v;
+}
+
+}  // namespace jiwon::app

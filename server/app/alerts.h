@@ -1,0 +1,69 @@
+#ifndef JIWON_SERVER_APP_ALERTS_H_
+#define JIWON_SERVER_APP_ALERTS_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "jiwon/v1/rescore_service.pb.h"
+#include "server/storage/store.h"
+
+namespace jiwon::app {
+
+// The alert feed: every alert jiwon made, numbered 1, 2, 3, ... in the order
+// they were committed. An alert's number is its id and a resume token: a
+// reader that has handled alert n asks for those after n and misses none.
+// Alerts are written in the same batch as the change that made them (a
+// company's new results, a run's checkpoint), so that a crash loses or
+// repeats neither.
+//
+// Thread-safe.
+class AlertLog {
+ public:
+  // REQUIRES: `store` outlives the log.
+  static absl::StatusOr<std::unique_ptr<AlertLog>> Open(storage::Store* store);
+
+  // Numbers `alerts` (sets their ids), adds them to `batch`, lets `finish`
+  // add what depends on their numbers (first and last, 0 when there are
+  // none), and writes the batch. Commits are serialised, so the feed grows
+  // in id order.
+  absl::Status Commit(
+      storage::WriteBatch batch, std::vector<v1::Alert>* alerts,
+      const std::function<void(uint64_t first, uint64_t last,
+                               storage::WriteBatch* batch)>& finish);
+
+  // The id of the newest alert; 0 when there is none.
+  uint64_t last_id() const;
+
+  // Calls `fn` with the alerts after `after`, in order, for `company_id`
+  // only when it is not empty, until it returns false.
+  absl::Status Read(uint64_t after, std::string_view company_id,
+                    const std::function<bool(v1::Alert&&)>& fn) const;
+
+  // Waits until an alert after `after` exists, or `timeout_ms` has passed;
+  // returns whether one does.
+  bool WaitAfter(uint64_t after, int timeout_ms) const;
+
+  // "123" → 123; INVALID_ARGUMENT naming `field` otherwise. "" is 0.
+  static absl::StatusOr<uint64_t> ParseId(std::string_view field,
+                                          std::string_view id);
+
+ private:
+  explicit AlertLog(storage::Store* store) : store_(store) {}
+
+  storage::Store* store_;
+  std::mutex commit_mu_;  // one commit at a time, in id order
+  mutable std::mutex mu_;
+  mutable std::condition_variable grew_;
+  uint64_t last_ = 0;
+};
+
+}  // namespace jiwon::app
+
+#endif  // JIWON_SERVER_APP_ALERTS_H_

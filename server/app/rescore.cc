@@ -1,0 +1,610 @@
+#include "server/app/rescore.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "engine/matcher.h"
+#include "server/convert.h"
+#include "server/log.h"
+#include "server/storage/key_codec.h"
+
+namespace jiwon::app {
+namespace {
+
+using storage::Table;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+std::string RunKey(uint32_t index, uint32_t count) {
+  return absl::StrCat(std::string(storage::kRescoreRunPrefix), index, "/",
+                      count);
+}
+
+std::string ProgramListKey(int64_t version) {
+  return absl::StrCat(std::string(storage::kProgramListPrefix),
+                      storage::EncodeUint64(static_cast<uint64_t>(version)));
+}
+
+// "20261127T084100Z-0of1"
+std::string NewRunId(int64_t now, uint32_t index, uint32_t count) {
+  std::string stamp = Rfc3339(now);  // 2026-11-27T08:41:00Z
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(),
+                             [](char c) { return c == '-' || c == ':'; }),
+              stamp.end());
+  return absl::StrCat(stamp, "-", index, "of", count);
+}
+
+// Lowers the calling thread to SCHED_IDLE: it runs only when no other
+// thread wants the CPU.
+void YieldToEveryone() {
+  sched_param param{};
+  param.sched_priority = 0;
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+}
+
+// What a run knows about each program of its catalog.
+struct ProgramFacts {
+  // In effect and not closed on the run's date: a program that drops out
+  // of a company's results while it is still considered makes a
+  // NO_LONGER_ELIGIBLE alert; one that closed or ended does not.
+  std::vector<bool> considered;
+  // Open with its last day within kClosingSoonDays: that day.
+  std::vector<std::optional<engine::Date>> closing;
+};
+
+ProgramFacts FactsOf(const engine::Catalog& catalog, engine::Date as_of) {
+  ProgramFacts f;
+  const auto& programs = catalog.programs();
+  f.considered.resize(programs.size());
+  f.closing.resize(programs.size());
+  for (size_t i = 0; i < programs.size(); ++i) {
+    const engine::Program& p = *programs[i];
+    const engine::WindowStatus status = engine::StatusOn(p.window, as_of);
+    f.considered[i] =
+        engine::InEffect(p, as_of) && status != engine::WindowStatus::kClosed;
+    if (!f.considered[i] || status != engine::WindowStatus::kOpen) continue;
+    std::optional<engine::Date> end = engine::ClosingDate(p.window, as_of);
+    if (end && *end >= as_of &&
+        end->days() - as_of.days() <= kClosingSoonDays) {
+      f.closing[i] = end;
+    }
+  }
+  return f;
+}
+
+// A chunk's companies and what is stored about them.
+struct Chunk {
+  std::vector<std::string> ids;
+  std::vector<std::string> profiles;                 // jiwon.v1.Company, binary
+  std::vector<std::optional<std::string>> previous;  // stored results
+  std::vector<std::vector<std::string>> dismissed;   // sorted program ids
+  std::vector<std::vector<std::string>> applied;     // sorted program ids
+  std::vector<std::string> stale;  // results of companies gone since
+};
+
+// What one worker made of its part of a chunk.
+struct Output {
+  std::vector<std::pair<std::string, std::string>> results;  // id, value
+  std::vector<v1::Alert> alerts;
+  int64_t eligible = 0;
+  int64_t undetermined = 0;
+  int64_t newly = 0;
+  int64_t no_longer = 0;
+  int64_t closing = 0;
+  double match_seconds = 0;
+  double diff_seconds = 0;
+  std::vector<std::string> errors;
+};
+
+bool Has(const std::vector<std::string>& sorted, std::string_view id) {
+  return std::binary_search(sorted.begin(), sorted.end(), id);
+}
+
+}  // namespace
+
+uint32_t ShardOf(std::string_view company_id, uint32_t shard_count) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : company_id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return shard_count <= 1 ? 0 : static_cast<uint32_t>(h % shard_count);
+}
+
+Rescorer::Rescorer(Registry* registry, storage::Store* store, AlertLog* alerts,
+                   int threads, bool background)
+    : registry_(registry),
+      store_(store),
+      alerts_(alerts),
+      threads_(std::max(1, threads)),
+      background_(background) {}
+
+absl::StatusOr<std::shared_ptr<const std::vector<std::string>>>
+Rescorer::ProgramList(int64_t version) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = lists_.find(version);
+    if (it != lists_.end()) return it->second;
+  }
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(Table::kMeta, ProgramListKey(version));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no program list of catalog version ", version));
+  }
+  std::optional<std::vector<std::string>> ids = DecodeProgramList(**bytes);
+  if (!ids) {
+    return absl::DataLossError(absl::StrCat("program list of catalog version ",
+                                            version, " unreadable"));
+  }
+  auto list = std::make_shared<const std::vector<std::string>>(*std::move(ids));
+  std::lock_guard lock(mu_);
+  lists_.emplace(version, list);
+  return list;
+}
+
+absl::StatusOr<CompanyResults> Rescorer::Results(std::string_view company_id) {
+  if (company_id.empty()) {
+    return absl::InvalidArgumentError("company_id: must not be empty");
+  }
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(Table::kResults, company_id);
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no results for company \"", std::string(company_id),
+                     "\": no rescore has covered it yet"));
+  }
+  std::optional<StoredResults> stored = DecodeResults(**bytes);
+  if (!stored) {
+    return absl::DataLossError(absl::StrCat(
+        "results of company \"", std::string(company_id), "\" unreadable"));
+  }
+  auto list = ProgramList(stored->catalog_version);
+  if (!list.ok()) return list.status();
+  CompanyResults out;
+  for (const StoredResults::Entry& e : stored->entries) {
+    if (e.index >= (*list)->size()) {
+      return absl::DataLossError(
+          absl::StrCat("results of company \"", std::string(company_id),
+                       "\" name a program beyond its catalog version's list"));
+    }
+    out.program_ids.push_back((**list)[e.index]);
+  }
+  out.stored = *std::move(stored);
+  return out;
+}
+
+absl::StatusOr<RescoreSummary> Rescorer::Run(
+    const RescoreOptions& options, const std::function<bool()>& cancelled,
+    const std::function<void(const RescoreProgress&)>& progress) {
+  if (options.shard_count < 1 || options.shard_index >= options.shard_count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shard_index: must be below shard_count (",
+                     options.shard_count, "), got ", options.shard_index));
+  }
+  if (options.checkpoint_companies < 1 ||
+      options.checkpoint_companies > 1'000'000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint_companies: must be 1-1000000, got ",
+                     options.checkpoint_companies));
+  }
+  const std::string run_key = RunKey(options.shard_index, options.shard_count);
+  {
+    std::lock_guard lock(mu_);
+    if (!running_.insert(run_key).second) {
+      return absl::AbortedError(absl::StrCat("shard ", options.shard_index, "/",
+                                             options.shard_count,
+                                             " is being rescored already"));
+    }
+  }
+  struct Release {
+    Rescorer* self;
+    std::string key;
+    ~Release() {
+      std::lock_guard lock(self->mu_);
+      self->running_.erase(key);
+    }
+  } release{this, run_key};
+  if (background_) YieldToEveryone();
+  const Clock::time_point started = Clock::now();
+
+  // One catalog for the whole run.
+  const std::shared_ptr<const engine::Matcher> matcher =
+      registry_->NewestMatcher();
+  const engine::Catalog& catalog = matcher->catalog();
+  const int64_t version = catalog.version();
+
+  // Resume or begin.
+  RunState state;
+  absl::StatusOr<std::optional<std::string>> saved =
+      store_->Get(Table::kMeta, run_key);
+  if (!saved.ok()) return saved.status();
+  bool resumed = false;
+  if (saved->has_value() && !options.restart) {
+    std::optional<RunState> old = DecodeRunState(**saved);
+    if (!old) return absl::DataLossError("rescore checkpoint unreadable");
+    if (!old->finished && old->catalog_version == version) {
+      state = *std::move(old);
+      resumed = true;
+    } else if (!old->finished) {
+      server::Log(server::LogLevel::kWarning,
+                  absl::StrCat("rescore: run ", old->run_id,
+                               " was left unfinished on catalog version ",
+                               old->catalog_version, "; the catalog is now ",
+                               version, ", starting over"));
+    }
+  }
+  if (!resumed) {
+    state = RunState();
+    state.started_at = UnixNow();
+    state.run_id =
+        NewRunId(state.started_at, options.shard_index, options.shard_count);
+    state.catalog_version = version;
+    state.as_of = options.as_of.value_or(TodayInKorea());
+  }
+  const int64_t resumed_from = state.companies;
+  const engine::Date as_of = state.as_of;
+
+  // The program list the results will refer to.
+  {
+    const std::string key = ProgramListKey(version);
+    absl::StatusOr<std::optional<std::string>> have =
+        store_->Get(Table::kMeta, key);
+    if (!have.ok()) return have.status();
+    storage::WriteBatch batch;
+    if (!have->has_value()) {
+      std::vector<std::string_view> ids;
+      for (const auto& p : catalog.programs()) ids.push_back(p->id);
+      batch.Put(Table::kMeta, key, EncodeProgramList(ids));
+    }
+    batch.Put(Table::kMeta, run_key, EncodeRunState(state));
+    if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  }
+  const ProgramFacts facts = FactsOf(catalog, as_of);
+
+  // From a catalog version's positions to this one's (-1: gone). Both lists
+  // are sorted by id, so positions keep their order.
+  std::mutex remap_mu;
+  std::map<int64_t, std::shared_ptr<const std::vector<int32_t>>> remaps;
+  auto remap_for = [&](int64_t old_version)
+      -> absl::StatusOr<std::shared_ptr<const std::vector<int32_t>>> {
+    {
+      std::lock_guard lock(remap_mu);
+      auto it = remaps.find(old_version);
+      if (it != remaps.end()) return it->second;
+    }
+    auto list = ProgramList(old_version);
+    if (!list.ok()) return list.status();
+    auto map = std::make_shared<std::vector<int32_t>>((*list)->size(), -1);
+    const auto& programs = catalog.programs();
+    size_t j = 0;
+    for (size_t i = 0; i < (*list)->size(); ++i) {
+      const std::string& id = (**list)[i];
+      while (j < programs.size() && programs[j]->id < id) ++j;
+      if (j < programs.size() && programs[j]->id == id) {
+        (*map)[i] = static_cast<int32_t>(j);
+      }
+    }
+    std::lock_guard lock(remap_mu);
+    return remaps.emplace(old_version, std::move(map)).first->second;
+  };
+
+  const auto in_shard = [&](std::string_view id) {
+    return ShardOf(id, options.shard_count) == options.shard_index;
+  };
+  const int64_t total =
+      static_cast<int64_t>(registry_->CountCompanies(in_shard));
+  std::unique_ptr<const storage::Snapshot> snapshot = store_->TakeSnapshot();
+
+  double read_seconds = 0, match_seconds = 0, diff_seconds = 0,
+         write_seconds = 0;
+  engine::RecommendOptions match_options;
+  match_options.as_of = as_of;
+
+  // Scores one company; appends to `out`.
+  auto score_one = [&](const Chunk& chunk, size_t i, Output* out) {
+    const Clock::time_point t0 = Clock::now();
+    const std::string& id = chunk.ids[i];
+    v1::Company proto;
+    if (!proto.ParseFromString(chunk.profiles[i])) {
+      out->errors.push_back(absl::StrCat(id, ": stored profile unreadable"));
+      return;
+    }
+    std::vector<engine::FieldError> errors;
+    const engine::Company company = server::CompanyFromProto(proto, &errors);
+    if (!errors.empty()) {
+      out->errors.push_back(
+          absl::StrCat(id, ": stored profile invalid: ", errors[0].field));
+      return;
+    }
+    thread_local std::vector<engine::Matcher::Ranked> ranked;
+    matcher->MatchAll(company, match_options, &ranked);
+    const Clock::time_point t1 = Clock::now();
+    out->match_seconds += Seconds(t1 - t0);
+
+    StoredResults next;
+    next.catalog_version = version;
+    next.computed_at = UnixNow();
+    next.as_of = as_of;
+    next.run_id = state.run_id;
+    next.entries.reserve(ranked.size());
+    for (const engine::Matcher::Ranked& r : ranked) {
+      next.entries.push_back(
+          {static_cast<uint32_t>(r.index), r.eligibility, r.score});
+      if (r.eligibility == engine::Eligibility::kEligible) {
+        ++out->eligible;
+      } else {
+        ++out->undetermined;
+      }
+    }
+
+    // The previous results, in this catalog's positions.
+    std::optional<StoredResults> before;
+    std::vector<std::pair<int32_t, engine::Eligibility>> was;
+    if (chunk.previous[i]) {
+      before = DecodeResults(*chunk.previous[i]);
+      if (!before) {
+        out->errors.push_back(absl::StrCat(
+            id, ": stored results unreadable; taken as a first run"));
+      }
+    }
+    if (before) {
+      auto map = remap_for(before->catalog_version);
+      if (!map.ok()) {
+        out->errors.push_back(absl::StrCat(id, ": ", map.status().message(),
+                                           "; taken as a first run"));
+        before.reset();
+      } else {
+        for (const StoredResults::Entry& e : before->entries) {
+          if (e.index < (*map)->size() && (**map)[e.index] >= 0) {
+            was.emplace_back((**map)[e.index], e.eligibility);
+          }
+        }
+      }
+    }
+    const auto& dismissed = chunk.dismissed[i];
+    const auto& applied = chunk.applied[i];
+    auto alert = [&](v1::AlertKind kind, size_t p, engine::Eligibility from,
+                     engine::Eligibility to, int64_t score) -> v1::Alert& {
+      const engine::Program& program = *catalog.programs()[p];
+      v1::Alert& a = out->alerts.emplace_back();
+      a.set_kind(kind);
+      a.set_company_id(id);
+      a.set_program_id(program.id);
+      a.set_program_title(program.title);
+      a.set_before(static_cast<v1::Eligibility>(from));
+      a.set_after(static_cast<v1::Eligibility>(to));
+      a.set_score(score);
+      a.set_source(state.run_id);
+      a.set_catalog_version(version);
+      a.set_as_of(as_of.ToString());
+      a.set_created_at(Rfc3339(next.computed_at));
+      return a;
+    };
+    // Both lists ascend by position: one merge finds what changed.
+    if (before) {
+      size_t a = 0, b = 0;
+      while (a < was.size() || b < next.entries.size()) {
+        const int32_t old_p = a < was.size() ? was[a].first : INT32_MAX;
+        const int32_t new_p = b < next.entries.size()
+                                  ? static_cast<int32_t>(next.entries[b].index)
+                                  : INT32_MAX;
+        const size_t p = static_cast<size_t>(std::min(old_p, new_p));
+        const engine::Eligibility from =
+            old_p <= new_p ? was[a].second : engine::Eligibility::kIneligible;
+        const engine::Eligibility to = new_p <= old_p
+                                           ? next.entries[b].eligibility
+                                           : engine::Eligibility::kIneligible;
+        const int64_t score = new_p <= old_p ? next.entries[b].score : 0;
+        if (old_p <= new_p) ++a;
+        if (new_p <= old_p) ++b;
+        if (from == to || Has(dismissed, catalog.programs()[p]->id)) continue;
+        if (to == engine::Eligibility::kEligible) {
+          alert(v1::ALERT_KIND_NEWLY_ELIGIBLE, p, from, to, score);
+          ++out->newly;
+        } else if (from == engine::Eligibility::kEligible &&
+                   facts.considered[p]) {
+          alert(v1::ALERT_KIND_NO_LONGER_ELIGIBLE, p, from, to, score);
+          ++out->no_longer;
+        }
+      }
+    }
+    // Reminders: those still ahead are kept, new ones added.
+    if (before) {
+      for (StoredResults::Reminder& m : before->reminders) {
+        if (m.window_end >= as_of) next.reminders.push_back(std::move(m));
+      }
+    }
+    for (const StoredResults::Entry& e : next.entries) {
+      const std::optional<engine::Date>& end = facts.closing[e.index];
+      if (!end || e.eligibility != engine::Eligibility::kEligible) continue;
+      const std::string& pid = catalog.programs()[e.index]->id;
+      const StoredResults::Reminder reminder{pid, *end};
+      if (std::find(next.reminders.begin(), next.reminders.end(), reminder) !=
+              next.reminders.end() ||
+          Has(dismissed, pid) || Has(applied, pid)) {
+        continue;
+      }
+      alert(v1::ALERT_KIND_CLOSING_SOON, e.index, e.eligibility, e.eligibility,
+            e.score)
+          .set_window_end(end->ToString());
+      ++out->closing;
+      next.reminders.push_back(reminder);
+    }
+    std::sort(next.reminders.begin(), next.reminders.end(),
+              [](const auto& x, const auto& y) {
+                return std::tie(x.program_id, x.window_end) <
+                       std::tie(y.program_id, y.window_end);
+              });
+    out->results.emplace_back(id, EncodeResults(next));
+    out->diff_seconds += Seconds(Clock::now() - t1);
+  };
+
+  for (;;) {
+    // ---- read: the next chunk of the shard, what is stored about it
+    const Clock::time_point t_read = Clock::now();
+    Chunk chunk;
+    const std::string after = state.last_company;
+    absl::Status scan = store_->ScanSnapshot(
+        *snapshot, Table::kCompanies, after,
+        [&](std::string_view key, std::string_view value) {
+          if (!in_shard(key)) return true;
+          chunk.ids.emplace_back(key);
+          chunk.profiles.emplace_back(value);
+          return chunk.ids.size() < options.checkpoint_companies;
+        });
+    if (!scan.ok()) return scan;
+    if (chunk.ids.empty()) break;
+    const std::string& last = chunk.ids.back();
+    chunk.previous.resize(chunk.ids.size());
+    chunk.dismissed.resize(chunk.ids.size());
+    chunk.applied.resize(chunk.ids.size());
+    {
+      size_t i = 0;
+      scan = store_->Scan(Table::kResults, after,
+                          [&](std::string_view key, std::string_view value) {
+                            if (key > last) return false;
+                            while (i < chunk.ids.size() && chunk.ids[i] < key)
+                              ++i;
+                            if (i < chunk.ids.size() && chunk.ids[i] == key) {
+                              chunk.previous[i] = std::string(value);
+                            } else if (in_shard(key)) {
+                              chunk.stale.emplace_back(key);
+                            }
+                            return true;
+                          });
+      if (!scan.ok()) return scan;
+    }
+    {
+      // Feedback keys are company id, 0x00, program id; ids use no byte
+      // below '-', so every key of a company after `after` sorts after
+      // `after` + 0x01.
+      size_t i = 0;
+      absl::Status bad;
+      scan = store_->Scan(
+          Table::kFeedback, after.empty() ? after : after + '\x01',
+          [&](std::string_view key, std::string_view value) {
+            const size_t cut = key.find('\0');
+            const std::string_view company = key.substr(0, cut);
+            if (company > last) return false;
+            while (i < chunk.ids.size() && chunk.ids[i] < company) ++i;
+            if (i == chunk.ids.size() || chunk.ids[i] != company) return true;
+            v1::Feedback f;
+            if (!f.ParseFromArray(value.data(),
+                                  static_cast<int>(value.size()))) {
+              bad = absl::DataLossError("unreadable feedback record");
+              return false;
+            }
+            if (f.kind() == v1::FEEDBACK_KIND_DISMISSED) {
+              chunk.dismissed[i].push_back(f.program_id());
+            } else if (f.kind() == v1::FEEDBACK_KIND_APPLIED) {
+              chunk.applied[i].push_back(f.program_id());
+            }
+            return true;
+          });
+      if (!scan.ok()) return scan;
+      if (!bad.ok()) return bad;
+    }
+    read_seconds += Seconds(Clock::now() - t_read);
+
+    // ---- match and diff, the chunk split between the threads
+    const size_t n = chunk.ids.size();
+    const size_t parts = std::min<size_t>(static_cast<size_t>(threads_), n);
+    std::vector<Output> outputs(parts);
+    auto work = [&](size_t part) {
+      if (background_) YieldToEveryone();
+      const size_t begin = n * part / parts, end = n * (part + 1) / parts;
+      outputs[part].results.reserve(end - begin);
+      for (size_t i = begin; i < end; ++i) score_one(chunk, i, &outputs[part]);
+    };
+    {
+      std::vector<std::thread> workers;
+      for (size_t part = 1; part < parts; ++part)
+        workers.emplace_back(work, part);
+      work(0);
+      for (std::thread& t : workers) t.join();
+    }
+
+    // ---- write: results, alerts and the checkpoint in one batch
+    const Clock::time_point t_write = Clock::now();
+    storage::WriteBatch batch;
+    std::vector<v1::Alert> alerts;
+    RunState next = state;
+    for (Output& out : outputs) {
+      match_seconds += out.match_seconds;
+      diff_seconds += out.diff_seconds;
+      for (const std::string& e : out.errors)
+        server::Log(server::LogLevel::kWarning, "rescore: " + e);
+      for (auto& [id, value] : out.results) {
+        batch.Put(Table::kResults, std::move(id), std::move(value));
+      }
+      for (v1::Alert& a : out.alerts) alerts.push_back(std::move(a));
+      next.eligible_pairs += out.eligible;
+      next.undetermined_pairs += out.undetermined;
+      next.newly_eligible += out.newly;
+      next.no_longer_eligible += out.no_longer;
+      next.closing_soon += out.closing;
+    }
+    for (std::string& id : chunk.stale) batch.Delete(Table::kResults, id);
+    next.companies += static_cast<int64_t>(n);
+    next.last_company = last;
+    absl::Status committed = alerts_->Commit(
+        std::move(batch), &alerts,
+        [&](uint64_t first, uint64_t final_id, storage::WriteBatch* b) {
+          if (first != 0) {
+            if (next.first_alert == 0) next.first_alert = first;
+            next.last_alert = final_id;
+          }
+          b->Put(Table::kMeta, run_key, EncodeRunState(next));
+        });
+    if (!committed.ok()) return committed;
+    state = std::move(next);
+    write_seconds += Seconds(Clock::now() - t_write);
+
+    if (progress) {
+      const double elapsed = Seconds(Clock::now() - started);
+      progress({state.run_id, state.companies, std::max(total, state.companies),
+                elapsed > 0 ? (state.companies - resumed_from) / elapsed : 0,
+                resumed_from});
+    }
+    if (cancelled && cancelled()) {
+      return absl::CancelledError(absl::StrCat(
+          "rescore ", state.run_id, " stopped after ", state.companies,
+          " companies; the next run of the shard resumes from there"));
+    }
+  }
+
+  state.finished = true;
+  {
+    storage::WriteBatch batch;
+    batch.Put(Table::kMeta, run_key, EncodeRunState(state));
+    if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  }
+  RescoreSummary summary;
+  summary.state = state;
+  summary.seconds = Seconds(Clock::now() - started);
+  summary.resumed_from = resumed_from;
+  summary.phases = {{"read", read_seconds},
+                    {"match", match_seconds},
+                    {"diff", diff_seconds},
+                    {"write", write_seconds}};
+  std::stable_sort(
+      summary.phases.begin(), summary.phases.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
+  return summary;
+}
+
+}  // namespace jiwon::app

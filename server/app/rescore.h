@@ -1,0 +1,116 @@
+#ifndef JIWON_SERVER_APP_RESCORE_H_
+#define JIWON_SERVER_APP_RESCORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/date.h"
+#include "server/app/alerts.h"
+#include "server/app/registry.h"
+#include "server/app/results.h"
+#include "server/storage/store.h"
+
+namespace jiwon::app {
+
+// The shard of a company among `shard_count`: FNV-1a (64-bit) of its id,
+// modulo the count. Fixed forever: N jobs with shards 0..N-1 cover every
+// company exactly once, whatever machine runs them.
+uint32_t ShardOf(std::string_view company_id, uint32_t shard_count);
+
+// Days before a window's last day from which an eligible company is
+// reminded (the last day itself counting as 0).
+inline constexpr int kClosingSoonDays = 7;
+
+struct RescoreOptions {
+  uint32_t shard_index = 0;
+  uint32_t shard_count = 1;
+  std::optional<engine::Date> as_of;  // default: today in Korea
+  bool restart = false;               // discard an unfinished run
+  size_t checkpoint_companies = 8192;
+};
+
+struct RescoreProgress {
+  std::string run_id;
+  int64_t done = 0;
+  int64_t total = 0;  // companies of the shard when the run started
+  double per_second = 0;
+  int64_t resumed_from = 0;
+};
+
+struct RescoreSummary {
+  RunState state;  // the totals
+  double seconds = 0;
+  // Seconds per phase (read, match, diff, write), summed over threads.
+  std::vector<std::pair<std::string, double>> phases;  // slowest first
+  int64_t resumed_from = 0;
+};
+
+// What a portal or caseworker reads back.
+struct CompanyResults {
+  StoredResults stored;
+  // Program ids of the entries, in the same order.
+  std::vector<std::string> program_ids;
+};
+
+// The nightly rescore. A run takes one snapshot of the profiles and one of
+// the catalog (the newest compiled matcher), walks the shard's companies in
+// id order in chunks, and for each chunk computes every company's ELIGIBLE
+// and UNDETERMINED programs with their scores, compares them with the
+// company's stored results, and commits in one batch: the new results, the
+// alerts the differences make, and the run's checkpoint. A crash or a stop
+// at any point leaves results and alerts agreeing with each other, and the
+// next run of the shard resumes after the last committed chunk.
+//
+// A company's first results are its baseline: it makes no NEWLY_ELIGIBLE
+// alerts (the company saw its recommendations when it asked), only
+// closing-soon reminders.
+//
+// Thread-safe; runs of different shards may go on together.
+class Rescorer {
+ public:
+  // REQUIRES: the arguments outlive the rescorer. `threads` work on each
+  // chunk; with `background`, they yield the CPU to every other thread of
+  // the process (SCHED_IDLE), so that serving does not slow down.
+  Rescorer(Registry* registry, storage::Store* store, AlertLog* alerts,
+           int threads, bool background);
+
+  // Runs (or resumes) a rescore. `progress` is called after each
+  // checkpoint; once `cancelled` returns true the run stops after the
+  // chunk at hand, returning CANCELLED. ABORTED when the shard is being
+  // rescored already.
+  absl::StatusOr<RescoreSummary> Run(
+      const RescoreOptions& options, const std::function<bool()>& cancelled,
+      const std::function<void(const RescoreProgress&)>& progress);
+
+  // A company's stored results; NOT_FOUND when no run has scored it.
+  absl::StatusOr<CompanyResults> Results(std::string_view company_id);
+
+ private:
+  // The program ids of a catalog version, as stored when a run used it.
+  absl::StatusOr<std::shared_ptr<const std::vector<std::string>>> ProgramList(
+      int64_t version);
+
+  Registry* registry_;
+  storage::Store* store_;
+  AlertLog* alerts_;
+  int threads_;
+  bool background_;
+
+  std::mutex mu_;
+  std::set<std::string> running_;  // shard keys
+  std::map<int64_t, std::shared_ptr<const std::vector<std::string>>> lists_;
+};
+
+}  // namespace jiwon::app
+
+#endif  // JIWON_SERVER_APP_RESCORE_H_

@@ -1,0 +1,435 @@
+// The nightly rescore over the demo data: baseline, alerts after a catalog
+// change, dismissals and applications, closing-soon reminders, and a run
+// stopped at a checkpoint and resumed equalling one that was not.
+
+#include "server/app/rescore.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "server/storage/key_codec.h"
+#include "tests/testing.h"
+
+namespace jiwon::app {
+namespace {
+
+using engine::Date;
+using testing::D;
+
+template <typename M>
+std::vector<M> ReadJsonLines(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  std::vector<M> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    M m;
+    auto s = google::protobuf::util::JsonStringToMessage(line, &m);
+    EXPECT_TRUE(s.ok()) << s.message();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// One jiwond's worth of state over a RocksDB directory.
+struct Node {
+  explicit Node(const std::string& dir) {
+    auto s = storage::OpenRocksDbStore(dir);
+    EXPECT_TRUE(s.ok()) << s.status();
+    store = *std::move(s);
+    auto r = Registry::Open(store.get(), &testing::Reference());
+    EXPECT_TRUE(r.ok()) << r.status();
+    registry = *std::move(r);
+    auto a = AlertLog::Open(store.get());
+    EXPECT_TRUE(a.ok()) << a.status();
+    alerts = *std::move(a);
+    rescorer = std::make_unique<Rescorer>(registry.get(), store.get(),
+                                          alerts.get(), 2, false);
+  }
+
+  void LoadDemo() {
+    for (v1::Program& p :
+         ReadJsonLines<v1::Program>(JIWON_DEMO_DIR "/programs.jsonl")) {
+      ASSERT_TRUE(registry->UpsertProgram(p).ok()) << p.id();
+    }
+    for (v1::Company& c :
+         ReadJsonLines<v1::Company>(JIWON_DEMO_DIR "/companies.jsonl")) {
+      ASSERT_TRUE(registry->UpsertCompany(&c).ok()) << c.id();
+    }
+    registry->WaitForMatcher();
+  }
+
+  absl::StatusOr<RescoreSummary> Rescore(Date as_of, size_t chunk = 64,
+                                         int stop_after_chunks = -1) {
+    RescoreOptions options;
+    options.as_of = as_of;
+    options.checkpoint_companies = chunk;
+    int chunks = 0;
+    return rescorer->Run(
+        options,
+        [&] { return stop_after_chunks >= 0 && ++chunks >= stop_after_chunks; },
+        nullptr);
+  }
+
+  std::vector<v1::Alert> Alerts(uint64_t after = 0) {
+    std::vector<v1::Alert> out;
+    EXPECT_TRUE(alerts
+                    ->Read(after, "",
+                           [&](v1::Alert&& a) {
+                             out.push_back(std::move(a));
+                             return true;
+                           })
+                    .ok());
+    return out;
+  }
+
+  // Every company's results, without the run id and time.
+  std::map<std::string, std::string> Results() {
+    std::map<std::string, std::string> out;
+    EXPECT_TRUE(store
+                    ->Scan(storage::Table::kResults, "",
+                           [&](std::string_view key, std::string_view value) {
+                             std::optional<StoredResults> r =
+                                 DecodeResults(value);
+                             EXPECT_TRUE(r.has_value());
+                             r->run_id.clear();
+                             r->computed_at = 0;
+                             out[std::string(key)] = EncodeResults(*r);
+                             return true;
+                           })
+                    .ok());
+    return out;
+  }
+
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<Registry> registry;
+  std::unique_ptr<AlertLog> alerts;
+  std::unique_ptr<Rescorer> rescorer;
+};
+
+// An alert without what differs between two equal runs (id, run, time).
+std::string Describe(const v1::Alert& a) {
+  return absl::StrCat(v1::AlertKind_Name(a.kind()), " ", a.company_id(), " ",
+                      a.program_id(), " ", a.before(), "->", a.after(), " ",
+                      a.score(), " ", a.window_end(), " ", a.as_of());
+}
+
+std::set<std::string> EligibleCompanies(Registry& registry,
+                                        const std::string& program,
+                                        Date as_of) {
+  std::set<std::string> out;
+  auto counts = registry.WhoQualifies(
+      program, as_of, false,
+      [&](const v1::Company& c, const engine::Company&,
+          const engine::ProgramOutcome&) { out.insert(c.id()); });
+  EXPECT_TRUE(counts.ok()) << counts.status();
+  return out;
+}
+
+class RescoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    node_ = std::make_unique<Node>(dir_.path());
+    node_->LoadDemo();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Node> node_;
+};
+
+TEST_F(RescoreTest, FirstRunStoresResultsAndOnlyRemindsOfClosingWindows) {
+  const Date day = D("2026-12-01");
+  auto summary = node_->Rescore(day);
+  JIWON_ASSERT_OK(summary);
+  EXPECT_EQ(summary->state.companies, 320);
+  EXPECT_TRUE(summary->state.finished);
+  EXPECT_GT(summary->state.eligible_pairs, 0);
+
+  // Each company's results are what Recommend lists, all of it.
+  for (const char* id : {"C0001", "C0100", "C0250"}) {
+    auto company = node_->registry->LoadCompany(id);
+    JIWON_ASSERT_OK(company);
+    engine::RecommendOptions options;
+    options.as_of = day;
+    options.limit = 1000;
+    std::set<std::tuple<std::string, int, int64_t>> want;
+    for (const engine::ProgramOutcome& o :
+         node_->registry->Recommend(*company, options).matches) {
+      want.emplace(o.program->id, static_cast<int>(o.eligibility), o.score);
+    }
+    auto results = node_->rescorer->Results(id);
+    JIWON_ASSERT_OK(results);
+    std::set<std::tuple<std::string, int, int64_t>> got;
+    for (size_t i = 0; i < results->program_ids.size(); ++i) {
+      const StoredResults::Entry& e = results->stored.entries[i];
+      got.emplace(results->program_ids[i], static_cast<int>(e.eligibility),
+                  e.score);
+    }
+    EXPECT_EQ(got, want) << id;
+    EXPECT_EQ(results->stored.as_of, day);
+    EXPECT_EQ(results->stored.run_id, summary->state.run_id);
+  }
+
+  // A first run is a baseline: reminders only, each for an open program
+  // ending within 7 days, for a company it holds ELIGIBLE.
+  const std::vector<v1::Alert> alerts = node_->Alerts();
+  ASSERT_FALSE(alerts.empty());
+  EXPECT_EQ(static_cast<int64_t>(alerts.size()), summary->state.closing_soon);
+  std::set<std::string> programs;
+  for (const v1::Alert& a : alerts) {
+    EXPECT_EQ(a.kind(), v1::ALERT_KIND_CLOSING_SOON);
+    programs.insert(a.program_id());
+    const Date end = *Date::Parse(a.window_end());
+    EXPECT_LE(end.days() - day.days(), 7) << a.program_id();
+    EXPECT_GE(end.days(), day.days());
+    EXPECT_TRUE(EligibleCompanies(*node_->registry, a.program_id(), day)
+                    .contains(a.company_id()));
+  }
+  // 12-04 and 12-08 are within a week of 12-01; 12-10 is not.
+  EXPECT_TRUE(programs.contains("women-market-2026") ||
+              programs.contains("kstartup-chungcheong-2026"));
+  EXPECT_FALSE(programs.contains("ysa-2027"));
+  // Every eligible company of a closing program is reminded.
+  for (const std::string& p : programs) {
+    std::set<std::string> reminded;
+    for (const v1::Alert& a : alerts) {
+      if (a.program_id() == p) reminded.insert(a.company_id());
+    }
+    EXPECT_EQ(reminded, EligibleCompanies(*node_->registry, p, day)) << p;
+  }
+  // Ids count up from 1 without gaps.
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    EXPECT_EQ(alerts[i].id(), absl::StrCat(i + 1));
+  }
+}
+
+TEST_F(RescoreTest, CatalogChangesAlertAndFeedbackIsRespected) {
+  const Date day = D("2026-12-01");
+  JIWON_ASSERT_OK(node_->Rescore(day));
+  const uint64_t after_first = node_->alerts->last_id();
+  ASSERT_GT(after_first, 0u);
+
+  // A new program for every 경기 company; one company dismissed it.
+  auto base = node_->registry->GetProgram("relocation-2026");
+  JIWON_ASSERT_OK(base);
+  v1::Program fresh = *base;
+  fresh.set_id("gyeonggi-new-2026");
+  fresh.clear_rules();
+  auto* rule = fresh.add_rules();
+  rule->set_id("gyeonggi");
+  rule->set_kind(v1::RULE_KIND_REQUIRE);
+  rule->set_label("경기도 소재");
+  rule->mutable_condition()->mutable_predicate()->set_fact(
+      v1::FACT_HEAD_OFFICE_REGION);
+  rule->mutable_condition()->mutable_predicate()->set_op(v1::OPERATOR_IN);
+  rule->mutable_condition()->mutable_predicate()->add_codes("41");
+  JIWON_ASSERT_OK(node_->registry->UpsertProgram(fresh));
+  node_->registry->WaitForMatcher();
+  const std::set<std::string> qualify =
+      EligibleCompanies(*node_->registry, "gyeonggi-new-2026", day);
+  ASSERT_GT(qualify.size(), 10u);
+  const std::string dismisser = *qualify.begin();
+  v1::Feedback dismiss;
+  dismiss.set_company_id(dismisser);
+  dismiss.set_program_id("gyeonggi-new-2026");
+  dismiss.set_kind(v1::FEEDBACK_KIND_DISMISSED);
+  JIWON_ASSERT_OK(node_->registry->RecordFeedback(dismiss));
+
+  // A program made stricter: 경기 companies only → 광주시 only.
+  const std::set<std::string> gms_before =
+      EligibleCompanies(*node_->registry, "gyeonggi-gms-2026", day);
+  auto gms = node_->registry->GetProgram("gyeonggi-gms-2026");
+  JIWON_ASSERT_OK(gms);
+  v1::Program stricter = *gms;
+  auto* narrow = stricter.add_rules();
+  narrow->set_id("gwangju-only");
+  narrow->set_kind(v1::RULE_KIND_REQUIRE);
+  narrow->set_label("광주시 소재");
+  narrow->mutable_condition()->mutable_predicate()->set_fact(
+      v1::FACT_HEAD_OFFICE_REGION);
+  narrow->mutable_condition()->mutable_predicate()->set_op(v1::OPERATOR_IN);
+  narrow->mutable_condition()->mutable_predicate()->add_codes("41610");
+  JIWON_ASSERT_OK(node_->registry->UpsertProgram(stricter));
+  node_->registry->WaitForMatcher();
+  const std::set<std::string> gms_after =
+      EligibleCompanies(*node_->registry, "gyeonggi-gms-2026", day);
+  ASSERT_LT(gms_after.size(), gms_before.size());
+
+  // A company applied to a program closing within a week of the next run.
+  const Date next_day = D("2026-12-03");
+  const std::set<std::string> ysa =
+      EligibleCompanies(*node_->registry, "ysa-2027", next_day);
+  ASSERT_GE(ysa.size(), 2u);
+  const std::string applicant = *ysa.begin();
+  v1::Feedback applied;
+  applied.set_company_id(applicant);
+  applied.set_program_id("ysa-2027");
+  applied.set_kind(v1::FEEDBACK_KIND_APPLIED);
+  JIWON_ASSERT_OK(node_->registry->RecordFeedback(applied));
+
+  auto summary = node_->Rescore(next_day);
+  JIWON_ASSERT_OK(summary);
+  std::set<std::string> newly, no_longer, closing_ysa;
+  std::set<std::pair<std::string, std::string>> reminded_again;
+  std::set<std::pair<std::string, std::string>> first_reminders;
+  for (const v1::Alert& a : node_->Alerts()) {
+    if (std::stoull(a.id()) <= after_first) {
+      first_reminders.emplace(a.company_id(), a.program_id());
+      continue;
+    }
+    EXPECT_EQ(a.source(), summary->state.run_id);
+    if (a.kind() == v1::ALERT_KIND_NEWLY_ELIGIBLE) {
+      EXPECT_EQ(a.program_id(), "gyeonggi-new-2026") << Describe(a);
+      newly.insert(a.company_id());
+    } else if (a.kind() == v1::ALERT_KIND_NO_LONGER_ELIGIBLE) {
+      EXPECT_EQ(a.program_id(), "gyeonggi-gms-2026") << Describe(a);
+      EXPECT_EQ(a.before(), v1::ELIGIBILITY_ELIGIBLE);
+      no_longer.insert(a.company_id());
+    } else if (a.kind() == v1::ALERT_KIND_CLOSING_SOON) {
+      if (a.program_id() == "ysa-2027") closing_ysa.insert(a.company_id());
+      if (first_reminders.contains({a.company_id(), a.program_id()})) {
+        reminded_again.emplace(a.company_id(), a.program_id());
+      }
+    }
+  }
+  std::set<std::string> want_newly = qualify;
+  want_newly.erase(dismisser);
+  EXPECT_EQ(newly, want_newly);
+  std::set<std::string> want_gone;
+  for (const std::string& c : gms_before) {
+    if (!gms_after.contains(c)) want_gone.insert(c);
+  }
+  EXPECT_EQ(no_longer, want_gone);
+  EXPECT_EQ(summary->state.newly_eligible,
+            static_cast<int64_t>(want_newly.size()));
+  // Reminded once: the first run's reminders are not repeated.
+  EXPECT_TRUE(reminded_again.empty());
+  // ysa-2027 ends 12-10, within a week of 12-03: every eligible company but
+  // the one that applied.
+  std::set<std::string> want_ysa = ysa;
+  want_ysa.erase(applicant);
+  EXPECT_EQ(closing_ysa, want_ysa);
+
+  // Nothing changed since: the next run makes no alert at all, not even
+  // for the program whose dismissal is undone (it was already ELIGIBLE).
+  JIWON_ASSERT_OK(
+      node_->registry->DeleteFeedback(dismisser, "gyeonggi-new-2026"));
+  const uint64_t after_second = node_->alerts->last_id();
+  JIWON_ASSERT_OK(node_->Rescore(next_day));
+  EXPECT_TRUE(node_->Alerts(after_second).empty());
+}
+
+TEST_F(RescoreTest, AStoppedRunResumesToTheSameResultsAndAlerts) {
+  testing::TempDir other_dir;
+  auto other = std::make_unique<Node>(other_dir.path());
+  other->LoadDemo();
+
+  // Both: a baseline, then a change of catalog and a second run.
+  auto change = [](Node& node) {
+    auto p = node.registry->GetProgram("gyeonggi-gms-2026");
+    ASSERT_TRUE(p.ok());
+    v1::Program q = *p;
+    q.mutable_rules(0)->mutable_condition()->mutable_predicate()->add_codes(
+        "11");
+    ASSERT_TRUE(node.registry->UpsertProgram(q).ok());
+    ASSERT_TRUE(node.registry->DeleteProgram("relocation-2026").ok());
+    node.registry->WaitForMatcher();
+  };
+  JIWON_ASSERT_OK(node_->Rescore(D("2026-12-01")));
+  change(*node_);
+  JIWON_ASSERT_OK(node_->Rescore(D("2026-12-03")));
+
+  JIWON_ASSERT_OK(other->Rescore(D("2026-12-01")));
+  change(*other);
+  // Stopped after 2 of 5 checkpoints, then after 1 more, by a restarted
+  // server; then finished. A resumed run keeps its date.
+  auto stopped = other->Rescore(D("2026-12-03"), 64, 2);
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
+  other.reset();
+  other = std::make_unique<Node>(other_dir.path());
+  auto stopped_again = other->Rescore(D("2026-12-03"), 64, 1);
+  EXPECT_EQ(stopped_again.status().code(), absl::StatusCode::kCancelled);
+  other.reset();
+  other = std::make_unique<Node>(other_dir.path());
+  auto finished = other->Rescore(D("2030-01-01"), 64);
+  JIWON_ASSERT_OK(finished);
+  EXPECT_EQ(finished->resumed_from, 192);
+  EXPECT_EQ(finished->state.companies, 320);
+  EXPECT_EQ(finished->state.as_of, D("2026-12-03"));
+
+  EXPECT_EQ(other->Results(), node_->Results());
+  const std::vector<v1::Alert> want = node_->Alerts();
+  const std::vector<v1::Alert> got = other->Alerts();
+  ASSERT_EQ(got.size(), want.size());
+  std::set<std::string> ids;
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(Describe(got[i]), Describe(want[i])) << i;
+    EXPECT_TRUE(ids.insert(got[i].id()).second) << "id twice: " << got[i].id();
+  }
+  // The change made alerts of both kinds.
+  std::set<int> kinds;
+  for (const v1::Alert& a : got) kinds.insert(a.kind());
+  EXPECT_TRUE(kinds.contains(v1::ALERT_KIND_NEWLY_ELIGIBLE));
+  EXPECT_TRUE(kinds.contains(v1::ALERT_KIND_CLOSING_SOON));
+}
+
+TEST_F(RescoreTest, ShardsCoverEveryCompanyOnce) {
+  std::map<std::string, int> seen;
+  for (uint32_t i = 0; i < 3; ++i) {
+    RescoreOptions options;
+    options.as_of = D("2026-12-01");
+    options.shard_index = i;
+    options.shard_count = 3;
+    auto summary = node_->rescorer->Run(options, nullptr, nullptr);
+    JIWON_ASSERT_OK(summary);
+    EXPECT_GT(summary->state.companies, 60);
+    JIWON_ASSERT_OK(
+        node_->store->Scan(storage::Table::kResults, "",
+                           [&](std::string_view key, std::string_view) {
+                             if (ShardOf(key, 3) == i) ++seen[std::string(key)];
+                             return true;
+                           }));
+  }
+  EXPECT_EQ(seen.size(), 320u);
+  for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << id;
+
+  RescoreOptions bad;
+  bad.shard_index = 3;
+  bad.shard_count = 3;
+  auto refused = node_->rescorer->Run(bad, nullptr, nullptr);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("shard_index"), std::string::npos);
+}
+
+TEST(ResultsCodecTest, RoundTripsAndRejectsDamage) {
+  StoredResults r;
+  r.catalog_version = 42;
+  r.computed_at = 1'790'000'000;
+  r.as_of = D("2026-12-01");
+  r.run_id = "20261201T000000Z-0of1";
+  r.entries = {{3, engine::Eligibility::kEligible, 120},
+               {70, engine::Eligibility::kUndetermined, -5},
+               {9000, engine::Eligibility::kEligible, 0}};
+  r.reminders = {{"p1", D("2026-12-04")}};
+  const std::string bytes = EncodeResults(r);
+  std::optional<StoredResults> back = DecodeResults(bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(EncodeResults(*back), bytes);
+  ASSERT_EQ(back->entries.size(), 3u);
+  EXPECT_EQ(back->entries[1].index, 70u);
+  EXPECT_EQ(back->entries[1].score, -5);
+  EXPECT_EQ(back->entries[1].eligibility, engine::Eligibility::kUndetermined);
+  EXPECT_EQ(back->reminders, r.reminders);
+  EXPECT_FALSE(DecodeResults(bytes.substr(0, bytes.size() - 1)).has_value());
+  EXPECT_FALSE(DecodeResults(bytes + "x").has_value());
+}
+
+}  // namespace
+}  // namespace jiwon::app

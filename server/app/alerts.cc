@@ -32,29 +32,37 @@ absl::StatusOr<std::unique_ptr<AlertLog>> AlertLog::Open(
 }
 
 absl::Status AlertLog::Commit(
-    storage::WriteBatch batch, std::vector<v1::Alert>* alerts,
-    const std::function<void(uint64_t, uint64_t, storage::WriteBatch*)>&
-        finish) {
+    storage::WriteBatch batch, std::vector<std::string> alerts,
+    const std::function<void(uint64_t, uint64_t, storage::WriteBatch*)>& finish,
+    bool ingest) {
   std::lock_guard commit(commit_mu_);
   const uint64_t first = last_id() + 1;
   uint64_t id = first - 1;
-  for (v1::Alert& a : *alerts) {
+  for (std::string& a : alerts) {
     ++id;
-    a.set_id(absl::StrCat(id));
-    batch.Put(Table::kAlerts, storage::EncodeUint64(id), a.SerializeAsString());
+    // A message's fields may come in any order: the id (field 1, a string)
+    // goes in front of the rest.
+    const std::string text = absl::StrCat(id);
+    std::string value;
+    value.reserve(2 + text.size() + a.size());
+    value.push_back(static_cast<char>((1 << 3) | 2));
+    value.push_back(static_cast<char>(text.size()));
+    value.append(text);
+    value.append(a);
+    batch.Put(Table::kAlerts, storage::EncodeUint64(id), std::move(value));
   }
   if (finish) {
-    if (alerts->empty()) {
+    if (alerts.empty()) {
       finish(0, 0, &batch);
     } else {
       finish(first, id, &batch);
     }
   }
-  if (absl::Status s = store_->Write(batch); !s.ok()) {
-    for (v1::Alert& a : *alerts) a.clear_id();
+  if (absl::Status s = ingest ? store_->Ingest(batch) : store_->Write(batch);
+      !s.ok()) {
     return s;
   }
-  if (!alerts->empty()) {
+  if (!alerts.empty()) {
     std::lock_guard lock(mu_);
     last_ = id;
     grew_.notify_all();

@@ -29,14 +29,16 @@ class AlertLog {
   // REQUIRES: `store` outlives the log.
   static absl::StatusOr<std::unique_ptr<AlertLog>> Open(storage::Store* store);
 
-  // Numbers `alerts` (sets their ids), adds them to `batch`, lets `finish`
-  // add what depends on their numbers (first and last, 0 when there are
-  // none), and writes the batch. Commits are serialised, so the feed grows
+  // Numbers `alerts` — each a serialised v1::Alert without its id — adds
+  // them to `batch`, lets `finish` add what depends on their numbers (first
+  // and last, 0 when there are none), and writes the batch (with
+  // Store::Ingest when `ingest`). Commits are serialised, so the feed grows
   // in id order.
   absl::Status Commit(
-      storage::WriteBatch batch, std::vector<v1::Alert>* alerts,
+      storage::WriteBatch batch, std::vector<std::string> alerts,
       const std::function<void(uint64_t first, uint64_t last,
-                               storage::WriteBatch* batch)>& finish);
+                               storage::WriteBatch* batch)>& finish,
+      bool ingest = false);
 
   // The id of the newest alert; 0 when there is none.
   uint64_t last_id() const;

@@ -61,6 +61,7 @@ struct ProgramFacts {
   std::vector<bool> considered;
   // Open with its last day within kClosingSoonDays: that day.
   std::vector<std::optional<engine::Date>> closing;
+  std::vector<std::string> closing_text;  // YYYY-MM-DD
 };
 
 ProgramFacts FactsOf(const engine::Catalog& catalog, engine::Date as_of) {
@@ -68,6 +69,7 @@ ProgramFacts FactsOf(const engine::Catalog& catalog, engine::Date as_of) {
   const auto& programs = catalog.programs();
   f.considered.resize(programs.size());
   f.closing.resize(programs.size());
+  f.closing_text.resize(programs.size());
   for (size_t i = 0; i < programs.size(); ++i) {
     const engine::Program& p = *programs[i];
     const engine::WindowStatus status = engine::StatusOn(p.window, as_of);
@@ -78,6 +80,7 @@ ProgramFacts FactsOf(const engine::Catalog& catalog, engine::Date as_of) {
     if (end && *end >= as_of &&
         end->days() - as_of.days() <= kClosingSoonDays) {
       f.closing[i] = end;
+      f.closing_text[i] = end->ToString();
     }
   }
   return f;
@@ -85,6 +88,8 @@ ProgramFacts FactsOf(const engine::Catalog& catalog, engine::Date as_of) {
 
 // A chunk's companies and what is stored about them.
 struct Chunk {
+  int64_t now = 0;  // when it is scored, Unix seconds and RFC 3339
+  std::string now_text;
   std::vector<std::string> ids;
   std::vector<std::string> profiles;                 // jiwon.v1.Company, binary
   std::vector<std::optional<std::string>> previous;  // stored results
@@ -96,7 +101,7 @@ struct Chunk {
 // What one worker made of its part of a chunk.
 struct Output {
   std::vector<std::pair<std::string, std::string>> results;  // id, value
-  std::vector<v1::Alert> alerts;
+  std::vector<std::string> alerts;  // serialised, without their ids
   int64_t eligible = 0;
   int64_t undetermined = 0;
   int64_t newly = 0;
@@ -105,6 +110,16 @@ struct Output {
   double match_seconds = 0;
   double diff_seconds = 0;
   std::vector<std::string> errors;
+  // Reused from one company to the next.
+  struct Scratch {
+    v1::Company proto;
+    std::vector<engine::Matcher::Ranked> ranked;
+    StoredResults before, next;
+    std::vector<std::pair<int32_t, engine::Eligibility>> was;
+    v1::Alert alert;
+    int64_t map_version = -1;
+    std::shared_ptr<const std::vector<int32_t>> map;
+  } scratch;
 };
 
 bool Has(const std::vector<std::string>& sorted, std::string_view id) {
@@ -257,6 +272,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   }
   const int64_t resumed_from = state.companies;
   const engine::Date as_of = state.as_of;
+  const std::string as_of_text = as_of.ToString();
 
   // The program list the results will refer to.
   {
@@ -318,30 +334,30 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   auto score_one = [&](const Chunk& chunk, size_t i, Output* out) {
     const Clock::time_point t0 = Clock::now();
     const std::string& id = chunk.ids[i];
-    v1::Company proto;
-    if (!proto.ParseFromString(chunk.profiles[i])) {
+    Output::Scratch& x = out->scratch;
+    if (!x.proto.ParseFromString(chunk.profiles[i])) {
       out->errors.push_back(absl::StrCat(id, ": stored profile unreadable"));
       return;
     }
     std::vector<engine::FieldError> errors;
-    const engine::Company company = server::CompanyFromProto(proto, &errors);
+    const engine::Company company = server::CompanyFromProto(x.proto, &errors);
     if (!errors.empty()) {
       out->errors.push_back(
           absl::StrCat(id, ": stored profile invalid: ", errors[0].field));
       return;
     }
-    thread_local std::vector<engine::Matcher::Ranked> ranked;
-    matcher->MatchAll(company, match_options, &ranked);
+    matcher->MatchAll(company, match_options, &x.ranked);
     const Clock::time_point t1 = Clock::now();
     out->match_seconds += Seconds(t1 - t0);
 
-    StoredResults next;
+    StoredResults& next = x.next;
     next.catalog_version = version;
-    next.computed_at = UnixNow();
+    next.computed_at = chunk.now;
     next.as_of = as_of;
     next.run_id = state.run_id;
-    next.entries.reserve(ranked.size());
-    for (const engine::Matcher::Ranked& r : ranked) {
+    next.entries.clear();
+    next.reminders.clear();
+    for (const engine::Matcher::Ranked& r : x.ranked) {
       next.entries.push_back(
           {static_cast<uint32_t>(r.index), r.eligibility, r.score});
       if (r.eligibility == engine::Eligibility::kEligible) {
@@ -352,35 +368,44 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     }
 
     // The previous results, in this catalog's positions.
-    std::optional<StoredResults> before;
-    std::vector<std::pair<int32_t, engine::Eligibility>> was;
+    StoredResults& before = x.before;
+    bool has_before = false;
+    x.was.clear();
     if (chunk.previous[i]) {
-      before = DecodeResults(*chunk.previous[i]);
-      if (!before) {
+      has_before = DecodeResultsInto(*chunk.previous[i], &before);
+      if (!has_before) {
         out->errors.push_back(absl::StrCat(
             id, ": stored results unreadable; taken as a first run"));
       }
     }
-    if (before) {
-      auto map = remap_for(before->catalog_version);
-      if (!map.ok()) {
-        out->errors.push_back(absl::StrCat(id, ": ", map.status().message(),
-                                           "; taken as a first run"));
-        before.reset();
-      } else {
-        for (const StoredResults::Entry& e : before->entries) {
-          if (e.index < (*map)->size() && (**map)[e.index] >= 0) {
-            was.emplace_back((**map)[e.index], e.eligibility);
-          }
+    if (has_before) {
+      if (x.map == nullptr || x.map_version != before.catalog_version) {
+        auto map = remap_for(before.catalog_version);
+        if (map.ok()) {
+          x.map = *std::move(map);
+          x.map_version = before.catalog_version;
+        } else {
+          out->errors.push_back(absl::StrCat(id, ": ", map.status().message(),
+                                             "; taken as a first run"));
+          has_before = false;
+        }
+      }
+    }
+    if (has_before) {
+      const std::vector<int32_t>& map = *x.map;
+      for (const StoredResults::Entry& e : before.entries) {
+        if (e.index < map.size() && map[e.index] >= 0) {
+          x.was.emplace_back(map[e.index], e.eligibility);
         }
       }
     }
     const auto& dismissed = chunk.dismissed[i];
     const auto& applied = chunk.applied[i];
     auto alert = [&](v1::AlertKind kind, size_t p, engine::Eligibility from,
-                     engine::Eligibility to, int64_t score) -> v1::Alert& {
+                     engine::Eligibility to, int64_t score,
+                     const std::string& window_end) {
       const engine::Program& program = *catalog.programs()[p];
-      v1::Alert& a = out->alerts.emplace_back();
+      v1::Alert& a = x.alert;
       a.set_kind(kind);
       a.set_company_id(id);
       a.set_program_id(program.id);
@@ -390,18 +415,26 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       a.set_score(score);
       a.set_source(state.run_id);
       a.set_catalog_version(version);
-      a.set_as_of(as_of.ToString());
-      a.set_created_at(Rfc3339(next.computed_at));
-      return a;
+      a.set_as_of(as_of_text);
+      a.set_created_at(chunk.now_text);
+      a.set_window_end(window_end);
+      a.SerializeToString(&out->alerts.emplace_back());
     };
+    static const std::string kNone;
     // Both lists ascend by position: one merge finds what changed.
-    if (before) {
+    if (has_before) {
+      const auto& was = x.was;
       size_t a = 0, b = 0;
       while (a < was.size() || b < next.entries.size()) {
         const int32_t old_p = a < was.size() ? was[a].first : INT32_MAX;
         const int32_t new_p = b < next.entries.size()
                                   ? static_cast<int32_t>(next.entries[b].index)
                                   : INT32_MAX;
+        if (old_p == new_p && was[a].second == next.entries[b].eligibility) {
+          ++a;
+          ++b;
+          continue;
+        }
         const size_t p = static_cast<size_t>(std::min(old_p, new_p));
         const engine::Eligibility from =
             old_p <= new_p ? was[a].second : engine::Eligibility::kIneligible;
@@ -413,51 +446,124 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
         if (new_p <= old_p) ++b;
         if (from == to || Has(dismissed, catalog.programs()[p]->id)) continue;
         if (to == engine::Eligibility::kEligible) {
-          alert(v1::ALERT_KIND_NEWLY_ELIGIBLE, p, from, to, score);
+          alert(v1::ALERT_KIND_NEWLY_ELIGIBLE, p, from, to, score, kNone);
           ++out->newly;
         } else if (from == engine::Eligibility::kEligible &&
                    facts.considered[p]) {
-          alert(v1::ALERT_KIND_NO_LONGER_ELIGIBLE, p, from, to, score);
+          alert(v1::ALERT_KIND_NO_LONGER_ELIGIBLE, p, from, to, score, kNone);
           ++out->no_longer;
         }
       }
-    }
-    // Reminders: those still ahead are kept, new ones added.
-    if (before) {
-      for (StoredResults::Reminder& m : before->reminders) {
+      // Reminders whose window is still ahead are kept.
+      for (StoredResults::Reminder& m : before.reminders) {
         if (m.window_end >= as_of) next.reminders.push_back(std::move(m));
       }
     }
+    // New reminders.
+    const size_t kept = next.reminders.size();
     for (const StoredResults::Entry& e : next.entries) {
-      const std::optional<engine::Date>& end = facts.closing[e.index];
-      if (!end || e.eligibility != engine::Eligibility::kEligible) continue;
-      const std::string& pid = catalog.programs()[e.index]->id;
-      const StoredResults::Reminder reminder{pid, *end};
-      if (std::find(next.reminders.begin(), next.reminders.end(), reminder) !=
-              next.reminders.end() ||
-          Has(dismissed, pid) || Has(applied, pid)) {
+      if (!facts.closing[e.index] ||
+          e.eligibility != engine::Eligibility::kEligible) {
         continue;
       }
+      const engine::Date end = *facts.closing[e.index];
+      const std::string& pid = catalog.programs()[e.index]->id;
+      bool sent = false;
+      for (size_t k = 0; k < kept && !sent; ++k) {
+        sent = next.reminders[k].window_end == end &&
+               next.reminders[k].program_id == pid;
+      }
+      if (sent || Has(dismissed, pid) || Has(applied, pid)) continue;
       alert(v1::ALERT_KIND_CLOSING_SOON, e.index, e.eligibility, e.eligibility,
-            e.score)
-          .set_window_end(end->ToString());
+            e.score, facts.closing_text[e.index]);
       ++out->closing;
-      next.reminders.push_back(reminder);
+      next.reminders.push_back({pid, end});
     }
-    std::sort(next.reminders.begin(), next.reminders.end(),
-              [](const auto& x, const auto& y) {
-                return std::tie(x.program_id, x.window_end) <
-                       std::tie(y.program_id, y.window_end);
-              });
-    out->results.emplace_back(id, EncodeResults(next));
+    if (next.reminders.size() > 1) {
+      std::sort(next.reminders.begin(), next.reminders.end(),
+                [](const auto& m, const auto& n) {
+                  return std::tie(m.program_id, m.window_end) <
+                         std::tie(n.program_id, n.window_end);
+                });
+    }
+    auto& result = out->results.emplace_back(id, std::string());
+    EncodeResultsTo(next, &result.second);
     out->diff_seconds += Seconds(Clock::now() - t1);
   };
+
+  // Chunk k is committed by the writer while chunk k + 1 is read and
+  // scored; commits stay in order.
+  std::string cursor = state.last_company;
+  std::thread writer;
+  absl::Status written;
+  auto commit = [&](std::vector<Output> outputs, std::vector<std::string> stale,
+                    size_t n, std::string last) {
+    if (background_) YieldToEveryone();
+    const Clock::time_point t_write = Clock::now();
+    storage::WriteBatch batch;
+    std::vector<std::string> alerts;
+    {
+      size_t count = 0;
+      for (const Output& out : outputs) count += out.alerts.size();
+      alerts.reserve(count);
+    }
+    RunState next = state;
+    for (Output& out : outputs) {
+      match_seconds += out.match_seconds;
+      diff_seconds += out.diff_seconds;
+      for (const std::string& e : out.errors) {
+        server::Log(server::LogLevel::kWarning, "rescore: " + e);
+      }
+      for (auto& [id, value] : out.results) {
+        batch.Put(Table::kResults, std::move(id), std::move(value));
+      }
+      for (std::string& a : out.alerts) alerts.push_back(std::move(a));
+      next.eligible_pairs += out.eligible;
+      next.undetermined_pairs += out.undetermined;
+      next.newly_eligible += out.newly;
+      next.no_longer_eligible += out.no_longer;
+      next.closing_soon += out.closing;
+    }
+    for (std::string& id : stale) batch.Delete(Table::kResults, id);
+    next.companies += static_cast<int64_t>(n);
+    next.last_company = std::move(last);
+    written = alerts_->Commit(
+        std::move(batch), std::move(alerts),
+        [&](uint64_t first, uint64_t final_id, storage::WriteBatch* b) {
+          if (first != 0) {
+            if (next.first_alert == 0) next.first_alert = first;
+            next.last_alert = final_id;
+          }
+          b->Put(Table::kMeta, run_key, EncodeRunState(next));
+        },
+        /*ingest=*/true);
+    if (!written.ok()) return;
+    state = std::move(next);
+    write_seconds += Seconds(Clock::now() - t_write);
+    if (progress) {
+      const double elapsed = Seconds(Clock::now() - started);
+      progress({state.run_id, state.companies, std::max(total, state.companies),
+                elapsed > 0 ? (state.companies - resumed_from) / elapsed : 0,
+                resumed_from});
+    }
+  };
+  // Waits for the chunk being written.
+  auto drain = [&]() -> absl::Status {
+    if (writer.joinable()) writer.join();
+    return written;
+  };
+  struct Join {
+    std::thread* t;
+    ~Join() {
+      if (t->joinable()) t->join();
+    }
+  } join_writer{&writer};
 
   for (;;) {
     // ---- read: the next chunk of the shard, what is stored about it
     const Clock::time_point t_read = Clock::now();
     Chunk chunk;
-    const std::string after = state.last_company;
+    const std::string after = cursor;
     absl::Status scan = store_->ScanSnapshot(
         *snapshot, Table::kCompanies, after,
         [&](std::string_view key, std::string_view value) {
@@ -468,7 +574,8 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
         });
     if (!scan.ok()) return scan;
     if (chunk.ids.empty()) break;
-    const std::string& last = chunk.ids.back();
+    const std::string last = chunk.ids.back();
+    cursor = last;
     chunk.previous.resize(chunk.ids.size());
     chunk.dismissed.resize(chunk.ids.size());
     chunk.applied.resize(chunk.ids.size());
@@ -521,6 +628,8 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     read_seconds += Seconds(Clock::now() - t_read);
 
     // ---- match and diff, the chunk split between the threads
+    chunk.now = UnixNow();
+    chunk.now_text = Rfc3339(chunk.now);
     const size_t n = chunk.ids.size();
     const size_t parts = std::min<size_t>(static_cast<size_t>(threads_), n);
     std::vector<Output> outputs(parts);
@@ -539,53 +648,17 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     }
 
     // ---- write: results, alerts and the checkpoint in one batch
-    const Clock::time_point t_write = Clock::now();
-    storage::WriteBatch batch;
-    std::vector<v1::Alert> alerts;
-    RunState next = state;
-    for (Output& out : outputs) {
-      match_seconds += out.match_seconds;
-      diff_seconds += out.diff_seconds;
-      for (const std::string& e : out.errors)
-        server::Log(server::LogLevel::kWarning, "rescore: " + e);
-      for (auto& [id, value] : out.results) {
-        batch.Put(Table::kResults, std::move(id), std::move(value));
-      }
-      for (v1::Alert& a : out.alerts) alerts.push_back(std::move(a));
-      next.eligible_pairs += out.eligible;
-      next.undetermined_pairs += out.undetermined;
-      next.newly_eligible += out.newly;
-      next.no_longer_eligible += out.no_longer;
-      next.closing_soon += out.closing;
-    }
-    for (std::string& id : chunk.stale) batch.Delete(Table::kResults, id);
-    next.companies += static_cast<int64_t>(n);
-    next.last_company = last;
-    absl::Status committed = alerts_->Commit(
-        std::move(batch), &alerts,
-        [&](uint64_t first, uint64_t final_id, storage::WriteBatch* b) {
-          if (first != 0) {
-            if (next.first_alert == 0) next.first_alert = first;
-            next.last_alert = final_id;
-          }
-          b->Put(Table::kMeta, run_key, EncodeRunState(next));
-        });
-    if (!committed.ok()) return committed;
-    state = std::move(next);
-    write_seconds += Seconds(Clock::now() - t_write);
-
-    if (progress) {
-      const double elapsed = Seconds(Clock::now() - started);
-      progress({state.run_id, state.companies, std::max(total, state.companies),
-                elapsed > 0 ? (state.companies - resumed_from) / elapsed : 0,
-                resumed_from});
-    }
+    if (absl::Status s = drain(); !s.ok()) return s;
+    writer = std::thread(commit, std::move(outputs), std::move(chunk.stale), n,
+                         last);
     if (cancelled && cancelled()) {
+      if (absl::Status s = drain(); !s.ok()) return s;
       return absl::CancelledError(absl::StrCat(
           "rescore ", state.run_id, " stopped after ", state.companies,
           " companies; the next run of the shard resumes from there"));
     }
   }
+  if (absl::Status s = drain(); !s.ok()) return s;
 
   state.finished = true;
   {

@@ -74,62 +74,83 @@ constexpr uint64_t kRunStateFormat = 1;
 
 std::string EncodeResults(const StoredResults& r) {
   std::string out;
-  out.reserve(24 + r.run_id.size() + r.entries.size() * 3);
+  EncodeResultsTo(r, &out);
+  return out;
+}
+
+void EncodeResultsTo(const StoredResults& r, std::string* out_string) {
+  // The entries, the bulk, go through a raw buffer: at most 10 bytes a
+  // varint.
+  std::string& out = *out_string;
+  out.clear();
   PutVarint(&out, kResultsFormat);
   PutVarint(&out, ZigZag(r.catalog_version));
   PutVarint(&out, ZigZag(r.computed_at));
   PutVarint(&out, ZigZag(r.as_of.days()));
   PutString(&out, r.run_id);
   PutVarint(&out, r.entries.size());
+  const size_t head = out.size();
+  out.resize(head + r.entries.size() * 20);
+  char* p = out.data() + head;
+  auto put = [&p](uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+  };
   uint32_t previous = 0;
   for (const StoredResults::Entry& e : r.entries) {
     // Positions ascend: the gap from the previous one, then the score with
     // the eligibility in its lowest bit.
-    PutVarint(&out, e.index - previous);
+    put(e.index - previous);
     previous = e.index;
     const uint64_t undetermined =
         e.eligibility == engine::Eligibility::kUndetermined ? 1 : 0;
-    PutVarint(&out, (ZigZag(e.score) << 1) | undetermined);
+    put((ZigZag(e.score) << 1) | undetermined);
   }
+  out.resize(static_cast<size_t>(p - out.data()));
   PutVarint(&out, r.reminders.size());
   for (const StoredResults::Reminder& m : r.reminders) {
     PutString(&out, m.program_id);
     PutVarint(&out, ZigZag(m.window_end.days()));
   }
-  return out;
 }
 
 std::optional<StoredResults> DecodeResults(std::string_view bytes) {
-  Reader in(bytes);
   StoredResults r;
+  if (!DecodeResultsInto(bytes, &r)) return std::nullopt;
+  return r;
+}
+
+bool DecodeResultsInto(std::string_view bytes, StoredResults* out) {
+  Reader in(bytes);
+  StoredResults& r = *out;
   uint64_t format, n;
-  if (!in.Varint(&format) || format != kResultsFormat) return std::nullopt;
+  if (!in.Varint(&format) || format != kResultsFormat) return false;
   if (!in.Signed(&r.catalog_version) || !in.Signed(&r.computed_at) ||
       !in.Date(&r.as_of) || !in.String(&r.run_id) || !in.Varint(&n) ||
       n > bytes.size()) {
-    return std::nullopt;
+    return false;
   }
   r.entries.resize(n);
   uint64_t index = 0;
   for (StoredResults::Entry& e : r.entries) {
     uint64_t gap, packed;
-    if (!in.Varint(&gap) || !in.Varint(&packed)) return std::nullopt;
+    if (!in.Varint(&gap) || !in.Varint(&packed)) return false;
     index += gap;
-    if (index > UINT32_MAX) return std::nullopt;
+    if (index > UINT32_MAX) return false;
     e.index = static_cast<uint32_t>(index);
     e.eligibility = (packed & 1) ? engine::Eligibility::kUndetermined
                                  : engine::Eligibility::kEligible;
     e.score = UnZigZag(packed >> 1);
   }
-  if (!in.Varint(&n) || n > bytes.size()) return std::nullopt;
+  if (!in.Varint(&n) || n > bytes.size()) return false;
   r.reminders.resize(n);
   for (StoredResults::Reminder& m : r.reminders) {
-    if (!in.String(&m.program_id) || !in.Date(&m.window_end)) {
-      return std::nullopt;
-    }
+    if (!in.String(&m.program_id) || !in.Date(&m.window_end)) return false;
   }
-  if (!in.done()) return std::nullopt;
-  return r;
+  return in.done();
 }
 
 std::string EncodeProgramList(const std::vector<std::string_view>& ids) {

@@ -40,8 +40,12 @@ struct StoredResults {
 };
 
 std::string EncodeResults(const StoredResults& r);
+// Into `out` (replacing its contents, reusing its memory).
+void EncodeResultsTo(const StoredResults& r, std::string* out);
 // nullopt when `bytes` is not an encoding of StoredResults.
 std::optional<StoredResults> DecodeResults(std::string_view bytes);
+// Into `out`, reusing its memory; false when `bytes` is not an encoding.
+bool DecodeResultsInto(std::string_view bytes, StoredResults* out);
 
 // The program ids of a catalog version, in catalog (id) order.
 std::string EncodeProgramList(const std::vector<std::string_view>& ids);

@@ -1,7 +1,9 @@
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 
+#include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
 #include "server/storage/store.h"
 
@@ -54,6 +56,17 @@ class MemoryStore : public Store {
       }
     }
     return absl::OkStatus();
+  }
+
+  absl::Status Ingest(const WriteBatch& batch) override {
+    std::set<std::pair<Table, std::string_view>> seen;
+    for (const WriteBatch::Op& op : batch.ops()) {
+      if (!seen.emplace(op.table, op.key).second) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "ingest: key \"", op.key, "\" twice in ", TableName(op.table)));
+      }
+    }
+    return Write(batch);
   }
 
   absl::Status Scan(

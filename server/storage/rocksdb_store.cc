@@ -1,6 +1,12 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
@@ -22,8 +28,11 @@ rocksdb::Slice ToSlice(std::string_view s) {
 class RocksDbStore : public Store {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
-               std::vector<rocksdb::ColumnFamilyHandle*> handles)
-      : db_(std::move(db)), handles_(std::move(handles)) {}
+               std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               std::string dir)
+      : db_(std::move(db)),
+        handles_(std::move(handles)),
+        dir_(std::move(dir)) {}
 
   ~RocksDbStore() override {
     for (rocksdb::ColumnFamilyHandle* h : handles_) {
@@ -55,6 +64,63 @@ class RocksDbStore : public Store {
     // the process (the OS holds the log). sync=true would also cover power
     // loss, at a disk flush per write.
     return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "write");
+  }
+
+  absl::Status Ingest(const WriteBatch& batch) override {
+    // Each table's changes, sorted by key.
+    std::vector<std::vector<const WriteBatch::Op*>> by_table(
+        std::size(kTables));
+    for (const WriteBatch::Op& op : batch.ops()) {
+      by_table[static_cast<size_t>(op.table)].push_back(&op);
+    }
+    std::vector<rocksdb::IngestExternalFileArg> args;
+    std::vector<std::string> files;
+    auto cleanup = [&] {
+      for (const std::string& f : files) std::remove(f.c_str());
+    };
+    const uint64_t n = ingest_counter_.fetch_add(1);
+    for (size_t t = 0; t < by_table.size(); ++t) {
+      auto& ops = by_table[t];
+      if (ops.empty()) continue;
+      std::stable_sort(ops.begin(), ops.end(),
+                       [](const WriteBatch::Op* a, const WriteBatch::Op* b) {
+                         return a->key < b->key;
+                       });
+      for (size_t i = 1; i < ops.size(); ++i) {
+        if (ops[i]->key == ops[i - 1]->key) {
+          cleanup();
+          return absl::InvalidArgumentError(
+              absl::StrCat("ingest: key \"", ops[i]->key, "\" twice in ",
+                           TableName(static_cast<Table>(t))));
+        }
+      }
+      rocksdb::Options options;
+      options.compression = rocksdb::kNoCompression;
+      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options,
+                                    Handle(static_cast<Table>(t)));
+      const std::string path = absl::StrCat(
+          dir_, "/", n, "-", TableName(static_cast<Table>(t)), ".sst");
+      files.push_back(path);
+      rocksdb::Status s = writer.Open(path);
+      for (size_t i = 0; s.ok() && i < ops.size(); ++i) {
+        s = ops[i]->value
+                ? writer.Put(ToSlice(ops[i]->key), ToSlice(*ops[i]->value))
+                : writer.Delete(ToSlice(ops[i]->key));
+      }
+      if (s.ok()) s = writer.Finish();
+      if (!s.ok()) {
+        cleanup();
+        return FromRocks(s, "ingest: write table file");
+      }
+      rocksdb::IngestExternalFileArg& arg = args.emplace_back();
+      arg.column_family = Handle(static_cast<Table>(t));
+      arg.external_files = {path};
+      arg.options.move_files = true;
+    }
+    if (args.empty()) return absl::OkStatus();
+    rocksdb::Status s = db_->IngestExternalFiles(args);
+    cleanup();  // moved files are gone already; failed ones are removed
+    return FromRocks(s, "ingest");
   }
 
   absl::Status Scan(
@@ -116,6 +182,8 @@ class RocksDbStore : public Store {
   std::unique_ptr<rocksdb::DB> db_;
   // handles_[0] is the default column family, then one per Table.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::string dir_;
+  std::atomic<uint64_t> ingest_counter_{0};
 };
 
 }  // namespace
@@ -135,8 +203,17 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("open ", dir));
+  // Table files for Ingest are made here; any left by a crash are removed.
+  const std::string ingest_dir = dir + "/ingest";
+  std::error_code ec;
+  std::filesystem::remove_all(ingest_dir, ec);
+  std::filesystem::create_directories(ingest_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("create ", ingest_dir, ": ", ec.message()));
+  }
   auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
-                                              std::move(handles));
+                                              std::move(handles), ingest_dir);
   absl::StatusOr<std::optional<std::string>> version =
       store->Get(Table::kMeta, kSchemaVersionKey);
   if (!version.ok()) return version.status();

@@ -68,6 +68,10 @@ class Store {
       Table t, std::string_view key) const = 0;
   // Applies every change of the batch atomically.
   virtual absl::Status Write(const WriteBatch& batch) = 0;
+  // Write, for a large batch: RocksDB sorts each table's changes into a
+  // table file and adds the files to the database in one step, past the
+  // write-ahead log and the memtables. A key may appear once per table.
+  virtual absl::Status Ingest(const WriteBatch& batch) = 0;
   // Calls `fn` for each key greater than `after` (every key when empty), in
   // key order, until it returns false.
   virtual absl::Status Scan(

@@ -83,6 +83,33 @@ TEST_P(StoreConformanceTest, SnapshotsKeepTheirMoment) {
   EXPECT_EQ(Keys(Table::kCompanies), (std::vector<std::string>{"b", "c"}));
 }
 
+TEST_P(StoreConformanceTest, IngestAppliesALargeBatchAtOnce) {
+  Put(Table::kResults, "b", "old");
+  Put(Table::kResults, "d", "gone soon");
+  WriteBatch batch;
+  batch.Put(Table::kResults, "c", "3");
+  batch.Put(Table::kResults, "a", "1");
+  batch.Put(Table::kResults, "b", "2");
+  batch.Delete(Table::kResults, "d");
+  batch.Put(Table::kAlerts, EncodeUint64(2), "x");
+  batch.Put(Table::kMeta, "k", "v");
+  JIWON_ASSERT_OK(store_->Ingest(batch));
+  EXPECT_EQ(Keys(Table::kResults), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(Get(Table::kResults, "b"), "2");
+  EXPECT_EQ(Get(Table::kMeta, "k"), "v");
+  EXPECT_EQ(Get(Table::kAlerts, EncodeUint64(2)), "x");
+  // Later writes win over ingested ones, as over written ones.
+  Put(Table::kResults, "a", "after");
+  EXPECT_EQ(Get(Table::kResults, "a"), "after");
+
+  WriteBatch twice;
+  twice.Put(Table::kResults, "e", "1");
+  twice.Put(Table::kResults, "e", "2");
+  const absl::Status s = store_->Ingest(twice);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Get(Table::kResults, "e"), std::nullopt);
+}
+
 TEST_P(StoreConformanceTest, PutGetOverwriteDelete) {
   Put(Table::kCompanies, "c1", "one");
   EXPECT_EQ(Get(Table::kCompanies, "c1"), "one");

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "clients/rpc_util.h"
 #include "clients/table.h"
 #include "engine/evaluate.h"
 #include "engine/model.h"
@@ -25,6 +26,7 @@
 #include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
+#include "jiwon/v1/rescore_service.grpc.pb.h"
 
 ABSL_FLAG(std::string, addr, "",
           "jiwond address (default: $JIWON_ADDR, else 127.0.0.1:50051)");
@@ -50,6 +52,13 @@ ABSL_FLAG(std::string, region, "",
 ABSL_FLAG(std::string, note, "", "feedback: a note to keep with the decision");
 ABSL_FLAG(bool, undetermined, false,
           "who-qualifies: also list companies whose outcome is undetermined");
+ABSL_FLAG(std::string, after, "",
+          "alerts: start after this alert id (the resume token; default: "
+          "from the first)");
+ABSL_FLAG(std::string, company, "", "alerts: only this company's");
+ABSL_FLAG(bool, follow, false,
+          "alerts: keep reading, printing new alerts as they are made");
+ABSL_FLAG(int64_t, max, 0, "alerts: stop after this many (0: no limit)");
 
 namespace jiwon::cli {
 namespace {
@@ -72,56 +81,20 @@ constexpr const char* kUsage =
   jiwon questions COMPANY          facts to ask the company next, by how many programs they settle
   jiwon feedback COMPANY [PROGRAM dismissed|saved|applied|undo]
                                    record what the company decided; dismissed programs are not recommended again
+  jiwon results COMPANY            what the last rescore computed for a company, and when
+  jiwon alerts [--after ID] [--company ID] [--follow]
+                                   the alert feed as JSON Lines, in order; resume with --after the last id
 
 Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.)";
 
-// Exit codes.
-constexpr int kOk = 0;
-constexpr int kFailed = 1;  // the server refused or some records were bad
-constexpr int kUsageError = 2;
-constexpr int kUnreachable = 3;
-
-std::string Address() {
-  std::string addr = absl::GetFlag(FLAGS_addr);
-  if (addr.empty()) {
-    const char* env = std::getenv("JIWON_ADDR");
-    addr = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
-  }
-  return addr;
-}
+std::string Address() { return ResolveAddress(absl::GetFlag(FLAGS_addr)); }
 
 struct UsageError {
   std::string message;
 };
 
-int Fail(const std::string& message, int code) {
-  std::cerr << "jiwon: " << message << "\n";
-  return code;
-}
-
-// One line that says what went wrong and what to do.
 int FailRpc(const grpc::Status& s) {
-  switch (s.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-      return Fail(absl::StrCat("cannot reach jiwond at ", Address(),
-                               " (start it with `jiwond`, or point --addr or "
-                               "JIWON_ADDR at a running one)"),
-                  kUnreachable);
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return Fail(
-          absl::StrCat("jiwond at ", Address(), " did not answer within ",
-                       absl::GetFlag(FLAGS_timeout),
-                       "s (raise --timeout, or check the server)"),
-          kUnreachable);
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return Fail(absl::StrCat("rejected: ", s.error_message()), kFailed);
-    case grpc::StatusCode::NOT_FOUND:
-      return Fail(s.error_message(), kFailed);
-    default:
-      return Fail(absl::StrCat("jiwond error (", s.error_code(),
-                               "): ", s.error_message()),
-                  kFailed);
-  }
+  return ReportRpcError("jiwon", s, Address(), absl::GetFlag(FLAGS_timeout));
 }
 
 void SetDeadline(grpc::ClientContext* ctx, double seconds) {
@@ -276,7 +249,8 @@ class Client {
       : companies_(v1::CompanyService::NewStub(channel)),
         programs_(v1::ProgramService::NewStub(channel)),
         matching_(v1::MatchService::NewStub(channel)),
-        feedback_(v1::FeedbackService::NewStub(channel)) {}
+        feedback_(v1::FeedbackService::NewStub(channel)),
+        rescore_(v1::RescoreService::NewStub(channel)) {}
 
   int Run(const std::vector<std::string>& args);
 
@@ -288,6 +262,8 @@ class Client {
   int WhoQualifies(const std::string& program);
   int Questions(const std::string& company);
   int Feedback(const std::vector<std::string>& args);
+  int Results(const std::string& company);
+  int Alerts();
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -295,6 +271,7 @@ class Client {
   std::unique_ptr<v1::ProgramService::StubInterface> programs_;
   std::unique_ptr<v1::MatchService::StubInterface> matching_;
   std::unique_ptr<v1::FeedbackService::StubInterface> feedback_;
+  std::unique_ptr<v1::RescoreService::StubInterface> rescore_;
 };
 
 std::string Arg(const std::vector<std::string>& args, size_t i,
@@ -345,6 +322,8 @@ int Client::Run(const std::vector<std::string>& args) {
   }
   if (command == "questions") return Questions(Arg(args, 1, "COMPANY id"));
   if (command == "feedback") return Feedback(args);
+  if (command == "results") return Results(Arg(args, 1, "COMPANY id"));
+  if (command == "alerts") return Alerts();
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
@@ -730,6 +709,58 @@ int Client::WhoQualifies(const std::string& program) {
   for (const v1::Count& c : summary.eligible_by_size()) {
     std::cout << "  " << Pad(c.key(), 24) << c.count() << "\n";
   }
+  return kOk;
+}
+
+int Client::Results(const std::string& company) {
+  v1::GetResultsRequest req;
+  req.set_company_id(company);
+  v1::GetResultsResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = rescore_->GetResults(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  std::cout << resp.company_id() << ": 일괄 재평가 " << resp.run_id() << " ("
+            << resp.computed_at() << ", 기준일 " << resp.as_of()
+            << ", 카탈로그 버전 " << resp.catalog_version() << ")\n";
+  Table table({{"#", 0, true}, {"프로그램", 40}, {"상태"}, {"점수", 0, true}});
+  int rank = 0;
+  const int limit = absl::GetFlag(FLAGS_limit);
+  for (const v1::ProgramResult& r : resp.results()) {
+    if (limit > 0 && rank >= limit) break;
+    table.AddRow({absl::StrCat(++rank), r.program_id(),
+                  EligibilityName(r.eligibility()), absl::StrCat(r.score())});
+  }
+  std::cout << table.Render();
+  if (resp.results_size() > rank) {
+    std::cout << "… " << resp.results_size() - rank
+              << "건 더 (--limit 0 으로 모두)\n";
+  }
+  return kOk;
+}
+
+int Client::Alerts() {
+  v1::ReadAlertsRequest req;
+  req.set_after(absl::GetFlag(FLAGS_after));
+  req.set_company_id(absl::GetFlag(FLAGS_company));
+  req.set_follow(absl::GetFlag(FLAGS_follow));
+  req.set_limit(absl::GetFlag(FLAGS_max));
+  // No deadline: an export is as long as the feed, and following never
+  // ends by itself.
+  grpc::ClientContext ctx;
+  std::unique_ptr<grpc::ClientReaderInterface<v1::ReadAlertsResponse>> reader =
+      rescore_->ReadAlerts(&ctx, req);
+  v1::ReadAlertsResponse msg;
+  while (reader->Read(&msg)) {
+    for (const v1::Alert& a : msg.alerts()) std::cout << ToJson(a) << "\n";
+    std::cout.flush();
+  }
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) return FailRpc(s);
   return kOk;
 }
 

@@ -35,6 +35,9 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(std::string, scoring, "",
           "ranking weights, e.g. need=30,bonus=5,deadline=20,benefit=1,"
           "benefit_cap=50 (unset keys keep these defaults)");
+ABSL_FLAG(int, rescore_threads, 2,
+          "threads scoring companies in a rescore run; they run at idle "
+          "priority, so that serving is not slowed down");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long in-flight calls may run after SIGINT or SIGTERM");
 
@@ -83,10 +86,21 @@ int Run() {
     return 2;
   }
 
+  absl::StatusOr<std::unique_ptr<app::AlertLog>> alerts =
+      app::AlertLog::Open(store->get());
+  if (!alerts.ok()) {
+    Log(LogLevel::kError, alerts.status().ToString());
+    return 2;
+  }
+  app::Rescorer rescorer(registry->get(), store->get(), alerts->get(),
+                         absl::GetFlag(FLAGS_rescore_threads),
+                         /*background=*/true);
+
   rpc::CompanyService companies(registry->get());
   rpc::ProgramService programs(registry->get());
   rpc::MatchService matching(registry->get());
   rpc::FeedbackService feedback(registry->get());
+  rpc::RescoreService rescoring(&rescorer, alerts->get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -100,6 +114,7 @@ int Run() {
   builder.RegisterService(&programs);
   builder.RegisterService(&matching);
   builder.RegisterService(&feedback);
+  builder.RegisterService(&rescoring);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     Log(LogLevel::kError,

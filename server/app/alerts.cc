@@ -1,5 +1,6 @@
 #include "server/app/alerts.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/numbers.h"
@@ -76,10 +77,13 @@ uint64_t AlertLog::last_id() const {
 }
 
 absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
-                            const std::function<bool(v1::Alert&&)>& fn) const {
+                            const std::function<bool(v1::Alert&&)>& fn,
+                            uint64_t* reached) const {
   // Only what was committed when the read began: a commit in progress may
   // not be whole yet.
   const uint64_t until = last_id();
+  uint64_t position = std::max(after, until);
+  if (reached != nullptr) *reached = position;
   if (after >= until) return absl::OkStatus();
   absl::Status bad;
   absl::Status scan = store_->Scan(
@@ -96,8 +100,11 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
         if (!company_id.empty() && alert.company_id() != company_id) {
           return true;
         }
-        return fn(std::move(alert));
+        if (fn(std::move(alert))) return true;
+        position = *id;
+        return false;
       });
+  if (reached != nullptr) *reached = position;
   if (!scan.ok()) return scan;
   return bad;
 }

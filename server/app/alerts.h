@@ -44,9 +44,12 @@ class AlertLog {
   uint64_t last_id() const;
 
   // Calls `fn` with the alerts after `after`, in order, for `company_id`
-  // only when it is not empty, until it returns false.
+  // only when it is not empty, until it returns false. `reached` (when
+  // given) receives the id up to which the feed was read: the next read
+  // starts after it.
   absl::Status Read(uint64_t after, std::string_view company_id,
-                    const std::function<bool(v1::Alert&&)>& fn) const;
+                    const std::function<bool(v1::Alert&&)>& fn,
+                    uint64_t* reached = nullptr) const;
 
   // Waits until an alert after `after` exists, or `timeout_ms` has passed;
   // returns whether one does.

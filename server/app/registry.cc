@@ -249,10 +249,13 @@ std::shared_ptr<const engine::Matcher> Registry::CurrentMatcher() const {
   return m;
 }
 
-std::shared_ptr<const engine::Matcher> Registry::NewestMatcher() const {
-  std::unique_lock lock(rebuild_mu_);
-  rebuild_cv_.wait(lock, [&] { return matcher_.load() != nullptr; });
-  return matcher_.load();
+std::shared_ptr<const engine::Matcher> Registry::MatcherForCurrentCatalog()
+    const {
+  for (;;) {
+    WaitForMatcher();
+    // A write may have come between; then wait for its matcher too.
+    if (std::shared_ptr<const engine::Matcher> m = CurrentMatcher()) return m;
+  }
 }
 
 void Registry::WaitForMatcher() const {

@@ -128,9 +128,9 @@ class Registry {
   void WaitForMatcher() const;
   // The matcher, when it covers the current catalog; nullptr otherwise.
   std::shared_ptr<const engine::Matcher> CurrentMatcher() const;
-  // The newest compiled matcher, waiting for the first: one consistent
-  // snapshot of the catalog, for a long job.
-  std::shared_ptr<const engine::Matcher> NewestMatcher() const;
+  // The compiled matcher of the current catalog, waiting for it to be
+  // built: one consistent snapshot of the catalog, for a long job.
+  std::shared_ptr<const engine::Matcher> MatcherForCurrentCatalog() const;
   // How many stored companies have an id for which `pred` holds.
   size_t CountCompanies(
       const std::function<bool(std::string_view id)>& pred) const {

@@ -36,13 +36,14 @@ std::string ProgramListKey(int64_t version) {
                       storage::EncodeUint64(static_cast<uint64_t>(version)));
 }
 
-// "20261127T084100Z-0of1"
-std::string NewRunId(int64_t now, uint32_t index, uint32_t count) {
+// "20261127T084100Z-0of1-7": start time, shard, sequence in the shard.
+std::string NewRunId(int64_t now, uint32_t index, uint32_t count,
+                     int64_t sequence) {
   std::string stamp = Rfc3339(now);  // 2026-11-27T08:41:00Z
   stamp.erase(std::remove_if(stamp.begin(), stamp.end(),
                              [](char c) { return c == '-' || c == ':'; }),
               stamp.end());
-  return absl::StrCat(stamp, "-", index, "of", count);
+  return absl::StrCat(stamp, "-", index, "of", count, "-", sequence);
 }
 
 // Lowers the calling thread to SCHED_IDLE: it runs only when no other
@@ -218,12 +219,14 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   }
   const std::string run_key = RunKey(options.shard_index, options.shard_count);
   {
-    std::lock_guard lock(mu_);
-    if (!running_.insert(run_key).second) {
+    std::unique_lock lock(mu_);
+    if (!ended_.wait_for(lock, std::chrono::seconds(10),
+                         [&] { return !running_.contains(run_key); })) {
       return absl::AbortedError(absl::StrCat("shard ", options.shard_index, "/",
                                              options.shard_count,
                                              " is being rescored already"));
     }
+    running_.insert(run_key);
   }
   struct Release {
     Rescorer* self;
@@ -231,6 +234,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     ~Release() {
       std::lock_guard lock(self->mu_);
       self->running_.erase(key);
+      self->ended_.notify_all();
     }
   } release{this, run_key};
   if (background_) YieldToEveryone();
@@ -238,7 +242,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
 
   // One catalog for the whole run.
   const std::shared_ptr<const engine::Matcher> matcher =
-      registry_->NewestMatcher();
+      registry_->MatcherForCurrentCatalog();
   const engine::Catalog& catalog = matcher->catalog();
   const int64_t version = catalog.version();
 
@@ -248,10 +252,14 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       store_->Get(Table::kMeta, run_key);
   if (!saved.ok()) return saved.status();
   bool resumed = false;
-  if (saved->has_value() && !options.restart) {
+  int64_t sequence = 1;
+  if (saved->has_value()) {
     std::optional<RunState> old = DecodeRunState(**saved);
     if (!old) return absl::DataLossError("rescore checkpoint unreadable");
-    if (!old->finished && old->catalog_version == version) {
+    sequence = old->sequence + 1;
+    if (options.restart) {
+      // A new run from the first company.
+    } else if (!old->finished && old->catalog_version == version) {
       state = *std::move(old);
       resumed = true;
     } else if (!old->finished) {
@@ -265,8 +273,9 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   if (!resumed) {
     state = RunState();
     state.started_at = UnixNow();
-    state.run_id =
-        NewRunId(state.started_at, options.shard_index, options.shard_count);
+    state.sequence = sequence;
+    state.run_id = NewRunId(state.started_at, options.shard_index,
+                            options.shard_count, sequence);
     state.catalog_version = version;
     state.as_of = options.as_of.value_or(TodayInKorea());
   }

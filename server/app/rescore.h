@@ -1,6 +1,7 @@
 #ifndef JIWON_SERVER_APP_RESCORE_H_
 #define JIWON_SERVER_APP_RESCORE_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -63,9 +64,9 @@ struct CompanyResults {
 };
 
 // The nightly rescore. A run takes one snapshot of the profiles and one of
-// the catalog (the newest compiled matcher), walks the shard's companies in
-// id order in chunks, and for each chunk computes every company's ELIGIBLE
-// and UNDETERMINED programs with their scores, compares them with the
+// the catalog (the compiled matcher of the current catalog), walks the shard's
+// companies in id order in chunks, and for each chunk computes every company's
+// ELIGIBLE and UNDETERMINED programs with their scores, compares them with the
 // company's stored results, and commits in one batch: the new results, the
 // alerts the differences make, and the run's checkpoint. A crash or a stop
 // at any point leaves results and alerts agreeing with each other, and the
@@ -86,8 +87,9 @@ class Rescorer {
 
   // Runs (or resumes) a rescore. `progress` is called after each
   // checkpoint; once `cancelled` returns true the run stops after the
-  // chunk at hand, returning CANCELLED. ABORTED when the shard is being
-  // rescored already.
+  // chunk at hand, returning CANCELLED. When the shard is being rescored
+  // already, waits up to 10 s for that run to end (one whose caller has
+  // gone ends at its next checkpoint), then gives up with ABORTED.
   absl::StatusOr<RescoreSummary> Run(
       const RescoreOptions& options, const std::function<bool()>& cancelled,
       const std::function<void(const RescoreProgress&)>& progress);
@@ -107,6 +109,7 @@ class Rescorer {
   bool background_;
 
   std::mutex mu_;
+  std::condition_variable ended_;  // a run ended
   std::set<std::string> running_;  // shard keys
   std::map<int64_t, std::shared_ptr<const std::vector<std::string>>> lists_;
 };

@@ -188,6 +188,7 @@ std::string EncodeRunState(const RunState& s) {
   }
   PutVarint(&out, s.first_alert);
   PutVarint(&out, s.last_alert);
+  PutVarint(&out, ZigZag(s.sequence));
   return out;
 }
 
@@ -207,7 +208,8 @@ std::optional<RunState> DecodeRunState(std::string_view bytes) {
         &s.newly_eligible, &s.no_longer_eligible, &s.closing_soon}) {
     if (!in.Signed(v)) return std::nullopt;
   }
-  if (!in.Varint(&s.first_alert) || !in.Varint(&s.last_alert) || !in.done()) {
+  if (!in.Varint(&s.first_alert) || !in.Varint(&s.last_alert) ||
+      !in.Signed(&s.sequence) || !in.done()) {
     return std::nullopt;
   }
   return s;

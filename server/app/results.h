@@ -55,6 +55,7 @@ std::optional<std::vector<std::string>> DecodeProgramList(
 // Where an interrupted run stands.
 struct RunState {
   std::string run_id;
+  int64_t sequence = 0;  // 1 for a shard's first run, then 2, 3, ...
   int64_t catalog_version = 0;
   engine::Date as_of;
   int64_t started_at = 0;  // Unix seconds

@@ -1,8 +1,12 @@
 #include "server/rpc/services.h"
 
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
@@ -496,6 +500,242 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(
   if (!all.ok()) return Done(ctx, all.status());
   for (v1::Feedback& f : *all) *resp->add_feedback() = std::move(f);
   return Done(ctx, absl::OkStatus());
+}
+
+// ----------------------------------------------------------------- rescore
+
+namespace {
+
+// A server stream whose messages come from a long job on a thread of its
+// own: the job sends (waiting while the client is slow), sees when the
+// client has gone, and its status ends the call.
+template <typename Response>
+class ThreadedWriter : public grpc::ServerWriteReactor<Response> {
+ public:
+  using Body = std::function<grpc::Status(ThreadedWriter*)>;
+
+  explicit ThreadedWriter(Body body) {
+    thread_ = std::thread([this, body = std::move(body)] {
+      const grpc::Status status = body(this);
+      std::lock_guard lock(mu_);
+      finished_ = true;
+      status_ = status;
+      MaybeFinish();
+    });
+  }
+
+  // Queues a message; false once the client has gone.
+  bool Send(Response message) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] {
+      return queue_.size() < kMaxQueued || broken_ || cancelled_;
+    });
+    if (broken_ || cancelled_) return false;
+    queue_.push_back(std::move(message));
+    if (!writing_) {
+      writing_ = true;
+      this->StartWrite(&queue_.front());
+    }
+    return true;
+  }
+
+  bool cancelled() const {
+    std::lock_guard lock(mu_);
+    return cancelled_ || broken_;
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    queue_.pop_front();
+    writing_ = false;
+    if (!ok) {
+      broken_ = true;
+    } else if (!queue_.empty()) {
+      writing_ = true;
+      this->StartWrite(&queue_.front());
+    }
+    room_.notify_all();
+    MaybeFinish();
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    room_.notify_all();
+  }
+
+  void OnDone() override {
+    thread_.join();
+    delete this;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 16;
+
+  // REQUIRES: mu_ held.
+  void MaybeFinish() {
+    if (!finished_ || finish_called_ || writing_) return;
+    if (!queue_.empty() && !broken_) return;
+    finish_called_ = true;
+    this->Finish(broken_ ? grpc::Status(grpc::StatusCode::CANCELLED,
+                                        "the client went away")
+                         : status_);
+  }
+
+  // Recursive: gRPC may run a reaction on the thread that started it.
+  mutable std::recursive_mutex mu_;
+  std::condition_variable_any room_;
+  std::deque<Response> queue_;  // queue_.front() is being written
+  bool writing_ = false;
+  bool cancelled_ = false;
+  bool broken_ = false;
+  bool finished_ = false;
+  bool finish_called_ = false;
+  grpc::Status status_;
+  std::thread thread_;
+};
+
+void SummaryToProto(const app::RescoreSummary& s, v1::RescoreSummary* out) {
+  out->set_run_id(s.state.run_id);
+  out->set_catalog_version(s.state.catalog_version);
+  out->set_as_of(s.state.as_of.ToString());
+  out->set_companies(s.state.companies);
+  out->set_eligible_pairs(s.state.eligible_pairs);
+  out->set_undetermined_pairs(s.state.undetermined_pairs);
+  out->set_newly_eligible_alerts(s.state.newly_eligible);
+  out->set_no_longer_eligible_alerts(s.state.no_longer_eligible);
+  out->set_closing_soon_alerts(s.state.closing_soon);
+  out->set_seconds(s.seconds);
+  for (const auto& [name, seconds] : s.phases) {
+    v1::RescorePhase* p = out->add_phases();
+    p->set_name(name);
+    p->set_seconds(seconds);
+  }
+  out->set_resumed_from(s.resumed_from);
+  if (s.state.first_alert != 0) {
+    out->set_first_alert_id(absl::StrCat(s.state.first_alert));
+    out->set_last_alert_id(absl::StrCat(s.state.last_alert));
+  }
+}
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::RescoreResponse>* RescoreService::Rescore(
+    grpc::CallbackServerContext*, const v1::RescoreRequest* req) {
+  app::RescoreOptions options;
+  options.shard_index = req->shard_index();
+  options.shard_count = req->shard_count() == 0 ? 1 : req->shard_count();
+  options.restart = req->restart();
+  if (req->checkpoint_companies() != 0) {
+    options.checkpoint_companies = req->checkpoint_companies();
+  }
+  absl::Status bad;
+  if (!req->as_of().empty()) {
+    absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+    if (as_of.ok()) {
+      options.as_of = *as_of;
+    } else {
+      bad = as_of.status();
+    }
+  }
+  using Writer = ThreadedWriter<v1::RescoreResponse>;
+  return new Writer([this, options, bad](Writer* w) {
+    if (!bad.ok()) return ToGrpcStatus(bad);
+    absl::StatusOr<app::RescoreSummary> summary = rescorer_->Run(
+        options, [w] { return w->cancelled(); },
+        [w](const app::RescoreProgress& p) {
+          v1::RescoreResponse r;
+          v1::RescoreProgress* out = r.mutable_progress();
+          out->set_run_id(p.run_id);
+          out->set_companies_done(p.done);
+          out->set_companies_total(p.total);
+          out->set_companies_per_second(p.per_second);
+          out->set_resumed_from(p.resumed_from);
+          w->Send(std::move(r));
+        });
+    if (!summary.ok()) return ToGrpcStatus(summary.status());
+    v1::RescoreResponse r;
+    SummaryToProto(*summary, r.mutable_summary());
+    w->Send(std::move(r));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* RescoreService::GetResults(
+    grpc::CallbackServerContext* ctx, const v1::GetResultsRequest* req,
+    v1::GetResultsResponse* resp) {
+  absl::StatusOr<app::CompanyResults> r = rescorer_->Results(req->company_id());
+  if (!r.ok()) return Done(ctx, r.status());
+  resp->set_company_id(req->company_id());
+  resp->set_catalog_version(r->stored.catalog_version);
+  resp->set_as_of(r->stored.as_of.ToString());
+  resp->set_computed_at(app::Rfc3339(r->stored.computed_at));
+  resp->set_run_id(r->stored.run_id);
+  std::vector<size_t> order(r->program_ids.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto& e = r->stored.entries;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const bool ea = e[a].eligibility == engine::Eligibility::kEligible;
+    const bool eb = e[b].eligibility == engine::Eligibility::kEligible;
+    if (ea != eb) return ea;
+    if (e[a].score != e[b].score) return e[a].score > e[b].score;
+    return r->program_ids[a] < r->program_ids[b];
+  });
+  for (size_t i : order) {
+    v1::ProgramResult* out = resp->add_results();
+    out->set_program_id(r->program_ids[i]);
+    out->set_eligibility(static_cast<v1::Eligibility>(e[i].eligibility));
+    out->set_score(e[i].score);
+  }
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerWriteReactor<v1::ReadAlertsResponse>* RescoreService::ReadAlerts(
+    grpc::CallbackServerContext*, const v1::ReadAlertsRequest* req) {
+  using Writer = ThreadedWriter<v1::ReadAlertsResponse>;
+  absl::StatusOr<uint64_t> after =
+      app::AlertLog::ParseId("after", req->after());
+  absl::Status bad = after.status();
+  if (bad.ok() && req->limit() < 0) {
+    bad = absl::InvalidArgumentError(
+        absl::StrCat("limit: must not be negative, got ", req->limit()));
+  }
+  if (bad.ok() && !req->company_id().empty() &&
+      !engine::IsValidId(req->company_id())) {
+    bad = absl::InvalidArgumentError(
+        "company_id: must be 1-64 characters of [A-Za-z0-9._:-]");
+  }
+  const uint64_t start = after.ok() ? *after : 0;
+  return new Writer([this, bad, start, company = req->company_id(),
+                     follow = req->follow(), limit = req->limit()](Writer* w) {
+    if (!bad.ok()) return ToGrpcStatus(bad);
+    constexpr int kPerMessage = 500;
+    uint64_t cursor = start;
+    int64_t sent = 0;
+    for (;;) {
+      v1::ReadAlertsResponse batch;
+      absl::Status s = alerts_->Read(
+          cursor, company,
+          [&](v1::Alert&& a) {
+            *batch.add_alerts() = std::move(a);
+            return batch.alerts_size() < kPerMessage &&
+                   (limit == 0 || sent + batch.alerts_size() < limit);
+          },
+          &cursor);
+      if (!s.ok()) return ToGrpcStatus(s);
+      if (batch.alerts_size() > 0) {
+        sent += batch.alerts_size();
+        if (!w->Send(std::move(batch))) return grpc::Status::CANCELLED;
+        if (limit != 0 && sent >= limit) return grpc::Status::OK;
+        continue;
+      }
+      // Caught up with everything committed when the read began.
+      if (!follow) return grpc::Status::OK;
+      while (!alerts_->WaitAfter(cursor, 500)) {
+        if (w->cancelled()) return grpc::Status::CANCELLED;
+      }
+    }
+  });
 }
 
 }  // namespace jiwon::rpc

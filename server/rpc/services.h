@@ -13,7 +13,10 @@
 #include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
+#include "jiwon/v1/rescore_service.grpc.pb.h"
+#include "server/app/alerts.h"
 #include "server/app/registry.h"
+#include "server/app/rescore.h"
 
 namespace jiwon::rpc {
 
@@ -139,6 +142,26 @@ class FeedbackService final : public v1::FeedbackService::CallbackService {
 
  private:
   app::Registry* registry_;
+};
+
+class RescoreService final : public v1::RescoreService::CallbackService {
+ public:
+  // REQUIRES: the arguments outlive the service.
+  RescoreService(app::Rescorer* rescorer, app::AlertLog* alerts)
+      : rescorer_(rescorer), alerts_(alerts) {}
+
+  grpc::ServerWriteReactor<v1::RescoreResponse>* Rescore(
+      grpc::CallbackServerContext* ctx, const v1::RescoreRequest* req) override;
+  grpc::ServerUnaryReactor* GetResults(grpc::CallbackServerContext* ctx,
+                                       const v1::GetResultsRequest* req,
+                                       v1::GetResultsResponse* resp) override;
+  grpc::ServerWriteReactor<v1::ReadAlertsResponse>* ReadAlerts(
+      grpc::CallbackServerContext* ctx,
+      const v1::ReadAlertsRequest* req) override;
+
+ private:
+  app::Rescorer* rescorer_;
+  app::AlertLog* alerts_;
 };
 
 }  // namespace jiwon::rpc

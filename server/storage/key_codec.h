@@ -32,7 +32,8 @@
 //   run checkpoint format (1), run id, catalog version, as-of, started-at,
 //                  finished (0/1), last company done, companies, eligible
 //                  pairs, undetermined pairs, alerts newly eligible / no
-//                  longer eligible / closing soon, first and last alert id
+//                  longer eligible / closing soon, first and last alert id,
+//                  the run's sequence number in its shard
 //
 // Ids are 1-64 characters of [A-Za-z0-9._:-], so they sort bytewise and
 // never contain the separator of a composite key. Composite keys, when a

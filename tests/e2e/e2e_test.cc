@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -77,7 +79,7 @@ class EndToEndTest : public ::testing::Test {
     unlink(port_file.c_str());
     server_ = Spawn(
         {JIWOND_PATH, "--listen=127.0.0.1:0",
-         "--data_dir=" + dir_.path() + "/data", "--port_file=" + port_file},
+         "--data_dir=" + dir_.path() + "/" + data_, "--port_file=" + port_file},
         dir_.path() + "/jiwond.out", dir_.path() + "/jiwond.log");
     for (int i = 0; i < 200; ++i) {
       std::string port = ReadFile(port_file);
@@ -126,7 +128,44 @@ class EndToEndTest : public ::testing::Test {
     return path;
   }
 
+  // jiwon-rescore with `args`, waited for.
+  Result Rescore(std::vector<std::string> args) {
+    std::vector<std::string> argv = {JIWON_RESCORE_PATH, "--addr=" + addr_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Result r;
+    r.exit_code = WaitExit(Spawn(argv, dir_.path() + "/rescore.out",
+                                 dir_.path() + "/rescore.err"));
+    r.out = ReadFile(dir_.path() + "/rescore.out");
+    r.err = ReadFile(dir_.path() + "/rescore.err");
+    return r;
+  }
+
+  // jiwon-rescore started with progress lines after every checkpoint;
+  // returns once it has printed `lines` of them (or ended).
+  pid_t StartRescoreAndWait(std::vector<std::string> args, int lines) {
+    std::vector<std::string> argv = {JIWON_RESCORE_PATH, "--addr=" + addr_,
+                                     "--progress=lines",
+                                     "--progress_seconds=0"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::string err = dir_.path() + "/rescore-bg.err";
+    unlink(err.c_str());
+    const pid_t pid = Spawn(argv, dir_.path() + "/rescore-bg.out", err);
+    for (int i = 0; i < 400; ++i) {
+      const std::string text = ReadFile(err);
+      if (std::count(text.begin(), text.end(), '\n') >= lines) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return pid;
+  }
+
+  void Kill9Server() {
+    kill(server_, SIGKILL);
+    WaitExit(server_);
+    server_ = -1;
+  }
+
   testing::TempDir dir_;
+  std::string data_ = "data";
   pid_t server_ = -1;
   std::string addr_;
 };
@@ -271,6 +310,140 @@ TEST_F(EndToEndTest, AcknowledgedWriteSurvivesKill9) {
   Result r = Jiwon({"company", "get", "DURABLE"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("41610"), std::string::npos);
+}
+
+// The nightly job over the demo: a baseline run, a catalog change, then a
+// run killed twice — the job with kill -9, then the server with kill -9 —
+// and resumed; its results and alerts equal those of a run on another
+// server that nobody interrupted.
+TEST_F(EndToEndTest, RescoreKilledTwiceResumesToTheSameResultsAndAlerts) {
+  const std::string fresh =
+      WriteInput("fresh.json", R"({"id":"gyeonggi-new-2026",
+    "title":"경기도 신규 지원사업","category":"CATEGORY_DOMESTIC",
+    "window":{"kind":"WINDOW_KIND_ROLLING"},
+    "rules":[{"id":"gyeonggi","kind":"RULE_KIND_REQUIRE","label":"경기도 소재",
+      "condition":{"predicate":{"fact":"FACT_HEAD_OFFICE_REGION",
+        "op":"OPERATOR_IN","codes":["41"]}}}]})");
+  auto prepare = [&] {
+    LoadDemo();
+    Result base = Rescore({"--as_of=2026-12-01"});
+    ASSERT_EQ(base.exit_code, 0) << base.err;
+    EXPECT_NE(base.out.find("done: 320 companies"), std::string::npos)
+        << base.out;
+    ASSERT_EQ(Jiwon({"program", "put", fresh}).exit_code, 0);
+    ASSERT_EQ(Jiwon({"program", "delete", "gbsa-star-2026"}).exit_code, 0);
+  };
+  // What a feed holds, without what differs between servers.
+  auto feed = [&](std::vector<std::string>* ids) {
+    Result r = Jiwon({"alerts"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> out;
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t id_end = line.find("\",\"kind\"");
+      ids->push_back(line.substr(0, id_end));
+      std::string rest = line.substr(id_end);
+      // Drop run ids and times, which differ between the two servers.
+      for (const char* field : {"\"source\":\"", "\"created_at\":\""}) {
+        const size_t at = rest.find(field);
+        if (at == std::string::npos) continue;
+        const size_t end = rest.find('"', at + std::strlen(field));
+        rest.erase(at, end - at + 1);
+      }
+      out.push_back(rest);
+    }
+    return out;
+  };
+  auto results = [&] {
+    std::string out;
+    for (const char* c :
+         {"C0001", "C0002", "C0050", "C0123", "C0200", "C0319", "C0320"}) {
+      Result r = Jiwon({"results", c, "--limit=0"});
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+      out += r.out.substr(r.out.find('\n'));  // past the run line
+    }
+    return out;
+  };
+
+  // Interrupted: kill -9 of the job after 40 checkpoints.
+  prepare();
+  pid_t job = StartRescoreAndWait({"--as_of=2026-12-03", "--checkpoint=1"}, 40);
+  kill(job, SIGKILL);
+  WaitExit(job);
+  // The server stops the run at its next checkpoint (a new job waits for
+  // that) and the next job resumes it; then kill -9 of the server in the
+  // middle of the resumed run.
+  job = StartRescoreAndWait({"--as_of=2026-12-03", "--checkpoint=1"}, 20);
+  EXPECT_NE(ReadFile(dir_.path() + "/rescore-bg.err").find("(resumed after"),
+            std::string::npos)
+      << ReadFile(dir_.path() + "/rescore-bg.err");
+  Kill9Server();
+  EXPECT_NE(WaitExit(job), 0);
+  StartServer();
+  Result done = Rescore({"--checkpoint=1", "--json"});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("\"as_of\":\"2026-12-03\""), std::string::npos)
+      << done.out;
+  EXPECT_EQ(done.out.find("\"resumed_from\":\"0\""), std::string::npos)
+      << done.out;
+  std::vector<std::string> ids;
+  const std::vector<std::string> got = feed(&ids);
+  const std::string got_results = results();
+
+  // Uninterrupted, on another server.
+  Kill9Server();
+  data_ = "data-reference";
+  StartServer();
+  prepare();
+  Result straight = Rescore({"--as_of=2026-12-03", "--json"});
+  ASSERT_EQ(straight.exit_code, 0) << straight.err;
+  std::vector<std::string> want_ids;
+  const std::vector<std::string> want = feed(&want_ids);
+
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(ids, want_ids);  // numbered alike: none twice, none skipped
+  EXPECT_EQ(got_results, results());
+  // The change made news: newly eligible for the new program.
+  int newly = 0;
+  for (const std::string& a : got) {
+    newly += a.find("NEWLY_ELIGIBLE") != std::string::npos;
+  }
+  EXPECT_GT(newly, 100);
+  // The summary counts the whole run, the interrupted parts too.
+  auto count = [](const std::string& json, const std::string& field) {
+    const size_t at = json.find("\"" + field + "\":\"");
+    return at == std::string::npos ? std::string("?")
+                                   : json.substr(at, json.find(',', at) - at);
+  };
+  for (const char* f : {"companies", "eligible_pairs", "newly_eligible_alerts",
+                        "no_longer_eligible_alerts", "closing_soon_alerts"}) {
+    EXPECT_EQ(count(done.out, f), count(straight.out, f)) << f;
+  }
+}
+
+TEST_F(EndToEndTest, AlertFeedResumesAfterAToken) {
+  LoadDemo();
+  ASSERT_EQ(Rescore({"--as_of=2026-12-01"}).exit_code, 0);
+  Result all = Jiwon({"alerts"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const int total =
+      static_cast<int>(std::count(all.out.begin(), all.out.end(), '\n'));
+  ASSERT_GT(total, 3);
+  Result first = Jiwon({"alerts", "--max=3"});
+  EXPECT_EQ(std::count(first.out.begin(), first.out.end(), '\n'), 3);
+  Result rest = Jiwon({"alerts", "--after=3"});
+  EXPECT_EQ(first.out + rest.out, all.out);
+  Result mine = Jiwon({"alerts", "--company=C0001"});
+  EXPECT_NE(mine.out.find("\"company_id\":\"C0001\""), std::string::npos);
+  EXPECT_EQ(mine.out.find("\"company_id\":\"C0002\""), std::string::npos);
+  Result bad = Jiwon({"alerts", "--after=x1"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("after: not an alert id"), std::string::npos)
+      << bad.err;
+  Result shard = Rescore({"--shard=2/2"});
+  EXPECT_EQ(shard.exit_code, 2);
+  EXPECT_NE(shard.err.find("--shard"), std::string::npos) << shard.err;
 }
 
 TEST_F(EndToEndTest, SigtermShutsDownCleanly) {

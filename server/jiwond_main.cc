@@ -92,15 +92,15 @@ int Run() {
     Log(LogLevel::kError, alerts.status().ToString());
     return 2;
   }
-  app::Rescorer rescorer(registry->get(), store->get(), alerts->get(),
-                         absl::GetFlag(FLAGS_rescore_threads),
-                         /*background=*/true);
+  auto rescorer = std::make_unique<app::Rescorer>(
+      registry->get(), store->get(), alerts->get(),
+      absl::GetFlag(FLAGS_rescore_threads), /*background=*/true);
 
   rpc::CompanyService companies(registry->get());
   rpc::ProgramService programs(registry->get());
   rpc::MatchService matching(registry->get());
   rpc::FeedbackService feedback(registry->get());
-  rpc::RescoreService rescoring(&rescorer, alerts->get());
+  rpc::RescoreService rescoring(rescorer.get(), alerts->get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -143,6 +143,8 @@ int Run() {
       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
   server.reset();
+  rescorer.reset();
+  alerts->reset();
   registry->reset();
   store->reset();  // closes RocksDB
   Log(LogLevel::kInfo, "jiwond stopped cleanly");

@@ -407,8 +407,13 @@ absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
   batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),
             storage::EncodeUint64(static_cast<uint64_t>(version)));
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
-  Publish(current->With(
-      std::make_shared<const engine::Program>(*std::move(checked)), version));
+  auto after = std::make_shared<const engine::Program>(*std::move(checked));
+  std::shared_ptr<const engine::Program> before = current->Find(program.id());
+  std::shared_ptr<const engine::Catalog> next = current->With(after, version);
+  if (program_listener_) {
+    program_listener_({std::move(before), std::move(after), next});
+  }
+  Publish(std::move(next));
   out.program = std::move(program);
   out.catalog_version = version;
   return out;
@@ -432,7 +437,10 @@ absl::StatusOr<int64_t> Registry::DeleteProgram(std::string_view id) {
   batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),
             storage::EncodeUint64(static_cast<uint64_t>(version)));
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
-  Publish(current->Without(id, version));
+  std::shared_ptr<const engine::Program> before = current->Find(id);
+  std::shared_ptr<const engine::Catalog> next = current->Without(id, version);
+  if (program_listener_) program_listener_({std::move(before), nullptr, next});
+  Publish(std::move(next));
   return version;
 }
 
@@ -619,6 +627,46 @@ absl::StatusOr<Registry::Explanation> Registry::Explain(
   return out;
 }
 
+void Registry::SetProgramListener(
+    std::function<void(const ProgramChange&)> fn) {
+  std::lock_guard lock(write_mu_);
+  program_listener_ = std::move(fn);
+}
+
+absl::StatusOr<engine::CompanyTable::ScanResult> Registry::ScanCompanies(
+    const engine::Program& program, engine::Date as_of,
+    bool include_undetermined) const {
+  // The columns decide who qualifies; the store gives the profiles of the
+  // companies the columns cannot decide.
+  absl::Status failure;
+  engine::CompanyTable::ScanResult scan = companies_.WhoQualifies(
+      program, as_of, include_undetermined,
+      [&](std::string_view id) -> std::optional<engine::Company> {
+        absl::StatusOr<engine::Company> c = LoadCompany(id);
+        if (!c.ok()) {
+          failure = c.status();
+          return std::nullopt;
+        }
+        return *std::move(c);
+      });
+  if (!failure.ok()) return failure;
+  return scan;
+}
+
+absl::StatusOr<std::vector<std::string>> Registry::EligibleCompanies(
+    const engine::Program& program, engine::Date as_of) const {
+  absl::StatusOr<engine::CompanyTable::ScanResult> scan =
+      ScanCompanies(program, as_of, false);
+  if (!scan.ok()) return scan.status();
+  std::vector<std::string> ids;
+  ids.reserve(scan->hits.size());
+  for (const engine::CompanyTable::Hit& hit : scan->hits) {
+    ids.emplace_back(hit.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     std::string_view program_id, engine::Date as_of, bool include_undetermined,
     const std::function<void(const v1::Company&, const engine::Company&,
@@ -630,20 +678,10 @@ absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     return absl::NotFoundError(absl::StrCat(
         "program \"", std::string(program_id), "\" does not exist"));
   }
-  // The columns decide who qualifies; the profiles of the companies listed
-  // (and of those the columns cannot decide) come from the store.
-  absl::Status failure;
-  engine::CompanyTable::ScanResult scan = companies_.WhoQualifies(
-      *program, as_of, include_undetermined,
-      [&](std::string_view id) -> std::optional<engine::Company> {
-        absl::StatusOr<engine::Company> c = LoadCompany(id);
-        if (!c.ok()) {
-          failure = c.status();
-          return std::nullopt;
-        }
-        return *std::move(c);
-      });
-  if (!failure.ok()) return failure;
+  absl::StatusOr<engine::CompanyTable::ScanResult> scanned =
+      ScanCompanies(*program, as_of, include_undetermined);
+  if (!scanned.ok()) return scanned.status();
+  engine::CompanyTable::ScanResult& scan = *scanned;
   QualifyCounts counts;
   counts.companies = scan.companies;
   counts.eligible = scan.eligible;

@@ -108,6 +108,17 @@ class Registry {
   absl::StatusOr<std::vector<std::string>> DismissedPrograms(
       std::string_view company_id) const;
 
+  // A program written or deleted: the program before (nullptr when new)
+  // and after (nullptr when deleted), and the catalog version made.
+  struct ProgramChange {
+    std::shared_ptr<const engine::Program> before;
+    std::shared_ptr<const engine::Program> after;
+    std::shared_ptr<const engine::Catalog> catalog;  // the one made
+  };
+  // Calls `fn` after each program change, in catalog version order, while
+  // the next write waits: `fn` should only queue the work. nullptr stops.
+  void SetProgramListener(std::function<void(const ProgramChange&)> fn);
+
   // ---- matching
   std::shared_ptr<const engine::Catalog> catalog() const {
     return catalog_.load();
@@ -156,6 +167,11 @@ class Registry {
     int eligible = 0;
     int undetermined = 0;
   };
+  // The ids of the stored companies ELIGIBLE for `program` on `as_of`,
+  // sorted; any program, in the catalog or not.
+  absl::StatusOr<std::vector<std::string>> EligibleCompanies(
+      const engine::Program& program, engine::Date as_of) const;
+
   absl::StatusOr<QualifyCounts> WhoQualifies(
       std::string_view program_id, engine::Date as_of,
       bool include_undetermined,
@@ -168,6 +184,10 @@ class Registry {
 
   absl::StatusOr<engine::Program> ValidateProgram(
       const v1::Program& program) const;
+  // Every company against `program`, over the columns.
+  absl::StatusOr<engine::CompanyTable::ScanResult> ScanCompanies(
+      const engine::Program& program, engine::Date as_of,
+      bool include_undetermined) const;
 
   // Publishes a new catalog snapshot and asks for a matcher for it.
   void Publish(std::shared_ptr<const engine::Catalog> catalog);
@@ -177,6 +197,7 @@ class Registry {
   const engine::Reference* reference_;
   engine::Evaluator evaluator_;
   std::mutex write_mu_;  // one writer at a time
+  std::function<void(const ProgramChange&)> program_listener_;  // write_mu_
   std::atomic<std::shared_ptr<const engine::Catalog>> catalog_;
   std::atomic<std::shared_ptr<const engine::Matcher>> matcher_;
   // Every stored company, in columns, kept in step with every write.

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <thread>
 #include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "engine/matcher.h"
 #include "server/convert.h"
 #include "server/log.h"
@@ -129,6 +131,9 @@ bool Has(const std::vector<std::string>& sorted, std::string_view id) {
 
 }  // namespace
 
+// More program changes waiting than this (an import): left to the rescore.
+constexpr size_t kMaxQueuedChanges = 64;
+
 uint32_t ShardOf(std::string_view company_id, uint32_t shard_count) {
   uint64_t h = 14695981039346656037ull;
   for (unsigned char c : company_id) {
@@ -139,12 +144,215 @@ uint32_t ShardOf(std::string_view company_id, uint32_t shard_count) {
 }
 
 Rescorer::Rescorer(Registry* registry, storage::Store* store, AlertLog* alerts,
-                   int threads, bool background)
+                   int threads, bool background,
+                   std::function<engine::Date()> today)
     : registry_(registry),
       store_(store),
       alerts_(alerts),
       threads_(std::max(1, threads)),
-      background_(background) {}
+      background_(background),
+      today_(std::move(today)) {
+  changer_ = std::thread([this] { ChangeLoop(); });
+  registry_->SetProgramListener([this](const Registry::ProgramChange& c) {
+    std::lock_guard lock(changes_mu_);
+    changes_.push_back(c);
+    changes_cv_.notify_all();
+  });
+}
+
+Rescorer::~Rescorer() {
+  registry_->SetProgramListener(nullptr);
+  {
+    std::lock_guard lock(changes_mu_);
+    stop_ = true;
+    changes_cv_.notify_all();
+  }
+  changer_.join();
+}
+
+void Rescorer::WaitForChanges() {
+  std::unique_lock lock(changes_mu_);
+  changes_cv_.wait(lock, [&] { return changes_.empty() && !applying_; });
+}
+
+void Rescorer::ChangeLoop() {
+  std::unique_lock lock(changes_mu_);
+  for (;;) {
+    changes_cv_.wait(lock, [&] { return stop_ || !changes_.empty(); });
+    if (stop_) return;
+    if (changes_.size() > kMaxQueuedChanges) {
+      // A bulk import: the next rescore compares every company with its
+      // results and makes these alerts in one pass.
+      server::Log(server::LogLevel::kInfo,
+                  absl::StrCat(changes_.size(),
+                               " program changes at once: their alerts come "
+                               "with the next rescore"));
+      changes_.clear();
+      changes_cv_.notify_all();
+      continue;
+    }
+    Registry::ProgramChange change = std::move(changes_.front());
+    changes_.pop_front();
+    applying_ = true;
+    lock.unlock();
+    if (absl::Status s = ApplyChange(change); !s.ok()) {
+      server::Log(server::LogLevel::kError,
+                  absl::StrCat(
+                      "alerts for program change to catalog version ",
+                      change.catalog->version(),
+                      " failed (the next rescore makes them): ", s.ToString()));
+    }
+    lock.lock();
+    applying_ = false;
+    changes_cv_.notify_all();
+  }
+}
+
+absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
+  // A deleted program drops out of results at the next rescore, silently;
+  // a closed one, or one not in effect, makes no news either.
+  if (change.after == nullptr) return absl::OkStatus();
+  const engine::Program& program = *change.after;
+  const engine::Date as_of = today_();
+  if (!engine::InEffect(program, as_of) ||
+      engine::StatusOn(program.window, as_of) ==
+          engine::WindowStatus::kClosed) {
+    return absl::OkStatus();
+  }
+  std::unique_lock results(results_mu_);
+  const engine::Catalog& catalog = *change.catalog;
+  const int64_t version = catalog.version();
+
+  // The reverse match: who qualified before, who qualifies now.
+  const Clock::time_point t0 = Clock::now();
+  std::vector<std::string> was, now;
+  if (change.before != nullptr) {
+    auto ids = registry_->EligibleCompanies(*change.before, as_of);
+    if (!ids.ok()) return ids.status();
+    was = *std::move(ids);
+  }
+  {
+    auto ids = registry_->EligibleCompanies(program, as_of);
+    if (!ids.ok()) return ids.status();
+    now = *std::move(ids);
+  }
+  std::vector<std::string> changed;
+  std::set_symmetric_difference(was.begin(), was.end(), now.begin(), now.end(),
+                                std::back_inserter(changed));
+  const double delta_ms = Seconds(Clock::now() - t0) * 1000;
+  if (changed.empty()) return absl::OkStatus();
+  if (absl::Status s = EnsureProgramList(catalog); !s.ok()) return s;
+  const auto& programs = catalog.programs();
+  const size_t position = static_cast<size_t>(
+      std::lower_bound(programs.begin(), programs.end(), program.id,
+                       [](const std::shared_ptr<const engine::Program>& p,
+                          const std::string& id) { return p->id < id; }) -
+      programs.begin());
+  const int64_t now_seconds = UnixNow();
+  const std::string now_text = Rfc3339(now_seconds);
+  const std::string source = absl::StrCat("program:", program.id);
+  std::map<int64_t, std::shared_ptr<const std::vector<int32_t>>> remaps;
+  storage::WriteBatch batch;
+  std::vector<std::string> alerts;
+  int newly = 0, no_longer = 0;
+  for (const std::string& id : changed) {
+    // Only companies with results: the others get theirs, as a baseline,
+    // at the next rescore. Results already on this catalog (or a newer one)
+    // know the program as it is.
+    auto bytes = store_->Get(Table::kResults, id);
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) continue;
+    std::optional<StoredResults> stored = DecodeResults(**bytes);
+    if (!stored || stored->catalog_version >= version) continue;
+    auto& map = remaps[stored->catalog_version];
+    if (map == nullptr) {
+      auto m = Remap(stored->catalog_version, catalog);
+      if (!m.ok()) continue;
+      map = *std::move(m);
+    }
+    absl::StatusOr<engine::Company> company = registry_->LoadCompany(id);
+    if (!company.ok()) continue;  // deleted since
+    const engine::ProgramOutcome outcome = registry_->evaluator().Evaluate(
+        change.after, *company, as_of, engine::Evaluator::Detail::kOutcomeOnly);
+
+    // The results in this catalog's positions, with the program's entry
+    // replaced.
+    std::vector<StoredResults::Entry> entries;
+    engine::Eligibility before = engine::Eligibility::kIneligible;
+    for (const StoredResults::Entry& e : stored->entries) {
+      if (e.index >= map->size() || (*map)[e.index] < 0) continue;
+      StoredResults::Entry moved = e;
+      moved.index = static_cast<uint32_t>((*map)[e.index]);
+      if (moved.index == position) {
+        before = e.eligibility;
+        continue;
+      }
+      entries.push_back(moved);
+    }
+    const engine::Eligibility after = outcome.eligibility;
+    if (after == engine::Eligibility::kEligible ||
+        after == engine::Eligibility::kUndetermined) {
+      const StoredResults::Entry entry{static_cast<uint32_t>(position), after,
+                                       outcome.score};
+      entries.insert(std::lower_bound(entries.begin(), entries.end(), entry,
+                                      [](const auto& a, const auto& b) {
+                                        return a.index < b.index;
+                                      }),
+                     entry);
+    }
+    stored->entries = std::move(entries);
+    stored->catalog_version = version;
+    batch.Put(Table::kResults, id, EncodeResults(*stored));
+
+    const bool gained = before != engine::Eligibility::kEligible &&
+                        after == engine::Eligibility::kEligible;
+    const bool lost = before == engine::Eligibility::kEligible &&
+                      after != engine::Eligibility::kEligible;
+    if (!gained && !lost) continue;
+    auto feedback =
+        store_->Get(Table::kFeedback, storage::FeedbackKey(id, program.id));
+    if (!feedback.ok()) return feedback.status();
+    if (feedback->has_value()) {
+      v1::Feedback f;
+      if (f.ParseFromString(**feedback) &&
+          f.kind() == v1::FEEDBACK_KIND_DISMISSED) {
+        continue;
+      }
+    }
+    v1::Alert a;
+    a.set_kind(gained ? v1::ALERT_KIND_NEWLY_ELIGIBLE
+                      : v1::ALERT_KIND_NO_LONGER_ELIGIBLE);
+    a.set_company_id(id);
+    a.set_program_id(program.id);
+    a.set_program_title(program.title);
+    a.set_before(static_cast<v1::Eligibility>(before));
+    a.set_after(
+        static_cast<v1::Eligibility>(after == engine::Eligibility::kNotInEffect
+                                         ? engine::Eligibility::kIneligible
+                                         : after));
+    a.set_score(gained ? outcome.score : 0);
+    a.set_source(source);
+    a.set_catalog_version(version);
+    a.set_as_of(as_of.ToString());
+    a.set_created_at(now_text);
+    alerts.push_back(a.SerializeAsString());
+    gained ? ++newly : ++no_longer;
+  }
+  const size_t made = alerts.size();
+  if (absl::Status s =
+          alerts_->Commit(std::move(batch), std::move(alerts), nullptr);
+      !s.ok()) {
+    return s;
+  }
+  server::Log(
+      server::LogLevel::kInfo,
+      absl::StrCat("program ", program.id, " (catalog version ", version,
+                   "): ", now.size(), " companies eligible, ", changed.size(),
+                   " changed (", absl::StrFormat("%.1f", delta_ms),
+                   " ms); alerts: ", newly, " newly eligible, ", no_longer,
+                   " no longer eligible; ", made, " made"));
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::shared_ptr<const std::vector<std::string>>>
 Rescorer::ProgramList(int64_t version) {
@@ -169,6 +377,40 @@ Rescorer::ProgramList(int64_t version) {
   std::lock_guard lock(mu_);
   lists_.emplace(version, list);
   return list;
+}
+
+absl::StatusOr<std::shared_ptr<const std::vector<int32_t>>> Rescorer::Remap(
+    int64_t from_version, const engine::Catalog& to) {
+  auto list = ProgramList(from_version);
+  if (!list.ok()) return list.status();
+  auto map = std::make_shared<std::vector<int32_t>>((*list)->size(), -1);
+  const auto& programs = to.programs();
+  size_t j = 0;
+  for (size_t i = 0; i < (*list)->size(); ++i) {
+    const std::string& id = (**list)[i];
+    while (j < programs.size() && programs[j]->id < id) ++j;
+    if (j < programs.size() && programs[j]->id == id) {
+      (*map)[i] = static_cast<int32_t>(j);
+    }
+  }
+  return std::shared_ptr<const std::vector<int32_t>>(std::move(map));
+}
+
+absl::Status Rescorer::EnsureProgramList(const engine::Catalog& catalog) {
+  const std::string key = ProgramListKey(catalog.version());
+  {
+    std::lock_guard lock(mu_);
+    if (lists_.contains(catalog.version())) return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<std::string>> have =
+      store_->Get(Table::kMeta, key);
+  if (!have.ok()) return have.status();
+  if (have->has_value()) return absl::OkStatus();
+  std::vector<std::string_view> ids;
+  for (const auto& p : catalog.programs()) ids.push_back(p->id);
+  storage::WriteBatch batch;
+  batch.Put(Table::kMeta, key, EncodeProgramList(ids));
+  return store_->Write(batch);
 }
 
 absl::StatusOr<CompanyResults> Rescorer::Results(std::string_view company_id) {
@@ -237,6 +479,10 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       self->ended_.notify_all();
     }
   } release{this, run_key};
+  // Program changes made before the run have their alerts first; changes
+  // made while it runs wait for it.
+  WaitForChanges();
+  std::shared_lock results(results_mu_);
   if (background_) YieldToEveryone();
   const Clock::time_point started = Clock::now();
 
@@ -283,25 +529,15 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   const engine::Date as_of = state.as_of;
   const std::string as_of_text = as_of.ToString();
 
-  // The program list the results will refer to.
+  // The program list the results will refer to, and the run's start.
+  if (absl::Status s = EnsureProgramList(catalog); !s.ok()) return s;
   {
-    const std::string key = ProgramListKey(version);
-    absl::StatusOr<std::optional<std::string>> have =
-        store_->Get(Table::kMeta, key);
-    if (!have.ok()) return have.status();
     storage::WriteBatch batch;
-    if (!have->has_value()) {
-      std::vector<std::string_view> ids;
-      for (const auto& p : catalog.programs()) ids.push_back(p->id);
-      batch.Put(Table::kMeta, key, EncodeProgramList(ids));
-    }
     batch.Put(Table::kMeta, run_key, EncodeRunState(state));
     if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   }
   const ProgramFacts facts = FactsOf(catalog, as_of);
 
-  // From a catalog version's positions to this one's (-1: gone). Both lists
-  // are sorted by id, so positions keep their order.
   std::mutex remap_mu;
   std::map<int64_t, std::shared_ptr<const std::vector<int32_t>>> remaps;
   auto remap_for = [&](int64_t old_version)
@@ -311,20 +547,10 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       auto it = remaps.find(old_version);
       if (it != remaps.end()) return it->second;
     }
-    auto list = ProgramList(old_version);
-    if (!list.ok()) return list.status();
-    auto map = std::make_shared<std::vector<int32_t>>((*list)->size(), -1);
-    const auto& programs = catalog.programs();
-    size_t j = 0;
-    for (size_t i = 0; i < (*list)->size(); ++i) {
-      const std::string& id = (**list)[i];
-      while (j < programs.size() && programs[j]->id < id) ++j;
-      if (j < programs.size() && programs[j]->id == id) {
-        (*map)[i] = static_cast<int32_t>(j);
-      }
-    }
+    auto map = Remap(old_version, catalog);
+    if (!map.ok()) return map.status();
     std::lock_guard lock(remap_mu);
-    return remaps.emplace(old_version, std::move(map)).first->second;
+    return remaps.emplace(old_version, *std::move(map)).first->second;
   };
 
   const auto in_shard = [&](std::string_view id) {

@@ -3,14 +3,17 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -82,8 +85,17 @@ class Rescorer {
   // REQUIRES: the arguments outlive the rescorer. `threads` work on each
   // chunk; with `background`, they yield the CPU to every other thread of
   // the process (SCHED_IDLE), so that serving does not slow down.
+  // Program changes (Registry::SetProgramListener) make their alerts at
+  // once, judged on `today()`: the companies that gain or lose the program
+  // (two scans of the company columns) get their results updated and an
+  // alert each, without a rescore.
   Rescorer(Registry* registry, storage::Store* store, AlertLog* alerts,
-           int threads, bool background);
+           int threads, bool background,
+           std::function<engine::Date()> today = TodayInKorea);
+  ~Rescorer();
+
+  // Blocks until every program change made so far has made its alerts.
+  void WaitForChanges();
 
   // Runs (or resumes) a rescore. `progress` is called after each
   // checkpoint; once `cancelled` returns true the run stops after the
@@ -102,11 +114,31 @@ class Rescorer {
   absl::StatusOr<std::shared_ptr<const std::vector<std::string>>> ProgramList(
       int64_t version);
 
+  // From a catalog version's positions to those of `to` (-1: gone). Both
+  // are sorted by id, so positions keep their order.
+  absl::StatusOr<std::shared_ptr<const std::vector<int32_t>>> Remap(
+      int64_t from_version, const engine::Catalog& to);
+  // Stores the program list of `catalog`'s version unless it is there.
+  absl::Status EnsureProgramList(const engine::Catalog& catalog);
+  void ChangeLoop();
+  absl::Status ApplyChange(const Registry::ProgramChange& change);
+
   Registry* registry_;
   storage::Store* store_;
   AlertLog* alerts_;
   int threads_;
   bool background_;
+  std::function<engine::Date()> today_;
+
+  // Runs share the stored results; a program change takes them alone.
+  std::shared_mutex results_mu_;
+
+  std::mutex changes_mu_;
+  std::condition_variable changes_cv_;
+  std::deque<Registry::ProgramChange> changes_;
+  bool applying_ = false;
+  bool stop_ = false;
+  std::thread changer_;
 
   std::mutex mu_;
   std::condition_variable ended_;  // a run ended

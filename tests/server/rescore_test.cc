@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/storage/key_codec.h"
 #include "tests/testing.h"
@@ -50,8 +51,9 @@ struct Node {
     auto a = AlertLog::Open(store.get());
     EXPECT_TRUE(a.ok()) << a.status();
     alerts = *std::move(a);
-    rescorer = std::make_unique<Rescorer>(registry.get(), store.get(),
-                                          alerts.get(), 2, false);
+    rescorer =
+        std::make_unique<Rescorer>(registry.get(), store.get(), alerts.get(), 2,
+                                   false, [this] { return today; });
   }
 
   void LoadDemo() {
@@ -108,6 +110,8 @@ struct Node {
     return out;
   }
 
+  // What program changes are judged on.
+  Date today = D("2026-12-01");
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Registry> registry;
   std::unique_ptr<AlertLog> alerts;
@@ -210,57 +214,96 @@ TEST_F(RescoreTest, FirstRunStoresResultsAndOnlyRemindsOfClosingWindows) {
   }
 }
 
-TEST_F(RescoreTest, CatalogChangesAlertAndFeedbackIsRespected) {
+v1::Rule RegionRule(const std::string& id, const std::string& code) {
+  v1::Rule rule;
+  rule.set_id(id);
+  rule.set_kind(v1::RULE_KIND_REQUIRE);
+  rule.set_label(id);
+  rule.mutable_condition()->mutable_predicate()->set_fact(
+      v1::FACT_HEAD_OFFICE_REGION);
+  rule.mutable_condition()->mutable_predicate()->set_op(v1::OPERATOR_IN);
+  rule.mutable_condition()->mutable_predicate()->add_codes(code);
+  return rule;
+}
+
+// Program changes make their alerts at once, without a rescore; the next
+// rescore does not repeat them.
+TEST_F(RescoreTest, ProgramChangesAlertAtOnceAndFeedbackIsRespected) {
   const Date day = D("2026-12-01");
   JIWON_ASSERT_OK(node_->Rescore(day));
   const uint64_t after_first = node_->alerts->last_id();
   ASSERT_GT(after_first, 0u);
 
-  // A new program for every 경기 company; one company dismissed it.
+  // A new program for every 경기 company.
   auto base = node_->registry->GetProgram("relocation-2026");
   JIWON_ASSERT_OK(base);
   v1::Program fresh = *base;
   fresh.set_id("gyeonggi-new-2026");
   fresh.clear_rules();
-  auto* rule = fresh.add_rules();
-  rule->set_id("gyeonggi");
-  rule->set_kind(v1::RULE_KIND_REQUIRE);
-  rule->set_label("경기도 소재");
-  rule->mutable_condition()->mutable_predicate()->set_fact(
-      v1::FACT_HEAD_OFFICE_REGION);
-  rule->mutable_condition()->mutable_predicate()->set_op(v1::OPERATOR_IN);
-  rule->mutable_condition()->mutable_predicate()->add_codes("41");
+  *fresh.add_rules() = RegionRule("gyeonggi", "41");
   JIWON_ASSERT_OK(node_->registry->UpsertProgram(fresh));
-  node_->registry->WaitForMatcher();
+  node_->rescorer->WaitForChanges();
   const std::set<std::string> qualify =
       EligibleCompanies(*node_->registry, "gyeonggi-new-2026", day);
   ASSERT_GT(qualify.size(), 10u);
-  const std::string dismisser = *qualify.begin();
-  v1::Feedback dismiss;
-  dismiss.set_company_id(dismisser);
-  dismiss.set_program_id("gyeonggi-new-2026");
-  dismiss.set_kind(v1::FEEDBACK_KIND_DISMISSED);
-  JIWON_ASSERT_OK(node_->registry->RecordFeedback(dismiss));
+  std::set<std::string> newly;
+  for (const v1::Alert& a : node_->Alerts(after_first)) {
+    EXPECT_EQ(a.kind(), v1::ALERT_KIND_NEWLY_ELIGIBLE) << Describe(a);
+    EXPECT_EQ(a.program_id(), "gyeonggi-new-2026");
+    EXPECT_EQ(a.source(), "program:gyeonggi-new-2026");
+    EXPECT_EQ(a.after(), v1::ELIGIBILITY_ELIGIBLE);
+    newly.insert(a.company_id());
+  }
+  EXPECT_EQ(newly, qualify);
+  // The company's stored results know it now.
+  auto results = node_->rescorer->Results(*qualify.begin());
+  JIWON_ASSERT_OK(results);
+  EXPECT_NE(std::find(results->program_ids.begin(), results->program_ids.end(),
+                      "gyeonggi-new-2026"),
+            results->program_ids.end());
+  const uint64_t after_new = node_->alerts->last_id();
 
-  // A program made stricter: 경기 companies only → 광주시 only.
+  // A program made stricter (경기 → 광주시 only). One company that loses it
+  // had dismissed it: no alert for that one.
   const std::set<std::string> gms_before =
       EligibleCompanies(*node_->registry, "gyeonggi-gms-2026", day);
+  std::string dismisser;
+  for (const std::string& id : gms_before) {
+    auto c = node_->registry->GetCompany(id);
+    JIWON_ASSERT_OK(c);
+    if (c->head_office_region() != "41610") {
+      dismisser = id;
+      break;
+    }
+  }
+  ASSERT_FALSE(dismisser.empty());
+  v1::Feedback dismiss;
+  dismiss.set_company_id(dismisser);
+  dismiss.set_program_id("gyeonggi-gms-2026");
+  dismiss.set_kind(v1::FEEDBACK_KIND_DISMISSED);
+  JIWON_ASSERT_OK(node_->registry->RecordFeedback(dismiss));
   auto gms = node_->registry->GetProgram("gyeonggi-gms-2026");
   JIWON_ASSERT_OK(gms);
   v1::Program stricter = *gms;
-  auto* narrow = stricter.add_rules();
-  narrow->set_id("gwangju-only");
-  narrow->set_kind(v1::RULE_KIND_REQUIRE);
-  narrow->set_label("광주시 소재");
-  narrow->mutable_condition()->mutable_predicate()->set_fact(
-      v1::FACT_HEAD_OFFICE_REGION);
-  narrow->mutable_condition()->mutable_predicate()->set_op(v1::OPERATOR_IN);
-  narrow->mutable_condition()->mutable_predicate()->add_codes("41610");
+  *stricter.add_rules() = RegionRule("gwangju-only", "41610");
   JIWON_ASSERT_OK(node_->registry->UpsertProgram(stricter));
-  node_->registry->WaitForMatcher();
+  node_->rescorer->WaitForChanges();
   const std::set<std::string> gms_after =
       EligibleCompanies(*node_->registry, "gyeonggi-gms-2026", day);
   ASSERT_LT(gms_after.size(), gms_before.size());
+  std::set<std::string> want_gone;
+  for (const std::string& c : gms_before) {
+    if (!gms_after.contains(c) && c != dismisser) want_gone.insert(c);
+  }
+  std::set<std::string> gone;
+  for (const v1::Alert& a : node_->Alerts(after_new)) {
+    EXPECT_EQ(a.kind(), v1::ALERT_KIND_NO_LONGER_ELIGIBLE) << Describe(a);
+    EXPECT_EQ(a.program_id(), "gyeonggi-gms-2026");
+    EXPECT_EQ(a.before(), v1::ELIGIBILITY_ELIGIBLE);
+    gone.insert(a.company_id());
+  }
+  EXPECT_EQ(gone, want_gone);
+  EXPECT_FALSE(gone.contains(dismisser));
 
   // A company applied to a program closing within a week of the next run.
   const Date next_day = D("2026-12-03");
@@ -274,43 +317,27 @@ TEST_F(RescoreTest, CatalogChangesAlertAndFeedbackIsRespected) {
   applied.set_kind(v1::FEEDBACK_KIND_APPLIED);
   JIWON_ASSERT_OK(node_->registry->RecordFeedback(applied));
 
+  // The nightly rescore: the changes are not news again; reminders.
+  const uint64_t before_run = node_->alerts->last_id();
   auto summary = node_->Rescore(next_day);
   JIWON_ASSERT_OK(summary);
-  std::set<std::string> newly, no_longer, closing_ysa;
-  std::set<std::pair<std::string, std::string>> reminded_again;
+  std::set<std::string> closing_ysa;
   std::set<std::pair<std::string, std::string>> first_reminders;
   for (const v1::Alert& a : node_->Alerts()) {
     if (std::stoull(a.id()) <= after_first) {
       first_reminders.emplace(a.company_id(), a.program_id());
-      continue;
     }
+  }
+  for (const v1::Alert& a : node_->Alerts(before_run)) {
     EXPECT_EQ(a.source(), summary->state.run_id);
-    if (a.kind() == v1::ALERT_KIND_NEWLY_ELIGIBLE) {
-      EXPECT_EQ(a.program_id(), "gyeonggi-new-2026") << Describe(a);
-      newly.insert(a.company_id());
-    } else if (a.kind() == v1::ALERT_KIND_NO_LONGER_ELIGIBLE) {
-      EXPECT_EQ(a.program_id(), "gyeonggi-gms-2026") << Describe(a);
-      EXPECT_EQ(a.before(), v1::ELIGIBILITY_ELIGIBLE);
-      no_longer.insert(a.company_id());
-    } else if (a.kind() == v1::ALERT_KIND_CLOSING_SOON) {
+    EXPECT_NE(a.program_id(), "gyeonggi-new-2026") << Describe(a);
+    EXPECT_NE(a.program_id(), "gyeonggi-gms-2026") << Describe(a);
+    if (a.kind() == v1::ALERT_KIND_CLOSING_SOON) {
+      EXPECT_FALSE(first_reminders.contains({a.company_id(), a.program_id()}))
+          << "reminded twice: " << Describe(a);
       if (a.program_id() == "ysa-2027") closing_ysa.insert(a.company_id());
-      if (first_reminders.contains({a.company_id(), a.program_id()})) {
-        reminded_again.emplace(a.company_id(), a.program_id());
-      }
     }
   }
-  std::set<std::string> want_newly = qualify;
-  want_newly.erase(dismisser);
-  EXPECT_EQ(newly, want_newly);
-  std::set<std::string> want_gone;
-  for (const std::string& c : gms_before) {
-    if (!gms_after.contains(c)) want_gone.insert(c);
-  }
-  EXPECT_EQ(no_longer, want_gone);
-  EXPECT_EQ(summary->state.newly_eligible,
-            static_cast<int64_t>(want_newly.size()));
-  // Reminded once: the first run's reminders are not repeated.
-  EXPECT_TRUE(reminded_again.empty());
   // ysa-2027 ends 12-10, within a week of 12-03: every eligible company but
   // the one that applied.
   std::set<std::string> want_ysa = ysa;
@@ -318,12 +345,64 @@ TEST_F(RescoreTest, CatalogChangesAlertAndFeedbackIsRespected) {
   EXPECT_EQ(closing_ysa, want_ysa);
 
   // Nothing changed since: the next run makes no alert at all, not even
-  // for the program whose dismissal is undone (it was already ELIGIBLE).
+  // for the program whose dismissal is undone (it was never lost again).
   JIWON_ASSERT_OK(
-      node_->registry->DeleteFeedback(dismisser, "gyeonggi-new-2026"));
+      node_->registry->DeleteFeedback(dismisser, "gyeonggi-gms-2026"));
   const uint64_t after_second = node_->alerts->last_id();
   JIWON_ASSERT_OK(node_->Rescore(next_day));
   EXPECT_TRUE(node_->Alerts(after_second).empty());
+}
+
+// Without incremental alerts (a change before any run), the rescore finds
+// what changed, dismissals respected.
+TEST_F(RescoreTest, RescoreFindsNewMatchesAndRespectsDismissals) {
+  const Date day = D("2026-12-01");
+  JIWON_ASSERT_OK(node_->Rescore(day));
+  // Profiles change: thirty companies move to 광주시; one dismissed the
+  // program it would gain.
+  const std::set<std::string> gwangju_before =
+      EligibleCompanies(*node_->registry, "gwangju-smart-levelup-2026", day);
+  std::vector<std::string> movers;
+  for (int i = 1; movers.size() < 30 && i <= 320; ++i) {
+    const std::string id = absl::StrFormat("C%04d", i);
+    if (gwangju_before.contains(id)) continue;
+    auto c = node_->registry->GetCompany(id);
+    JIWON_ASSERT_OK(c);
+    v1::Company moved = *c;
+    moved.set_head_office_region("41610");
+    JIWON_ASSERT_OK(node_->registry->UpsertCompany(&moved));
+    movers.push_back(id);
+  }
+  const std::set<std::string> gwangju_after =
+      EligibleCompanies(*node_->registry, "gwangju-smart-levelup-2026", day);
+  std::set<std::string> gained;
+  for (const std::string& id : gwangju_after) {
+    if (!gwangju_before.contains(id)) gained.insert(id);
+  }
+  ASSERT_GE(gained.size(), 2u);
+  const std::string dismisser = *gained.begin();
+  v1::Feedback dismiss;
+  dismiss.set_company_id(dismisser);
+  dismiss.set_program_id("gwangju-smart-levelup-2026");
+  dismiss.set_kind(v1::FEEDBACK_KIND_DISMISSED);
+  JIWON_ASSERT_OK(node_->registry->RecordFeedback(dismiss));
+
+  const uint64_t before_run = node_->alerts->last_id();
+  auto summary = node_->Rescore(day);
+  JIWON_ASSERT_OK(summary);
+  std::set<std::string> newly;
+  for (const v1::Alert& a : node_->Alerts(before_run)) {
+    if (a.kind() == v1::ALERT_KIND_NEWLY_ELIGIBLE &&
+        a.program_id() == "gwangju-smart-levelup-2026") {
+      newly.insert(a.company_id());
+    }
+    EXPECT_NE(a.company_id() + a.program_id(),
+              dismisser + "gwangju-smart-levelup-2026");
+  }
+  std::set<std::string> want = gained;
+  want.erase(dismisser);
+  EXPECT_EQ(newly, want);
+  EXPECT_GE(summary->state.newly_eligible, static_cast<int64_t>(want.size()));
 }
 
 TEST_F(RescoreTest, AStoppedRunResumesToTheSameResultsAndAlerts) {

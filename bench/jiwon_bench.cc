@@ -3,7 +3,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -187,17 +189,23 @@ BENCHMARK(BM_MatcherBuild)
 
 // WhoQualifies over a columnar table of `range(0)` companies, for a program
 // of the 5% catalog.
-void BM_WhoQualifies(benchmark::State& state) {
+engine::CompanyTable& TableOf(int64_t companies) {
   static std::map<int64_t, std::unique_ptr<engine::CompanyTable>>* tables =
       new std::map<int64_t, std::unique_ptr<engine::CompanyTable>>();
-  synthetic::Generator gen(&Reference(), synthetic::Options());
-  auto& table = (*tables)[state.range(0)];
+  auto& table = (*tables)[companies];
   if (table == nullptr) {
+    synthetic::Generator gen(&Reference(), synthetic::Options());
     table = std::make_unique<engine::CompanyTable>(&TheEvaluator());
-    for (int64_t i = 1; i <= state.range(0); ++i) {
+    for (int64_t i = 1; i <= companies; ++i) {
       table->Upsert(gen.Company(static_cast<uint64_t>(i)));
     }
   }
+  return *table;
+}
+
+void BM_WhoQualifies(benchmark::State& state) {
+  synthetic::Generator gen(&Reference(), synthetic::Options());
+  engine::CompanyTable* table = &TableOf(state.range(0));
   uint64_t p = 1;
   int64_t eligible = 0;
   int64_t fetched = 0;
@@ -219,6 +227,52 @@ void BM_WhoQualifies(benchmark::State& state) {
 BENCHMARK(BM_WhoQualifies)
     ->Arg(100000)
     ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// One program changed: the companies that gained it and those that lost
+// it (CompanyTable::ProgramDelta, as the incremental alerts use it). Second
+// argument 0: a corrected rule (its figure bound moved by 10%), the other
+// rules shared; 1: another program altogether.
+void BM_ProgramDelta(benchmark::State& state) {
+  synthetic::Generator gen(&Reference(), synthetic::Options());
+  synthetic::Options other;
+  other.seed += 1;
+  synthetic::Generator next(&Reference(), other);
+  engine::CompanyTable& table = TableOf(state.range(0));
+  const engine::Date on = synthetic::Options().as_of;
+  auto none = [](std::string_view) { return std::optional<engine::Company>(); };
+  std::vector<std::pair<engine::Program, engine::Program>> changes;
+  for (uint64_t p = 1; p <= 100; ++p) {
+    engine::Program before = gen.Program(p);
+    engine::Program after = before;
+    if (state.range(1) == 1) {
+      after = next.Program(p);
+    } else {
+      for (engine::Rule& r : after.rules) {
+        engine::Predicate& pred = r.condition.predicate;
+        if (r.condition.kind == engine::Condition::Kind::kPredicate &&
+            pred.max) {
+          *pred.max = *pred.max + *pred.max / 10;
+          break;
+        }
+      }
+    }
+    changes.emplace_back(std::move(before), std::move(after));
+  }
+  size_t i = 0;
+  int64_t changed = 0;
+  for (auto _ : state) {
+    const auto& [before, after] = changes[i++ % changes.size()];
+    engine::CompanyTable::Delta d = table.ProgramDelta(before, after, on, none);
+    changed += static_cast<int64_t>(d.gained.size() + d.lost.size());
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["changed"] =
+      static_cast<double>(changed) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ProgramDelta)
+    ->Args({1000000, 0})
+    ->Args({1000000, 1})
     ->Unit(benchmark::kMillisecond);
 
 void BM_CatalogBuild(benchmark::State& state) {

@@ -266,22 +266,137 @@ size_t CompanyTable::MemoryBytes() const {
          rows_.capacity() * (sizeof(uint32_t) + 1);
 }
 
+namespace {
+
+// Rules the columns answer first, most selective kinds first; those that
+// need the full profile last, so that only survivors are fetched. Bonus
+// rules do not decide eligibility.
+std::vector<const Rule*> ScanOrder(const std::vector<const Rule*>& rules) {
+  auto priority = [](const Rule& rule) {
+    std::vector<const Predicate*> preds;
+    Collect(rule.condition, &preds);
+    int worst = 0;
+    for (const Predicate* p : preds) {
+      int v = 9;
+      if (p->fact == Fact::kHeadOfficeRegion)
+        v = 0;
+      else if (p->fact == Fact::kPrimaryIndustry)
+        v = 1;
+      else if (p->fact == Fact::kCertifications || p->fact == Fact::kNeeds)
+        v = 2;
+      else if (IsStandingFlag(p->fact))
+        v = 3;
+      else if (p->fact == Fact::kSizeClass)
+        v = 4;
+      else if (IsColumnFigure(p->fact))
+        v = 5;
+      else if (p->fact == Fact::kBusinessAgeMonths ||
+               p->fact == Fact::kProspectiveFounder)
+        v = 6;
+      worst = std::max(worst, v);
+    }
+    return worst;
+  };
+  std::vector<const Rule*> order;
+  for (const Rule* rule : rules) {
+    if (rule->kind != RuleKind::kBonus) order.push_back(rule);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const Rule* a, const Rule* b) {
+                     return priority(*a) < priority(*b);
+                   });
+  return order;
+}
+
+std::vector<const Rule*> Pointers(const std::vector<Rule>& rules) {
+  std::vector<const Rule*> out;
+  for (const Rule& r : rules) out.push_back(&r);
+  return out;
+}
+
+}  // namespace
+
 CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
                                                     Date as_of,
                                                     bool include_undetermined,
                                                     const Fetch& fetch) const {
   std::shared_lock lock(mu_);
-  const Columns& c = *c_;
-  const size_t rows = c.id.size();
-  const Date on = Evaluator::ReferenceDateFor(program, as_of);
-  const Evaluator& e = *evaluator_;
-
-  // Per row: 0 passes so far, 1 unknown, 2 fails, 3 needs the full profile.
-  std::vector<uint8_t> verdict(rows, 0);
-  const bool in_effect = InEffect(program, as_of);
   ScanResult out;
   out.companies = static_cast<int>(live_);
-  if (!in_effect) return out;
+  if (!InEffect(program, as_of)) return out;
+  Scan scan;
+  scan.verdict.assign(c_->id.size(), 0);
+  RunRules(ScanOrder(Pointers(program.rules)),
+           Evaluator::ReferenceDateFor(program, as_of), &scan);
+  Gather(program, as_of, &scan, include_undetermined, fetch, &out);
+  return out;
+}
+
+CompanyTable::Delta CompanyTable::ProgramDelta(const Program& before,
+                                               const Program& after, Date as_of,
+                                               const Fetch& fetch) const {
+  std::shared_lock lock(mu_);
+  const size_t rows = c_->id.size();
+  const Date on_before = Evaluator::ReferenceDateFor(before, as_of);
+  const Date on_after = Evaluator::ReferenceDateFor(after, as_of);
+  // The rules both versions have (same kind, same condition), once; when
+  // the versions are judged on different dates, none are shared.
+  std::vector<const Rule*> shared, before_only, after_only;
+  std::vector<bool> used(before.rules.size(), false);
+  for (const Rule& r : after.rules) {
+    bool found = false;
+    for (size_t i = 0; i < before.rules.size() && on_before == on_after; ++i) {
+      const Rule& b = before.rules[i];
+      if (!used[i] && b.kind == r.kind && b.condition == r.condition) {
+        used[i] = true;
+        found = true;
+        break;
+      }
+    }
+    (found ? shared : after_only).push_back(&r);
+  }
+  for (size_t i = 0; i < before.rules.size(); ++i) {
+    if (!used[i]) before_only.push_back(&before.rules[i]);
+  }
+  Scan common;
+  common.verdict.assign(rows, 0);
+  RunRules(ScanOrder(shared), on_after, &common);
+  Scan b = common;
+  Scan a = std::move(common);
+  ScanResult was, now;
+  if (InEffect(before, as_of)) {
+    RunRules(ScanOrder(before_only), on_before, &b);
+    Gather(before, as_of, &b, false, fetch, &was);
+  }
+  if (InEffect(after, as_of)) {
+    RunRules(ScanOrder(after_only), on_after, &a);
+    Gather(after, as_of, &a, false, fetch, &now);
+  }
+  Delta out;
+  out.before_eligible = was.eligible;
+  out.after_eligible = now.eligible;
+  out.fetched = was.fetched + now.fetched;
+  // Rows ELIGIBLE before (bit 0) and after (bit 1).
+  std::vector<uint8_t> mark(rows, 0);
+  for (const Hit& h : was.hits) mark[h.row] |= 1;
+  for (const Hit& h : now.hits) mark[h.row] |= 2;
+  for (const Hit& h : now.hits) {
+    if (mark[h.row] == 2) out.gained.push_back(h);
+  }
+  for (const Hit& h : was.hits) {
+    if (mark[h.row] == 1) out.lost.push_back(h);
+  }
+  return out;
+}
+
+void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
+                            Scan* scan) const {
+  const Columns& c = *c_;
+  const size_t rows = c.id.size();
+  const Evaluator& e = *evaluator_;
+  std::vector<uint8_t>& verdict = scan->verdict;
+  std::vector<uint32_t>& standing = scan->standing;
+  bool& first = scan->first;
 
   auto apply = [&](size_t r, const Rule& rule, Truth t) {
     if (rule.kind == RuleKind::kExclude) t = Not(t);
@@ -291,16 +406,12 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
       verdict[r] = 1;
     }
   };
-  // The rows still standing: each rule visits only these, and the list
-  // shrinks as rules fail rows.
-  std::vector<uint32_t> standing;
-  standing.reserve(live_);
-  bool first = true;
   // Runs `fn` on every row still standing (all live rows the first time)
   // and keeps those it does not fail.
   auto visit = [&](auto&& fn) {
     if (first) {
       first = false;
+      standing.reserve(live_);
       for (uint32_t r = 0; r < rows; ++r) {
         if (!(c.state[r] & kAlive)) continue;
         fn(r);
@@ -328,42 +439,6 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
     });
   };
   auto to_full_profile = [&] { visit([&](uint32_t r) { verdict[r] = 3; }); };
-
-  // Rules the columns answer first, most selective kinds first; those that
-  // need the full profile last, so that only survivors are fetched.
-  auto priority = [](const Rule& rule) {
-    std::vector<const Predicate*> preds;
-    Collect(rule.condition, &preds);
-    int worst = 0;
-    for (const Predicate* p : preds) {
-      int v = 9;
-      if (p->fact == Fact::kHeadOfficeRegion)
-        v = 0;
-      else if (p->fact == Fact::kPrimaryIndustry)
-        v = 1;
-      else if (p->fact == Fact::kCertifications || p->fact == Fact::kNeeds)
-        v = 2;
-      else if (IsStandingFlag(p->fact))
-        v = 3;
-      else if (p->fact == Fact::kSizeClass)
-        v = 4;
-      else if (IsColumnFigure(p->fact))
-        v = 5;
-      else if (p->fact == Fact::kBusinessAgeMonths ||
-               p->fact == Fact::kProspectiveFounder)
-        v = 6;
-      worst = std::max(worst, v);
-    }
-    return worst;
-  };
-  std::vector<const Rule*> order;
-  for (const Rule& rule : program.rules) {
-    if (rule.kind != RuleKind::kBonus) order.push_back(&rule);
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](const Rule* a, const Rule* b) {
-                     return priority(*a) < priority(*b);
-                   });
 
   for (const Rule* rule_ptr : order) {
     const Rule& rule = *rule_ptr;
@@ -675,8 +750,18 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
       to_full_profile();
     }
   }
+}
 
-  if (first) {
+void CompanyTable::Gather(const Program& program, Date as_of, Scan* scan,
+                          bool include_undetermined, const Fetch& fetch,
+                          ScanResult* result) const {
+  const Columns& c = *c_;
+  const size_t rows = c.id.size();
+  const Evaluator& e = *evaluator_;
+  std::vector<uint8_t>& verdict = scan->verdict;
+  std::vector<uint32_t>& standing = scan->standing;
+  ScanResult& out = *result;
+  if (scan->first) {
     // No rule to run: every live company stands.
     for (uint32_t r = 0; r < rows; ++r) {
       if (c.state[r] & kAlive) standing.push_back(r);
@@ -704,15 +789,14 @@ CompanyTable::ScanResult CompanyTable::WhoQualifies(const Program& program,
     }
     if (v == 0) {
       ++out.eligible;
-      out.hits.push_back({id, Eligibility::kEligible});
+      out.hits.push_back({id, Eligibility::kEligible, r});
     } else {
       ++out.undetermined;
       if (include_undetermined) {
-        out.hits.push_back({id, Eligibility::kUndetermined});
+        out.hits.push_back({id, Eligibility::kUndetermined, r});
       }
     }
   }
-  return out;
 }
 
 }  // namespace jiwon::engine

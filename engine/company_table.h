@@ -45,6 +45,7 @@ class CompanyTable {
     // Valid as long as the table: ids are never overwritten.
     std::string_view id;
     Eligibility eligibility = Eligibility::kEligible;
+    uint32_t row = 0;  // the company's row in the table
   };
   struct ScanResult {
     std::vector<Hit> hits;  // ELIGIBLE and UNDETERMINED, in no set order
@@ -61,8 +62,36 @@ class CompanyTable {
   ScanResult WhoQualifies(const Program& program, Date as_of,
                           bool include_undetermined, const Fetch& fetch) const;
 
+  // A program changed from `before` to `after`: the companies ELIGIBLE for
+  // one and not the other. Rules the two versions share are evaluated once.
+  struct Delta {
+    std::vector<Hit> gained;  // ELIGIBLE for `after` only
+    std::vector<Hit> lost;    // ELIGIBLE for `before` only
+    int before_eligible = 0;
+    int after_eligible = 0;
+    int fetched = 0;
+  };
+  Delta ProgramDelta(const Program& before, const Program& after, Date as_of,
+                     const Fetch& fetch) const;
+
  private:
   struct Columns;
+  // A scan in progress: per row 0 passes so far, 1 unknown, 2 fails, 3
+  // needs the full profile; and the rows not failed yet.
+  struct Scan {
+    std::vector<uint8_t> verdict;
+    std::vector<uint32_t> standing;
+    bool first = true;  // no rule run yet: every live row stands
+  };
+  // REQUIRES: mu_ held. Runs `rules` (in the order given) over the rows
+  // still standing.
+  void RunRules(const std::vector<const Rule*>& rules, Date on,
+                Scan* scan) const;
+  // REQUIRES: mu_ held. The companies the scan left ELIGIBLE (and
+  // UNDETERMINED), evaluating the full profiles it could not decide.
+  void Gather(const Program& program, Date as_of, Scan* scan,
+              bool include_undetermined, const Fetch& fetch,
+              ScanResult* out) const;
   // Hashing and comparing rows by their ids, which the columns hold: the
   // index keeps 4 bytes a company.
   struct RowHash {

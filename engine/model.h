@@ -174,6 +174,8 @@ struct Predicate {
   bool min_exclusive = false;
   bool max_exclusive = false;
   Quantifier quantifier = Quantifier::kAll;
+
+  friend bool operator==(const Predicate&, const Predicate&) = default;
 };
 
 struct Condition {
@@ -181,6 +183,8 @@ struct Condition {
   Kind kind = Kind::kPredicate;
   Predicate predicate;              // kPredicate
   std::vector<Condition> children;  // kAll, kAny, kNone
+
+  friend bool operator==(const Condition&, const Condition&) = default;
 };
 
 // Folds a condition tree with Kleene logic, asking `leaf` for each

@@ -667,6 +667,38 @@ absl::StatusOr<std::vector<std::string>> Registry::EligibleCompanies(
   return ids;
 }
 
+absl::StatusOr<Registry::Delta> Registry::ProgramDelta(
+    const engine::Program* before, const engine::Program& after,
+    engine::Date as_of) const {
+  Delta out;
+  if (before == nullptr) {
+    absl::StatusOr<std::vector<std::string>> ids =
+        EligibleCompanies(after, as_of);
+    if (!ids.ok()) return ids.status();
+    out.gained = *std::move(ids);
+    out.eligible = static_cast<int>(out.gained.size());
+    return out;
+  }
+  absl::Status failure;
+  engine::CompanyTable::Delta d = companies_.ProgramDelta(
+      *before, after, as_of,
+      [&](std::string_view id) -> std::optional<engine::Company> {
+        absl::StatusOr<engine::Company> c = LoadCompany(id);
+        if (!c.ok()) {
+          failure = c.status();
+          return std::nullopt;
+        }
+        return *std::move(c);
+      });
+  if (!failure.ok()) return failure;
+  for (const auto& h : d.gained) out.gained.emplace_back(h.id);
+  for (const auto& h : d.lost) out.lost.emplace_back(h.id);
+  std::sort(out.gained.begin(), out.gained.end());
+  std::sort(out.lost.begin(), out.lost.end());
+  out.eligible = d.after_eligible;
+  return out;
+}
+
 absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
     std::string_view program_id, engine::Date as_of, bool include_undetermined,
     const std::function<void(const v1::Company&, const engine::Company&,

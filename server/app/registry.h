@@ -171,6 +171,17 @@ class Registry {
   // sorted; any program, in the catalog or not.
   absl::StatusOr<std::vector<std::string>> EligibleCompanies(
       const engine::Program& program, engine::Date as_of) const;
+  // The reverse match of a program change from `before` (nullptr: a new
+  // program) to `after`: the companies that became ELIGIBLE and those that
+  // stopped being, each sorted, and how many are ELIGIBLE now.
+  struct Delta {
+    std::vector<std::string> gained;
+    std::vector<std::string> lost;
+    int eligible = 0;
+  };
+  absl::StatusOr<Delta> ProgramDelta(const engine::Program* before,
+                                     const engine::Program& after,
+                                     engine::Date as_of) const;
 
   absl::StatusOr<QualifyCounts> WhoQualifies(
       std::string_view program_id, engine::Date as_of,

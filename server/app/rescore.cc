@@ -225,20 +225,12 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
 
   // The reverse match: who qualified before, who qualifies now.
   const Clock::time_point t0 = Clock::now();
-  std::vector<std::string> was, now;
-  if (change.before != nullptr) {
-    auto ids = registry_->EligibleCompanies(*change.before, as_of);
-    if (!ids.ok()) return ids.status();
-    was = *std::move(ids);
-  }
-  {
-    auto ids = registry_->EligibleCompanies(program, as_of);
-    if (!ids.ok()) return ids.status();
-    now = *std::move(ids);
-  }
+  absl::StatusOr<Registry::Delta> delta =
+      registry_->ProgramDelta(change.before.get(), program, as_of);
+  if (!delta.ok()) return delta.status();
   std::vector<std::string> changed;
-  std::set_symmetric_difference(was.begin(), was.end(), now.begin(), now.end(),
-                                std::back_inserter(changed));
+  std::merge(delta->gained.begin(), delta->gained.end(), delta->lost.begin(),
+             delta->lost.end(), std::back_inserter(changed));
   const double delta_ms = Seconds(Clock::now() - t0) * 1000;
   if (changed.empty()) return absl::OkStatus();
   if (absl::Status s = EnsureProgramList(catalog); !s.ok()) return s;
@@ -344,13 +336,13 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
       !s.ok()) {
     return s;
   }
-  server::Log(
-      server::LogLevel::kInfo,
-      absl::StrCat("program ", program.id, " (catalog version ", version,
-                   "): ", now.size(), " companies eligible, ", changed.size(),
-                   " changed (", absl::StrFormat("%.1f", delta_ms),
-                   " ms); alerts: ", newly, " newly eligible, ", no_longer,
-                   " no longer eligible; ", made, " made"));
+  server::Log(server::LogLevel::kInfo,
+              absl::StrCat("program ", program.id, " (catalog version ",
+                           version, "): ", delta->eligible,
+                           " companies eligible, ", changed.size(),
+                           " changed (", absl::StrFormat("%.1f", delta_ms),
+                           " ms); alerts: ", newly, " newly eligible, ",
+                           no_longer, " no longer eligible; ", made, " made"));
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "bench/synthetic.h"
@@ -147,6 +148,73 @@ TEST(CompanyTableTest, UndeterminedAreCountedButListedOnRequest) {
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ(r.hits[0].id, "known");
   EXPECT_FALSE(table.Remove("nope"));
+}
+
+// ProgramDelta equals the difference of two evaluations, whether the two
+// versions share rules (one rule changed, one added, one dropped) or not.
+TEST(CompanyTableTest, ProgramDeltaIsTheDifferenceOfTwoScans) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  testing::RandomModel gen(33);
+  int compared = 0, changed = 0;
+  for (int round = 0; round < 6; ++round) {
+    const Date on = gen.RefDate();
+    CompanyTable table(&evaluator);
+    Profiles companies;
+    for (int i = 0; i < 400; ++i) {
+      Company c = gen.MakeCompany(on);
+      c.id = absl::StrCat("c", round, "-", i);
+      table.Upsert(c);
+      companies[c.id] = c;
+    }
+    int calls = 0;
+    const CompanyTable::Fetch fetch = FetchFrom(companies, &calls);
+    for (int k = 0; k < 25; ++k) {
+      const Program before = gen.MakeProgram(on);
+      Program after = before;
+      switch (k % 4) {
+        case 0:  // another rule in place of one
+          if (!after.rules.empty()) {
+            after.rules[after.rules.size() / 2] = gen.MakeProgram(on).rules[0];
+          }
+          break;
+        case 1:  // one more rule
+          after.rules.push_back(gen.MakeProgram(on).rules[0]);
+          break;
+        case 2:  // one rule fewer
+          if (!after.rules.empty()) after.rules.pop_back();
+          break;
+        default:  // another program altogether
+          after = gen.MakeProgram(on);
+      }
+      std::set<std::string> was, now;
+      for (const auto& h : Expected(evaluator, before, companies, on).hits) {
+        if (h.eligibility == Eligibility::kEligible) was.emplace(h.id);
+      }
+      for (const auto& h : Expected(evaluator, after, companies, on).hits) {
+        if (h.eligibility == Eligibility::kEligible) now.emplace(h.id);
+      }
+      std::set<std::string> want_gained, want_lost, gained, lost;
+      for (const std::string& id : now) {
+        if (!was.contains(id)) want_gained.insert(id);
+      }
+      for (const std::string& id : was) {
+        if (!now.contains(id)) want_lost.insert(id);
+      }
+      const CompanyTable::Delta d =
+          table.ProgramDelta(before, after, on, fetch);
+      for (const auto& h : d.gained) gained.emplace(h.id);
+      for (const auto& h : d.lost) lost.emplace(h.id);
+      ASSERT_EQ(gained, want_gained) << "round " << round << " change " << k;
+      ASSERT_EQ(lost, want_lost) << "round " << round << " change " << k;
+      EXPECT_EQ(d.before_eligible, static_cast<int>(was.size()));
+      EXPECT_EQ(d.after_eligible, static_cast<int>(now.size()));
+      ++compared;
+      changed += static_cast<int>(gained.size() + lost.size());
+    }
+  }
+  EXPECT_EQ(compared, 150);
+  EXPECT_GT(changed, 100);
 }
 
 }  // namespace

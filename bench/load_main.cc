@@ -17,6 +17,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
 #include "bench/synthetic.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
@@ -30,6 +31,12 @@ ABSL_FLAG(int, programs, 10000, "programs to load");
 ABSL_FLAG(int, companies, 1000, "companies to load (and to ask for)");
 ABSL_FLAG(int, eligible_pct, 5, "wanted eligible share, percent");
 ABSL_FLAG(double, seconds, 5, "seconds per phase");
+ABSL_FLAG(bool, inline_profiles, false,
+          "send each company's profile in the request instead of its id "
+          "(the server then reads nothing from its store)");
+ABSL_FLAG(std::vector<std::string>, in_flight,
+          std::vector<std::string>({"1", "8", "64"}),
+          "calls in flight, one phase each");
 ABSL_FLAG(std::string, reference_dir, JIWON_REFERENCE_DIR, "reference data");
 ABSL_FLAG(bool, baseline, false,
           "also measure GetCompany (a small answer, little work): the "
@@ -91,7 +98,8 @@ struct PhaseResult {
 // when `companies_stub` is given.
 PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
                      double seconds, const std::string& as_of,
-                     v1::CompanyService::Stub* companies_stub = nullptr) {
+                     v1::CompanyService::Stub* companies_stub = nullptr,
+                     const std::vector<v1::Company>* profiles = nullptr) {
   std::mutex mu;
   std::condition_variable done_cv;
   std::vector<double> latencies;
@@ -122,7 +130,12 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
     std::snprintf(id, sizeof id, "C%07llu",
                   static_cast<unsigned long long>(
                       next_company++ % static_cast<uint64_t>(companies) + 1));
-    call->req.set_company_id(id);
+    if (profiles != nullptr) {
+      *call->req.mutable_profile() =
+          (*profiles)[next_company % profiles->size()];
+    } else {
+      call->req.set_company_id(id);
+    }
     call->req.set_as_of(as_of);
     call->req.set_limit(10);
     call->ctx.set_deadline(std::chrono::system_clock::now() +
@@ -200,13 +213,25 @@ int Main() {
   if (absl::GetFlag(FLAGS_load) && Load(channel, gen) != 0) return 1;
   auto stub = v1::MatchService::NewStub(channel);
   const std::string as_of = options.as_of.ToString();
+  std::vector<v1::Company> profiles;
+  if (absl::GetFlag(FLAGS_inline_profiles)) {
+    for (int i = 1; i <= absl::GetFlag(FLAGS_companies); ++i) {
+      profiles.push_back(server::CompanyToProto(gen.Company(i)));
+    }
+  }
   // Warm up, and let the server finish compiling the catalog.
   RunPhase(stub.get(), 4, 2.0, as_of);
   std::printf("%-10s %10s %10s %10s %10s %10s %8s\n", "in flight", "calls",
               "QPS", "p50 us", "p90 us", "p99 us", "errors");
-  for (int in_flight : {1, 8, 64}) {
-    PhaseResult r =
-        RunPhase(stub.get(), in_flight, absl::GetFlag(FLAGS_seconds), as_of);
+  for (const std::string& text : absl::GetFlag(FLAGS_in_flight)) {
+    int in_flight = 0;
+    if (!absl::SimpleAtoi(text, &in_flight) || in_flight < 1) {
+      std::fprintf(stderr, "--in_flight: not a count: %s\n", text.c_str());
+      return 2;
+    }
+    PhaseResult r = RunPhase(
+        stub.get(), in_flight, absl::GetFlag(FLAGS_seconds), as_of, nullptr,
+        absl::GetFlag(FLAGS_inline_profiles) ? &profiles : nullptr);
     std::printf("%-10d %10lld %10.0f %10.0f %10.0f %10.0f %8lld\n", in_flight,
                 static_cast<long long>(r.calls), r.qps, r.p50_us, r.p90_us,
                 r.p99_us, static_cast<long long>(r.errors));

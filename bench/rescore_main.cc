@@ -31,6 +31,9 @@ ABSL_FLAG(int, changed, 100, "programs changed between the two runs");
 ABSL_FLAG(int, threads, 2, "rescore threads");
 ABSL_FLAG(int, chunk, 65536, "companies per checkpoint");
 ABSL_FLAG(std::string, dir, "", "database directory (default: a new temp)");
+ABSL_FLAG(bool, load_only, false,
+          "write the programs and companies into --dir and stop (for "
+          "bench/rescore_load.sh, which serves them with jiwond)");
 ABSL_FLAG(std::string, reference_dir, JIWON_REFERENCE_DIR, "reference data");
 
 namespace jiwon {
@@ -112,6 +115,7 @@ int Main() {
   }
   std::printf("generated %d programs, %d companies in %.1f s\n", n_programs,
               n_companies, Since(t));
+  if (absl::GetFlag(FLAGS_load_only)) return 0;
 
   t = Clock::now();
   auto registry = app::Registry::Open(store->get(), &ref);

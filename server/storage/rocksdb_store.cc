@@ -192,6 +192,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const std::string& dir) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
+  // Flushes and compactions are background work: they yield the CPU to
+  // the threads that answer calls.
+  for (auto pool :
+       {rocksdb::Env::Priority::LOW, rocksdb::Env::Priority::HIGH}) {
+    options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kIdle)
+        .PermitUncheckedError();
+  }
   options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName,

@@ -4,6 +4,8 @@
 # 127.0.0.1, measures Recommend at 1 call in flight idle, then again while
 # jiwon-rescore rescores every company, and stops the server.
 # Usage: bench/rescore_load.sh [companies] [programs] [seconds]
+# Environment: JIWOND_FLAGS (e.g. --rescore_cpus=all), LOAD_FLAGS (e.g.
+# --inline_profiles), SETTLE (seconds to let compactions finish, 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 companies=${1:-1000000}
@@ -26,10 +28,14 @@ load() {
 }
 echo "jiwond at $addr: $programs programs, $companies companies, $(nproc) cores"
 echo "in flight      calls        QPS     p50 us     p90 us     p99 us   errors"
+sleep "${SETTLE:-30}"
 echo "idle:"
 load
-# A baseline first, so that the measured run diffs against stored results.
+# A baseline first, so that the measured run diffs against stored results;
+# then a pause for RocksDB to finish compacting the freshly written
+# database (its compactions, not the run, would otherwise be measured).
 build/clients/jiwon-rescore --addr="$addr" --progress=none >/dev/null
+sleep "${SETTLE:-30}"
 echo "during a rescore of every company:"
 build/clients/jiwon-rescore --addr="$addr" --progress=none >"$tmp/summary" &
 job=$!

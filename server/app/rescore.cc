@@ -48,12 +48,19 @@ std::string NewRunId(int64_t now, uint32_t index, uint32_t count,
   return absl::StrCat(stamp, "-", index, "of", count, "-", sequence);
 }
 
-// Lowers the calling thread to SCHED_IDLE: it runs only when no other
-// thread wants the CPU.
-void YieldToEveryone() {
+// Names the calling thread after the job (for top, perf and logs), lowers
+// it to SCHED_IDLE — it runs only when no other thread wants the CPU — and
+// keeps it on `cpus` (any CPU when empty).
+void YieldToEveryone(const std::vector<int>& cpus) {
+  pthread_setname_np(pthread_self(), "jiwon-rescore");
   sched_param param{};
   param.sched_priority = 0;
   pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  if (cpus.empty()) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int cpu : cpus) CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
 // What a run knows about each program of its catalog.
@@ -145,12 +152,13 @@ uint32_t ShardOf(std::string_view company_id, uint32_t shard_count) {
 
 Rescorer::Rescorer(Registry* registry, storage::Store* store, AlertLog* alerts,
                    int threads, bool background,
-                   std::function<engine::Date()> today)
+                   std::function<engine::Date()> today, std::vector<int> cpus)
     : registry_(registry),
       store_(store),
       alerts_(alerts),
       threads_(std::max(1, threads)),
       background_(background),
+      cpus_(std::move(cpus)),
       today_(std::move(today)) {
   changer_ = std::thread([this] { ChangeLoop(); });
   registry_->SetProgramListener([this](const Registry::ProgramChange& c) {
@@ -475,7 +483,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   // made while it runs wait for it.
   WaitForChanges();
   std::shared_lock results(results_mu_);
-  if (background_) YieldToEveryone();
+  if (background_) YieldToEveryone(cpus_);
   const Clock::time_point started = Clock::now();
 
   // One catalog for the whole run.
@@ -725,7 +733,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   absl::Status written;
   auto commit = [&](std::vector<Output> outputs, std::vector<std::string> stale,
                     size_t n, std::string last) {
-    if (background_) YieldToEveryone();
+    if (background_) YieldToEveryone(cpus_);
     const Clock::time_point t_write = Clock::now();
     storage::WriteBatch batch;
     std::vector<std::string> alerts;
@@ -861,7 +869,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     const size_t parts = std::min<size_t>(static_cast<size_t>(threads_), n);
     std::vector<Output> outputs(parts);
     auto work = [&](size_t part) {
-      if (background_) YieldToEveryone();
+      if (background_) YieldToEveryone(cpus_);
       const size_t begin = n * part / parts, end = n * (part + 1) / parts;
       outputs[part].results.reserve(end - begin);
       for (size_t i = begin; i < end; ++i) score_one(chunk, i, &outputs[part]);

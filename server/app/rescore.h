@@ -83,15 +83,17 @@ struct CompanyResults {
 class Rescorer {
  public:
   // REQUIRES: the arguments outlive the rescorer. `threads` work on each
-  // chunk; with `background`, they yield the CPU to every other thread of
-  // the process (SCHED_IDLE), so that serving does not slow down.
+  // chunk; with `background`, the run's threads yield the CPU to every
+  // other thread (SCHED_IDLE) and keep to `cpus` (any when empty), so that
+  // serving does not slow down.
   // Program changes (Registry::SetProgramListener) make their alerts at
   // once, judged on `today()`: the companies that gain or lose the program
   // (two scans of the company columns) get their results updated and an
   // alert each, without a rescore.
   Rescorer(Registry* registry, storage::Store* store, AlertLog* alerts,
            int threads, bool background,
-           std::function<engine::Date()> today = TodayInKorea);
+           std::function<engine::Date()> today = TodayInKorea,
+           std::vector<int> cpus = {});
   ~Rescorer();
 
   // Blocks until every program change made so far has made its alerts.
@@ -128,6 +130,7 @@ class Rescorer {
   AlertLog* alerts_;
   int threads_;
   bool background_;
+  std::vector<int> cpus_;
   std::function<engine::Date()> today_;
 
   // Runs share the stored results; a program change takes them alone.

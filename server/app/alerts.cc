@@ -14,21 +14,14 @@ using storage::Table;
 absl::StatusOr<std::unique_ptr<AlertLog>> AlertLog::Open(
     storage::Store* store) {
   std::unique_ptr<AlertLog> log(new AlertLog(store));
-  // The newest key is the last one; the feed is short enough to walk once
-  // at start, and the walk checks every key.
-  absl::Status bad;
-  absl::Status scan = store->Scan(
-      Table::kAlerts, "", [&](std::string_view key, std::string_view) {
-        std::optional<uint64_t> id = storage::DecodeUint64(key);
-        if (!id) {
-          bad = absl::DataLossError("alerts: a key is not an 8-byte id");
-          return false;
-        }
-        log->last_ = *id;
-        return true;
-      });
-  if (!scan.ok()) return scan;
-  if (!bad.ok()) return bad;
+  absl::StatusOr<std::optional<std::string>> last =
+      store->LastKey(Table::kAlerts);
+  if (!last.ok()) return last.status();
+  if (last->has_value()) {
+    std::optional<uint64_t> id = storage::DecodeUint64(**last);
+    if (!id) return absl::DataLossError("alerts: a key is not an 8-byte id");
+    log->last_ = *id;
+  }
   return log;
 }
 

@@ -633,6 +633,19 @@ void Registry::SetProgramListener(
   program_listener_ = std::move(fn);
 }
 
+engine::CompanyTable::Fetch Registry::FetchFromStore(
+    absl::Status* failure) const {
+  return
+      [this, failure](std::string_view id) -> std::optional<engine::Company> {
+        absl::StatusOr<engine::Company> c = LoadCompany(id);
+        if (!c.ok()) {
+          *failure = c.status();
+          return std::nullopt;
+        }
+        return *std::move(c);
+      };
+}
+
 absl::StatusOr<engine::CompanyTable::ScanResult> Registry::ScanCompanies(
     const engine::Program& program, engine::Date as_of,
     bool include_undetermined) const {
@@ -640,15 +653,7 @@ absl::StatusOr<engine::CompanyTable::ScanResult> Registry::ScanCompanies(
   // companies the columns cannot decide.
   absl::Status failure;
   engine::CompanyTable::ScanResult scan = companies_.WhoQualifies(
-      program, as_of, include_undetermined,
-      [&](std::string_view id) -> std::optional<engine::Company> {
-        absl::StatusOr<engine::Company> c = LoadCompany(id);
-        if (!c.ok()) {
-          failure = c.status();
-          return std::nullopt;
-        }
-        return *std::move(c);
-      });
+      program, as_of, include_undetermined, FetchFromStore(&failure));
   if (!failure.ok()) return failure;
   return scan;
 }
@@ -680,16 +685,8 @@ absl::StatusOr<Registry::Delta> Registry::ProgramDelta(
     return out;
   }
   absl::Status failure;
-  engine::CompanyTable::Delta d = companies_.ProgramDelta(
-      *before, after, as_of,
-      [&](std::string_view id) -> std::optional<engine::Company> {
-        absl::StatusOr<engine::Company> c = LoadCompany(id);
-        if (!c.ok()) {
-          failure = c.status();
-          return std::nullopt;
-        }
-        return *std::move(c);
-      });
+  engine::CompanyTable::Delta d =
+      companies_.ProgramDelta(*before, after, as_of, FetchFromStore(&failure));
   if (!failure.ok()) return failure;
   for (const auto& h : d.gained) out.gained.emplace_back(h.id);
   for (const auto& h : d.lost) out.lost.emplace_back(h.id);

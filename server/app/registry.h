@@ -195,6 +195,9 @@ class Registry {
 
   absl::StatusOr<engine::Program> ValidateProgram(
       const v1::Program& program) const;
+  // Full profiles for the company table's scans, from the store; the first
+  // failure to read one goes to `failure`.
+  engine::CompanyTable::Fetch FetchFromStore(absl::Status* failure) const;
   // Every company against `program`, over the columns.
   absl::StatusOr<engine::CompanyTable::ScanResult> ScanCompanies(
       const engine::Program& program, engine::Date as_of,

@@ -77,6 +77,13 @@ class MemoryStore : public Store {
     return ScanTable(tables_[static_cast<int>(t)], after, fn);
   }
 
+  absl::StatusOr<std::optional<std::string>> LastKey(Table t) const override {
+    std::shared_lock lock(mu_);
+    const Map& table = tables_[static_cast<int>(t)];
+    if (table.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(table.rbegin()->first);
+  }
+
   std::unique_ptr<const Snapshot> TakeSnapshot() const override {
     std::shared_lock lock(mu_);
     auto copy = std::make_unique<Copy>();

@@ -130,6 +130,15 @@ class RocksDbStore : public Store {
     return ScanWith(rocksdb::ReadOptions(), t, after, fn);
   }
 
+  absl::StatusOr<std::optional<std::string>> LastKey(Table t) const override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), Handle(t)));
+    it->SeekToLast();
+    if (!it->status().ok()) return FromRocks(it->status(), "last key");
+    if (!it->Valid()) return std::optional<std::string>();
+    return std::optional<std::string>(it->key().ToString());
+  }
+
   std::unique_ptr<const Snapshot> TakeSnapshot() const override {
     return std::make_unique<RocksDbSnapshot>(db_.get());
   }

@@ -79,6 +79,9 @@ class Store {
       const std::function<bool(std::string_view key, std::string_view value)>&
           fn) const = 0;
 
+  // The greatest key of the table; nullopt when the table is empty.
+  virtual absl::StatusOr<std::optional<std::string>> LastKey(Table t) const = 0;
+
   // The store as it is now; release it (destroy it) soon, it pins old data.
   virtual std::unique_ptr<const Snapshot> TakeSnapshot() const = 0;
   // Scan, over `snapshot` (taken from this store).

@@ -83,6 +83,19 @@ TEST_P(StoreConformanceTest, SnapshotsKeepTheirMoment) {
   EXPECT_EQ(Keys(Table::kCompanies), (std::vector<std::string>{"b", "c"}));
 }
 
+TEST_P(StoreConformanceTest, LastKeyIsTheGreatest) {
+  auto none = store_->LastKey(Table::kAlerts);
+  JIWON_ASSERT_OK(none);
+  EXPECT_EQ(*none, std::nullopt);
+  Put(Table::kAlerts, EncodeUint64(2), "b");
+  Put(Table::kAlerts, EncodeUint64(300), "c");
+  Put(Table::kAlerts, EncodeUint64(1), "a");
+  Put(Table::kResults, "zzz", "other table");
+  auto last = store_->LastKey(Table::kAlerts);
+  JIWON_ASSERT_OK(last);
+  EXPECT_EQ(*last, EncodeUint64(300));
+}
+
 TEST_P(StoreConformanceTest, IngestAppliesALargeBatchAtOnce) {
   Put(Table::kResults, "b", "old");
   Put(Table::kResults, "d", "gone soon");

@@ -4,6 +4,10 @@
 #include <limits>
 #include <mutex>
 
+// Per-row helpers of the scans, inlined into their loops: a call per row
+// and rule costs more than the work.
+#define JIWON_ALWAYS_INLINE __attribute__((always_inline))
+
 namespace jiwon::engine {
 namespace {
 
@@ -376,15 +380,18 @@ CompanyTable::Delta CompanyTable::ProgramDelta(const Program& before,
   out.before_eligible = was.eligible;
   out.after_eligible = now.eligible;
   out.fetched = was.fetched + now.fetched;
-  // Rows ELIGIBLE before (bit 0) and after (bit 1).
-  std::vector<uint8_t> mark(rows, 0);
-  for (const Hit& h : was.hits) mark[h.row] |= 1;
-  for (const Hit& h : now.hits) mark[h.row] |= 2;
-  for (const Hit& h : now.hits) {
-    if (mark[h.row] == 2) out.gained.push_back(h);
-  }
-  for (const Hit& h : was.hits) {
-    if (mark[h.row] == 1) out.lost.push_back(h);
+  // Both lists ascend by row (the scans keep the rows in order): one merge.
+  size_t i = 0, j = 0;
+  while (i < was.hits.size() || j < now.hits.size()) {
+    if (j == now.hits.size() ||
+        (i < was.hits.size() && was.hits[i].row < now.hits[j].row)) {
+      out.lost.push_back(was.hits[i++]);
+    } else if (i == was.hits.size() || now.hits[j].row < was.hits[i].row) {
+      out.gained.push_back(now.hits[j++]);
+    } else {
+      ++i;
+      ++j;
+    }
   }
   return out;
 }
@@ -398,7 +405,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
   std::vector<uint32_t>& standing = scan->standing;
   bool& first = scan->first;
 
-  auto apply = [&](size_t r, const Rule& rule, Truth t) {
+  auto apply = [&](size_t r, const Rule& rule, Truth t) JIWON_ALWAYS_INLINE {
     if (rule.kind == RuleKind::kExclude) t = Not(t);
     if (t == Truth::kFalse) {
       verdict[r] = 2;
@@ -428,7 +435,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
   };
   auto table_rule = [&](const Rule& rule, const std::vector<Truth>& table,
                         auto class_of) {
-    visit([&](uint32_t r) {
+    visit([&](uint32_t r) JIWON_ALWAYS_INLINE {
       if (verdict[r] == 3) return;
       const int k = class_of(r);
       if (k < 0) {
@@ -438,7 +445,9 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
       }
     });
   };
-  auto to_full_profile = [&] { visit([&](uint32_t r) { verdict[r] = 3; }); };
+  auto to_full_profile = [&] {
+    visit([&](uint32_t r) JIWON_ALWAYS_INLINE { verdict[r] = 3; });
+  };
 
   for (const Rule* rule_ptr : order) {
     const Rule& rule = *rule_ptr;
@@ -462,7 +471,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
       const std::vector<uint16_t>& column = region ? c.region : c.industry;
       std::vector<Truth> table(codes.size() + 1, Truth{});
       std::vector<uint8_t> known(codes.size() + 1, 0);
-      auto truth = [&](size_t k) {
+      auto truth = [&](size_t k) JIWON_ALWAYS_INLINE {
         if (!known[k]) {
           Company probe;
           if (k > 0) {
@@ -474,7 +483,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
         }
         return table[k];
       };
-      visit([&](uint32_t r) {
+      visit([&](uint32_t r) JIWON_ALWAYS_INLINE {
         if (verdict[r] != 3) apply(r, rule, truth(column[r]));
       });
     } else if (all([&](const Predicate& p) {
@@ -504,7 +513,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
         table[t] = e.Holds(rule.condition, probe, on);
       }
       const TriField field = TriOf(f0);
-      table_rule(rule, table, [&](size_t r) {
+      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE {
         return c.GetTri(static_cast<uint32_t>(r), field);
       });
     } else if (all([&](const Predicate& p) {
@@ -550,7 +559,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
         }
         table[m + 1] = e.Holds(rule.condition, probe, on);
       }
-      table_rule(rule, table, [&](size_t r) -> int {
+      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
         const uint8_t s = c.state[r];
         if (certs && (s & kDatedCerts)) return -1;  // validity needs dates
         if (!(s & (certs ? kCertsKnown : kNeedsKnown))) return 0;
@@ -570,7 +579,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
           return SizePredicateTruth(p, b);
         });
       }
-      table_rule(rule, table, [&](size_t r) -> int {
+      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
         return on.year() > c.data_year[r] ? c.size[r] : -1;
       });
     } else if (all([&](const Predicate& p) {
@@ -633,7 +642,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
       for (size_t i = 0; i < cuts.size(); ++i) {
         table[i + 2] = e.Holds(rule.condition, probe_for(cuts[i]), on);
       }
-      auto interval = [&](int64_t v) {
+      auto interval = [&](int64_t v) JIWON_ALWAYS_INLINE {
         return 1 +
                static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), v) -
                                 cuts.begin());
@@ -644,24 +653,24 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
           const std::vector<int64_t>& col =
               f0 == Fact::kRevenueLatestWon ? c.revenue_latest : c.revenue_avg3;
           const int year = on.year();
-          table_rule(rule, table, [&](uint32_t r) -> int {
+          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             if (c.data_year[r] >= year) return -1;  // a later fiscal year
             return col[r] == kNoValue ? 0 : interval(col[r]);
           });
           break;
         }
         case Fact::kTotalAssetsWon:
-          table_rule(rule, table, [&](uint32_t r) -> int {
+          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             return c.assets[r] == kNoValue ? 0 : interval(c.assets[r]);
           });
           break;
         case Fact::kRegularEmployees:
-          table_rule(rule, table, [&](uint32_t r) -> int {
+          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             return c.employees[r] == kNoCount ? 0 : interval(c.employees[r]);
           });
           break;
         case Fact::kEmployeeChange:
-          table_rule(rule, table, [&](uint32_t r) -> int {
+          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             if (c.employees[r] == kNoCount || c.employees_last[r] == kNoCount) {
               return 0;
             }
@@ -669,7 +678,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
           });
           break;
         default:
-          table_rule(rule, table, [&](uint32_t r) -> int {
+          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             if (c.patents[r] == std::numeric_limits<int16_t>::min()) return 0;
             if (c.patents[r] == 32767) return -1;  // clipped
             return interval(c.patents[r]);
@@ -733,7 +742,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
         table[i + 5] = e.Holds(rule.condition, probe, on);
       }
       const uint8_t tri_shift = 2 * kProspective;
-      table_rule(rule, table, [&](size_t r) -> int {
+      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
         const int32_t f = c.founded[r];
         if (f == kNoDate) {
           const uint8_t p = (c.tri[r] >> tri_shift) & 3;

@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "server/app/registry.h"
 #include "server/log.h"
 #include "server/reference_loader.h"
@@ -53,6 +54,9 @@ namespace jiwon::server {
 namespace {
 
 int Run() {
+  // Abseil's mutexes (gRPC's locks are ones) look for lock-order cycles
+  // unless told not to, taking a global lock on every acquisition.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Block the shutdown signals in every thread; main waits for them below.
   sigset_t signals;
   sigemptyset(&signals);

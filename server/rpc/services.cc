@@ -515,7 +515,10 @@ class ThreadedWriter : public grpc::ServerWriteReactor<Response> {
   using Body = std::function<grpc::Status(ThreadedWriter*)>;
 
   explicit ThreadedWriter(Body body) {
+    // The job starts once thread_ is set: OnDone joins it.
+    std::lock_guard lock(mu_);
     thread_ = std::thread([this, body = std::move(body)] {
+      { std::lock_guard started(mu_); }
       const grpc::Status status = body(this);
       std::lock_guard lock(mu_);
       finished_ = true;
@@ -565,7 +568,11 @@ class ThreadedWriter : public grpc::ServerWriteReactor<Response> {
   }
 
   void OnDone() override {
-    thread_.join();
+    if (thread_.get_id() == std::this_thread::get_id()) {
+      thread_.detach();  // gRPC ran the reaction on the job's own thread
+    } else {
+      thread_.join();
+    }
     delete this;
   }
 

@@ -26,24 +26,26 @@ absl::StatusOr<std::unique_ptr<AlertLog>> AlertLog::Open(
 }
 
 absl::Status AlertLog::Commit(
-    storage::WriteBatch batch, std::vector<std::string> alerts,
+    storage::WriteBatch batch, std::vector<Pending> alerts,
     const std::function<void(uint64_t, uint64_t, storage::WriteBatch*)>& finish,
     bool ingest) {
   std::lock_guard commit(commit_mu_);
   const uint64_t first = last_id() + 1;
   uint64_t id = first - 1;
-  for (std::string& a : alerts) {
+  for (Pending& a : alerts) {
     ++id;
     // A message's fields may come in any order: the id (field 1, a string)
     // goes in front of the rest.
     const std::string text = absl::StrCat(id);
     std::string value;
-    value.reserve(2 + text.size() + a.size());
+    value.reserve(2 + text.size() + a.bytes.size());
     value.push_back(static_cast<char>((1 << 3) | 2));
     value.push_back(static_cast<char>(text.size()));
     value.append(text);
-    value.append(a);
+    value.append(a.bytes);
     batch.Put(Table::kAlerts, storage::EncodeUint64(id), std::move(value));
+    batch.Put(Table::kAlertsByCompany,
+              storage::CompanyAlertKey(a.company_id, id), std::string());
   }
   if (finish) {
     if (alerts.empty()) {
@@ -79,24 +81,53 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
   if (reached != nullptr) *reached = position;
   if (after >= until) return absl::OkStatus();
   absl::Status bad;
-  absl::Status scan = store_->Scan(
-      Table::kAlerts, storage::EncodeUint64(after),
-      [&](std::string_view key, std::string_view value) {
-        std::optional<uint64_t> id = storage::DecodeUint64(key);
-        if (!id || *id > until) return false;
-        v1::Alert alert;
-        if (!alert.ParseFromArray(value.data(),
-                                  static_cast<int>(value.size()))) {
-          bad = absl::DataLossError(absl::StrCat("alert ", *id, " unreadable"));
+  auto parse = [&](uint64_t id, std::string_view value, v1::Alert* alert) {
+    if (!alert->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      bad = absl::DataLossError(absl::StrCat("alert ", id, " unreadable"));
+      return false;
+    }
+    return true;
+  };
+  absl::Status scan;
+  if (company_id.empty()) {
+    scan = store_->Scan(Table::kAlerts, storage::EncodeUint64(after),
+                        [&](std::string_view key, std::string_view value) {
+                          std::optional<uint64_t> id =
+                              storage::DecodeUint64(key);
+                          if (!id || *id > until) return false;
+                          v1::Alert alert;
+                          if (!parse(*id, value, &alert)) return false;
+                          if (fn(std::move(alert))) return true;
+                          position = *id;
+                          return false;
+                        });
+  } else {
+    const std::string prefix = storage::FeedbackPrefix(company_id);
+    scan = store_->Scan(
+        Table::kAlertsByCompany, storage::CompanyAlertKey(company_id, after),
+        [&](std::string_view key, std::string_view) {
+          if (key.substr(0, prefix.size()) != prefix) return false;
+          std::optional<uint64_t> id =
+              storage::DecodeUint64(key.substr(prefix.size()));
+          if (!id || *id > until) return false;
+          absl::StatusOr<std::optional<std::string>> value =
+              store_->Get(Table::kAlerts, storage::EncodeUint64(*id));
+          if (!value.ok()) {
+            bad = value.status();
+            return false;
+          }
+          if (!value->has_value()) {
+            bad = absl::DataLossError(
+                absl::StrCat("alert ", *id, " indexed but missing"));
+            return false;
+          }
+          v1::Alert alert;
+          if (!parse(*id, **value, &alert)) return false;
+          if (fn(std::move(alert))) return true;
+          position = *id;
           return false;
-        }
-        if (!company_id.empty() && alert.company_id() != company_id) {
-          return true;
-        }
-        if (fn(std::move(alert))) return true;
-        position = *id;
-        return false;
-      });
+        });
+  }
   if (reached != nullptr) *reached = position;
   if (!scan.ok()) return scan;
   return bad;

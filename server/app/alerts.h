@@ -29,13 +29,18 @@ class AlertLog {
   // REQUIRES: `store` outlives the log.
   static absl::StatusOr<std::unique_ptr<AlertLog>> Open(storage::Store* store);
 
-  // Numbers `alerts` — each a serialised v1::Alert without its id — adds
-  // them to `batch`, lets `finish` add what depends on their numbers (first
-  // and last, 0 when there are none), and writes the batch (with
-  // Store::Ingest when `ingest`). Commits are serialised, so the feed grows
-  // in id order.
+  // An alert to commit: its company and the serialised v1::Alert without
+  // its id.
+  struct Pending {
+    std::string company_id;
+    std::string bytes;
+  };
+  // Numbers `alerts`, adds them (and the per-company index) to `batch`,
+  // lets `finish` add what depends on their numbers (first and last, 0 when
+  // there are none), and writes the batch (with Store::Ingest when
+  // `ingest`). Commits are serialised, so the feed grows in id order.
   absl::Status Commit(
-      storage::WriteBatch batch, std::vector<std::string> alerts,
+      storage::WriteBatch batch, std::vector<Pending> alerts,
       const std::function<void(uint64_t first, uint64_t last,
                                storage::WriteBatch* batch)>& finish,
       bool ingest = false);
@@ -44,9 +49,9 @@ class AlertLog {
   uint64_t last_id() const;
 
   // Calls `fn` with the alerts after `after`, in order, for `company_id`
-  // only when it is not empty, until it returns false. `reached` (when
-  // given) receives the id up to which the feed was read: the next read
-  // starts after it.
+  // only when it is not empty (read through the per-company index), until
+  // it returns false. `reached` (when given) receives the id up to which
+  // the feed was read: the next read starts after it.
   absl::Status Read(uint64_t after, std::string_view company_id,
                     const std::function<bool(v1::Alert&&)>& fn,
                     uint64_t* reached = nullptr) const;

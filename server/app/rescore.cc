@@ -111,7 +111,7 @@ struct Chunk {
 // What one worker made of its part of a chunk.
 struct Output {
   std::vector<std::pair<std::string, std::string>> results;  // id, value
-  std::vector<std::string> alerts;  // serialised, without their ids
+  std::vector<AlertLog::Pending> alerts;
   int64_t eligible = 0;
   int64_t undetermined = 0;
   int64_t newly = 0;
@@ -253,7 +253,7 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
   const std::string source = absl::StrCat("program:", program.id);
   std::map<int64_t, std::shared_ptr<const std::vector<int32_t>>> remaps;
   storage::WriteBatch batch;
-  std::vector<std::string> alerts;
+  std::vector<AlertLog::Pending> alerts;
   int newly = 0, no_longer = 0;
   for (const std::string& id : changed) {
     // Only companies with results: the others get theirs, as a baseline,
@@ -335,7 +335,7 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
     a.set_catalog_version(version);
     a.set_as_of(as_of.ToString());
     a.set_created_at(now_text);
-    alerts.push_back(a.SerializeAsString());
+    alerts.push_back({id, a.SerializeAsString()});
     gained ? ++newly : ++no_longer;
   }
   const size_t made = alerts.size();
@@ -653,7 +653,9 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       a.set_as_of(as_of_text);
       a.set_created_at(chunk.now_text);
       a.set_window_end(window_end);
-      a.SerializeToString(&out->alerts.emplace_back());
+      AlertLog::Pending& pending = out->alerts.emplace_back();
+      pending.company_id = id;
+      a.SerializeToString(&pending.bytes);
     };
     static const std::string kNone;
     // Both lists ascend by position: one merge finds what changed.
@@ -736,7 +738,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     if (background_) YieldToEveryone(cpus_);
     const Clock::time_point t_write = Clock::now();
     storage::WriteBatch batch;
-    std::vector<std::string> alerts;
+    std::vector<AlertLog::Pending> alerts;
     {
       size_t count = 0;
       for (const Output& out : outputs) count += out.alerts.size();
@@ -752,7 +754,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       for (auto& [id, value] : out.results) {
         batch.Put(Table::kResults, std::move(id), std::move(value));
       }
-      for (std::string& a : out.alerts) alerts.push_back(std::move(a));
+      for (AlertLog::Pending& a : out.alerts) alerts.push_back(std::move(a));
       next.eligible_pairs += out.eligible;
       next.undetermined_pairs += out.undetermined;
       next.newly_eligible += out.newly;

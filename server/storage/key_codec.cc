@@ -24,6 +24,12 @@ std::string FeedbackKey(std::string_view company_id,
   return key;
 }
 
+std::string CompanyAlertKey(std::string_view company_id, uint64_t alert_id) {
+  std::string key = FeedbackPrefix(company_id);
+  key.append(EncodeUint64(alert_id));
+  return key;
+}
+
 std::optional<uint64_t> DecodeUint64(std::string_view bytes) {
   if (bytes.size() != 8) return std::nullopt;
   uint64_t v = 0;

@@ -17,6 +17,8 @@
 //   feedback       company id, 0x00, program id      jiwon.v1.Feedback, binary
 //   results        company id                        its last rescore results
 //   alerts         alert id, 8 bytes big-endian      jiwon.v1.Alert, binary
+//   alerts_by_company  company id, 0x00, alert id    empty: one company's
+//                      (8 bytes big-endian)          alerts, in id order
 //
 // The rescore's values (server/app/results.cc) are built from unsigned
 // LEB128 varints (signed ones zigzag-coded) and strings prefixed with their
@@ -50,8 +52,8 @@
 
 namespace jiwon::storage {
 
-// 2 added the results and alerts column families; a version 1 database is
-// upgraded in place when opened.
+// 2 added the results, alerts and alerts_by_company column families; a
+// version 1 database is upgraded in place when opened.
 inline constexpr uint64_t kSchemaVersion = 2;
 inline constexpr std::string_view kSchemaVersionKey = "schema_version";
 inline constexpr std::string_view kCatalogVersionKey = "catalog_version";
@@ -65,6 +67,8 @@ std::string EncodeUint64(uint64_t v);
 std::string FeedbackKey(std::string_view company_id,
                         std::string_view program_id);
 std::string FeedbackPrefix(std::string_view company_id);
+// The alerts_by_company key of a company's alert.
+std::string CompanyAlertKey(std::string_view company_id, uint64_t alert_id);
 // nullopt unless `bytes` is exactly 8 bytes.
 std::optional<uint64_t> DecodeUint64(std::string_view bytes);
 

@@ -23,6 +23,8 @@ const char* TableName(Table t) {
       return "results";
     case Table::kAlerts:
       return "alerts";
+    case Table::kAlertsByCompany:
+      return "alerts_by_company";
   }
   return "?";
 }

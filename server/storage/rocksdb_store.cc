@@ -82,10 +82,13 @@ class RocksDbStore : public Store {
     for (size_t t = 0; t < by_table.size(); ++t) {
       auto& ops = by_table[t];
       if (ops.empty()) continue;
-      std::stable_sort(ops.begin(), ops.end(),
-                       [](const WriteBatch::Op* a, const WriteBatch::Op* b) {
-                         return a->key < b->key;
-                       });
+      auto by_key = [](const WriteBatch::Op* a, const WriteBatch::Op* b) {
+        return a->key < b->key;
+      };
+      // Callers mostly hand them over in order already.
+      if (!std::is_sorted(ops.begin(), ops.end(), by_key)) {
+        std::stable_sort(ops.begin(), ops.end(), by_key);
+      }
       for (size_t i = 1; i < ops.size(); ++i) {
         if (ops[i]->key == ops[i - 1]->key) {
           cleanup();

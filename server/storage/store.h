@@ -21,11 +21,13 @@ enum class Table : uint8_t {
   kPrograms,
   kFeedback,
   kResults,
-  kAlerts
+  kAlerts,
+  kAlertsByCompany
 };
-inline constexpr Table kTables[] = {Table::kMeta,     Table::kCompanies,
-                                    Table::kPrograms, Table::kFeedback,
-                                    Table::kResults,  Table::kAlerts};
+inline constexpr Table kTables[] = {Table::kMeta,           Table::kCompanies,
+                                    Table::kPrograms,       Table::kFeedback,
+                                    Table::kResults,        Table::kAlerts,
+                                    Table::kAlertsByCompany};
 const char* TableName(Table t);
 
 // Changes applied together or not at all.

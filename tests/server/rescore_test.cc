@@ -212,6 +212,26 @@ TEST_F(RescoreTest, FirstRunStoresResultsAndOnlyRemindsOfClosingWindows) {
   for (size_t i = 0; i < alerts.size(); ++i) {
     EXPECT_EQ(alerts[i].id(), absl::StrCat(i + 1));
   }
+  // One company's alerts, through its index, are the feed's for it; and
+  // after a token, the rest of them.
+  const std::string company = alerts[alerts.size() / 2].company_id();
+  std::vector<std::string> want, got;
+  for (const v1::Alert& a : alerts) {
+    if (a.company_id() == company) want.push_back(a.id());
+  }
+  ASSERT_FALSE(want.empty());
+  JIWON_ASSERT_OK(node_->alerts->Read(0, company, [&](v1::Alert&& a) {
+    got.push_back(a.id());
+    return true;
+  }));
+  EXPECT_EQ(got, want);
+  got.clear();
+  JIWON_ASSERT_OK(
+      node_->alerts->Read(std::stoull(want[0]), company, [&](v1::Alert&& a) {
+        got.push_back(a.id());
+        return true;
+      }));
+  EXPECT_EQ(got, std::vector<std::string>(want.begin() + 1, want.end()));
 }
 
 v1::Rule RegionRule(const std::string& id, const std::string& code) {

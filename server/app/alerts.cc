@@ -34,18 +34,14 @@ absl::Status AlertLog::Commit(
   uint64_t id = first - 1;
   for (Pending& a : alerts) {
     ++id;
-    // A message's fields may come in any order: the id (field 1, a string)
-    // goes in front of the rest.
-    const std::string text = absl::StrCat(id);
-    std::string value;
-    value.reserve(2 + text.size() + a.bytes.size());
-    value.push_back(static_cast<char>((1 << 3) | 2));
-    value.push_back(static_cast<char>(text.size()));
-    value.append(text);
-    value.append(a.bytes);
-    batch.Put(Table::kAlerts, storage::EncodeUint64(id), std::move(value));
-    batch.Put(Table::kAlertsByCompany,
-              storage::CompanyAlertKey(a.company_id, id), std::string());
+    // The id is the key; the stored alert leaves it out (Read puts it back).
+    batch.Put(Table::kAlerts, storage::EncodeUint64(id), std::move(a.bytes));
+    // The company id's own buffer becomes the index key (the caller may
+    // have reserved room for it).
+    std::string key = std::move(a.company_id);
+    key.push_back('\0');
+    key.append(storage::EncodeUint64(id));
+    batch.Put(Table::kAlertsByCompany, std::move(key), std::string());
   }
   if (finish) {
     if (alerts.empty()) {
@@ -86,6 +82,7 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
       bad = absl::DataLossError(absl::StrCat("alert ", id, " unreadable"));
       return false;
     }
+    alert->set_id(absl::StrCat(id));
     return true;
   };
   absl::Status scan;

@@ -30,7 +30,8 @@ class AlertLog {
   static absl::StatusOr<std::unique_ptr<AlertLog>> Open(storage::Store* store);
 
   // An alert to commit: its company and the serialised v1::Alert without
-  // its id.
+  // its id. Reserving 9 more bytes in company_id saves the commit an
+  // allocation.
   struct Pending {
     std::string company_id;
     std::string bytes;

@@ -654,6 +654,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       a.set_created_at(chunk.now_text);
       a.set_window_end(window_end);
       AlertLog::Pending& pending = out->alerts.emplace_back();
+      pending.company_id.reserve(id.size() + 9);
       pending.company_id = id;
       a.SerializeToString(&pending.bytes);
     };

@@ -16,7 +16,8 @@
 //   programs       program id (bytes as given)       jiwon.v1.Program, binary
 //   feedback       company id, 0x00, program id      jiwon.v1.Feedback, binary
 //   results        company id                        its last rescore results
-//   alerts         alert id, 8 bytes big-endian      jiwon.v1.Alert, binary
+//   alerts         alert id, 8 bytes big-endian      jiwon.v1.Alert without
+//                                                    its id, binary
 //   alerts_by_company  company id, 0x00, alert id    empty: one company's
 //                      (8 bytes big-endian)          alerts, in id order
 //

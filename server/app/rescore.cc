@@ -301,6 +301,14 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
                      entry);
     }
     stored->entries = std::move(entries);
+    std::vector<StoredResults::Reminder> reminders;
+    for (const StoredResults::Reminder& m : stored->reminders) {
+      if (m.index < map->size() && (*map)[m.index] >= 0) {
+        reminders.push_back(
+            {static_cast<uint32_t>((*map)[m.index]), m.window_end});
+      }
+    }
+    stored->reminders = std::move(reminders);
     stored->catalog_version = version;
     batch.Put(Table::kResults, id, EncodeResults(*stored));
 
@@ -692,37 +700,39 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
           ++out->no_longer;
         }
       }
-      // Reminders whose window is still ahead are kept.
-      for (StoredResults::Reminder& m : before.reminders) {
-        if (m.window_end >= as_of) next.reminders.push_back(std::move(m));
+      // Reminders whose window is still ahead are kept, in this catalog's
+      // positions (the map keeps their order).
+      const std::vector<int32_t>& map = *x.map;
+      for (const StoredResults::Reminder& m : before.reminders) {
+        if (m.window_end < as_of || m.index >= map.size() || map[m.index] < 0) {
+          continue;
+        }
+        next.reminders.push_back(
+            {static_cast<uint32_t>(map[m.index]), m.window_end});
       }
     }
-    // New reminders.
+    // New reminders; entries and kept reminders both ascend by position.
     const size_t kept = next.reminders.size();
+    size_t k = 0;
     for (const StoredResults::Entry& e : next.entries) {
       if (!facts.closing[e.index] ||
           e.eligibility != engine::Eligibility::kEligible) {
         continue;
       }
-      const engine::Date end = *facts.closing[e.index];
+      const StoredResults::Reminder reminder{e.index, *facts.closing[e.index]};
+      while (k < kept && next.reminders[k] < reminder) ++k;
+      if (k < kept && next.reminders[k] == reminder) continue;  // sent
       const std::string& pid = catalog.programs()[e.index]->id;
-      bool sent = false;
-      for (size_t k = 0; k < kept && !sent; ++k) {
-        sent = next.reminders[k].window_end == end &&
-               next.reminders[k].program_id == pid;
-      }
-      if (sent || Has(dismissed, pid) || Has(applied, pid)) continue;
+      if (Has(dismissed, pid) || Has(applied, pid)) continue;
       alert(v1::ALERT_KIND_CLOSING_SOON, e.index, e.eligibility, e.eligibility,
             e.score, facts.closing_text[e.index]);
       ++out->closing;
-      next.reminders.push_back({pid, end});
+      next.reminders.push_back(reminder);
     }
-    if (next.reminders.size() > 1) {
-      std::sort(next.reminders.begin(), next.reminders.end(),
-                [](const auto& m, const auto& n) {
-                  return std::tie(m.program_id, m.window_end) <
-                         std::tie(n.program_id, n.window_end);
-                });
+    if (next.reminders.size() > kept && kept > 0) {
+      std::inplace_merge(next.reminders.begin(),
+                         next.reminders.begin() + static_cast<ptrdiff_t>(kept),
+                         next.reminders.end());
     }
     auto& result = out->results.emplace_back(id, std::string());
     EncodeResultsTo(next, &result.second);

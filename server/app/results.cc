@@ -111,8 +111,10 @@ void EncodeResultsTo(const StoredResults& r, std::string* out_string) {
   }
   out.resize(static_cast<size_t>(p - out.data()));
   PutVarint(&out, r.reminders.size());
+  previous = 0;
   for (const StoredResults::Reminder& m : r.reminders) {
-    PutString(&out, m.program_id);
+    PutVarint(&out, m.index - previous);
+    previous = m.index;
     PutVarint(&out, ZigZag(m.window_end.days()));
   }
 }
@@ -147,8 +149,13 @@ bool DecodeResultsInto(std::string_view bytes, StoredResults* out) {
   }
   if (!in.Varint(&n) || n > bytes.size()) return false;
   r.reminders.resize(n);
+  index = 0;
   for (StoredResults::Reminder& m : r.reminders) {
-    if (!in.String(&m.program_id) || !in.Date(&m.window_end)) return false;
+    uint64_t gap;
+    if (!in.Varint(&gap) || !in.Date(&m.window_end)) return false;
+    index += gap;
+    if (index > UINT32_MAX) return false;
+    m.index = static_cast<uint32_t>(index);
   }
   return in.done();
 }

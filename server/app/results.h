@@ -29,14 +29,16 @@ struct StoredResults {
     int64_t score = 0;
   };
   std::vector<Entry> entries;  // ELIGIBLE and UNDETERMINED, by index
-  // Closing-soon reminders already sent: program and the window end they
-  // were about. Kept across runs until the window has ended.
+  // Closing-soon reminders already sent: the program (its position, as for
+  // entries) and the window end they were about. Kept across runs until the
+  // window has ended.
   struct Reminder {
-    std::string program_id;
+    uint32_t index = 0;
     engine::Date window_end;
     friend bool operator==(const Reminder&, const Reminder&) = default;
+    friend auto operator<=>(const Reminder&, const Reminder&) = default;
   };
-  std::vector<Reminder> reminders;  // by program id
+  std::vector<Reminder> reminders;  // by index, then window end
 };
 
 std::string EncodeResults(const StoredResults& r);

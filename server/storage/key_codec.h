@@ -31,7 +31,7 @@
 //                  per entry: position in the version's program list minus
 //                  the previous entry's, and zigzag(score) << 1 | 1 when
 //                  UNDETERMINED (0: ELIGIBLE); then reminder count and per
-//                  reminder: program id, window end (days)
+//                  reminder: position gap as for entries, window end (days)
 //   run checkpoint format (1), run id, catalog version, as-of, started-at,
 //                  finished (0/1), last company done, companies, eligible
 //                  pairs, undetermined pairs, alerts newly eligible / no

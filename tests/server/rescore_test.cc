@@ -516,7 +516,8 @@ TEST(ResultsCodecTest, RoundTripsAndRejectsDamage) {
   r.entries = {{3, engine::Eligibility::kEligible, 120},
                {70, engine::Eligibility::kUndetermined, -5},
                {9000, engine::Eligibility::kEligible, 0}};
-  r.reminders = {{"p1", D("2026-12-04")}};
+  r.reminders = {
+      {3, D("2026-12-04")}, {3, D("2026-12-11")}, {70, D("2026-12-04")}};
   const std::string bytes = EncodeResults(r);
   std::optional<StoredResults> back = DecodeResults(bytes);
   ASSERT_TRUE(back.has_value());

@@ -29,7 +29,7 @@ ABSL_FLAG(int, companies, 1000000, "companies");
 ABSL_FLAG(int, eligible_pct, 1, "wanted eligible share, percent");
 ABSL_FLAG(int, changed, 100, "programs changed between the two runs");
 ABSL_FLAG(int, threads, 2, "rescore threads");
-ABSL_FLAG(int, chunk, 65536, "companies per checkpoint");
+ABSL_FLAG(int, chunk, 131072, "companies per checkpoint");
 ABSL_FLAG(std::string, dir, "", "database directory (default: a new temp)");
 ABSL_FLAG(bool, load_only, false,
           "write the programs and companies into --dir and stop (for "

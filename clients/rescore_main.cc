@@ -36,7 +36,7 @@ ABSL_FLAG(std::string, as_of, "",
 ABSL_FLAG(bool, restart, false,
           "discard an unfinished run of the shard instead of resuming it");
 ABSL_FLAG(int, checkpoint, 0,
-          "companies per checkpoint (default: the server's, 65536)");
+          "companies per checkpoint (default: the server's, 131072)");
 ABSL_FLAG(bool, json, false, "print the summary as one JSON object");
 ABSL_FLAG(std::string, progress, "auto",
           "auto (a bar on a terminal, lines otherwise), bar, lines or none");

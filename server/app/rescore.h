@@ -40,7 +40,7 @@ struct RescoreOptions {
   uint32_t shard_count = 1;
   std::optional<engine::Date> as_of;  // default: today in Korea
   bool restart = false;               // discard an unfinished run
-  size_t checkpoint_companies = 65536;
+  size_t checkpoint_companies = 131072;
 };
 
 struct RescoreProgress {

@@ -167,10 +167,6 @@ class Registry {
     int eligible = 0;
     int undetermined = 0;
   };
-  // The ids of the stored companies ELIGIBLE for `program` on `as_of`,
-  // sorted; any program, in the catalog or not.
-  absl::StatusOr<std::vector<std::string>> EligibleCompanies(
-      const engine::Program& program, engine::Date as_of) const;
   // The reverse match of a program change from `before` (nullptr: a new
   // program) to `after`: the companies that became ELIGIBLE and those that
   // stopped being, each sorted, and how many are ELIGIBLE now.
@@ -195,6 +191,10 @@ class Registry {
 
   absl::StatusOr<engine::Program> ValidateProgram(
       const v1::Program& program) const;
+  // The ids of the stored companies ELIGIBLE for `program` on `as_of`,
+  // sorted; any program, in the catalog or not.
+  absl::StatusOr<std::vector<std::string>> EligibleCompanies(
+      const engine::Program& program, engine::Date as_of) const;
   // Full profiles for the company table's scans, from the store; the first
   // failure to read one goes to `failure`.
   engine::CompanyTable::Fetch FetchFromStore(absl::Status* failure) const;

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <iterator>
 #include <thread>
-#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"

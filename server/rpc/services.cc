@@ -567,12 +567,11 @@ class ThreadedWriter : public grpc::ServerWriteReactor<Response> {
     room_.notify_all();
   }
 
+  // Finish is called from the job's thread, so gRPC runs OnDone on one of
+  // its own threads once the call has ended; the job is returning by then
+  // and join waits for it.
   void OnDone() override {
-    if (thread_.get_id() == std::this_thread::get_id()) {
-      thread_.detach();  // gRPC ran the reaction on the job's own thread
-    } else {
-      thread_.join();
-    }
+    thread_.join();
     delete this;
   }
 

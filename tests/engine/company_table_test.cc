@@ -58,6 +58,17 @@ CompanyTable::Fetch FetchFrom(const Profiles& companies, int* calls) {
   };
 }
 
+// `n` random companies "c<round>-<i>", into the table and the map.
+void AddRandomCompanies(testing::RandomModel& gen, Date on, int round, int n,
+                        CompanyTable* table, Profiles* companies) {
+  for (int i = 0; i < n; ++i) {
+    Company c = gen.MakeCompany(on);
+    c.id = absl::StrCat("c", round, "-", i);
+    table->Upsert(c);
+    (*companies)[c.id] = c;
+  }
+}
+
 TEST(CompanyTableTest, AgreesWithTheEvaluatorOnRandomProfiles) {
   const Reference& ref = testing::Reference();
   Evaluator evaluator(&ref);
@@ -66,12 +77,7 @@ TEST(CompanyTableTest, AgreesWithTheEvaluatorOnRandomProfiles) {
     const Date on = gen.RefDate();
     CompanyTable table(&evaluator);
     Profiles companies;
-    for (int i = 0; i < 400; ++i) {
-      Company c = gen.MakeCompany(on);
-      c.id = absl::StrCat("c", round, "-", i);
-      table.Upsert(c);
-      companies[c.id] = c;
-    }
+    AddRandomCompanies(gen, on, round, 400, &table, &companies);
     // Replace some and remove others: the table follows.
     for (int i = 0; i < 400; i += 7) {
       const std::string id = absl::StrCat("c", round, "-", i);
@@ -161,12 +167,7 @@ TEST(CompanyTableTest, ProgramDeltaIsTheDifferenceOfTwoScans) {
     const Date on = gen.RefDate();
     CompanyTable table(&evaluator);
     Profiles companies;
-    for (int i = 0; i < 400; ++i) {
-      Company c = gen.MakeCompany(on);
-      c.id = absl::StrCat("c", round, "-", i);
-      table.Upsert(c);
-      companies[c.id] = c;
-    }
+    AddRandomCompanies(gen, on, round, 400, &table, &companies);
     int calls = 0;
     const CompanyTable::Fetch fetch = FetchFrom(companies, &calls);
     for (int k = 0; k < 25; ++k) {

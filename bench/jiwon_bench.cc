@@ -14,6 +14,7 @@
 #include "engine/company_table.h"
 #include "engine/matcher.h"
 #include "server/convert.h"
+#include "server/response_wire.h"
 #include "server/reference_loader.h"
 
 namespace jiwon {
@@ -131,8 +132,8 @@ void BM_MatchWithReasons(benchmark::State& state) {
 BENCHMARK(BM_MatchWithReasons)->Args({10000, 5})->Unit(benchmark::kMicrosecond);
 
 // What a Recommend call does besides gRPC: decode the stored profile, match
-// with reasons for 10, build and encode the response, and the client's
-// decoding of it.
+// with reasons for 10, encode the response, and the client's decoding of
+// it.
 void BM_RecommendCall(benchmark::State& state) {
   const Fixture& f = GetFixture(10000, 5);
   engine::RecommendOptions options;
@@ -142,6 +143,7 @@ void BM_RecommendCall(benchmark::State& state) {
   for (const engine::Company& c : f.companies) {
     stored.push_back(server::CompanyToProto(c).SerializeAsString());
   }
+  const std::string as_of = options.as_of.ToString();
   size_t i = 0;
   int64_t bytes = 0;
   for (auto _ : state) {
@@ -150,13 +152,9 @@ void BM_RecommendCall(benchmark::State& state) {
     std::vector<engine::FieldError> errors;
     engine::Company company = server::CompanyFromProto(record, &errors);
     engine::Recommendation r = f.matcher->Recommend(company, options);
-    google::protobuf::Arena arena;
-    auto* resp =
-        google::protobuf::Arena::CreateMessage<v1::RecommendResponse>(&arena);
-    for (const engine::ProgramOutcome& o : r.matches) {
-      server::OutcomeToProto(o, false, resp->add_matches());
-    }
-    std::string wire = resp->SerializeAsString();
+    std::string wire =
+        server::RecommendResponseWire(r, as_of, /*catalog_version=*/1)
+            .ToString();
     bytes += static_cast<int64_t>(wire.size());
     google::protobuf::Arena client_arena;
     auto* parsed =

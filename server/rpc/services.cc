@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
+#include "server/response_wire.h"
 
 namespace jiwon::rpc {
 namespace {
@@ -293,50 +294,69 @@ ProgramService::ImportPrograms(grpc::CallbackServerContext*,
 // ---------------------------------------------------------------- matching
 
 grpc::ServerUnaryReactor* MatchService::Recommend(
-    grpc::CallbackServerContext* ctx, const v1::RecommendRequest* req,
-    v1::RecommendResponse* resp) {
-  absl::StatusOr<engine::Company> company = Subject(*registry_, *req);
-  if (!company.ok()) return Done(ctx, company.status());
-  engine::RecommendOptions options;
-  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
-  if (!as_of.ok()) return Done(ctx, as_of.status());
-  options.as_of = *as_of;
-  absl::StatusOr<std::vector<engine::Category>> categories =
-      Categories(req->categories());
-  if (!categories.ok()) return Done(ctx, categories.status());
-  options.categories = *std::move(categories);
-  if (req->limit() < 0 || req->limit() > 500) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  google::protobuf::Arena arena;
+  auto* req =
+      google::protobuf::Arena::CreateMessage<v1::RecommendRequest>(&arena);
+  grpc::ByteBuffer bytes(*request);  // shares the slices
+  if (grpc::Status s =
+          grpc::SerializationTraits<v1::RecommendRequest>::Deserialize(&bytes,
+                                                                       req);
+      !s.ok()) {
     return Done(ctx,
                 absl::InvalidArgumentError(absl::StrCat(
-                    "limit: must be 1-500 (or 0 for 20), got ", req->limit())));
+                    "request: not a RecommendRequest: ", s.error_message())));
   }
-  options.limit = req->limit() == 0 ? 20 : req->limit();
-  options.open_only = req->open_only();
-  options.eligible_only = req->eligible_only();
-  options.include_ineligible = req->include_ineligible();
-  options.include_closed = req->include_closed();
-  options.include_near_misses = req->include_near_misses();
-  if (req->subject_case() == v1::RecommendRequest::kCompanyId) {
+  engine::Recommendation r;
+  engine::Date as_of;
+  int64_t catalog_version = 0;
+  if (absl::Status s = Recommend(*req, &r, &as_of, &catalog_version); !s.ok()) {
+    return Done(ctx, s);
+  }
+  const std::string as_of_text = as_of.ToString();
+  const server::RecommendResponseWire wire(r, as_of_text, catalog_version);
+  grpc_slice slice = grpc_slice_malloc(wire.size());
+  wire.WriteTo(reinterpret_cast<char*>(GRPC_SLICE_START_PTR(slice)));
+  grpc::Slice owned(slice, grpc::Slice::STEAL_REF);
+  *response = grpc::ByteBuffer(&owned, 1);
+  return Done(ctx, absl::OkStatus());
+}
+
+absl::Status MatchService::Recommend(const v1::RecommendRequest& req,
+                                     engine::Recommendation* out,
+                                     engine::Date* as_of_out,
+                                     int64_t* catalog_version) const {
+  absl::StatusOr<engine::Company> company = Subject(*registry_, req);
+  if (!company.ok()) return company.status();
+  engine::RecommendOptions options;
+  absl::StatusOr<engine::Date> as_of = AsOf(req.as_of());
+  if (!as_of.ok()) return as_of.status();
+  options.as_of = *as_of;
+  absl::StatusOr<std::vector<engine::Category>> categories =
+      Categories(req.categories());
+  if (!categories.ok()) return categories.status();
+  options.categories = *std::move(categories);
+  if (req.limit() < 0 || req.limit() > 500) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: must be 1-500 (or 0 for 20), got ", req.limit()));
+  }
+  options.limit = req.limit() == 0 ? 20 : req.limit();
+  options.open_only = req.open_only();
+  options.eligible_only = req.eligible_only();
+  options.include_ineligible = req.include_ineligible();
+  options.include_closed = req.include_closed();
+  options.include_near_misses = req.include_near_misses();
+  if (req.subject_case() == v1::RecommendRequest::kCompanyId) {
     // What the company dismissed is not recommended again.
     absl::StatusOr<std::vector<std::string>> dismissed =
-        registry_->DismissedPrograms(req->company_id());
-    if (!dismissed.ok()) return Done(ctx, dismissed.status());
+        registry_->DismissedPrograms(req.company_id());
+    if (!dismissed.ok()) return dismissed.status();
     options.excluded_programs = *std::move(dismissed);
   }
-  int64_t catalog_version = 0;
-  engine::Recommendation r =
-      registry_->Recommend(*company, options, &catalog_version);
-  for (const engine::ProgramOutcome& o : r.matches) {
-    server::OutcomeToProto(o, /*with_evidence=*/false, resp->add_matches());
-  }
-  resp->set_as_of(options.as_of.ToString());
-  resp->set_catalog_version(catalog_version);
-  resp->set_evaluated(r.evaluated);
-  resp->set_eligible(r.eligible);
-  resp->set_undetermined(r.undetermined);
-  resp->set_ineligible(r.ineligible);
-  resp->set_near_misses(r.near_misses);
-  return Done(ctx, absl::OkStatus());
+  *out = registry_->Recommend(*company, options, catalog_version);
+  *as_of_out = options.as_of;
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* MatchService::Explain(

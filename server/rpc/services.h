@@ -99,16 +99,20 @@ class ArenaAllocator : public grpc::MessageAllocator<Request, Response> {
   };
 };
 
-class MatchService final : public v1::MatchService::CallbackService {
+// Recommend takes and gives bytes: its answer is written in the wire format
+// straight from the engine's (server/response_wire.h), the same bytes a
+// RecommendResponse would encode to, so clients see no difference.
+class MatchService final
+    : public v1::MatchService::WithRawCallbackMethod_Recommend<
+          v1::MatchService::CallbackService> {
  public:
   explicit MatchService(app::Registry* registry) : registry_(registry) {
-    SetMessageAllocatorFor_Recommend(&recommend_allocator_);
     SetMessageAllocatorFor_Explain(&explain_allocator_);
   }
 
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* ctx,
-                                      const v1::RecommendRequest* req,
-                                      v1::RecommendResponse* resp) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Explain(grpc::CallbackServerContext* ctx,
                                     const v1::ExplainRequest* req,
                                     v1::ExplainResponse* resp) override;
@@ -120,9 +124,12 @@ class MatchService final : public v1::MatchService::CallbackService {
       v1::NextQuestionsResponse* resp) override;
 
  private:
+  // The work of Recommend on a parsed request.
+  absl::Status Recommend(const v1::RecommendRequest& req,
+                         engine::Recommendation* out, engine::Date* as_of,
+                         int64_t* catalog_version) const;
+
   app::Registry* registry_;
-  ArenaAllocator<v1::RecommendRequest, v1::RecommendResponse>
-      recommend_allocator_;
   ArenaAllocator<v1::ExplainRequest, v1::ExplainResponse> explain_allocator_;
 };
 

@@ -1,0 +1,229 @@
+#include "server/response_wire.h"
+
+#include <cstring>
+#include <optional>
+
+#include "server/convert.h"
+
+namespace jiwon::server {
+namespace {
+
+// Wire types.
+constexpr uint32_t kVarint = 0;
+constexpr uint32_t kLengthDelimited = 2;
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+size_t TagSize(int field) {
+  return VarintSize(static_cast<uint64_t>(field) << 3);
+}
+
+// Integers of every width are sign-extended to 64 bits, as protobuf does
+// for int32, int64 and enum fields.
+uint64_t Raw(int64_t v) { return static_cast<uint64_t>(v); }
+
+// Counts the bytes, and records each nested message's size before its
+// contents' (the order the writer needs them in).
+class Sizer {
+ public:
+  explicit Sizer(std::vector<uint32_t>* nested) : nested_(nested) {}
+
+  void Int(int field, int64_t v) {
+    if (v != 0) total_ += TagSize(field) + VarintSize(Raw(v));
+  }
+  void String(int field, std::string_view s) {
+    if (!s.empty()) total_ += TagSize(field) + VarintSize(s.size()) + s.size();
+  }
+  template <typename T>
+  void PackedEnums(int field, const std::vector<T>& values) {
+    if (values.empty()) return;
+    size_t inner = 0;
+    for (T v : values) inner += VarintSize(Raw(static_cast<int64_t>(v)));
+    total_ += TagSize(field) + VarintSize(inner) + inner;
+  }
+  template <typename Fn>
+  void Message(int field, Fn&& fill) {
+    const size_t slot = nested_->size();
+    nested_->push_back(0);
+    const size_t outer = total_;
+    total_ = 0;
+    fill();
+    const size_t inner = total_;
+    (*nested_)[slot] = static_cast<uint32_t>(inner);
+    total_ = outer + TagSize(field) + VarintSize(inner) + inner;
+  }
+
+  size_t total() const { return total_; }
+
+ private:
+  std::vector<uint32_t>* nested_;
+  size_t total_ = 0;
+};
+
+class Writer {
+ public:
+  Writer(char* out, const uint32_t* nested) : p_(out), nested_(nested) {}
+
+  void Int(int field, int64_t v) {
+    if (v == 0) return;
+    Tag(field, kVarint);
+    Put(Raw(v));
+  }
+  void String(int field, std::string_view s) {
+    if (s.empty()) return;
+    Tag(field, kLengthDelimited);
+    Put(s.size());
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  template <typename T>
+  void PackedEnums(int field, const std::vector<T>& values) {
+    if (values.empty()) return;
+    size_t inner = 0;
+    for (T v : values) inner += VarintSize(Raw(static_cast<int64_t>(v)));
+    Tag(field, kLengthDelimited);
+    Put(inner);
+    for (T v : values) Put(Raw(static_cast<int64_t>(v)));
+  }
+  template <typename Fn>
+  void Message(int field, Fn&& fill) {
+    Tag(field, kLengthDelimited);
+    Put(*nested_++);
+    fill();
+  }
+
+  char* end() const { return p_; }
+
+ private:
+  void Tag(int field, uint32_t wire_type) {
+    Put((static_cast<uint64_t>(field) << 3) | wire_type);
+  }
+  void Put(uint64_t v) {
+    while (v >= 0x80) {
+      *p_++ = static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    *p_++ = static_cast<char>(v);
+  }
+
+  char* p_;
+  const uint32_t* nested_;
+};
+
+// The fields of each message, in field-number order as protobuf writes
+// them; the numbers are those of jiwon/v1/match_service.proto. Both passes
+// walk the same code, so the sizes and the bytes cannot disagree.
+
+template <typename Out>
+void CheckFields(const engine::Check& c, Out& out) {
+  out.Int(1, static_cast<int64_t>(c.fact));
+  out.Int(2, static_cast<int64_t>(c.outcome));
+  out.String(3, c.expected);
+  out.String(4, c.observed);
+}
+
+template <typename Out>
+void RuleFields(const engine::RuleOutcome& r, Out& out) {
+  out.String(1, r.rule->id);
+  out.Int(2, static_cast<int64_t>(r.rule->kind));
+  out.String(3, r.rule->label);
+  // 4, the rule's evidence, is for Explain.
+  out.Int(5, static_cast<int64_t>(r.condition));
+  out.Int(6, static_cast<int64_t>(r.passed));
+  out.Int(7, r.points);
+  for (const engine::Check& c : r.checks) {
+    out.Message(8, [&] { CheckFields(c, out); });
+  }
+}
+
+template <typename Out>
+void NearMissFields(const engine::NearMiss& nm, Out& out) {
+  for (const engine::Change& c : nm.changes) {
+    out.Message(1, [&] {
+      out.Int(1, static_cast<int64_t>(c.fact));
+      out.String(2, c.description);
+      out.Int(3, c.gap_permille);
+    });
+  }
+  out.Int(2, static_cast<int64_t>(nm.result));
+  out.Int(3, nm.gap_permille);
+}
+
+template <typename Out>
+void ProgramMatchFields(const engine::ProgramOutcome& o, Out& out) {
+  const engine::Program& p = *o.program;
+  out.String(1, p.id);
+  out.String(2, p.title);
+  out.Int(3, static_cast<int64_t>(p.category));
+  out.Int(4, static_cast<int64_t>(o.eligibility));
+  out.Int(5, o.score);
+  out.Int(6, o.bonus_points);
+  out.Int(7, WindowStatusToProto(o.window));
+  if (p.window.opens_on) out.String(8, p.window.opens_on->ToString());
+  if (std::optional<engine::Date> closes =
+          engine::ClosingDate(p.window, o.reference_date)) {
+    out.String(9, closes->ToString());
+  }
+  out.String(10, o.reference_date.ToString());
+  out.Int(11, p.version);
+  for (const engine::RuleOutcome& r : o.rules) {
+    out.Message(12, [&] { RuleFields(r, out); });
+  }
+  out.PackedEnums(13, o.missing_facts);
+  out.String(14, p.agency);
+  for (const engine::ScorePart& part : o.score_parts) {
+    out.Message(15, [&] {
+      out.String(1, part.name);
+      out.Int(2, part.points);
+    });
+  }
+  if (o.near_miss) {
+    out.Message(16, [&] { NearMissFields(*o.near_miss, out); });
+  }
+}
+
+template <typename Out>
+void ResponseFields(const engine::Recommendation& r, std::string_view as_of,
+                    int64_t catalog_version, Out& out) {
+  for (const engine::ProgramOutcome& o : r.matches) {
+    out.Message(1, [&] { ProgramMatchFields(o, out); });
+  }
+  out.String(2, as_of);
+  out.Int(3, catalog_version);
+  out.Int(4, r.evaluated);
+  out.Int(5, r.eligible);
+  out.Int(6, r.undetermined);
+  out.Int(7, r.ineligible);
+  out.Int(8, r.near_misses);
+}
+
+}  // namespace
+
+RecommendResponseWire::RecommendResponseWire(const engine::Recommendation& r,
+                                             std::string_view as_of,
+                                             int64_t catalog_version)
+    : r_(r), as_of_(as_of), catalog_version_(catalog_version) {
+  Sizer sizer(&nested_);
+  ResponseFields(r_, as_of_, catalog_version_, sizer);
+  size_ = sizer.total();
+}
+
+void RecommendResponseWire::WriteTo(char* out) const {
+  Writer writer(out, nested_.data());
+  ResponseFields(r_, as_of_, catalog_version_, writer);
+}
+
+std::string RecommendResponseWire::ToString() const {
+  std::string out(size_, '\0');
+  WriteTo(out.data());
+  return out;
+}
+
+}  // namespace jiwon::server

@@ -733,8 +733,7 @@ class PredicateEvaluator {
   }
 
   void Bool(const Predicate& p, Truth t, Check* check) {
-    const bool want = p.op == Op::kIsTrue;
-    check->expected = want ? "예" : "아니오";
+    if (want_expected_) check->expected = p.op == Op::kIsTrue ? "예" : "아니오";
     check->observed = t == Truth::kUnknown ? "미상"
                       : t == Truth::kTrue  ? "예"
                                            : "아니오";
@@ -757,7 +756,7 @@ class PredicateEvaluator {
 
   void Number(const Predicate& p, std::optional<int64_t> v, Unit unit,
               Check* check) {
-    check->expected = RangeText(p, unit);
+    if (want_expected_) check->expected = RangeText(p, unit);
     check->observed = v ? FormatValue(*v, unit) : "미상";
   }
 
@@ -816,7 +815,9 @@ class PredicateEvaluator {
   }
 
   void BusinessAge(const Predicate& p, Check* check) {
-    check->expected = absl::StrCat("업력 ", RangeText(p, Unit::kMonths));
+    if (want_expected_) {
+      check->expected = absl::StrCat("업력 ", RangeText(p, Unit::kMonths));
+    }
     if (f_.Prospective() == Truth::kTrue) {
       check->observed = "예비창업자 (업력 없음)";
     } else if (!c_.founded_on) {
@@ -867,7 +868,7 @@ class PredicateEvaluator {
   }
 
   void Growth(const Predicate& p, Check* check) {
-    check->expected = RangeText(p, Unit::kPercent);
+    if (want_expected_) check->expected = RangeText(p, Unit::kPercent);
     std::vector<const FiscalYear*> years = f_.RevenueYears();
     const FiscalYear* base = nullptr;
     for (const FiscalYear* fy : years) {
@@ -890,6 +891,7 @@ class PredicateEvaluator {
   template <typename T, typename NameFn>
   void SetText(const Predicate& p, const std::vector<T>& wanted, NameFn name,
                Check* check) {
+    if (!want_expected_) return;
     std::vector<std::string> names;
     for (const T& w : wanted) names.push_back(name(w));
     switch (p.op) {
@@ -946,12 +948,13 @@ class PredicateEvaluator {
   }
 
   void Size(const Predicate& p, Check* check) {
+    check->observed = BucketsName(f_.Size().buckets);
+    if (!want_expected_) return;
     std::vector<std::string> names;
     for (SizeClass s : p.size_classes) names.push_back(SizeClassName(s));
     check->expected =
         absl::StrCat(p.op == Op::kNotIn ? "다음 규모가 아님: " : "",
                      absl::StrJoin(names, ", "));
-    check->observed = BucketsName(f_.Size().buckets);
   }
 
   void Participations(const Predicate& p, Check* check) {

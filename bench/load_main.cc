@@ -38,6 +38,10 @@ ABSL_FLAG(bool, inline_profiles, false,
 ABSL_FLAG(std::vector<std::string>, in_flight,
           std::vector<std::string>({"1", "8", "64"}),
           "calls in flight, one phase each");
+ABSL_FLAG(double, warmup_seconds, 2,
+          "seconds of calls before measuring (the server compiles its catalog "
+          "meanwhile)");
+ABSL_FLAG(int, limit, 10, "programs asked for in each Recommend");
 ABSL_FLAG(std::string, reference_dir, JIWON_REFERENCE_DIR, "reference data");
 ABSL_FLAG(bool, baseline, false,
           "also measure GetCompany (a small answer, little work): the "
@@ -110,6 +114,7 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
   const auto deadline = Clock::now() + std::chrono::microseconds(
                                            static_cast<int64_t>(seconds * 1e6));
   const int companies = absl::GetFlag(FLAGS_companies);
+  const int limit = absl::GetFlag(FLAGS_limit);
 
   // A call's messages live on its own arena, as a careful client's would.
   struct Call {
@@ -138,7 +143,7 @@ PhaseResult RunPhase(v1::MatchService::Stub* stub, int in_flight,
       call->req.set_company_id(id);
     }
     call->req.set_as_of(as_of);
-    call->req.set_limit(10);
+    call->req.set_limit(limit);
     call->ctx.set_deadline(std::chrono::system_clock::now() +
                            std::chrono::seconds(5));
     call->start = Clock::now();
@@ -221,7 +226,9 @@ int Main() {
     }
   }
   // Warm up, and let the server finish compiling the catalog.
-  RunPhase(stub.get(), 4, 2.0, as_of);
+  if (absl::GetFlag(FLAGS_warmup_seconds) > 0) {
+    RunPhase(stub.get(), 4, absl::GetFlag(FLAGS_warmup_seconds), as_of);
+  }
   std::printf("%-10s %10s %10s %10s %10s %10s %8s\n", "in flight", "calls",
               "QPS", "p50 us", "p90 us", "p99 us", "errors");
   for (const std::string& text : absl::GetFlag(FLAGS_in_flight)) {

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -15,6 +16,9 @@
 
 namespace jiwon::app {
 namespace {
+
+// This Abseil's string_view is not std::string_view.
+absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 using storage::Table;
 
@@ -179,6 +183,24 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
     if (errors.empty()) r->companies_.Upsert(c);
   });
   if (!companies.ok()) return companies;
+  absl::Status feedback = store->Scan(
+      Table::kFeedback, "", [&](std::string_view key, std::string_view value) {
+        v1::Feedback f;
+        if (!f.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(absl::StrCat(
+              "feedback ",
+              absl::CHexEscape(absl::string_view(key.data(), key.size())),
+              " is unreadable"));
+          return false;
+        }
+        if (f.kind() == v1::FEEDBACK_KIND_DISMISSED) {
+          // Keys sort by company, then program: the lists come out sorted.
+          r->dismissed_[f.company_id()].push_back(f.program_id());
+        }
+        return true;
+      });
+  if (!feedback.ok()) return feedback;
+  if (!failure.ok()) return failure;
   r->rebuilder_ = std::thread([raw = r.get()] { raw->RebuildLoop(); });
   r->Publish(engine::Catalog::Build(std::move(programs), catalog_version));
   return r;
@@ -329,6 +351,8 @@ absl::Status Registry::DeleteCompany(std::string_view id) {
   }
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   companies_.Remove(id);
+  std::unique_lock dismissed(dismissed_mu_);
+  dismissed_.erase(Absl(id));
   return absl::OkStatus();
 }
 
@@ -540,6 +564,8 @@ absl::StatusOr<v1::Feedback> Registry::RecordFeedback(v1::Feedback feedback) {
             storage::FeedbackKey(feedback.company_id(), feedback.program_id()),
             feedback.SerializeAsString());
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  SetDismissed(feedback.company_id(), feedback.program_id(),
+               feedback.kind() == v1::FEEDBACK_KIND_DISMISSED);
   return feedback;
 }
 
@@ -559,7 +585,9 @@ absl::Status Registry::DeleteFeedback(std::string_view company_id,
   }
   storage::WriteBatch batch;
   batch.Delete(Table::kFeedback, key);
-  return store_->Write(batch);
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  SetDismissed(company_id, program_id, false);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<v1::Feedback>> Registry::ListFeedback(
@@ -584,15 +612,32 @@ absl::StatusOr<std::vector<v1::Feedback>> Registry::ListFeedback(
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> Registry::DismissedPrograms(
+std::vector<std::string> Registry::DismissedPrograms(
     std::string_view company_id) const {
-  absl::StatusOr<std::vector<v1::Feedback>> all = ListFeedback(company_id);
-  if (!all.ok()) return all.status();
-  std::vector<std::string> out;
-  for (const v1::Feedback& f : *all) {
-    if (f.kind() == v1::FEEDBACK_KIND_DISMISSED) out.push_back(f.program_id());
+  std::shared_lock lock(dismissed_mu_);
+  auto it = dismissed_.find(Absl(company_id));
+  if (it == dismissed_.end()) return {};
+  return it->second;
+}
+
+void Registry::SetDismissed(std::string_view company_id,
+                            std::string_view program_id, bool dismissed) {
+  std::unique_lock lock(dismissed_mu_);
+  auto it = dismissed_.find(Absl(company_id));
+  if (it == dismissed_.end()) {
+    if (dismissed)
+      dismissed_[Absl(company_id)].push_back(std::string(program_id));
+    return;
   }
-  return out;  // keys sort by program id
+  std::vector<std::string>& programs = it->second;
+  auto at = std::lower_bound(programs.begin(), programs.end(), program_id);
+  const bool present = at != programs.end() && *at == program_id;
+  if (dismissed && !present) {
+    programs.insert(at, std::string(program_id));
+  } else if (!dismissed && present) {
+    programs.erase(at);
+    if (programs.empty()) dismissed_.erase(it);
+  }
 }
 
 // -------------------------------------------------------------- matching

@@ -6,11 +6,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/catalog.h"
@@ -104,9 +106,10 @@ class Registry {
                               std::string_view program_id);
   absl::StatusOr<std::vector<v1::Feedback>> ListFeedback(
       std::string_view company_id) const;
-  // The programs a company dismissed, sorted.
-  absl::StatusOr<std::vector<std::string>> DismissedPrograms(
-      std::string_view company_id) const;
+  // The programs a company dismissed, sorted. Served from memory (every
+  // Recommend by company id asks): the dismissals are loaded at start and
+  // kept in step with every feedback write.
+  std::vector<std::string> DismissedPrograms(std::string_view company_id) const;
 
   // A program written or deleted: the program before (nullptr when new)
   // and after (nullptr when deleted), and the catalog version made.
@@ -216,6 +219,12 @@ class Registry {
   std::atomic<std::shared_ptr<const engine::Matcher>> matcher_;
   // Every stored company, in columns, kept in step with every write.
   engine::CompanyTable companies_;
+  // Each company's dismissed programs, sorted; companies without any are
+  // absent. Written under write_mu_ after the store.
+  mutable std::shared_mutex dismissed_mu_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> dismissed_;
+  void SetDismissed(std::string_view company_id, std::string_view program_id,
+                    bool dismissed);
 
   // The background rebuild of the matcher: after a change it waits for the
   // writes to pause (a bulk import is one rebuild, not thousands).

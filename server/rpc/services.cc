@@ -349,10 +349,7 @@ absl::Status MatchService::Recommend(const v1::RecommendRequest& req,
   options.include_near_misses = req.include_near_misses();
   if (req.subject_case() == v1::RecommendRequest::kCompanyId) {
     // What the company dismissed is not recommended again.
-    absl::StatusOr<std::vector<std::string>> dismissed =
-        registry_->DismissedPrograms(req.company_id());
-    if (!dismissed.ok()) return dismissed.status();
-    options.excluded_programs = *std::move(dismissed);
+    options.excluded_programs = registry_->DismissedPrograms(req.company_id());
   }
   *out = registry_->Recommend(*company, options, catalog_version);
   *as_of_out = options.as_of;

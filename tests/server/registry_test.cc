@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/testing.h"
@@ -346,9 +349,7 @@ TEST_F(RegistryTest, FeedbackIsRecordedListedAndUndone) {
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].program_id(), "p1");
   EXPECT_EQ((*all)[1].note(), "관심 없음");
-  auto dismissed = registry_->DismissedPrograms("A");
-  JIWON_ASSERT_OK(dismissed);
-  EXPECT_EQ(*dismissed, std::vector<std::string>{"p2"});
+  EXPECT_EQ(registry_->DismissedPrograms("A"), std::vector<std::string>{"p2"});
   // Another company's feedback stays apart ("A" is a prefix of "AB").
   v1::Company other = Company("AB");
   JIWON_ASSERT_OK(registry_->UpsertCompany(&other));
@@ -357,7 +358,7 @@ TEST_F(RegistryTest, FeedbackIsRecordedListedAndUndone) {
   EXPECT_EQ(registry_->ListFeedback("A")->size(), 2u);
 
   JIWON_ASSERT_OK(registry_->DeleteFeedback("A", "p2"));
-  EXPECT_TRUE(registry_->DismissedPrograms("A")->empty());
+  EXPECT_TRUE(registry_->DismissedPrograms("A").empty());
   EXPECT_EQ(registry_->DeleteFeedback("A", "p2").code(),
             absl::StatusCode::kNotFound);
 
@@ -376,6 +377,89 @@ TEST_F(RegistryTest, FeedbackIsRecordedListedAndUndone) {
   f.set_kind(v1::FEEDBACK_KIND_UNSPECIFIED);
   EXPECT_EQ(registry_->RecordFeedback(f).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The dismissals Recommend reads from memory follow every write, and come
+// back the same from the store after a restart.
+TEST_F(RegistryTest, DismissalsInMemoryFollowTheStore) {
+  const std::vector<std::string> companies = {"A", "AB", "B"};
+  const std::vector<std::string> programs = {"p1", "p2", "p3", "p4"};
+  for (const std::string& p : programs) {
+    JIWON_ASSERT_OK(registry_->UpsertProgram(Program(p)));
+  }
+  for (const std::string& id : companies) {
+    v1::Company c = Company(id);
+    JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  }
+  auto from_store = [&](const std::string& company) {
+    std::vector<std::string> out;
+    auto all = registry_->ListFeedback(company);
+    EXPECT_TRUE(all.ok());
+    for (const v1::Feedback& f : *all) {
+      if (f.kind() == v1::FEEDBACK_KIND_DISMISSED)
+        out.push_back(f.program_id());
+    }
+    return out;
+  };
+  auto expect_in_step = [&](int step) {
+    for (const std::string& c : companies) {
+      ASSERT_EQ(registry_->DismissedPrograms(c), from_store(c))
+          << "company " << c << " after step " << step;
+    }
+  };
+  std::mt19937 rng(5);
+  auto pick = [&](const std::vector<std::string>& v) {
+    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+  };
+  int dismissed_seen = 0;
+  for (int step = 0; step < 300; ++step) {
+    const std::string company = pick(companies);
+    const std::string program = pick(programs);
+    switch (std::uniform_int_distribution<int>(0, 9)(rng)) {
+      case 0: {  // the company goes, and comes back without its feedback
+        JIWON_ASSERT_OK(registry_->DeleteCompany(company));
+        v1::Company c = Company(company);
+        JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+        break;
+      }
+      case 1:
+      case 2: {
+        absl::Status s = registry_->DeleteFeedback(company, program);
+        EXPECT_TRUE(s.ok() || s.code() == absl::StatusCode::kNotFound) << s;
+        break;
+      }
+      default: {
+        v1::Feedback f;
+        f.set_company_id(company);
+        f.set_program_id(program);
+        f.set_kind(static_cast<v1::FeedbackKind>(
+            std::uniform_int_distribution<int>(1, 3)(rng)));
+        JIWON_ASSERT_OK(registry_->RecordFeedback(f));
+        break;
+      }
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_in_step(step));
+    for (const std::string& c : companies) {
+      dismissed_seen +=
+          static_cast<int>(registry_->DismissedPrograms(c).size());
+    }
+  }
+  EXPECT_GT(dismissed_seen, 300);  // the lists were not always empty
+  // A write the store refuses changes nothing in memory either.
+  v1::Feedback bad;
+  bad.set_company_id("A");
+  bad.set_program_id("gone");
+  bad.set_kind(v1::FEEDBACK_KIND_DISMISSED);
+  EXPECT_FALSE(registry_->RecordFeedback(bad).ok());
+  ASSERT_NO_FATAL_FAILURE(expect_in_step(-1));
+  std::map<std::string, std::vector<std::string>> before;
+  for (const std::string& c : companies) {
+    before[c] = registry_->DismissedPrograms(c);
+  }
+  Reopen();
+  for (const std::string& c : companies) {
+    EXPECT_EQ(registry_->DismissedPrograms(c), before[c]) << c;
+  }
 }
 
 }  // namespace

@@ -15,14 +15,26 @@ constexpr int64_t kEok = 100'000'000;
 constexpr int64_t kMan = 10'000;
 constexpr int kYouthMaxAge = 39;
 
+// Appends v with a comma every three digits ("-1,234,567").
+void AppendWithCommas(std::string* out, int64_t v) {
+  uint64_t m = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  char buf[32];
+  char* p = buf + sizeof buf;
+  int digits = 0;
+  do {
+    if (digits > 0 && digits % 3 == 0) *--p = ',';
+    *--p = static_cast<char>('0' + m % 10);
+    m /= 10;
+    ++digits;
+  } while (m != 0);
+  if (v < 0) *--p = '-';
+  out->append(p, buf + sizeof buf);
+}
+
 std::string WithCommas(int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
   std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return v < 0 ? "-" + out : out;
+  AppendWithCommas(&out, v);
+  return out;
 }
 
 enum class Unit {
@@ -1027,15 +1039,30 @@ const char* EligibilityName(Eligibility e) {
 }
 
 std::string FormatWon(int64_t won) {
-  if (won < 0) return "-" + FormatWon(-won);
-  const int64_t eok = won / kEok;
-  const int64_t man = (won % kEok) / kMan;
-  const int64_t rest = won % kMan;
-  std::vector<std::string> parts;
-  if (eok > 0) parts.push_back(absl::StrCat(WithCommas(eok), "억"));
-  if (man > 0) parts.push_back(absl::StrCat(WithCommas(man), "만"));
-  if (rest > 0 || parts.empty()) parts.push_back(WithCommas(rest));
-  return absl::StrCat(absl::StrJoin(parts, " "), "원");
+  std::string out;
+  out.reserve(40);
+  if (won < 0) out += '-';
+  const uint64_t m =
+      won < 0 ? 0 - static_cast<uint64_t>(won) : static_cast<uint64_t>(won);
+  const uint64_t eok = m / kEok;
+  const uint64_t man = (m % kEok) / kMan;
+  const uint64_t rest = m % kMan;
+  // Each part below 10^19 / 10^8 fits in int64_t.
+  if (eok > 0) {
+    AppendWithCommas(&out, static_cast<int64_t>(eok));
+    out += "억";
+  }
+  if (man > 0) {
+    if (eok > 0) out += ' ';
+    AppendWithCommas(&out, static_cast<int64_t>(man));
+    out += "만";
+  }
+  if (rest > 0 || (eok == 0 && man == 0)) {
+    if (eok > 0 || man > 0) out += ' ';
+    AppendWithCommas(&out, static_cast<int64_t>(rest));
+  }
+  out += "원";
+  return out;
 }
 
 std::optional<int64_t> FigureOf(const Reference& reference,

@@ -140,8 +140,8 @@ const RegionTable::Region* RegionTable::Find(std::string_view code) const {
   return it == regions_.end() ? nullptr : &it->second;
 }
 
-std::string RegionTable::Canonical(std::string_view code) const {
-  std::string current(code);
+std::string_view RegionTable::CanonicalView(std::string_view code) const {
+  std::string_view current = code;
   for (int hops = 0; hops < 8; ++hops) {
     const Region* r = Find(current);
     if (r == nullptr || r->replaced_by.empty()) break;
@@ -150,8 +150,12 @@ std::string RegionTable::Canonical(std::string_view code) const {
   return current;
 }
 
-bool RegionTable::Contains(const std::string& area,
-                           const std::string& place) const {
+std::string RegionTable::Canonical(std::string_view code) const {
+  return std::string(CanonicalView(code));
+}
+
+bool RegionTable::Contains(std::string_view area,
+                           std::string_view place) const {
   if (area == place) return true;
   auto it = ancestors_.find(place);
   if (it == ancestors_.end()) return false;
@@ -162,8 +166,9 @@ bool RegionTable::Contains(const std::string& area,
 }
 
 Truth RegionTable::Covers(std::string_view area, std::string_view place) const {
-  const std::string a = Canonical(area);
-  const std::string p = Canonical(place);
+  // Called for every region predicate of every explained program.
+  const std::string_view a = CanonicalView(area);
+  const std::string_view p = CanonicalView(place);
   if (Contains(a, p)) return Truth::kTrue;
   if (Contains(p, a)) return Truth::kUnknown;
   return Truth::kFalse;

@@ -55,7 +55,9 @@ class RegionTable {
   std::vector<std::string> AllCodes() const;
 
  private:
-  bool Contains(const std::string& area, const std::string& place) const;
+  // Canonical without a copy: a view of `code` or of a table entry.
+  std::string_view CanonicalView(std::string_view code) const;
+  bool Contains(std::string_view area, std::string_view place) const;
 
   std::map<std::string, Region, std::less<>> regions_;
   // canonical code -> its canonical ancestors, nearest first.

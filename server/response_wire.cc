@@ -156,8 +156,23 @@ void NearMissFields(const engine::NearMiss& nm, Out& out) {
   out.Int(3, nm.gap_permille);
 }
 
+using Dates = std::array<std::string, 3>;
+
+Dates DatesOf(const engine::ProgramOutcome& o) {
+  Dates d;
+  const engine::Program& p = *o.program;
+  if (p.window.opens_on) d[0] = p.window.opens_on->ToString();
+  if (std::optional<engine::Date> closes =
+          engine::ClosingDate(p.window, o.reference_date)) {
+    d[1] = closes->ToString();
+  }
+  d[2] = o.reference_date.ToString();
+  return d;
+}
+
 template <typename Out>
-void ProgramMatchFields(const engine::ProgramOutcome& o, Out& out) {
+void ProgramMatchFields(const engine::ProgramOutcome& o, const Dates& dates,
+                        Out& out) {
   const engine::Program& p = *o.program;
   out.String(1, p.id);
   out.String(2, p.title);
@@ -166,12 +181,9 @@ void ProgramMatchFields(const engine::ProgramOutcome& o, Out& out) {
   out.Int(5, o.score);
   out.Int(6, o.bonus_points);
   out.Int(7, WindowStatusToProto(o.window));
-  if (p.window.opens_on) out.String(8, p.window.opens_on->ToString());
-  if (std::optional<engine::Date> closes =
-          engine::ClosingDate(p.window, o.reference_date)) {
-    out.String(9, closes->ToString());
-  }
-  out.String(10, o.reference_date.ToString());
+  out.String(8, dates[0]);
+  out.String(9, dates[1]);
+  out.String(10, dates[2]);
   out.Int(11, p.version);
   for (const engine::RuleOutcome& r : o.rules) {
     out.Message(12, [&] { RuleFields(r, out); });
@@ -190,10 +202,11 @@ void ProgramMatchFields(const engine::ProgramOutcome& o, Out& out) {
 }
 
 template <typename Out>
-void ResponseFields(const engine::Recommendation& r, std::string_view as_of,
+void ResponseFields(const engine::Recommendation& r,
+                    const std::vector<Dates>& dates, std::string_view as_of,
                     int64_t catalog_version, Out& out) {
-  for (const engine::ProgramOutcome& o : r.matches) {
-    out.Message(1, [&] { ProgramMatchFields(o, out); });
+  for (size_t i = 0; i < r.matches.size(); ++i) {
+    out.Message(1, [&] { ProgramMatchFields(r.matches[i], dates[i], out); });
   }
   out.String(2, as_of);
   out.Int(3, catalog_version);
@@ -210,14 +223,18 @@ RecommendResponseWire::RecommendResponseWire(const engine::Recommendation& r,
                                              std::string_view as_of,
                                              int64_t catalog_version)
     : r_(r), as_of_(as_of), catalog_version_(catalog_version) {
+  dates_.reserve(r.matches.size());
+  for (const engine::ProgramOutcome& o : r.matches) {
+    dates_.push_back(DatesOf(o));
+  }
   Sizer sizer(&nested_);
-  ResponseFields(r_, as_of_, catalog_version_, sizer);
+  ResponseFields(r_, dates_, as_of_, catalog_version_, sizer);
   size_ = sizer.total();
 }
 
 void RecommendResponseWire::WriteTo(char* out) const {
   Writer writer(out, nested_.data());
-  ResponseFields(r_, as_of_, catalog_version_, writer);
+  ResponseFields(r_, dates_, as_of_, catalog_version_, writer);
 }
 
 std::string RecommendResponseWire::ToString() const {

@@ -13,6 +13,7 @@
 // valid) record or from the engine's own Korean, so there is nothing for
 // the check to find, and protobuf's encoder only logs what it finds anyway.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,6 +41,9 @@ class RecommendResponseWire {
   int64_t catalog_version_;
   // Sizes of the nested messages, in the order they are written.
   std::vector<uint32_t> nested_;
+  // Each match's dates as text (opens_on, closes_on, reference_date; empty
+  // when absent), made once for both passes.
+  std::vector<std::array<std::string, 3>> dates_;
   size_t size_ = 0;
 };
 

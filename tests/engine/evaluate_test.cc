@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "tests/testing.h"
 
 namespace jiwon::engine {
@@ -381,6 +383,14 @@ TEST(FormatTest, MoneyAndMonths) {
   EXPECT_EQ(FormatWon(120 * kEok + 1), "120억 1원");
   EXPECT_EQ(FormatWon(126 * kEok + 3000 * 10'000), "126억 3,000만원");
   EXPECT_EQ(FormatWon(0), "0원");
+  EXPECT_EQ(FormatWon(1'234'567'890'123), "12,345억 6,789만 123원");
+  EXPECT_EQ(FormatWon(5 * 10'000 + 999), "5만 999원");
+  EXPECT_EQ(FormatWon(-50'000), "-5만원");
+  EXPECT_EQ(FormatWon(999), "999원");
+  EXPECT_EQ(FormatWon(std::numeric_limits<int64_t>::max()),
+            "92,233,720,368억 5,477만 5,807원");
+  EXPECT_EQ(FormatWon(std::numeric_limits<int64_t>::min()),
+            "-92,233,720,368억 5,477만 5,808원");
   EXPECT_EQ(FormatMonths(27), "2년 3개월");
   EXPECT_EQ(FormatMonths(36), "3년");
   EXPECT_EQ(FormatMonths(5), "5개월");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <thread>
 
 // Per-row helpers of the scans, inlined into their loops: a call per row
 // and rule costs more than the work.
@@ -365,16 +366,37 @@ CompanyTable::Delta CompanyTable::ProgramDelta(const Program& before,
   Scan common;
   common.verdict.assign(rows, 0);
   RunRules(ScanOrder(shared), on_after, &common);
+  const size_t standing = common.first ? live_ : common.standing.size();
   Scan b = common;
   Scan a = std::move(common);
   ScanResult was, now;
-  if (InEffect(before, as_of)) {
+  const bool both = InEffect(before, as_of) && InEffect(after, as_of);
+  // Each version's own rules over the rows still standing: two independent
+  // scans. When both have many rows to go through (a program replaced
+  // altogether), the second runs on another thread; the store is asked for
+  // full profiles one call at a time.
+  std::mutex fetch_mu;
+  const Fetch one_at_a_time = [&](std::string_view id) {
+    std::lock_guard fetch_lock(fetch_mu);
+    return fetch(id);
+  };
+  const bool parallel = both && standing >= parallel_scan_rows_;
+  const Fetch& f = parallel ? one_at_a_time : fetch;
+  auto scan_before = [&] {
     RunRules(ScanOrder(before_only), on_before, &b);
-    Gather(before, as_of, &b, false, fetch, &was);
-  }
-  if (InEffect(after, as_of)) {
+    Gather(before, as_of, &b, false, f, &was);
+  };
+  auto scan_after = [&] {
     RunRules(ScanOrder(after_only), on_after, &a);
-    Gather(after, as_of, &a, false, fetch, &now);
+    Gather(after, as_of, &a, false, f, &now);
+  };
+  if (parallel) {
+    std::thread other(scan_before);
+    scan_after();
+    other.join();
+  } else {
+    if (InEffect(before, as_of)) scan_before();
+    if (InEffect(after, as_of)) scan_after();
   }
   Delta out;
   out.before_eligible = was.eligible;

@@ -63,7 +63,10 @@ class CompanyTable {
                           bool include_undetermined, const Fetch& fetch) const;
 
   // A program changed from `before` to `after`: the companies ELIGIBLE for
-  // one and not the other. Rules the two versions share are evaluated once.
+  // one and not the other. Rules the two versions share are evaluated once;
+  // when each version then has at least `parallel_scan_rows` rows to go
+  // through (a program replaced altogether), the two scans run on two
+  // threads, and `fetch` is called one call at a time.
   struct Delta {
     std::vector<Hit> gained;  // ELIGIBLE for `after` only
     std::vector<Hit> lost;    // ELIGIBLE for `before` only
@@ -73,6 +76,8 @@ class CompanyTable {
   };
   Delta ProgramDelta(const Program& before, const Program& after, Date as_of,
                      const Fetch& fetch) const;
+  // 200,000 unless set; 0 always splits (for tests).
+  void set_parallel_scan_rows(size_t rows) { parallel_scan_rows_ = rows; }
 
  private:
   struct Columns;
@@ -110,6 +115,7 @@ class CompanyTable {
   uint32_t RowFor(std::string_view id);
 
   const Evaluator* evaluator_;
+  size_t parallel_scan_rows_ = 200'000;
   mutable std::shared_mutex mu_;
   std::unique_ptr<Columns> c_;
   absl::flat_hash_set<uint32_t, RowHash, RowEq> rows_;

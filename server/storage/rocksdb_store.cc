@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
@@ -24,6 +25,9 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 rocksdb::Slice ToSlice(std::string_view s) {
   return rocksdb::Slice(s.data(), s.size());
 }
+
+// Tables with at least this many changes get their own thread in Ingest.
+constexpr size_t kParallelIngestOps = 100'000;
 
 class RocksDbStore : public Store {
  public:
@@ -73,54 +77,48 @@ class RocksDbStore : public Store {
     for (const WriteBatch::Op& op : batch.ops()) {
       by_table[static_cast<size_t>(op.table)].push_back(&op);
     }
-    std::vector<rocksdb::IngestExternalFileArg> args;
-    std::vector<std::string> files;
+    const uint64_t n = ingest_counter_.fetch_add(1);
+    std::vector<size_t> tables;
+    for (size_t t = 0; t < by_table.size(); ++t) {
+      if (!by_table[t].empty()) tables.push_back(t);
+    }
+    if (tables.empty()) return absl::OkStatus();
+    // One table file per table, the large ones written side by side (a
+    // rescore checkpoint carries millions of alerts and index entries).
+    std::vector<std::string> files(tables.size());
+    std::vector<absl::Status> written(tables.size());
+    std::vector<std::thread> helpers;
+    for (size_t i = 0; i < tables.size(); ++i) {
+      const size_t t = tables[i];
+      files[i] = absl::StrCat(dir_, "/", n, "-",
+                              TableName(static_cast<Table>(t)), ".sst");
+      auto write = [&, i, t] {
+        written[i] =
+            WriteTableFile(static_cast<Table>(t), &by_table[t], files[i]);
+      };
+      if (by_table[t].size() >= kParallelIngestOps && i + 1 < tables.size()) {
+        helpers.emplace_back(write);
+      } else {
+        write();
+      }
+    }
+    for (std::thread& h : helpers) h.join();
     auto cleanup = [&] {
       for (const std::string& f : files) std::remove(f.c_str());
     };
-    const uint64_t n = ingest_counter_.fetch_add(1);
-    for (size_t t = 0; t < by_table.size(); ++t) {
-      auto& ops = by_table[t];
-      if (ops.empty()) continue;
-      auto by_key = [](const WriteBatch::Op* a, const WriteBatch::Op* b) {
-        return a->key < b->key;
-      };
-      // Callers mostly hand them over in order already.
-      if (!std::is_sorted(ops.begin(), ops.end(), by_key)) {
-        std::stable_sort(ops.begin(), ops.end(), by_key);
-      }
-      for (size_t i = 1; i < ops.size(); ++i) {
-        if (ops[i]->key == ops[i - 1]->key) {
-          cleanup();
-          return absl::InvalidArgumentError(
-              absl::StrCat("ingest: key \"", ops[i]->key, "\" twice in ",
-                           TableName(static_cast<Table>(t))));
-        }
-      }
-      rocksdb::Options options;
-      options.compression = rocksdb::kNoCompression;
-      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options,
-                                    Handle(static_cast<Table>(t)));
-      const std::string path = absl::StrCat(
-          dir_, "/", n, "-", TableName(static_cast<Table>(t)), ".sst");
-      files.push_back(path);
-      rocksdb::Status s = writer.Open(path);
-      for (size_t i = 0; s.ok() && i < ops.size(); ++i) {
-        s = ops[i]->value
-                ? writer.Put(ToSlice(ops[i]->key), ToSlice(*ops[i]->value))
-                : writer.Delete(ToSlice(ops[i]->key));
-      }
-      if (s.ok()) s = writer.Finish();
+    for (const absl::Status& s : written) {
       if (!s.ok()) {
         cleanup();
-        return FromRocks(s, "ingest: write table file");
+        return s;
       }
+    }
+    std::vector<rocksdb::IngestExternalFileArg> args;
+    for (size_t i = 0; i < tables.size(); ++i) {
       rocksdb::IngestExternalFileArg& arg = args.emplace_back();
-      arg.column_family = Handle(static_cast<Table>(t));
-      arg.external_files = {path};
+      arg.column_family = Handle(static_cast<Table>(tables[i]));
+      arg.external_files = {files[i]};
       arg.options.move_files = true;
     }
-    if (args.empty()) return absl::OkStatus();
     rocksdb::Status s = db_->IngestExternalFiles(args);
     cleanup();  // moved files are gone already; failed ones are removed
     return FromRocks(s, "ingest");
@@ -189,6 +187,36 @@ class RocksDbStore : public Store {
 
   rocksdb::ColumnFamilyHandle* Handle(Table t) const {
     return handles_[static_cast<size_t>(t) + 1];
+  }
+
+  // Writes one table's changes, sorted by key (in place), as a table file
+  // at `path`. A key twice is an error.
+  absl::Status WriteTableFile(Table t, std::vector<const WriteBatch::Op*>* ops,
+                              const std::string& path) const {
+    auto by_key = [](const WriteBatch::Op* a, const WriteBatch::Op* b) {
+      return a->key < b->key;
+    };
+    // Callers mostly hand them over in order already.
+    if (!std::is_sorted(ops->begin(), ops->end(), by_key)) {
+      std::stable_sort(ops->begin(), ops->end(), by_key);
+    }
+    for (size_t i = 1; i < ops->size(); ++i) {
+      if ((*ops)[i]->key == (*ops)[i - 1]->key) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "ingest: key \"", (*ops)[i]->key, "\" twice in ", TableName(t)));
+      }
+    }
+    rocksdb::Options options;
+    options.compression = rocksdb::kNoCompression;
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, Handle(t));
+    rocksdb::Status s = writer.Open(path);
+    for (size_t i = 0; s.ok() && i < ops->size(); ++i) {
+      const WriteBatch::Op& op = *(*ops)[i];
+      s = op.value ? writer.Put(ToSlice(op.key), ToSlice(*op.value))
+                   : writer.Delete(ToSlice(op.key));
+    }
+    if (s.ok()) s = writer.Finish();
+    return FromRocks(s, "ingest: write table file");
   }
 
   std::unique_ptr<rocksdb::DB> db_;

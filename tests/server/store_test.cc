@@ -123,6 +123,41 @@ TEST_P(StoreConformanceTest, IngestAppliesALargeBatchAtOnce) {
   EXPECT_EQ(Get(Table::kResults, "e"), std::nullopt);
 }
 
+// Batches the size of a rescore checkpoint: several tables of 100,000s of
+// changes (written side by side by RocksDB's store), all or nothing.
+TEST_P(StoreConformanceTest, IngestsLargeTablesTogetherOrNotAtAll) {
+  constexpr uint64_t kRows = 150'000;
+  constexpr size_t kAll = 1'000'000;
+  WriteBatch batch;
+  for (uint64_t i = 1; i <= kRows; ++i) {
+    batch.Put(Table::kAlerts, EncodeUint64(i), absl::StrCat("alert ", i));
+    batch.Put(Table::kAlertsByCompany,
+              absl::StrCat("C", 1000000 + i % 1000, "/", 1000000 + i), "");
+    if (i % 3 == 0) batch.Put(Table::kResults, absl::StrCat("r", i), "res");
+  }
+  batch.Put(Table::kMeta, "checkpoint", "1");
+  JIWON_ASSERT_OK(store_->Ingest(batch));
+  EXPECT_EQ(Keys(Table::kAlerts, "", kAll).size(), kRows);
+  EXPECT_EQ(Keys(Table::kAlertsByCompany, "", kAll).size(), kRows);
+  EXPECT_EQ(Keys(Table::kResults, "", kAll).size(), kRows / 3);
+  EXPECT_EQ(Get(Table::kAlerts, EncodeUint64(kRows)),
+            absl::StrCat("alert ", kRows));
+  EXPECT_EQ(Get(Table::kMeta, "checkpoint"), "1");
+
+  // One key twice in one large table: no table changes.
+  WriteBatch bad;
+  for (uint64_t i = kRows + 1; i <= 2 * kRows; ++i) {
+    bad.Put(Table::kAlerts, EncodeUint64(i), "a");
+    bad.Put(Table::kResults, absl::StrCat("s", i), "b");
+  }
+  bad.Put(Table::kResults, absl::StrCat("s", kRows + 7), "again");
+  bad.Put(Table::kMeta, "checkpoint", "2");
+  EXPECT_EQ(store_->Ingest(bad).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Keys(Table::kAlerts, "", kAll).size(), kRows);
+  EXPECT_EQ(Keys(Table::kResults, "", kAll).size(), kRows / 3);
+  EXPECT_EQ(Get(Table::kMeta, "checkpoint"), "1");
+}
+
 TEST_P(StoreConformanceTest, PutGetOverwriteDelete) {
   Put(Table::kCompanies, "c1", "one");
   EXPECT_EQ(Get(Table::kCompanies, "c1"), "one");

@@ -4,29 +4,16 @@
 #include <optional>
 
 #include "server/convert.h"
+#include "server/wire_format.h"
 
 namespace jiwon::server {
 namespace {
 
-// Wire types.
-constexpr uint32_t kVarint = 0;
-constexpr uint32_t kLengthDelimited = 2;
+using wire::kLengthDelimited;
+using wire::kVarint;
+using wire::TagSize;
+using wire::VarintSize;
 
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-size_t TagSize(int field) {
-  return VarintSize(static_cast<uint64_t>(field) << 3);
-}
-
-// Integers of every width are sign-extended to 64 bits, as protobuf does
-// for int32, int64 and enum fields.
 uint64_t Raw(int64_t v) { return static_cast<uint64_t>(v); }
 
 // Counts the bytes, and records each nested message's size before its
@@ -102,16 +89,8 @@ class Writer {
   char* end() const { return p_; }
 
  private:
-  void Tag(int field, uint32_t wire_type) {
-    Put((static_cast<uint64_t>(field) << 3) | wire_type);
-  }
-  void Put(uint64_t v) {
-    while (v >= 0x80) {
-      *p_++ = static_cast<char>(v | 0x80);
-      v >>= 7;
-    }
-    *p_++ = static_cast<char>(v);
-  }
+  void Tag(int field, uint32_t wire_type) { Put(wire::Tag(field, wire_type)); }
+  void Put(uint64_t v) { p_ = wire::PutVarint(p_, v); }
 
   char* p_;
   const uint32_t* nested_;

@@ -6,8 +6,27 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
+#include "server/wire_format.h"
 
 namespace jiwon::app {
+
+void EncodeAlert(const AlertRecord& a, std::string* out) {
+  using server::wire::AppendInt;
+  using server::wire::AppendString;
+  out->clear();
+  AppendInt(out, 2, a.kind);
+  AppendString(out, 3, a.company_id);
+  AppendString(out, 4, a.program_id);
+  AppendString(out, 5, a.program_title);
+  AppendInt(out, 6, a.before);
+  AppendInt(out, 7, a.after);
+  AppendInt(out, 8, a.score);
+  AppendString(out, 9, a.window_end);
+  AppendString(out, 10, a.source);
+  AppendInt(out, 11, a.catalog_version);
+  AppendString(out, 12, a.as_of);
+  AppendString(out, 13, a.created_at);
+}
 
 using storage::Table;
 
@@ -32,16 +51,30 @@ absl::Status AlertLog::Commit(
   std::lock_guard commit(commit_mu_);
   const uint64_t first = last_id() + 1;
   uint64_t id = first - 1;
-  for (Pending& a : alerts) {
-    ++id;
-    // The id is the key; the stored alert leaves it out (Read puts it back).
-    batch.Put(Table::kAlerts, storage::EncodeUint64(id), std::move(a.bytes));
+  batch.Reserve(2 * alerts.size() + 1);
+  // A company's consecutive alerts share one index entry (a rescore makes
+  // several reminders a company at once): the key names the last, the value
+  // how many there are when more than one.
+  for (size_t i = 0; i < alerts.size();) {
+    size_t j = i + 1;
+    while (j < alerts.size() && alerts[j].company_id == alerts[i].company_id) {
+      ++j;
+    }
+    for (size_t k = i; k < j; ++k) {
+      // The id is the key; the stored alert leaves it out (Read puts it
+      // back).
+      batch.Put(Table::kAlerts, storage::EncodeUint64(++id),
+                std::move(alerts[k].bytes));
+    }
     // The company id's own buffer becomes the index key (the caller may
     // have reserved room for it).
-    std::string key = std::move(a.company_id);
+    std::string key = std::move(alerts[i].company_id);
     key.push_back('\0');
     key.append(storage::EncodeUint64(id));
-    batch.Put(Table::kAlertsByCompany, std::move(key), std::string());
+    std::string count;
+    if (j - i > 1) server::wire::AppendVarint(&count, j - i);
+    batch.Put(Table::kAlertsByCompany, std::move(key), std::move(count));
+    i = j;
   }
   if (finish) {
     if (alerts.empty()) {
@@ -100,29 +133,47 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
                         });
   } else {
     const std::string prefix = storage::FeedbackPrefix(company_id);
+    // Index keys name the last alert of a run of the company's alerts, so
+    // the first key past `after` is the first run with an alert after it.
     scan = store_->Scan(
         Table::kAlertsByCompany, storage::CompanyAlertKey(company_id, after),
-        [&](std::string_view key, std::string_view) {
+        [&](std::string_view key, std::string_view count_bytes) {
           if (key.substr(0, prefix.size()) != prefix) return false;
-          std::optional<uint64_t> id =
+          std::optional<uint64_t> last =
               storage::DecodeUint64(key.substr(prefix.size()));
-          if (!id || *id > until) return false;
-          absl::StatusOr<std::optional<std::string>> value =
-              store_->Get(Table::kAlerts, storage::EncodeUint64(*id));
-          if (!value.ok()) {
-            bad = value.status();
+          uint64_t count = 1;
+          size_t pos = 0;
+          if (!last ||
+              (!count_bytes.empty() &&
+               (!server::wire::ReadVarint(count_bytes, &pos, &count) ||
+                pos != count_bytes.size() || count == 0 || count > *last))) {
+            bad = absl::DataLossError(absl::StrCat("alert index of company ",
+                                                   std::string(company_id),
+                                                   " damaged"));
             return false;
           }
-          if (!value->has_value()) {
-            bad = absl::DataLossError(
-                absl::StrCat("alert ", *id, " indexed but missing"));
-            return false;
+          for (uint64_t id = std::max(*last - count + 1, after + 1);
+               id <= *last; ++id) {
+            if (id > until) return false;
+            absl::StatusOr<std::optional<std::string>> value =
+                store_->Get(Table::kAlerts, storage::EncodeUint64(id));
+            if (!value.ok()) {
+              bad = value.status();
+              return false;
+            }
+            if (!value->has_value()) {
+              bad = absl::DataLossError(
+                  absl::StrCat("alert ", id, " indexed but missing"));
+              return false;
+            }
+            v1::Alert alert;
+            if (!parse(id, **value, &alert)) return false;
+            if (!fn(std::move(alert))) {
+              position = id;
+              return false;
+            }
           }
-          v1::Alert alert;
-          if (!parse(*id, **value, &alert)) return false;
-          if (fn(std::move(alert))) return true;
-          position = *id;
-          return false;
+          return true;
         });
   }
   if (reached != nullptr) *reached = position;

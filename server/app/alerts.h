@@ -16,6 +16,22 @@
 
 namespace jiwon::app {
 
+// An alert as stored: a v1::Alert without its id (the key is the id).
+struct AlertRecord {
+  v1::AlertKind kind = v1::ALERT_KIND_UNSPECIFIED;
+  std::string_view company_id, program_id, program_title;
+  v1::Eligibility before = v1::ELIGIBILITY_UNSPECIFIED;
+  v1::Eligibility after = v1::ELIGIBILITY_UNSPECIFIED;
+  int64_t score = 0;
+  std::string_view window_end, source;
+  int64_t catalog_version = 0;
+  std::string_view as_of, created_at;
+};
+// Replaces `out` with the record's bytes: those of the v1::Alert with these
+// fields, written straight (a rescore makes millions of them; a test holds
+// them equal to protobuf's).
+void EncodeAlert(const AlertRecord& a, std::string* out);
+
 // The alert feed: every alert jiwon made, numbered 1, 2, 3, ... in the order
 // they were committed. An alert's number is its id and a resume token: a
 // reader that has handled alert n asks for those after n and misses none.

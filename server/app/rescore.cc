@@ -125,7 +125,6 @@ struct Output {
     std::vector<engine::Matcher::Ranked> ranked;
     StoredResults before, next;
     std::vector<std::pair<int32_t, engine::Eligibility>> was;
-    v1::Alert alert;
     int64_t map_version = -1;
     std::shared_ptr<const std::vector<int32_t>> map;
   } scratch;
@@ -250,6 +249,7 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
   const int64_t now_seconds = UnixNow();
   const std::string now_text = Rfc3339(now_seconds);
   const std::string source = absl::StrCat("program:", program.id);
+  const std::string as_of_text = as_of.ToString();
   std::map<int64_t, std::shared_ptr<const std::vector<int32_t>>> remaps;
   storage::WriteBatch batch;
   std::vector<AlertLog::Pending> alerts;
@@ -326,23 +326,25 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
         continue;
       }
     }
-    v1::Alert a;
-    a.set_kind(gained ? v1::ALERT_KIND_NEWLY_ELIGIBLE
-                      : v1::ALERT_KIND_NO_LONGER_ELIGIBLE);
-    a.set_company_id(id);
-    a.set_program_id(program.id);
-    a.set_program_title(program.title);
-    a.set_before(static_cast<v1::Eligibility>(before));
-    a.set_after(
+    AlertRecord a;
+    a.kind = gained ? v1::ALERT_KIND_NEWLY_ELIGIBLE
+                    : v1::ALERT_KIND_NO_LONGER_ELIGIBLE;
+    a.company_id = id;
+    a.program_id = program.id;
+    a.program_title = program.title;
+    a.before = static_cast<v1::Eligibility>(before);
+    a.after =
         static_cast<v1::Eligibility>(after == engine::Eligibility::kNotInEffect
                                          ? engine::Eligibility::kIneligible
-                                         : after));
-    a.set_score(gained ? outcome.score : 0);
-    a.set_source(source);
-    a.set_catalog_version(version);
-    a.set_as_of(as_of.ToString());
-    a.set_created_at(now_text);
-    alerts.push_back({id, a.SerializeAsString()});
+                                         : after);
+    a.score = gained ? outcome.score : 0;
+    a.source = source;
+    a.catalog_version = version;
+    a.as_of = as_of_text;
+    a.created_at = now_text;
+    AlertLog::Pending& pending = alerts.emplace_back();
+    pending.company_id = id;
+    EncodeAlert(a, &pending.bytes);
     gained ? ++newly : ++no_longer;
   }
   const size_t made = alerts.size();
@@ -647,23 +649,23 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
                      engine::Eligibility to, int64_t score,
                      const std::string& window_end) {
       const engine::Program& program = *catalog.programs()[p];
-      v1::Alert& a = x.alert;
-      a.set_kind(kind);
-      a.set_company_id(id);
-      a.set_program_id(program.id);
-      a.set_program_title(program.title);
-      a.set_before(static_cast<v1::Eligibility>(from));
-      a.set_after(static_cast<v1::Eligibility>(to));
-      a.set_score(score);
-      a.set_source(state.run_id);
-      a.set_catalog_version(version);
-      a.set_as_of(as_of_text);
-      a.set_created_at(chunk.now_text);
-      a.set_window_end(window_end);
+      AlertRecord a;
+      a.kind = kind;
+      a.company_id = id;
+      a.program_id = program.id;
+      a.program_title = program.title;
+      a.before = static_cast<v1::Eligibility>(from);
+      a.after = static_cast<v1::Eligibility>(to);
+      a.score = score;
+      a.window_end = window_end;
+      a.source = state.run_id;
+      a.catalog_version = version;
+      a.as_of = as_of_text;
+      a.created_at = chunk.now_text;
       AlertLog::Pending& pending = out->alerts.emplace_back();
       pending.company_id.reserve(id.size() + 9);
       pending.company_id = id;
-      a.SerializeToString(&pending.bytes);
+      EncodeAlert(a, &pending.bytes);
     };
     static const std::string kNone;
     // Both lists ascend by position: one merge finds what changed.

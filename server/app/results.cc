@@ -1,15 +1,13 @@
 #include "server/app/results.h"
 
+#include "server/wire_format.h"
+
 namespace jiwon::app {
 namespace {
 
 // Unsigned LEB128 varints and length-prefixed strings.
 void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
+  server::wire::AppendVarint(out, v);
 }
 
 uint64_t ZigZag(int64_t v) {
@@ -29,18 +27,7 @@ class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
 
-  bool Varint(uint64_t* v) {
-    uint64_t result = 0;
-    for (int shift = 0; shift <= 63 && pos_ < in_.size(); shift += 7) {
-      const uint8_t byte = static_cast<uint8_t>(in_[pos_++]);
-      result |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) {
-        *v = result;
-        return true;
-      }
-    }
-    return false;
-  }
+  bool Varint(uint64_t* v) { return server::wire::ReadVarint(in_, &pos_, v); }
   bool Signed(int64_t* v) {
     uint64_t u;
     if (!Varint(&u)) return false;

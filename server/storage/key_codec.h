@@ -18,8 +18,12 @@
 //   results        company id                        its last rescore results
 //   alerts         alert id, 8 bytes big-endian      jiwon.v1.Alert without
 //                                                    its id, binary
-//   alerts_by_company  company id, 0x00, alert id    empty: one company's
-//                      (8 bytes big-endian)          alerts, in id order
+//   alerts_by_company  company id, 0x00, alert id    empty, or a varint n:
+//                      (8 bytes big-endian)          the entry stands for the
+//                                                    company's alerts id-n+1
+//                                                    to id (consecutive ones
+//                                                    of one commit share an
+//                                                    entry); in id order
 //
 // The rescore's values (server/app/results.cc) are built from unsigned
 // LEB128 varints (signed ones zigzag-coded) and strings prefixed with their

@@ -45,6 +45,8 @@ class WriteBatch {
   void Delete(Table t, std::string key) {
     ops_.push_back({t, std::move(key), std::nullopt});
   }
+  // Room for `n` more changes.
+  void Reserve(size_t n) { ops_.reserve(ops_.size() + n); }
   const std::vector<Op>& ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }
 

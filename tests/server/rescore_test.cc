@@ -11,6 +11,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -529,6 +530,133 @@ TEST(ResultsCodecTest, RoundTripsAndRejectsDamage) {
   EXPECT_EQ(back->reminders, r.reminders);
   EXPECT_FALSE(DecodeResults(bytes.substr(0, bytes.size() - 1)).has_value());
   EXPECT_FALSE(DecodeResults(bytes + "x").has_value());
+}
+
+}  // namespace
+}  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+// The alerts written by hand are the bytes protobuf writes for them.
+TEST(AlertCodecTest, EqualsProtobufsEncoding) {
+  const std::vector<std::string> texts = {
+      "", "C0000001", "청년창업사관학교 3기", std::string(200, 'x')};
+  int compared = 0;
+  for (int i = 0; i < 200; ++i) {
+    AlertRecord r;
+    r.kind = static_cast<v1::AlertKind>(i % 4);
+    r.company_id = texts[i % 4];
+    r.program_id = texts[(i / 4) % 4];
+    r.program_title = texts[(i / 16) % 4];
+    r.before = static_cast<v1::Eligibility>(i % 5);
+    r.after = static_cast<v1::Eligibility>((i / 5) % 5);
+    r.score = i % 3 == 0 ? -i * 1'000'000'007LL : i;
+    r.window_end = i % 2 ? "2026-12-01" : "";
+    r.source = texts[(i / 3) % 4];
+    r.catalog_version = i % 7 == 0 ? 0 : (int64_t{1} << (i % 63));
+    r.as_of = i % 5 ? "2026-11-27" : "";
+    r.created_at = texts[(i / 7) % 4];
+    v1::Alert want;
+    want.set_kind(r.kind);
+    want.set_company_id(std::string(r.company_id));
+    want.set_program_id(std::string(r.program_id));
+    want.set_program_title(std::string(r.program_title));
+    want.set_before(r.before);
+    want.set_after(r.after);
+    want.set_score(r.score);
+    want.set_window_end(std::string(r.window_end));
+    want.set_source(std::string(r.source));
+    want.set_catalog_version(r.catalog_version);
+    want.set_as_of(std::string(r.as_of));
+    want.set_created_at(std::string(r.created_at));
+    std::string got = "left over";
+    EncodeAlert(r, &got);
+    ASSERT_EQ(got, want.SerializeAsString()) << "record " << i;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 200);
+}
+
+}  // namespace
+}  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+// One company's alerts through the index, whose entries each cover a run
+// of the company's consecutive alerts, from every resume token; entries of
+// one alert each (as older databases hold) read the same.
+TEST(AlertLogTest, ReadsOneCompanysAlertsFromAnyToken) {
+  testing::TempDir dir;
+  auto store = storage::OpenRocksDbStore(dir.path());
+  JIWON_ASSERT_OK(store);
+  auto log = AlertLog::Open(store->get());
+  JIWON_ASSERT_OK(log);
+  auto pending = [](const std::string& company, const std::string& program) {
+    AlertRecord r;
+    r.kind = v1::ALERT_KIND_CLOSING_SOON;
+    r.company_id = company;
+    r.program_id = program;
+    AlertLog::Pending p;
+    p.company_id = company;
+    EncodeAlert(r, &p.bytes);
+    return p;
+  };
+  // Ids 1-3 A, 4 B, 5 A, 6-7 AB ("A" is a prefix of "AB").
+  std::vector<AlertLog::Pending> first;
+  for (const char* c : {"A", "A", "A", "B", "A", "AB", "AB"}) {
+    first.push_back(pending(c, absl::StrCat("p", first.size() + 1)));
+  }
+  JIWON_ASSERT_OK((*log)->Commit({}, std::move(first), nullptr, true));
+  // Id 8 A in a second commit, and an index entry of the older form (one
+  // alert, empty value) for id 9.
+  std::vector<AlertLog::Pending> second;
+  second.push_back(pending("A", "p8"));
+  JIWON_ASSERT_OK((*log)->Commit({}, std::move(second), nullptr));
+  storage::WriteBatch old_form;
+  std::string bytes;
+  EncodeAlert({.kind = v1::ALERT_KIND_NEWLY_ELIGIBLE,
+               .company_id = "A",
+               .program_id = "p9"},
+              &bytes);
+  std::vector<AlertLog::Pending> third;
+  third.push_back({"A", bytes});
+  JIWON_ASSERT_OK((*log)->Commit({}, std::move(third), nullptr));
+
+  const std::vector<uint64_t> a_ids = {1, 2, 3, 5, 8, 9};
+  for (uint64_t after = 0; after <= 9; ++after) {
+    std::vector<uint64_t> got;
+    uint64_t reached = 0;
+    JIWON_ASSERT_OK((*log)->Read(
+        after, "A",
+        [&](v1::Alert&& a) {
+          uint64_t id = 0;
+          EXPECT_TRUE(absl::SimpleAtoi(a.id(), &id));
+          EXPECT_EQ(a.company_id(), "A");
+          EXPECT_EQ(a.program_id(), absl::StrCat("p", id));
+          got.push_back(id);
+          return true;
+        },
+        &reached));
+    std::vector<uint64_t> want;
+    for (uint64_t id : a_ids) {
+      if (id > after) want.push_back(id);
+    }
+    EXPECT_EQ(got, want) << "after " << after;
+    EXPECT_EQ(reached, 9u);
+  }
+  // A reader that stops after one alert resumes right after it.
+  uint64_t reached = 0;
+  JIWON_ASSERT_OK((*log)->Read(
+      1, "A", [](v1::Alert&&) { return false; }, &reached));
+  EXPECT_EQ(reached, 2u);
+  std::vector<std::string> b;
+  JIWON_ASSERT_OK((*log)->Read(0, "AB", [&](v1::Alert&& a) {
+    b.push_back(a.id());
+    return true;
+  }));
+  EXPECT_EQ(b, (std::vector<std::string>{"6", "7"}));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // temporary RocksDB directory, driven through the real jiwon binary.
 
 #include <fcntl.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -12,10 +13,12 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "jiwon/v1/match_service.grpc.pb.h"
 #include "tests/testing.h"
 
 namespace jiwon {
@@ -476,6 +479,57 @@ TEST_F(EndToEndTest, HealthServiceAnswers) {
   grpc::Status s = stub->Check(&ctx, req, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// Recommend is served as bytes written straight from the engine's answer:
+// a typed client reads an ordinary RecommendResponse, the same one Explain
+// gives program by program, and bytes that are no RecommendRequest are
+// refused with a reason.
+TEST_F(EndToEndTest, RecommendAnswersTypedClientsAndRefusesGarbage) {
+  LoadDemo();
+  auto channel = grpc::CreateChannel(addr_, grpc::InsecureChannelCredentials());
+  auto stub = v1::MatchService::NewStub(channel);
+  v1::RecommendRequest req;
+  req.set_company_id("C0001");
+  req.set_as_of("2026-11-27");
+  req.set_limit(5);
+  v1::RecommendResponse resp;
+  {
+    grpc::ClientContext ctx;
+    grpc::Status s = stub->Recommend(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(resp.as_of(), "2026-11-27");
+  EXPECT_GT(resp.catalog_version(), 0);
+  EXPECT_GT(resp.evaluated(), 0);
+  ASSERT_EQ(resp.matches_size(), 5);
+  for (const v1::ProgramMatch& m : resp.matches()) {
+    v1::ExplainRequest ereq;
+    ereq.set_company_id("C0001");
+    ereq.set_as_of("2026-11-27");
+    ereq.set_program_id(m.program_id());
+    v1::ExplainResponse eresp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->Explain(&ctx, ereq, &eresp).ok());
+    v1::ProgramMatch want = eresp.match();
+    for (v1::RuleResult& r : *want.mutable_rules()) r.clear_evidence();
+    EXPECT_EQ(m.SerializeAsString(), want.SerializeAsString())
+        << m.program_id();
+  }
+
+  grpc::GenericStub generic(channel);
+  const char garbage[] = "\xff\xff\xff\xff";
+  grpc::Slice slice(garbage, sizeof garbage - 1);
+  grpc::ByteBuffer request(&slice, 1), response;
+  grpc::ClientContext ctx;
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(&ctx, "/jiwon.v1.MatchService/Recommend",
+                    grpc::StubOptions(), &request, &response,
+                    [&](grpc::Status s) { done.set_value(s); });
+  const grpc::Status s = done.get_future().get();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("not a RecommendRequest"), std::string::npos)
+      << s.error_message();
 }
 
 }  // namespace

@@ -389,7 +389,8 @@ SizeAssessment Facts::AssessSize() const {
 
 class PredicateEvaluator {
  public:
-  PredicateEvaluator(Facts& facts) : f_(facts), c_(facts.company()) {}
+  PredicateEvaluator(Facts& facts, ObservedTexts* observed = nullptr)
+      : f_(facts), c_(facts.company()), observed_(observed) {}
 
   // Whether `p` holds: the one definition of each predicate's meaning. No
   // text is built.
@@ -571,6 +572,63 @@ class PredicateEvaluator {
     Check check;
     check.fact = p.fact;
     want_expected_ = expected == nullptr || expected->empty();
+    const bool keep = observed_ != nullptr && !want_expected_ &&
+                      ObservedTextIsTheFacts(p.fact);
+    if (keep) {
+      if (const std::string* known = observed_->Find(p.fact, f_.on())) {
+        check.observed = *known;
+        check.expected = *expected;
+        check.outcome = Quick(p);
+        if (p.fact == Fact::kSizeClass) {
+          check.unknown_inputs = SizeUnknownInputs(p);
+        }
+        return check;
+      }
+    }
+    Texts(p, &check);
+    if (keep) observed_->Put(p.fact, f_.on(), check.observed);
+    if (!want_expected_) check.expected = *expected;
+    check.outcome = Quick(p);
+    if (p.fact == Fact::kSizeClass) check.unknown_inputs = SizeUnknownInputs(p);
+    return check;
+  }
+
+  // Whether the text of what the company has for a predicate of `fact`
+  // depends on the company, the fact and the reference date alone (not on
+  // what the predicate asks).
+  static bool ObservedTextIsTheFacts(Fact fact) {
+    switch (fact) {
+      case Fact::kCertifications:      // shows the invalid ones the rule names
+      case Fact::kParticipationsEver:  // counts the rule's programs
+      case Fact::kParticipationsThisYear:
+      case Fact::kAwardsThisYearWon:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  // Whether the text of what `p` asks depends on the company or the date.
+  static bool ExpectedTextVaries(const Predicate& p) {
+    switch (p.fact) {
+      case Fact::kCeoAgeYears:
+      case Fact::kYouthCeo:
+      case Fact::kCeoFemale:
+      case Fact::kCeoDisabled:
+      case Fact::kParticipationsEver:
+      case Fact::kParticipationsThisYear:
+      case Fact::kAwardsThisYearWon:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+ private:
+  // The texts of `p`: what it asks (unless the caller has it) and what the
+  // company has.
+  void Texts(const Predicate& p, Check* out) {
+    Check& check = *out;
     switch (p.fact) {
       case Fact::kHeadOfficeRegion:
       case Fact::kSiteRegion:
@@ -644,29 +702,8 @@ class PredicateEvaluator {
         Participations(p, &check);
         break;
     }
-    if (!want_expected_) check.expected = *expected;
-    check.outcome = Quick(p);
-    if (p.fact == Fact::kSizeClass) check.unknown_inputs = SizeUnknownInputs(p);
-    return check;
   }
 
-  // Whether the text of what `p` asks depends on the company or the date.
-  static bool ExpectedTextVaries(const Predicate& p) {
-    switch (p.fact) {
-      case Fact::kCeoAgeYears:
-      case Fact::kYouthCeo:
-      case Fact::kCeoFemale:
-      case Fact::kCeoDisabled:
-      case Fact::kParticipationsEver:
-      case Fact::kParticipationsThisYear:
-      case Fact::kAwardsThisYearWon:
-        return true;
-      default:
-        return false;
-    }
-  }
-
- private:
   static Truth BoolOp(const Predicate& p, Truth t) {
     return p.op == Op::kIsTrue ? t : Not(t);
   }
@@ -985,6 +1022,7 @@ class PredicateEvaluator {
 
   Facts& f_;
   const Company& c_;
+  ObservedTexts* observed_;
   bool want_expected_ = true;  // false: the caller has the expected text
 };
 
@@ -1101,16 +1139,28 @@ Date Evaluator::ReferenceDateFor(const Program& program, Date as_of) {
   return as_of;
 }
 
+const std::string* ObservedTexts::Find(Fact fact, Date on) const {
+  for (const Entry& e : entries_) {
+    if (e.fact == fact && e.on == on) return &e.text;
+  }
+  return nullptr;
+}
+
+void ObservedTexts::Put(Fact fact, Date on, std::string text) {
+  entries_.push_back({fact, on, std::move(text)});
+}
+
 ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
                                    const Company& company, Date as_of,
-                                   Detail detail) const {
+                                   Detail detail,
+                                   ObservedTexts* observed) const {
   ProgramOutcome out;
   const Program& p = *program;
   out.program = std::move(program);
   out.reference_date = ReferenceDateFor(p, as_of);
   out.window = StatusOn(p.window, as_of);
   Facts facts(*reference_, company, out.reference_date);
-  PredicateEvaluator pe(facts);
+  PredicateEvaluator pe(facts, observed);
   bool failed = false;
   bool unknown = false;
   int32_t bonus = 0;

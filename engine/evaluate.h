@@ -103,6 +103,24 @@ struct DerivedFact {
   std::string computation;
 };
 
+// What a company has, in words ("본사 41610 경기도 광주시", "126억원
+// (2025년)"), kept while one answer explains several programs: most checks
+// of one fact read the same whatever the program. Not thread-safe; one per
+// company and answer.
+class ObservedTexts {
+ public:
+  const std::string* Find(Fact fact, Date on) const;
+  void Put(Fact fact, Date on, std::string text);
+
+ private:
+  struct Entry {
+    Fact fact;
+    Date on;
+    std::string text;
+  };
+  std::vector<Entry> entries_;  // a few dozen at most
+};
+
 // Ranking weights: configuration of a deployment, not constants of the code.
 struct ScoringWeights {
   int64_t per_matching_need = 30;   // per program tag among the company's needs
@@ -126,11 +144,14 @@ class Evaluator {
   };
 
   // The evaluation of one program. With kOutcomeOnly the rules carry no
-  // checks; everything else is the same.
+  // checks; everything else is the same. `observed`, when given, keeps the
+  // texts of what the company has from one call to the next (the same
+  // company's).
   // REQUIRES: the program and company passed validation.
   ProgramOutcome Evaluate(std::shared_ptr<const Program> program,
                           const Company& company, Date as_of,
-                          Detail detail = Detail::kChecks) const;
+                          Detail detail = Detail::kChecks,
+                          ObservedTexts* observed = nullptr) const;
 
   // Facts derived at `on`: 업력, CEO ages, 청년, size class, revenue
   // averages, valid certifications.

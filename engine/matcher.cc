@@ -1017,9 +1017,11 @@ Recommendation Matcher::Recommend(const Company& company,
   out.eligible = r.eligible;
   out.undetermined = r.undetermined;
   out.ineligible = r.ineligible;
+  ObservedTexts observed;  // the company's facts in words, made once
   for (const Ranked& m : r.top) {
-    out.matches.push_back(evaluator_->Evaluate(catalog_->programs()[m.index],
-                                               company, options.as_of));
+    out.matches.push_back(evaluator_->Evaluate(
+        catalog_->programs()[m.index], company, options.as_of,
+        Evaluator::Detail::kChecks, &observed));
   }
   return out;
 }

@@ -53,9 +53,11 @@ std::vector<RecommendOptions> OptionVariants(Date as_of) {
 }
 
 // Programs of the random model, with the catalog's other variety: windows,
-// categories, tags, benefits, effective dates.
-std::shared_ptr<const Catalog> RandomCatalog(testing::RandomModel& gen, Date on,
-                                             int size) {
+// categories, tags, benefits, effective dates; with their requirement texts
+// made beforehand, as the server does, when `prepare` is given.
+std::shared_ptr<const Catalog> RandomCatalog(
+    testing::RandomModel& gen, Date on, int size,
+    const Evaluator* prepare = nullptr) {
   std::vector<std::shared_ptr<const Program>> programs;
   for (int i = 0; i < size; ++i) {
     Program p = gen.MakeProgram(on);
@@ -69,6 +71,7 @@ std::shared_ptr<const Catalog> RandomCatalog(testing::RandomModel& gen, Date on,
       p.window.rounds = {{"1차", on.AddDays(-40), on.AddDays(-10)},
                          {"2차", on.AddDays(gen.Int(-5, 5)), on.AddDays(20)}};
     }
+    if (prepare != nullptr) prepare->PrepareTexts(&p);
     programs.push_back(std::make_shared<const Program>(std::move(p)));
   }
   return Catalog::Build(std::move(programs), 1);
@@ -95,6 +98,52 @@ TEST(MatcherTest, AgreesWithRecommendOnRandomCatalogs) {
     }
   }
   EXPECT_EQ(compared, 12 * 40 * 6);
+}
+
+// The reasons of the programs listed, every check's texts included, are
+// those of evaluating each program alone (the texts of what the company has
+// are made once per answer and kept from one program to the next).
+std::string Reasons(const ProgramOutcome& o) {
+  std::string out =
+      absl::StrCat(o.program->id, "@", o.reference_date.ToString());
+  for (const RuleOutcome& r : o.rules) {
+    absl::StrAppend(&out, "\n ", r.rule->id, " ", static_cast<int>(r.passed));
+    for (const Check& c : r.checks) {
+      absl::StrAppend(&out, "\n  ", static_cast<int>(c.fact), "/",
+                      static_cast<int>(c.outcome), " [", c.expected, "] [",
+                      c.observed, "] ", c.unknown_inputs.size());
+    }
+  }
+  return out;
+}
+
+TEST(MatcherTest, ReasonsAreThoseOfEachProgramAlone) {
+  const Reference& ref = testing::Reference();
+  Evaluator evaluator(&ref);
+  testing::RandomModel gen(19);
+  int checks = 0;
+  for (int round = 0; round < 6; ++round) {
+    const Date on = gen.RefDate();
+    auto catalog = RandomCatalog(gen, on, 300, &evaluator);
+    auto matcher = Matcher::Build(catalog, &evaluator);
+    for (int c = 0; c < 30; ++c) {
+      const Company company = gen.MakeCompany(on);
+      RecommendOptions options;
+      options.as_of = on;
+      options.limit = 40;
+      options.include_closed = true;
+      for (const ProgramOutcome& o :
+           matcher->Recommend(company, options).matches) {
+        const std::string alone =
+            Reasons(evaluator.Evaluate(o.program, company, on));
+        ASSERT_EQ(Reasons(o), alone) << "round " << round << " company " << c;
+        for (const RuleOutcome& r : o.rules) {
+          checks += static_cast<int>(r.checks.size());
+        }
+      }
+    }
+  }
+  EXPECT_GT(checks, 5000);
 }
 
 TEST(MatcherTest, AgreesWithRecommendOnSyntheticCatalogs) {

@@ -86,6 +86,32 @@ class MemoryStore : public Store {
     return std::optional<std::string>(table.rbegin()->first);
   }
 
+  absl::Status DeleteRange(Table t, std::string_view begin,
+                           std::string_view end) override {
+    std::unique_lock lock(mu_);
+    Map& table = tables_[static_cast<int>(t)];
+    if (begin < end) {
+      table.erase(table.lower_bound(begin), table.lower_bound(end));
+    }
+    return absl::OkStatus();
+  }
+
+  void SetExpiry(Table t, ExpiredFn expired) override {
+    std::unique_lock lock(mu_);
+    expired_[static_cast<int>(t)] = std::move(expired);
+  }
+
+  absl::Status Compact(Table t) override {
+    std::unique_lock lock(mu_);
+    const ExpiredFn& expired = expired_[static_cast<int>(t)];
+    if (!expired) return absl::OkStatus();
+    Map& table = tables_[static_cast<int>(t)];
+    for (auto it = table.begin(); it != table.end();) {
+      it = expired(it->first, it->second) ? table.erase(it) : std::next(it);
+    }
+    return absl::OkStatus();
+  }
+
   std::unique_ptr<const Snapshot> TakeSnapshot() const override {
     std::shared_lock lock(mu_);
     auto copy = std::make_unique<Copy>();
@@ -121,6 +147,7 @@ class MemoryStore : public Store {
 
   mutable std::shared_mutex mu_;
   Map tables_[std::size(kTables)];
+  ExpiredFn expired_[std::size(kTables)];
 };
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
@@ -7,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <shared_mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -29,12 +31,39 @@ rocksdb::Slice ToSlice(std::string_view s) {
 // Tables with at least this many changes get their own thread in Ingest.
 constexpr size_t kParallelIngestOps = 100'000;
 
+// Drops, as RocksDB compacts a table's files, the entries the predicate of
+// Store::SetExpiry calls expired.
+class ExpiryFilter : public rocksdb::CompactionFilter {
+ public:
+  bool Filter(int /*level*/, const rocksdb::Slice& key,
+              const rocksdb::Slice& value, std::string* /*new_value*/,
+              bool* /*value_changed*/) const override {
+    std::shared_lock lock(mu_);
+    return expired_ && expired_(key.ToStringView(), value.ToStringView());
+  }
+  const char* Name() const override { return "jiwon.ExpiryFilter"; }
+
+  void Set(Store::ExpiredFn expired) {
+    std::unique_lock lock(mu_);
+    expired_ = std::move(expired);
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  Store::ExpiredFn expired_;
+};
+
+using ExpiryFilters = std::vector<std::unique_ptr<ExpiryFilter>>;
+
 class RocksDbStore : public Store {
  public:
-  RocksDbStore(std::unique_ptr<rocksdb::DB> db,
+  // `filters` (one per table) are those the column families were opened
+  // with; they outlive the database.
+  RocksDbStore(ExpiryFilters filters, std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
                std::string dir)
-      : db_(std::move(db)),
+      : filters_(std::move(filters)),
+        db_(std::move(db)),
         handles_(std::move(handles)),
         dir_(std::move(dir)) {}
 
@@ -131,6 +160,38 @@ class RocksDbStore : public Store {
     return ScanWith(rocksdb::ReadOptions(), t, after, fn);
   }
 
+  absl::Status DeleteRange(Table t, std::string_view begin,
+                           std::string_view end) override {
+    if (!(begin < end)) return absl::OkStatus();
+    const rocksdb::Slice from = ToSlice(begin), to = ToSlice(end);
+    if (absl::Status s = FromRocks(
+            db_->DeleteRange(rocksdb::WriteOptions(), Handle(t), from, to),
+            "delete range");
+        !s.ok()) {
+      return s;
+    }
+    // The files under the range are rewritten (or dropped) now, not when
+    // compaction would get to them.
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForce;
+    return FromRocks(db_->CompactRange(options, Handle(t), &from, &to),
+                     "compact deleted range");
+  }
+
+  void SetExpiry(Table t, ExpiredFn expired) override {
+    filters_[static_cast<size_t>(t)]->Set(std::move(expired));
+  }
+
+  absl::Status Compact(Table t) override {
+    rocksdb::CompactRangeOptions options;
+    // Files at the last level too, or nothing would be dropped from them.
+    options.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForce;
+    return FromRocks(db_->CompactRange(options, Handle(t), nullptr, nullptr),
+                     "compact");
+  }
+
   absl::StatusOr<std::optional<std::string>> LastKey(Table t) const override {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), Handle(t)));
@@ -219,6 +280,7 @@ class RocksDbStore : public Store {
     return FromRocks(s, "ingest: write table file");
   }
 
+  ExpiryFilters filters_;  // declared first: destroyed after db_
   std::unique_ptr<rocksdb::DB> db_;
   // handles_[0] is the default column family, then one per Table.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -243,8 +305,17 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName,
                         rocksdb::ColumnFamilyOptions());
+  ExpiryFilters filters;
   for (Table t : kTables) {
-    families.emplace_back(TableName(t), rocksdb::ColumnFamilyOptions());
+    rocksdb::ColumnFamilyOptions cf;
+    filters.push_back(std::make_unique<ExpiryFilter>());
+    cf.compaction_filter = filters.back().get();
+    // The alert index's files are compacted at least weekly, so that the
+    // entries of alerts gone go even from files no write makes RocksDB
+    // compact; the other tables only as their writes make them.
+    cf.periodic_compaction_seconds =
+        t == Table::kAlertsByCompany ? 7 * 24 * 3600 : 0;
+    families.emplace_back(TableName(t), cf);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -259,7 +330,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     return absl::UnavailableError(
         absl::StrCat("create ", ingest_dir, ": ", ec.message()));
   }
-  auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
+  auto store = std::make_unique<RocksDbStore>(std::move(filters),
+                                              std::unique_ptr<rocksdb::DB>(raw),
                                               std::move(handles), ingest_dir);
   absl::StatusOr<std::optional<std::string>> version =
       store->Get(Table::kMeta, kSchemaVersionKey);

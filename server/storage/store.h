@@ -86,6 +86,21 @@ class Store {
   // The greatest key of the table; nullopt when the table is empty.
   virtual absl::StatusOr<std::optional<std::string>> LastKey(Table t) const = 0;
 
+  // Removes every key in [begin, end) of the table, at once and durably,
+  // and gives their space back.
+  virtual absl::Status DeleteRange(Table t, std::string_view begin,
+                                   std::string_view end) = 0;
+  // From now on, entries of `t` for which `expired(key, value)` holds may
+  // disappear at any time: RocksDB drops them as it compacts the table's
+  // files (the alert index's at least weekly). For records that point at
+  // others that are gone: once true for an entry, `expired` must stay true;
+  // it must be thread-safe. Replaces the previous predicate.
+  using ExpiredFn =
+      std::function<bool(std::string_view key, std::string_view value)>;
+  virtual void SetExpiry(Table t, ExpiredFn expired) = 0;
+  // Rewrites the whole table now, dropping what expired: maintenance.
+  virtual absl::Status Compact(Table t) = 0;
+
   // The store as it is now; release it (destroy it) soon, it pins old data.
   virtual std::unique_ptr<const Snapshot> TakeSnapshot() const = 0;
   // Scan, over `snapshot` (taken from this store).

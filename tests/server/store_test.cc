@@ -158,6 +158,39 @@ TEST_P(StoreConformanceTest, IngestsLargeTablesTogetherOrNotAtAll) {
   EXPECT_EQ(Get(Table::kMeta, "checkpoint"), "1");
 }
 
+TEST_P(StoreConformanceTest, DeleteRangeAndExpiry) {
+  WriteBatch batch;
+  for (uint64_t i = 1; i <= 20; ++i) {
+    batch.Put(Table::kAlerts, EncodeUint64(i), "a");
+    batch.Put(Table::kAlertsByCompany, absl::StrCat(std::string("C\0", 2), i),
+              "");
+  }
+  JIWON_ASSERT_OK(store_->Ingest(batch));
+  // [5, 12) goes; the rest stays.
+  JIWON_ASSERT_OK(
+      store_->DeleteRange(Table::kAlerts, EncodeUint64(5), EncodeUint64(12)));
+  JIWON_ASSERT_OK(
+      store_->DeleteRange(Table::kAlerts, EncodeUint64(9), EncodeUint64(9)));
+  std::vector<std::string> want;
+  for (uint64_t i : {1, 2, 3, 4, 12, 13, 14, 15, 16, 17, 18, 19, 20}) {
+    want.push_back(EncodeUint64(i));
+  }
+  EXPECT_EQ(Keys(Table::kAlerts), want);
+
+  // Entries called expired may go at any time, and do when compacted; the
+  // others stay.
+  store_->SetExpiry(Table::kAlertsByCompany,
+                    [](std::string_view key, std::string_view) {
+                      return key.size() == 3;  // "C\0" and one digit
+                    });
+  JIWON_ASSERT_OK(store_->Compact(Table::kAlertsByCompany));
+  std::vector<std::string> index = Keys(Table::kAlertsByCompany);
+  ASSERT_EQ(index.size(), 11u);
+  for (const std::string& k : index) EXPECT_EQ(k.size(), 4u) << k;
+  JIWON_ASSERT_OK(store_->Compact(Table::kAlerts));  // no predicate: no-op
+  EXPECT_EQ(Keys(Table::kAlerts), want);
+}
+
 TEST_P(StoreConformanceTest, PutGetOverwriteDelete) {
   Put(Table::kCompanies, "c1", "one");
   EXPECT_EQ(Get(Table::kCompanies, "c1"), "one");

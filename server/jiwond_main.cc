@@ -47,6 +47,10 @@ ABSL_FLAG(std::string, rescore_cpus, "",
           "the last CPU when there are several, so that serving keeps the "
           "others (measured: Recommend p99 within 1.3x of idle during a run, "
           "against 5-8x with the run on every CPU)");
+ABSL_FLAG(int, alert_retention_days, 90,
+          "after each rescore run, alerts made more than this many days "
+          "before leave the feed (a reader resuming from an older token is "
+          "told so); 0 keeps every alert");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long in-flight calls may run after SIGINT or SIGTERM");
 
@@ -132,6 +136,11 @@ int Run() {
   auto rescorer = std::make_unique<app::Rescorer>(
       registry->get(), store->get(), alerts->get(), rescore_threads,
       /*background=*/true, app::TodayInKorea, rescore_cpus);
+  if (absl::GetFlag(FLAGS_alert_retention_days) < 0) {
+    Log(LogLevel::kError, "--alert_retention_days: must be 0 or more");
+    return 2;
+  }
+  rescorer->set_alert_retention_days(absl::GetFlag(FLAGS_alert_retention_days));
 
   rpc::CompanyService companies(registry->get());
   rpc::ProgramService programs(registry->get());

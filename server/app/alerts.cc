@@ -33,14 +33,35 @@ using storage::Table;
 absl::StatusOr<std::unique_ptr<AlertLog>> AlertLog::Open(
     storage::Store* store) {
   std::unique_ptr<AlertLog> log(new AlertLog(store));
+  absl::StatusOr<std::optional<std::string>> floor =
+      store->Get(Table::kMeta, storage::kAlertsFloorKey);
+  if (!floor.ok()) return floor.status();
+  if (floor->has_value()) {
+    std::optional<uint64_t> id = storage::DecodeUint64(**floor);
+    if (!id || *id == 0) {
+      return absl::DataLossError("alerts: the first kept id is damaged");
+    }
+    log->floor_->store(*id);
+  }
+  // Numbering goes on after the last alert, kept or trimmed.
+  log->last_ = log->floor_->load() - 1;
   absl::StatusOr<std::optional<std::string>> last =
       store->LastKey(Table::kAlerts);
   if (!last.ok()) return last.status();
   if (last->has_value()) {
     std::optional<uint64_t> id = storage::DecodeUint64(**last);
     if (!id) return absl::DataLossError("alerts: a key is not an 8-byte id");
-    log->last_ = *id;
+    log->last_ = std::max(log->last_, *id);
   }
+  // An index entry whose last alert was trimmed points at nothing.
+  store->SetExpiry(
+      Table::kAlertsByCompany,
+      [floor = log->floor_](std::string_view key, std::string_view) {
+        if (key.size() < 8) return false;
+        std::optional<uint64_t> last_id =
+            storage::DecodeUint64(key.substr(key.size() - 8));
+        return last_id && *last_id < floor->load();
+      });
   return log;
 }
 
@@ -106,6 +127,16 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
   // Only what was committed when the read began: a commit in progress may
   // not be whole yet.
   const uint64_t until = last_id();
+  const uint64_t floor = first_id();
+  if (after != 0 && after + 1 < floor) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "after: alerts up to ", floor - 1,
+        " are no longer kept (the feed keeps --alert_retention_days); those "
+        "after ",
+        after, " up to it were removed unread; read from ", floor - 1,
+        " to go on"));
+  }
+  after = std::max(after, floor - 1);
   uint64_t position = std::max(after, until);
   if (reached != nullptr) *reached = position;
   if (after >= until) return absl::OkStatus();
@@ -152,6 +183,7 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
                                                    " damaged"));
             return false;
           }
+          // after + 1 >= floor: trimmed alerts are skipped.
           for (uint64_t id = std::max(*last - count + 1, after + 1);
                id <= *last; ++id) {
             if (id > until) return false;
@@ -179,6 +211,46 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
   if (reached != nullptr) *reached = position;
   if (!scan.ok()) return scan;
   return bad;
+}
+
+absl::StatusOr<uint64_t> AlertLog::Trim(std::string_view cutoff) {
+  std::lock_guard trim(trim_mu_);
+  const uint64_t floor = first_id();
+  const uint64_t last = last_id();
+  // The first alert made at or after the cutoff: alerts are numbered in the
+  // order they were made.
+  uint64_t lo = floor, hi = last + 1;
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    absl::StatusOr<std::optional<std::string>> value =
+        store_->Get(Table::kAlerts, storage::EncodeUint64(mid));
+    if (!value.ok()) return value.status();
+    v1::Alert alert;
+    if (!value->has_value() || !alert.ParseFromString(**value)) {
+      return absl::DataLossError(
+          absl::StrCat("alert ", mid, " missing or unreadable"));
+    }
+    if (alert.created_at() < cutoff) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const uint64_t cut = lo;
+  if (cut == floor) return 0;
+  // The new first id first: should the deletion not happen, the alerts
+  // before it are skipped all the same, and the next trim deletes them.
+  storage::WriteBatch batch;
+  batch.Put(Table::kMeta, std::string(storage::kAlertsFloorKey),
+            storage::EncodeUint64(cut));
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  floor_->store(cut);
+  if (absl::Status s = store_->DeleteRange(
+          Table::kAlerts, storage::EncodeUint64(0), storage::EncodeUint64(cut));
+      !s.ok()) {
+    return s;
+  }
+  return cut - floor;
 }
 
 bool AlertLog::WaitAfter(uint64_t after, int timeout_ms) const {

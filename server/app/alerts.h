@@ -1,6 +1,7 @@
 #ifndef JIWON_SERVER_APP_ALERTS_H_
 #define JIWON_SERVER_APP_ALERTS_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -73,6 +74,14 @@ class AlertLog {
                     const std::function<bool(v1::Alert&&)>& fn,
                     uint64_t* reached = nullptr) const;
 
+  // Removes the oldest alerts: those before the first one made at or after
+  // `cutoff` (RFC 3339, UTC, as alerts record it). Returns how many went.
+  // Reads from a token before them then fail with OUT_OF_RANGE; the
+  // company index's entries for them go as the store compacts it.
+  absl::StatusOr<uint64_t> Trim(std::string_view cutoff);
+  // The id of the oldest alert kept (last_id() + 1 when none is).
+  uint64_t first_id() const { return floor_->load(); }
+
   // Waits until an alert after `after` exists, or `timeout_ms` has passed;
   // returns whether one does.
   bool WaitAfter(uint64_t after, int timeout_ms) const;
@@ -85,6 +94,11 @@ class AlertLog {
   explicit AlertLog(storage::Store* store) : store_(store) {}
 
   storage::Store* store_;
+  // The first id kept; shared with the store's expiry of index entries,
+  // which may outlive the log.
+  std::shared_ptr<std::atomic<uint64_t>> floor_ =
+      std::make_shared<std::atomic<uint64_t>>(1);
+  std::mutex trim_mu_;    // one trim at a time
   std::mutex commit_mu_;  // one commit at a time, in id order
   mutable std::mutex mu_;
   mutable std::condition_variable grew_;

@@ -915,6 +915,23 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     batch.Put(Table::kMeta, run_key, EncodeRunState(state));
     if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   }
+  if (const int days = retention_days_; days > 0) {
+    // The feed keeps what its readers may still want; the run is done
+    // whatever happens here.
+    absl::StatusOr<uint64_t> trimmed =
+        alerts_->Trim(Rfc3339(UnixNow() - int64_t{days} * 86400));
+    if (!trimmed.ok()) {
+      server::Log(server::LogLevel::kError,
+                  absl::StrCat("alert feed: trimming failed (the next run "
+                               "tries again): ",
+                               trimmed.status().ToString()));
+    } else if (*trimmed > 0) {
+      server::Log(server::LogLevel::kInfo,
+                  absl::StrCat(
+                      "alert feed: removed ", *trimmed, " alerts older than ",
+                      days, " days; it starts at alert ", alerts_->first_id()));
+    }
+  }
   RescoreSummary summary;
   summary.state = state;
   summary.seconds = Seconds(Clock::now() - started);

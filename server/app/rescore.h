@@ -1,6 +1,7 @@
 #ifndef JIWON_SERVER_APP_RESCORE_H_
 #define JIWON_SERVER_APP_RESCORE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -99,6 +100,10 @@ class Rescorer {
   // Blocks until every program change made so far has made its alerts.
   void WaitForChanges();
 
+  // After each finished run, alerts made more than `days` days before are
+  // removed from the feed (AlertLog::Trim); 0 keeps every alert.
+  void set_alert_retention_days(int days) { retention_days_ = days; }
+
   // Runs (or resumes) a rescore. `progress` is called after each
   // checkpoint; once `cancelled` returns true the run stops after the
   // chunk at hand, returning CANCELLED. When the shard is being rescored
@@ -130,6 +135,7 @@ class Rescorer {
   AlertLog* alerts_;
   int threads_;
   bool background_;
+  std::atomic<int> retention_days_{0};
   std::vector<int> cpus_;
   std::function<engine::Date()> today_;
 

@@ -12,6 +12,8 @@
 //   meta           "catalog_version"                 uint64, 8 bytes big-endian
 //   meta           "program_list:", version (8 B)     the catalog's program ids
 //   meta           "rescore_run:", "I/N"              a shard's run checkpoint
+//   meta           "alerts_first_kept"               uint64, 8 bytes: alerts
+//                                                    before it were trimmed
 //   companies      company id (bytes as given)       jiwon.v1.Company, binary
 //   programs       program id (bytes as given)       jiwon.v1.Program, binary
 //   feedback       company id, 0x00, program id      jiwon.v1.Feedback, binary
@@ -64,6 +66,8 @@ inline constexpr std::string_view kSchemaVersionKey = "schema_version";
 inline constexpr std::string_view kCatalogVersionKey = "catalog_version";
 inline constexpr std::string_view kProgramListPrefix = "program_list:";
 inline constexpr std::string_view kRescoreRunPrefix = "rescore_run:";
+// The id of the oldest alert kept (8 bytes); absent: 1.
+inline constexpr std::string_view kAlertsFloorKey = "alerts_first_kept";
 
 std::string EncodeUint64(uint64_t v);
 

@@ -661,3 +661,97 @@ TEST(AlertLogTest, ReadsOneCompanysAlertsFromAnyToken) {
 
 }  // namespace
 }  // namespace jiwon::app
+
+namespace jiwon::app {
+namespace {
+
+// Trimming removes the oldest alerts, by the time they were made: readers
+// from a later token see no difference, one from an earlier token is told,
+// numbering goes on across a restart, and the index entries of the alerts
+// gone go when the index is compacted.
+TEST(AlertLogTest, TrimRemovesTheOldestAlerts) {
+  testing::TempDir dir;
+  auto store = storage::OpenRocksDbStore(dir.path());
+  JIWON_ASSERT_OK(store);
+  auto log = AlertLog::Open(store->get());
+  JIWON_ASSERT_OK(log);
+  auto commit = [&](AlertLog& to, const std::vector<std::string>& companies,
+                    const std::string& made) {
+    std::vector<AlertLog::Pending> alerts;
+    for (const std::string& c : companies) {
+      AlertRecord r;
+      r.kind = v1::ALERT_KIND_NEWLY_ELIGIBLE;
+      r.company_id = c;
+      r.program_id = "p";
+      r.created_at = made;
+      AlertLog::Pending& p = alerts.emplace_back();
+      p.company_id = c;
+      EncodeAlert(r, &p.bytes);
+    }
+    JIWON_ASSERT_OK(to.Commit({}, std::move(alerts), nullptr, true));
+  };
+  auto ids = [&](AlertLog& from, uint64_t after, const std::string& company) {
+    std::vector<uint64_t> out;
+    absl::Status s = from.Read(after, company, [&](v1::Alert&& a) {
+      out.push_back(std::stoull(a.id()));
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  };
+  commit(**log, {"A", "A", "B"}, "2026-08-01T00:00:00Z");  // 1-3
+  commit(**log, {"A", "B", "B"}, "2026-09-01T00:00:00Z");  // 4-6
+  commit(**log, {"A"}, "2026-10-01T00:00:00Z");            // 7
+
+  auto trimmed = (*log)->Trim("2026-08-15T00:00:00Z");
+  JIWON_ASSERT_OK(trimmed);
+  EXPECT_EQ(*trimmed, 3u);
+  EXPECT_EQ((*log)->first_id(), 4u);
+  EXPECT_EQ(ids(**log, 0, ""), (std::vector<uint64_t>{4, 5, 6, 7}));
+  EXPECT_EQ(ids(**log, 3, ""), (std::vector<uint64_t>{4, 5, 6, 7}));
+  EXPECT_EQ(ids(**log, 5, ""), (std::vector<uint64_t>{6, 7}));
+  EXPECT_EQ(ids(**log, 0, "A"), (std::vector<uint64_t>{4, 7}));
+  EXPECT_EQ(ids(**log, 0, "B"), (std::vector<uint64_t>{5, 6}));
+  const absl::Status old =
+      (*log)->Read(2, "", [](v1::Alert&&) { return true; });
+  EXPECT_EQ(old.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(old.message().find("after:"), std::string::npos) << old;
+  EXPECT_EQ((*log)->Read(1, "A", [](v1::Alert&&) { return true; }).code(),
+            absl::StatusCode::kOutOfRange);
+  auto again = (*log)->Trim("2026-08-15T00:00:00Z");
+  JIWON_ASSERT_OK(again);
+  EXPECT_EQ(*again, 0u);
+
+  // The index entries of alerts 1-3 go with the next compaction.
+  auto index_entries = [&] {
+    int n = 0;
+    EXPECT_TRUE((*store)
+                    ->Scan(storage::Table::kAlertsByCompany, "",
+                           [&](std::string_view, std::string_view) {
+                             ++n;
+                             return true;
+                           })
+                    .ok());
+    return n;
+  };
+  EXPECT_EQ(index_entries(), 5);  // A 1-2, B 3, A 4, B 5-6, A 7
+  JIWON_ASSERT_OK((*store)->Compact(storage::Table::kAlertsByCompany));
+  EXPECT_EQ(index_entries(), 3);
+
+  // Everything goes; numbering goes on after a restart.
+  auto all = (*log)->Trim("2027-01-01T00:00:00Z");
+  JIWON_ASSERT_OK(all);
+  EXPECT_EQ(*all, 4u);
+  EXPECT_TRUE(ids(**log, 0, "").empty());
+  log->reset();
+  auto reopened = AlertLog::Open(store->get());
+  JIWON_ASSERT_OK(reopened);
+  EXPECT_EQ((*reopened)->first_id(), 8u);
+  EXPECT_EQ((*reopened)->last_id(), 7u);
+  commit(**reopened, {"A"}, "2027-02-01T00:00:00Z");
+  EXPECT_EQ(ids(**reopened, 0, "A"), (std::vector<uint64_t>{8}));
+  EXPECT_EQ(ids(**reopened, 7, ""), (std::vector<uint64_t>{8}));
+}
+
+}  // namespace
+}  // namespace jiwon::app

@@ -208,6 +208,26 @@ int Main() {
         Since(t) * 1000);
   }
 
+  // Retention: the alerts made before the second run leave the feed.
+  {
+    std::string cutoff;
+    auto found =
+        (*alerts)->Read(second->state.first_alert - 1, "", [&](v1::Alert&& a) {
+          cutoff = a.created_at();
+          return false;
+        });
+    if (!found.ok() || cutoff.empty()) return 1;
+    t = Clock::now();
+    auto trimmed = (*alerts)->Trim(cutoff);
+    if (!trimmed.ok()) {
+      std::fprintf(stderr, "%s\n", trimmed.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("retention: %llu alerts made before %s removed in %.2f s\n",
+                static_cast<unsigned long long>(*trimmed), cutoff.c_str(),
+                Since(t));
+  }
+
   rescorer_owner.reset();
   alerts->reset();
   registry->reset();

@@ -86,8 +86,9 @@ class Store {
   // The greatest key of the table; nullopt when the table is empty.
   virtual absl::StatusOr<std::optional<std::string>> LastKey(Table t) const = 0;
 
-  // Removes every key in [begin, end) of the table, at once and durably,
-  // and gives their space back.
+  // Removes every key in [begin, end) of the table, at once and durably;
+  // RocksDB drops the files wholly inside the range at once, and gives the
+  // rest of the space back as it compacts.
   virtual absl::Status DeleteRange(Table t, std::string_view begin,
                                    std::string_view end) = 0;
   // From now on, entries of `t` for which `expired(key, value)` holds may

@@ -572,21 +572,18 @@ class PredicateEvaluator {
     Check check;
     check.fact = p.fact;
     want_expected_ = expected == nullptr || expected->empty();
+    // With the expected text prepared, what the company has may be known
+    // from an earlier program of the same answer.
     const bool keep = observed_ != nullptr && !want_expected_ &&
                       ObservedTextIsTheFacts(p.fact);
-    if (keep) {
-      if (const std::string* known = observed_->Find(p.fact, f_.on())) {
-        check.observed = *known;
-        check.expected = *expected;
-        check.outcome = Quick(p);
-        if (p.fact == Fact::kSizeClass) {
-          check.unknown_inputs = SizeUnknownInputs(p);
-        }
-        return check;
-      }
+    const std::string* known =
+        keep ? observed_->Find(p.fact, f_.on()) : nullptr;
+    if (known != nullptr) {
+      check.observed = *known;
+    } else {
+      Texts(p, &check);
+      if (keep) observed_->Put(p.fact, f_.on(), check.observed);
     }
-    Texts(p, &check);
-    if (keep) observed_->Put(p.fact, f_.on(), check.observed);
     if (!want_expected_) check.expected = *expected;
     check.outcome = Quick(p);
     if (p.fact == Fact::kSizeClass) check.unknown_inputs = SizeUnknownInputs(p);

@@ -130,11 +130,10 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
   const uint64_t floor = first_id();
   if (after != 0 && after + 1 < floor) {
     return absl::OutOfRangeError(absl::StrCat(
-        "after: alerts up to ", floor - 1,
-        " are no longer kept (the feed keeps --alert_retention_days); those "
-        "after ",
-        after, " up to it were removed unread; read from ", floor - 1,
-        " to go on"));
+        "after: alerts ", after + 1, " to ", floor - 1,
+        " are no longer kept (older than jiwond's --alert_retention_days); "
+        "the feed now starts at alert ",
+        floor, ": resume after ", floor - 1, " to go on without them"));
   }
   after = std::max(after, floor - 1);
   uint64_t position = std::max(after, until);

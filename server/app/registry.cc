@@ -625,8 +625,9 @@ void Registry::SetDismissed(std::string_view company_id,
   std::unique_lock lock(dismissed_mu_);
   auto it = dismissed_.find(Absl(company_id));
   if (it == dismissed_.end()) {
-    if (dismissed)
+    if (dismissed) {
       dismissed_[Absl(company_id)].push_back(std::string(program_id));
+    }
     return;
   }
   std::vector<std::string>& programs = it->second;

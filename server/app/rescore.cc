@@ -246,7 +246,7 @@ absl::Status Rescorer::ApplyChange(const Registry::ProgramChange& change) {
                        [](const std::shared_ptr<const engine::Program>& p,
                           const std::string& id) { return p->id < id; }) -
       programs.begin());
-  const int64_t now_seconds = UnixNow();
+  const int64_t now_seconds = now_();
   const std::string now_text = Rfc3339(now_seconds);
   const std::string source = absl::StrCat("program:", program.id);
   const std::string as_of_text = as_of.ToString();
@@ -527,7 +527,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   }
   if (!resumed) {
     state = RunState();
-    state.started_at = UnixNow();
+    state.started_at = now_();
     state.sequence = sequence;
     state.run_id = NewRunId(state.started_at, options.shard_index,
                             options.shard_count, sequence);
@@ -877,7 +877,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     read_seconds += Seconds(Clock::now() - t_read);
 
     // ---- match and diff, the chunk split between the threads
-    chunk.now = UnixNow();
+    chunk.now = now_();
     chunk.now_text = Rfc3339(chunk.now);
     const size_t n = chunk.ids.size();
     const size_t parts = std::min<size_t>(static_cast<size_t>(threads_), n);
@@ -919,7 +919,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     // The feed keeps what its readers may still want; the run is done
     // whatever happens here.
     absl::StatusOr<uint64_t> trimmed =
-        alerts_->Trim(Rfc3339(UnixNow() - int64_t{days} * 86400));
+        alerts_->Trim(Rfc3339(now_() - int64_t{days} * 86400));
     if (!trimmed.ok()) {
       server::Log(server::LogLevel::kError,
                   absl::StrCat("alert feed: trimming failed (the next run "

@@ -103,6 +103,9 @@ class Rescorer {
   // After each finished run, alerts made more than `days` days before are
   // removed from the feed (AlertLog::Trim); 0 keeps every alert.
   void set_alert_retention_days(int days) { retention_days_ = days; }
+  // The clock runs and alerts are stamped with, in seconds since the epoch
+  // (UnixNow unless set; tests set it). Set it before any run or change.
+  void set_clock(std::function<int64_t()> now) { now_ = std::move(now); }
 
   // Runs (or resumes) a rescore. `progress` is called after each
   // checkpoint; once `cancelled` returns true the run stops after the
@@ -136,6 +139,7 @@ class Rescorer {
   int threads_;
   bool background_;
   std::atomic<int> retention_days_{0};
+  std::function<int64_t()> now_ = UnixNow;
   std::vector<int> cpus_;
   std::function<engine::Date()> today_;
 

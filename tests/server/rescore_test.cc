@@ -374,6 +374,43 @@ TEST_F(RescoreTest, ProgramChangesAlertAtOnceAndFeedbackIsRespected) {
   EXPECT_TRUE(node_->Alerts(after_second).empty());
 }
 
+// With a retention, a finished run removes the alerts made longer ago
+// than it from the feed, and only those.
+TEST_F(RescoreTest, AFinishedRunTrimsTheFeedToItsRetention) {
+  int64_t now = 1'790'000'000;  // 2026-09-21T14:13:20Z
+  node_->rescorer->set_clock([&] { return now; });
+  node_->rescorer->set_alert_retention_days(30);
+  JIWON_ASSERT_OK(node_->Rescore(D("2026-12-01")));
+  const uint64_t first_run = node_->alerts->last_id();
+  ASSERT_GT(first_run, 0u);
+  EXPECT_EQ(node_->alerts->first_id(), 1u);  // nothing old enough yet
+
+  // 40 days later a new program makes alerts at once, and a run follows.
+  now += 40 * 86400;
+  auto base = node_->registry->GetProgram("relocation-2026");
+  JIWON_ASSERT_OK(base);
+  v1::Program fresh = *base;
+  fresh.set_id("gyeonggi-new-2026");
+  fresh.clear_rules();
+  *fresh.add_rules() = RegionRule("gyeonggi", "41");
+  JIWON_ASSERT_OK(node_->registry->UpsertProgram(fresh));
+  node_->rescorer->WaitForChanges();
+  const uint64_t changes = node_->alerts->last_id();
+  ASSERT_GT(changes, first_run);
+  JIWON_ASSERT_OK(node_->Rescore(D("2026-12-02")));
+
+  // The first run's alerts are gone; the program change's stay.
+  EXPECT_EQ(node_->alerts->first_id(), first_run + 1);
+  const std::vector<v1::Alert> kept = node_->Alerts();
+  ASSERT_GE(kept.size(), changes - first_run);
+  EXPECT_EQ(kept.front().id(), absl::StrCat(first_run + 1));
+  for (const v1::Alert& a : kept) {
+    EXPECT_GE(a.created_at(), Rfc3339(now - 30 * 86400)) << Describe(a);
+  }
+  EXPECT_EQ(node_->alerts->Read(1, "", [](v1::Alert&&) { return true; }).code(),
+            absl::StatusCode::kOutOfRange);
+}
+
 // Without incremental alerts (a change before any run), the rescore finds
 // what changed, dismissals respected.
 TEST_F(RescoreTest, RescoreFindsNewMatchesAndRespectsDismissals) {

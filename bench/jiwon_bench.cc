@@ -14,8 +14,8 @@
 #include "engine/company_table.h"
 #include "engine/matcher.h"
 #include "server/convert.h"
-#include "server/response_wire.h"
 #include "server/reference_loader.h"
+#include "server/response_wire.h"
 
 namespace jiwon {
 namespace {

@@ -39,6 +39,8 @@ class ExpiryFilter : public rocksdb::CompactionFilter {
   bool Filter(int /*level*/, const rocksdb::Slice& key,
               const rocksdb::Slice& value, std::string* /*new_value*/,
               bool* /*value_changed*/) const override {
+    // Every table has a filter; most never get a predicate.
+    if (!set_.load(std::memory_order_acquire)) return false;
     std::shared_lock lock(mu_);
     return expired_ && expired_(key.ToStringView(), value.ToStringView());
   }
@@ -47,9 +49,11 @@ class ExpiryFilter : public rocksdb::CompactionFilter {
   void Set(Store::ExpiredFn expired) {
     std::unique_lock lock(mu_);
     expired_ = std::move(expired);
+    set_.store(true, std::memory_order_release);
   }
 
  private:
+  std::atomic<bool> set_{false};
   mutable std::shared_mutex mu_;
   Store::ExpiredFn expired_;
 };

@@ -569,12 +569,6 @@ TEST(ResultsCodecTest, RoundTripsAndRejectsDamage) {
   EXPECT_FALSE(DecodeResults(bytes + "x").has_value());
 }
 
-}  // namespace
-}  // namespace jiwon::app
-
-namespace jiwon::app {
-namespace {
-
 // The alerts written by hand are the bytes protobuf writes for them.
 TEST(AlertCodecTest, EqualsProtobufsEncoding) {
   const std::vector<std::string> texts = {
@@ -615,57 +609,74 @@ TEST(AlertCodecTest, EqualsProtobufsEncoding) {
   EXPECT_EQ(compared, 200);
 }
 
-}  // namespace
-}  // namespace jiwon::app
+// The alert feed alone, over a real RocksDB.
+class AlertLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = storage::OpenRocksDbStore(dir_.path());
+    JIWON_ASSERT_OK(store);
+    store_ = *std::move(store);
+    Reopen();
+  }
 
-namespace jiwon::app {
-namespace {
+  void Reopen() {
+    log_.reset();
+    auto log = AlertLog::Open(store_.get());
+    JIWON_ASSERT_OK(log);
+    log_ = *std::move(log);
+  }
+
+  // Commits an alert for each company in turn, for `program`, made at
+  // `made`; with `program` empty, for p1, p2, ... by the alert's number.
+  void Commit(const std::vector<std::string>& companies,
+              const std::string& program = "", const std::string& made = "",
+              bool ingest = true) {
+    std::vector<AlertLog::Pending> alerts;
+    uint64_t id = log_->last_id();
+    for (const std::string& c : companies) {
+      const std::string p = program.empty() ? absl::StrCat("p", ++id) : program;
+      AlertRecord r;
+      r.kind = v1::ALERT_KIND_CLOSING_SOON;
+      r.company_id = c;
+      r.program_id = p;
+      r.created_at = made;
+      AlertLog::Pending& pending = alerts.emplace_back();
+      pending.company_id = c;
+      EncodeAlert(r, &pending.bytes);
+    }
+    JIWON_ASSERT_OK(log_->Commit({}, std::move(alerts), nullptr, ingest));
+  }
+
+  std::vector<uint64_t> Ids(uint64_t after, const std::string& company) {
+    std::vector<uint64_t> out;
+    absl::Status s = log_->Read(after, company, [&](v1::Alert&& a) {
+      out.push_back(std::stoull(a.id()));
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<AlertLog> log_;
+};
 
 // One company's alerts through the index, whose entries each cover a run
 // of the company's consecutive alerts, from every resume token; entries of
-// one alert each (as older databases hold) read the same.
-TEST(AlertLogTest, ReadsOneCompanysAlertsFromAnyToken) {
-  testing::TempDir dir;
-  auto store = storage::OpenRocksDbStore(dir.path());
-  JIWON_ASSERT_OK(store);
-  auto log = AlertLog::Open(store->get());
-  JIWON_ASSERT_OK(log);
-  auto pending = [](const std::string& company, const std::string& program) {
-    AlertRecord r;
-    r.kind = v1::ALERT_KIND_CLOSING_SOON;
-    r.company_id = company;
-    r.program_id = program;
-    AlertLog::Pending p;
-    p.company_id = company;
-    EncodeAlert(r, &p.bytes);
-    return p;
-  };
+// one alert each (empty value, as older databases hold) read the same.
+TEST_F(AlertLogTest, ReadsOneCompanysAlertsFromAnyToken) {
   // Ids 1-3 A, 4 B, 5 A, 6-7 AB ("A" is a prefix of "AB").
-  std::vector<AlertLog::Pending> first;
-  for (const char* c : {"A", "A", "A", "B", "A", "AB", "AB"}) {
-    first.push_back(pending(c, absl::StrCat("p", first.size() + 1)));
-  }
-  JIWON_ASSERT_OK((*log)->Commit({}, std::move(first), nullptr, true));
-  // Id 8 A in a second commit, and an index entry of the older form (one
-  // alert, empty value) for id 9.
-  std::vector<AlertLog::Pending> second;
-  second.push_back(pending("A", "p8"));
-  JIWON_ASSERT_OK((*log)->Commit({}, std::move(second), nullptr));
-  storage::WriteBatch old_form;
-  std::string bytes;
-  EncodeAlert({.kind = v1::ALERT_KIND_NEWLY_ELIGIBLE,
-               .company_id = "A",
-               .program_id = "p9"},
-              &bytes);
-  std::vector<AlertLog::Pending> third;
-  third.push_back({"A", bytes});
-  JIWON_ASSERT_OK((*log)->Commit({}, std::move(third), nullptr));
+  Commit({"A", "A", "A", "B", "A", "AB", "AB"});
+  // Ids 8 and 9 A, one commit each: entries of one alert.
+  Commit({"A"}, "", "", /*ingest=*/false);
+  Commit({"A"}, "", "", /*ingest=*/false);
 
   const std::vector<uint64_t> a_ids = {1, 2, 3, 5, 8, 9};
   for (uint64_t after = 0; after <= 9; ++after) {
     std::vector<uint64_t> got;
     uint64_t reached = 0;
-    JIWON_ASSERT_OK((*log)->Read(
+    JIWON_ASSERT_OK(log_->Read(
         after, "A",
         [&](v1::Alert&& a) {
           uint64_t id = 0;
@@ -685,84 +696,43 @@ TEST(AlertLogTest, ReadsOneCompanysAlertsFromAnyToken) {
   }
   // A reader that stops after one alert resumes right after it.
   uint64_t reached = 0;
-  JIWON_ASSERT_OK((*log)->Read(
+  JIWON_ASSERT_OK(log_->Read(
       1, "A", [](v1::Alert&&) { return false; }, &reached));
   EXPECT_EQ(reached, 2u);
-  std::vector<std::string> b;
-  JIWON_ASSERT_OK((*log)->Read(0, "AB", [&](v1::Alert&& a) {
-    b.push_back(a.id());
-    return true;
-  }));
-  EXPECT_EQ(b, (std::vector<std::string>{"6", "7"}));
+  EXPECT_EQ(Ids(0, "AB"), (std::vector<uint64_t>{6, 7}));
 }
-
-}  // namespace
-}  // namespace jiwon::app
-
-namespace jiwon::app {
-namespace {
 
 // Trimming removes the oldest alerts, by the time they were made: readers
 // from a later token see no difference, one from an earlier token is told,
 // numbering goes on across a restart, and the index entries of the alerts
 // gone go when the index is compacted.
-TEST(AlertLogTest, TrimRemovesTheOldestAlerts) {
-  testing::TempDir dir;
-  auto store = storage::OpenRocksDbStore(dir.path());
-  JIWON_ASSERT_OK(store);
-  auto log = AlertLog::Open(store->get());
-  JIWON_ASSERT_OK(log);
-  auto commit = [&](AlertLog& to, const std::vector<std::string>& companies,
-                    const std::string& made) {
-    std::vector<AlertLog::Pending> alerts;
-    for (const std::string& c : companies) {
-      AlertRecord r;
-      r.kind = v1::ALERT_KIND_NEWLY_ELIGIBLE;
-      r.company_id = c;
-      r.program_id = "p";
-      r.created_at = made;
-      AlertLog::Pending& p = alerts.emplace_back();
-      p.company_id = c;
-      EncodeAlert(r, &p.bytes);
-    }
-    JIWON_ASSERT_OK(to.Commit({}, std::move(alerts), nullptr, true));
-  };
-  auto ids = [&](AlertLog& from, uint64_t after, const std::string& company) {
-    std::vector<uint64_t> out;
-    absl::Status s = from.Read(after, company, [&](v1::Alert&& a) {
-      out.push_back(std::stoull(a.id()));
-      return true;
-    });
-    EXPECT_TRUE(s.ok()) << s;
-    return out;
-  };
-  commit(**log, {"A", "A", "B"}, "2026-08-01T00:00:00Z");  // 1-3
-  commit(**log, {"A", "B", "B"}, "2026-09-01T00:00:00Z");  // 4-6
-  commit(**log, {"A"}, "2026-10-01T00:00:00Z");            // 7
+TEST_F(AlertLogTest, TrimRemovesTheOldestAlerts) {
+  Commit({"A", "A", "B"}, "p", "2026-08-01T00:00:00Z");  // 1-3
+  Commit({"A", "B", "B"}, "p", "2026-09-01T00:00:00Z");  // 4-6
+  Commit({"A"}, "p", "2026-10-01T00:00:00Z");            // 7
 
-  auto trimmed = (*log)->Trim("2026-08-15T00:00:00Z");
+  auto trimmed = log_->Trim("2026-08-15T00:00:00Z");
   JIWON_ASSERT_OK(trimmed);
   EXPECT_EQ(*trimmed, 3u);
-  EXPECT_EQ((*log)->first_id(), 4u);
-  EXPECT_EQ(ids(**log, 0, ""), (std::vector<uint64_t>{4, 5, 6, 7}));
-  EXPECT_EQ(ids(**log, 3, ""), (std::vector<uint64_t>{4, 5, 6, 7}));
-  EXPECT_EQ(ids(**log, 5, ""), (std::vector<uint64_t>{6, 7}));
-  EXPECT_EQ(ids(**log, 0, "A"), (std::vector<uint64_t>{4, 7}));
-  EXPECT_EQ(ids(**log, 0, "B"), (std::vector<uint64_t>{5, 6}));
-  const absl::Status old =
-      (*log)->Read(2, "", [](v1::Alert&&) { return true; });
+  EXPECT_EQ(log_->first_id(), 4u);
+  EXPECT_EQ(Ids(0, ""), (std::vector<uint64_t>{4, 5, 6, 7}));
+  EXPECT_EQ(Ids(3, ""), (std::vector<uint64_t>{4, 5, 6, 7}));
+  EXPECT_EQ(Ids(5, ""), (std::vector<uint64_t>{6, 7}));
+  EXPECT_EQ(Ids(0, "A"), (std::vector<uint64_t>{4, 7}));
+  EXPECT_EQ(Ids(0, "B"), (std::vector<uint64_t>{5, 6}));
+  const absl::Status old = log_->Read(2, "", [](v1::Alert&&) { return true; });
   EXPECT_EQ(old.code(), absl::StatusCode::kOutOfRange);
   EXPECT_NE(old.message().find("after:"), std::string::npos) << old;
-  EXPECT_EQ((*log)->Read(1, "A", [](v1::Alert&&) { return true; }).code(),
+  EXPECT_EQ(log_->Read(1, "A", [](v1::Alert&&) { return true; }).code(),
             absl::StatusCode::kOutOfRange);
-  auto again = (*log)->Trim("2026-08-15T00:00:00Z");
+  auto again = log_->Trim("2026-08-15T00:00:00Z");
   JIWON_ASSERT_OK(again);
   EXPECT_EQ(*again, 0u);
 
   // The index entries of alerts 1-3 go with the next compaction.
   auto index_entries = [&] {
     int n = 0;
-    EXPECT_TRUE((*store)
+    EXPECT_TRUE(store_
                     ->Scan(storage::Table::kAlertsByCompany, "",
                            [&](std::string_view, std::string_view) {
                              ++n;
@@ -772,22 +742,20 @@ TEST(AlertLogTest, TrimRemovesTheOldestAlerts) {
     return n;
   };
   EXPECT_EQ(index_entries(), 5);  // A 1-2, B 3, A 4, B 5-6, A 7
-  JIWON_ASSERT_OK((*store)->Compact(storage::Table::kAlertsByCompany));
+  JIWON_ASSERT_OK(store_->Compact(storage::Table::kAlertsByCompany));
   EXPECT_EQ(index_entries(), 3);
 
   // Everything goes; numbering goes on after a restart.
-  auto all = (*log)->Trim("2027-01-01T00:00:00Z");
+  auto all = log_->Trim("2027-01-01T00:00:00Z");
   JIWON_ASSERT_OK(all);
   EXPECT_EQ(*all, 4u);
-  EXPECT_TRUE(ids(**log, 0, "").empty());
-  log->reset();
-  auto reopened = AlertLog::Open(store->get());
-  JIWON_ASSERT_OK(reopened);
-  EXPECT_EQ((*reopened)->first_id(), 8u);
-  EXPECT_EQ((*reopened)->last_id(), 7u);
-  commit(**reopened, {"A"}, "2027-02-01T00:00:00Z");
-  EXPECT_EQ(ids(**reopened, 0, "A"), (std::vector<uint64_t>{8}));
-  EXPECT_EQ(ids(**reopened, 7, ""), (std::vector<uint64_t>{8}));
+  EXPECT_TRUE(Ids(0, "").empty());
+  Reopen();
+  EXPECT_EQ(log_->first_id(), 8u);
+  EXPECT_EQ(log_->last_id(), 7u);
+  Commit({"A"}, "p", "2027-02-01T00:00:00Z");
+  EXPECT_EQ(Ids(0, "A"), (std::vector<uint64_t>{8}));
+  EXPECT_EQ(Ids(7, ""), (std::vector<uint64_t>{8}));
 }
 
 }  // namespace

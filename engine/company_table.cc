@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/saturating.h"
+
 // Per-row helpers of the scans, inlined into their loops: a call per row
 // and rule costs more than the work.
 #define JIWON_ALWAYS_INLINE __attribute__((always_inline))
@@ -614,7 +616,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
         for (const std::optional<int64_t>& b : {p->min, p->max}) {
           if (b) {
             cuts.push_back(*b);
-            cuts.push_back(*b + 1);
+            cuts.push_back(SatAdd(*b, 1));
           }
         }
       }
@@ -660,7 +662,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
       std::vector<Truth> table(cuts.size() + 2);
       table[0] = e.Holds(rule.condition, Company(), on);
       table[1] = e.Holds(rule.condition,
-                         probe_for(cuts.empty() ? 0 : cuts[0] - 1), on);
+                         probe_for(cuts.empty() ? 0 : SatSub(cuts[0], 1)), on);
       for (size_t i = 0; i < cuts.size(); ++i) {
         table[i + 2] = e.Holds(rule.condition, probe_for(cuts[i]), on);
       }

@@ -96,9 +96,10 @@ std::string Date::ToString() const {
 
 Date Date::AddMonths(int months) const {
   const Civil c = CivilFromDays(days_);
-  int index = c.y * 12 + (c.m - 1) + months;
-  const int y = index / 12;
-  const int m = index % 12 + 1;
+  // Floor division: months before year 0 count backwards too.
+  const int64_t index = int64_t{c.y} * 12 + (c.m - 1) + months;
+  const int y = static_cast<int>(index >= 0 ? index / 12 : (index - 11) / 12);
+  const int m = static_cast<int>(index - int64_t{y} * 12) + 1;
   const int d = std::min(c.d, DaysInMonth(y, m));
   return Date(DaysFromCivil(y, m, d));
 }

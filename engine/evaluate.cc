@@ -7,6 +7,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/saturating.h"
 
 namespace jiwon::engine {
 namespace {
@@ -773,7 +774,7 @@ class PredicateEvaluator {
         }
       }
       if (!match || (this_year && part.year != f_.on().year())) continue;
-      value += amount ? part.amount_won : 1;
+      value = SatAdd(value, amount ? part.amount_won : 1);
     }
     return value;
   }
@@ -1160,7 +1161,7 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   PredicateEvaluator pe(facts, observed);
   bool failed = false;
   bool unknown = false;
-  int32_t bonus = 0;
+  int64_t bonus = 0;  // validated points are small; summed wide anyway
   std::vector<Fact> missing;
   const std::vector<std::string>* texts = p.expected_texts.get();
   size_t next_text = 0;
@@ -1208,8 +1209,8 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   }
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-  if (p.bonus_cap > 0) bonus = std::min(bonus, p.bonus_cap);
-  out.bonus_points = bonus;
+  if (p.bonus_cap > 0) bonus = std::min<int64_t>(bonus, p.bonus_cap);
+  out.bonus_points = static_cast<int32_t>(std::min<int64_t>(bonus, INT32_MAX));
   const bool in_effect = InEffect(p, as_of);
   if (!in_effect) {
     out.eligibility = Eligibility::kNotInEffect;

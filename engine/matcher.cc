@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/saturating.h"
 
 namespace jiwon::engine {
 namespace {
@@ -413,13 +414,13 @@ std::shared_ptr<const Matcher> Matcher::Build(
     }
     const uint32_t id = static_cast<uint32_t>(program);
     if (p.min) {
-      const int64_t lo = age ? 2 * *p.min + (p.min_exclusive ? 1 : 0)
-                             : *p.min + (p.min_exclusive ? 1 : 0);
+      const int64_t lo =
+          SatAdd(age ? SatMul(2, *p.min) : *p.min, p.min_exclusive ? 1 : 0);
       t->lower.entries.push_back({lo, id});
     }
     if (p.max) {
-      const int64_t hi = age ? 2 * *p.max - (p.max_exclusive ? 1 : 0)
-                             : *p.max - (p.max_exclusive ? 1 : 0);
+      const int64_t hi =
+          SatSub(age ? SatMul(2, *p.max) : *p.max, p.max_exclusive ? 1 : 0);
       t->upper.entries.push_back({hi, id});
     }
     SetBit(t->all, program);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/saturating.h"
 
 namespace jiwon::engine {
 namespace {
@@ -148,18 +150,19 @@ class Fixer {
     std::optional<int64_t> bound;
     if (want) {
       if (p.min && (v < *p.min || (p.min_exclusive && v == *p.min))) {
-        target = p.min_exclusive ? *p.min + 1 : *p.min;
+        target = p.min_exclusive ? SatAdd(*p.min, 1) : *p.min;
         bound = p.min;
       } else if (p.max && (v > *p.max || (p.max_exclusive && v == *p.max))) {
-        target = p.max_exclusive ? *p.max - 1 : *p.max;
+        target = p.max_exclusive ? SatSub(*p.max, 1) : *p.max;
         bound = p.max;
       }
     } else {
       // Leave the range by the nearer side.
       std::optional<int64_t> below, above;
-      if (p.min) below = p.min_exclusive ? *p.min : *p.min - 1;
-      if (p.max) above = p.max_exclusive ? *p.max : *p.max + 1;
-      if (below && (!above || v - *below <= *above - v)) {
+      if (p.min) below = p.min_exclusive ? *p.min : SatSub(*p.min, 1);
+      if (p.max) above = p.max_exclusive ? *p.max : SatAdd(*p.max, 1);
+      if (below &&
+          (!above || absl::int128(v) - *below <= absl::int128(*above) - v)) {
         target = below;
         bound = p.min;
       } else {
@@ -168,17 +171,24 @@ class Fixer {
       }
     }
     if (!target || *target < 0) return std::nullopt;
-    const int64_t scale = std::max<int64_t>(1, std::abs(*bound));
+    // In 128 bits: bounds and figures may be anywhere in int64.
+    const absl::int128 gap = absl::int128(*target) - v;
+    const absl::int128 abs_gap = gap < 0 ? -gap : gap;
+    const absl::int128 abs_bound =
+        *bound < 0 ? -absl::int128(*bound) : absl::int128(*bound);
+    const absl::int128 permille =
+        abs_gap * 1000 / std::max<absl::int128>(1, abs_bound);
+    if (permille > kMaxGapPermille) return std::nullopt;
     change.kind = Change::Kind::kSetFigure;
     change.from = v;
     change.to = *target;
-    change.gap_permille = std::abs(*target - v) * 1000 / scale;
-    if (change.gap_permille > kMaxGapPermille) return std::nullopt;
+    change.gap_permille = static_cast<int64_t>(permille);
     const bool up = *target > v;
-    change.description = absl::StrCat(
-        FactName(p.fact), " ", FormatFigure(p.fact, *target),
-        up ? " 이상" : " 이하", " (현재 ", FormatFigure(p.fact, v), ", ",
-        FormatFigure(p.fact, std::abs(*target - v)), up ? " 부족)" : " 초과)");
+    change.description =
+        absl::StrCat(FactName(p.fact), " ", FormatFigure(p.fact, *target),
+                     up ? " 이상" : " 이하", " (현재 ", FormatFigure(p.fact, v),
+                     ", ", FormatFigure(p.fact, static_cast<int64_t>(abs_gap)),
+                     up ? " 부족)" : " 초과)");
     return Changes{change};
   }
 

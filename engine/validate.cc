@@ -34,8 +34,28 @@ void CheckList(Errors& e, const std::string& field, size_t size,
   }
 }
 
-void CheckNonNegative(Errors& e, const std::string& field, int64_t v) {
-  if (v < 0) e.Add(field, absl::StrCat("must not be negative, got ", v));
+void CheckNonNegative(Errors& e, const std::string& field, int64_t v,
+                      int64_t limit = kMaxFigure) {
+  if (v < 0) {
+    e.Add(field, absl::StrCat("must not be negative, got ", v));
+  } else if (v > limit) {
+    e.Add(field, absl::StrCat("is ", v, "; at most ", limit, " allowed"));
+  }
+}
+
+void CheckBound(Errors& e, const std::string& field, std::optional<int64_t> v) {
+  if (v && (*v > kMaxFigure || *v < -kMaxFigure)) {
+    e.Add(field,
+          absl::StrCat("is ", *v, "; bounds must be within ±", kMaxFigure));
+  }
+}
+
+void CheckNotAfter(Errors& e, const std::string& field, Date d, Date today,
+                   std::string_view why) {
+  if (d > today) {
+    e.Add(field, absl::StrCat(d.ToString(), " is after today (",
+                              today.ToString(), "); ", std::string(why)));
+  }
 }
 
 void CheckRegion(Errors& e, const std::string& field, const std::string& code,
@@ -148,6 +168,8 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
       e.Add(field + ".max",
             absl::StrCat("max ", *p.max, " is below min ", *p.min));
     }
+    CheckBound(e, field + ".min", p.min);
+    CheckBound(e, field + ".max", p.max);
     if (p.fact == Fact::kBusinessAgeMonths &&
         ((p.min && (*p.min < 0 || *p.min > 1200)) ||
          (p.max && (*p.max < 0 || *p.max > 1200)))) {
@@ -217,7 +239,7 @@ bool IsValidBusinessNumber(std::string_view d) {
   return (10 - sum % 10) % 10 == d[9] - '0';
 }
 
-void ValidateCompany(const Company& c, const Reference& ref,
+void ValidateCompany(const Company& c, const Reference& ref, Date today,
                      std::vector<FieldError>* errors) {
   Errors e(errors);
   if (!IsValidId(c.id)) {
@@ -266,12 +288,19 @@ void ValidateCompany(const Company& c, const Reference& ref,
   }
   if (c.founded_on && c.founded_on->year() < 1900) {
     e.Add("company.founded_on", "must be 1900-01-01 or later");
+  } else if (c.founded_on) {
+    CheckNotAfter(e, "company.founded_on", *c.founded_on, today,
+                  "a company not yet registered is a 예비창업자 "
+                  "(prospective_founder)");
   }
   CheckList(e, "company.ceos", c.ceos.size(), 10);
   for (size_t i = 0; i < c.ceos.size(); ++i) {
+    const std::string f = absl::StrCat("company.ceos[", i, "].birth_date");
     if (c.ceos[i].birth_date && c.ceos[i].birth_date->year() < 1900) {
-      e.Add(absl::StrCat("company.ceos[", i, "].birth_date"),
-            "must be 1900-01-01 or later");
+      e.Add(f, "must be 1900-01-01 or later");
+    } else if (c.ceos[i].birth_date) {
+      CheckNotAfter(e, f, *c.ceos[i].birth_date, today,
+                    "a birth date cannot be in the future");
     }
   }
   CheckList(e, "company.fiscal_years", c.fiscal_years.size(), 50);
@@ -296,13 +325,16 @@ void ValidateCompany(const Company& c, const Reference& ref,
     CheckNonNegative(e, "company.total_assets_won", *c.total_assets_won);
   }
   if (c.regular_employees) {
-    CheckNonNegative(e, "company.regular_employees", *c.regular_employees);
+    CheckNonNegative(e, "company.regular_employees", *c.regular_employees,
+                     kMaxEmployees);
   }
   if (c.regular_employees_last_year) {
     CheckNonNegative(e, "company.regular_employees_last_year",
-                     *c.regular_employees_last_year);
+                     *c.regular_employees_last_year, kMaxEmployees);
   }
-  if (c.patents) CheckNonNegative(e, "company.patents", *c.patents);
+  if (c.patents) {
+    CheckNonNegative(e, "company.patents", *c.patents, kMaxEmployees);
+  }
   if (c.certifications) {
     CheckList(e, "company.certifications.items", c.certifications->size());
     for (size_t i = 0; i < c.certifications->size(); ++i) {
@@ -369,7 +401,7 @@ void ValidateProgram(const Program& p, const Reference& ref,
   if (p.max_amount_won) {
     CheckNonNegative(e, "program.benefit.max_amount_won", *p.max_amount_won);
   }
-  CheckNonNegative(e, "program.bonus_cap", p.bonus_cap);
+  CheckNonNegative(e, "program.bonus_cap", p.bonus_cap, kMaxBonusCap);
   CheckList(e, "program.rules", p.rules.size(), kMaxRules);
   CheckList(e, "program.tags", p.tags.size(), 20);
   std::set<std::string> ids;
@@ -386,8 +418,11 @@ void ValidateProgram(const Program& p, const Reference& ref,
     if (r.label.empty()) e.Add(f + ".label", "must not be empty");
     CheckText(e, f + ".label", r.label, 400);
     CheckText(e, f + ".evidence", r.evidence);
-    if (r.kind == RuleKind::kBonus && r.points <= 0) {
-      e.Add(f + ".points", "a bonus rule needs points > 0");
+    if (r.kind == RuleKind::kBonus &&
+        (r.points <= 0 || r.points > kMaxBonusPoints)) {
+      e.Add(f + ".points",
+            absl::StrCat("a bonus rule needs 1-", kMaxBonusPoints,
+                         " points, got ", r.points));
     }
     if (r.kind != RuleKind::kBonus && r.points != 0) {
       e.Add(f + ".points", "only bonus rules carry points");

@@ -595,7 +595,9 @@ def company(r, index, region, industry):
         c["prospective_founder"] = True
         del c["business_number"]
     elif r.random() < 0.95:
-        c["founded_on"] = iso(r.randint(1995, 2026), r.randint(1, 12), r.randint(1, 28))
+        y, m, d = r.randint(1995, 2026), r.randint(1, 12), r.randint(1, 28)
+        # A registered company's 개업일 is not in the future.
+        c["founded_on"] = iso(y - 1 if (y, m) >= (2026, 11) else y, m, d)
     if r.random() < 0.9:
         ceo = {"name": "대표", "birth_date": iso(r.randint(1958, 2001), r.randint(1, 12),
                                                   r.randint(1, 28)),

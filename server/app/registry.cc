@@ -291,7 +291,7 @@ absl::StatusOr<engine::Company> Registry::ToDomain(
     const v1::Company& company) const {
   std::vector<engine::FieldError> errors;
   engine::Company c = server::CompanyFromProto(company, &errors);
-  if (errors.empty()) engine::ValidateCompany(c, *reference_, &errors);
+  if (errors.empty()) engine::ValidateCompany(c, *reference_, TodayInKorea(), &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
   return c;
 }

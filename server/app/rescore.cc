@@ -535,6 +535,9 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     state.as_of = options.as_of.value_or(TodayInKorea());
   }
   const int64_t resumed_from = state.companies;
+  // The scoring threads read these while the writer thread replaces
+  // `state` with each checkpoint: they keep copies of their own.
+  const std::string run_id = state.run_id;
   const engine::Date as_of = state.as_of;
   const std::string as_of_text = as_of.ToString();
 
@@ -598,7 +601,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     next.catalog_version = version;
     next.computed_at = chunk.now;
     next.as_of = as_of;
-    next.run_id = state.run_id;
+    next.run_id = run_id;
     next.entries.clear();
     next.reminders.clear();
     for (const engine::Matcher::Ranked& r : x.ranked) {
@@ -658,7 +661,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       a.after = static_cast<v1::Eligibility>(to);
       a.score = score;
       a.window_end = window_end;
-      a.source = state.run_id;
+      a.source = run_id;
       a.catalog_version = version;
       a.as_of = as_of_text;
       a.created_at = chunk.now_text;

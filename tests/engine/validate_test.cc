@@ -11,7 +11,7 @@ using testing::D;
 
 std::vector<FieldError> CompanyErrors(const Company& c) {
   std::vector<FieldError> errors;
-  ValidateCompany(c, testing::Reference(), &errors);
+  ValidateCompany(c, testing::Reference(), testing::Today(), &errors);
   return errors;
 }
 

@@ -151,7 +151,8 @@ TEST_P(GoldenTest, RuleSetsBehaveAsTheAnnouncementsSay) {
     v1::Company proto = Parse<v1::Company>(json);
     std::vector<engine::FieldError> errors;
     engine::Company domain = server::CompanyFromProto(proto, &errors);
-    engine::ValidateCompany(domain, testing::Reference(), &errors);
+    engine::ValidateCompany(domain, testing::Reference(), testing::Today(),
+                            &errors);
     ASSERT_TRUE(errors.empty()) << engine::ErrorsToStatus(errors);
 
     const std::string as_of =

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/unknown_field_set.h"
 
 namespace jiwon::server {
 namespace {
@@ -137,6 +139,34 @@ std::string Digits(const std::string& s) {
 
 }  // namespace
 
+void CheckUnknownFields(const google::protobuf::Message& m,
+                        const std::string& path,
+                        std::vector<FieldError>* errors) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = m.GetReflection();
+  const google::protobuf::UnknownFieldSet& unknown = r->GetUnknownFields(m);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    errors->push_back(
+        {path, absl::StrCat("has field number ", unknown.field(i).number(),
+                            ", which ", m.GetDescriptor()->full_name(),
+                            " does not define; it would not be stored")});
+  }
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const std::string sub = absl::StrCat(path, ".", f->name());
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        CheckUnknownFields(r->GetRepeatedMessage(m, f, i),
+                           absl::StrCat(sub, "[", i, "]"), errors);
+      }
+    } else {
+      CheckUnknownFields(r->GetMessage(m, f), sub, errors);
+    }
+  }
+}
+
 std::optional<engine::Date> ParseDateField(std::string_view field,
                                            std::string_view text,
                                            std::vector<FieldError>* errors) {
@@ -146,6 +176,12 @@ std::optional<engine::Date> ParseDateField(std::string_view field,
         {std::string(field),
          absl::StrCat("\"", std::string(text),
                       "\" is not a calendar date in YYYY-MM-DD form")});
+  } else if (d->year() < kEarliestYear || d->year() > kLatestYear) {
+    errors->push_back(
+        {std::string(field),
+         absl::StrCat("\"", std::string(text), "\" is outside ", kEarliestYear,
+                      "-01-01 to ", kLatestYear, "-12-31")});
+    return std::nullopt;
   }
   return d;
 }

@@ -33,7 +33,21 @@ v1::Program ProgramToProto(const engine::Program& in);
 // Removes the dashes of 사업자등록번호 and 법인등록번호 in place.
 void NormalizeCompany(v1::Company* company);
 
-// `field` names the request field in errors.
+// Appends an error for every field of `m`, or of a message inside it, that
+// the schema does not define (sent by a newer or a broken client): a
+// record is stored only as the schema reads it. `path` names `m`.
+void CheckUnknownFields(const google::protobuf::Message& m,
+                        const std::string& path,
+                        std::vector<engine::FieldError>* errors);
+
+// Every date of the API, stored or asked about, lies in these years: the
+// earliest founding and birth dates a profile may hold, and as far ahead
+// as any program is planned.
+inline constexpr int kEarliestYear = 1900;
+inline constexpr int kLatestYear = 2199;
+
+// A YYYY-MM-DD date within the years above; nullopt with an error naming
+// `field` otherwise.
 std::optional<engine::Date> ParseDateField(
     std::string_view field, std::string_view text,
     std::vector<engine::FieldError>* errors);

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <filesystem>
@@ -51,6 +52,19 @@ ABSL_FLAG(int, alert_retention_days, 90,
           "after each rescore run, alerts made more than this many days "
           "before leave the feed (a reader resuming from an older token is "
           "told so); 0 keeps every alert");
+ABSL_FLAG(bool, sync_writes, true,
+          "sync the write-ahead log before acknowledging a write, so that "
+          "it survives power loss (concurrent writes share one sync); "
+          "false: acknowledged writes survive a crash of jiwond only");
+ABSL_FLAG(int64_t, min_free_disk_mb, 256,
+          "writes are refused (RESOURCE_EXHAUSTED, disk full) while the data "
+          "directory's filesystem has less free space than this; reads go "
+          "on and writes resume once space is freed");
+ABSL_FLAG(bool, recover_damaged_log, false,
+          "when the write-ahead log is damaged, start anyway with the data "
+          "up to the last consistent point, logging what was dropped (by "
+          "default jiwond refuses to start and names the damage)");
+ABSL_FLAG(int, max_open_files, 512, "RocksDB table files held open at once");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long in-flight calls may run after SIGINT or SIGTERM");
 
@@ -67,6 +81,13 @@ int Run() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Table files and connections each hold a descriptor: take what the
+  // system allows this process.
+  if (rlimit files; getrlimit(RLIMIT_NOFILE, &files) == 0 &&
+                    files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   absl::StatusOr<std::unique_ptr<engine::Reference>> reference =
       LoadReference(absl::GetFlag(FLAGS_reference_dir));
@@ -83,8 +104,23 @@ int Run() {
         absl::StrCat("cannot create ", data_dir, ": ", ec.message()));
     return 2;
   }
+  storage::RocksDbOptions store_options;
+  store_options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  if (absl::GetFlag(FLAGS_min_free_disk_mb) < 0 ||
+      absl::GetFlag(FLAGS_max_open_files) < 16) {
+    Log(LogLevel::kError,
+        "--min_free_disk_mb must be 0 or more, --max_open_files 16 or more");
+    return 2;
+  }
+  store_options.min_free_bytes =
+      static_cast<uint64_t>(absl::GetFlag(FLAGS_min_free_disk_mb)) << 20;
+  store_options.recover_damaged_log = absl::GetFlag(FLAGS_recover_damaged_log);
+  store_options.max_open_files = absl::GetFlag(FLAGS_max_open_files);
+  store_options.warn = [](std::string_view message) {
+    Log(LogLevel::kWarning, message);
+  };
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenRocksDbStore(data_dir);
+      storage::OpenRocksDbStore(data_dir, store_options);
   if (!store.ok()) {
     Log(LogLevel::kError, store.status().ToString());
     return 2;
@@ -156,6 +192,13 @@ int Run() {
   // Records are capped at 1 MiB by the services (INVALID_ARGUMENT); the
   // transport refuses anything far larger outright.
   builder.SetMaxReceiveMessageSize(8 << 20);
+  {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(rpc::NewUndecodableRequestInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   builder.RegisterService(&companies);
   builder.RegisterService(&programs);
   builder.RegisterService(&matching);

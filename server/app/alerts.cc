@@ -128,7 +128,14 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
   // not be whole yet.
   const uint64_t until = last_id();
   const uint64_t floor = first_id();
-  if (after != 0 && after + 1 < floor) {
+  if (after > until) {
+    return absl::OutOfRangeError(
+        absl::StrCat("after: alert ", after, " has not been made; the feed ",
+                     until == 0 ? std::string("is empty")
+                                : absl::StrCat("ends at alert ", until)));
+  }
+  // floor >= 1; `after + 1` would wrap at the top of uint64.
+  if (after != 0 && after < floor - 1) {
     return absl::OutOfRangeError(absl::StrCat(
         "after: alerts ", after + 1, " to ", floor - 1,
         " are no longer kept (older than jiwond's --alert_retention_days); "

@@ -290,8 +290,10 @@ void Registry::WaitForMatcher() const {
 absl::StatusOr<engine::Company> Registry::ToDomain(
     const v1::Company& company) const {
   std::vector<engine::FieldError> errors;
+  server::CheckUnknownFields(company, "company", &errors);
   engine::Company c = server::CompanyFromProto(company, &errors);
-  if (errors.empty()) engine::ValidateCompany(c, *reference_, TodayInKorea(), &errors);
+  if (errors.empty())
+    engine::ValidateCompany(c, *reference_, TodayInKorea(), &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
   return c;
 }
@@ -408,6 +410,7 @@ absl::Status Registry::ForEachCompany(
 absl::StatusOr<engine::Program> Registry::ValidateProgram(
     const v1::Program& program) const {
   std::vector<engine::FieldError> errors;
+  server::CheckUnknownFields(program, "program", &errors);
   engine::Program p = server::ProgramFromProto(program, &errors);
   if (errors.empty()) engine::ValidateProgram(p, *reference_, &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
@@ -482,23 +485,33 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
           absl::StrCat("region: unknown region code \"", filter.region, "\""));
     }
   }
-  std::shared_ptr<const engine::Catalog> snapshot = catalog_.load();
+  // The catalog and the stored records as of one moment (writes change
+  // both under write_mu_), so that a write during the listing changes
+  // neither what is listed nor how.
+  std::shared_ptr<const engine::Catalog> snapshot;
+  std::unique_ptr<const storage::Snapshot> records;
+  {
+    std::lock_guard lock(write_mu_);
+    snapshot = catalog_.load();
+    records = store_->TakeSnapshot();
+  }
   // A company known only by its head office region: a program whose area
   // rules exclude the region comes out INELIGIBLE.
   engine::Company probe;
   probe.head_office_region = filter.region;
   ProgramPage page;
   page.catalog_version = snapshot->version();
-  for (const auto& program : snapshot->programs()) {
-    if (!page_token.empty() && program->id <= page_token) continue;
+  absl::Status failure;
+  // Whether a program is listed, and its window status.
+  auto listed = [&](const std::shared_ptr<const engine::Program>& program,
+                    engine::WindowStatus* status) {
     if (!filter.categories.empty() &&
         std::find(filter.categories.begin(), filter.categories.end(),
                   program->category) == filter.categories.end()) {
-      continue;
+      return false;
     }
-    const engine::WindowStatus status =
-        engine::StatusOn(program->window, filter.as_of);
-    if (filter.window_status && status != *filter.window_status) continue;
+    *status = engine::StatusOn(program->window, filter.as_of);
+    if (filter.window_status && *status != *filter.window_status) return false;
     if (!filter.region.empty()) {
       engine::ProgramOutcome o =
           evaluator_.Evaluate(program, probe, filter.as_of);
@@ -512,22 +525,49 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
           }
         }
       }
-      if (region_fails) continue;
+      if (region_fails) return false;
     }
-    if (static_cast<int>(page.programs.size()) == *size) {
-      page.next_page_token = page.programs.back().first.id();
-      break;
-    }
-    absl::StatusOr<v1::Program> record = GetProgram(program->id);
-    if (!record.ok()) return record.status();
-    page.programs.emplace_back(*std::move(record), status);
-  }
+    return true;
+  };
+  absl::Status scan = store_->ScanSnapshot(
+      *records, Table::kPrograms, page_token,
+      [&](std::string_view id, std::string_view value) {
+        std::shared_ptr<const engine::Program> program = snapshot->Find(id);
+        if (program == nullptr) {
+          failure = absl::DataLossError(
+              absl::StrCat("program ", std::string(id),
+                           " is stored but not in the catalog"));
+          return false;
+        }
+        engine::WindowStatus status;
+        if (!listed(program, &status)) return true;
+        if (static_cast<int>(page.programs.size()) == *size) {
+          page.next_page_token = page.programs.back().first.id();
+          return false;
+        }
+        v1::Program record;
+        if (!record.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(
+              absl::StrCat("program ", std::string(id), " is unreadable"));
+          return false;
+        }
+        page.programs.emplace_back(std::move(record), status);
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  if (!failure.ok()) return failure;
   return page;
 }
 
 // -------------------------------------------------------------- feedback
 
 absl::StatusOr<v1::Feedback> Registry::RecordFeedback(v1::Feedback feedback) {
+  {
+    std::vector<engine::FieldError> errors;
+    server::CheckUnknownFields(feedback, "feedback", &errors);
+    if (!errors.empty()) return engine::ErrorsToStatus(errors);
+  }
   if (absl::Status s = CheckId("feedback.company_id", feedback.company_id());
       !s.ok()) {
     return s;

@@ -213,7 +213,7 @@ class Registry {
   storage::Store* store_;
   const engine::Reference* reference_;
   engine::Evaluator evaluator_;
-  std::mutex write_mu_;  // one writer at a time
+  mutable std::mutex write_mu_;  // one writer at a time
   std::function<void(const ProgramChange&)> program_listener_;  // write_mu_
   std::atomic<std::shared_ptr<const engine::Catalog>> catalog_;
   std::atomic<std::shared_ptr<const engine::Matcher>> matcher_;

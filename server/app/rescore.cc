@@ -426,6 +426,10 @@ absl::StatusOr<CompanyResults> Rescorer::Results(std::string_view company_id) {
   if (company_id.empty()) {
     return absl::InvalidArgumentError("company_id: must not be empty");
   }
+  if (!engine::IsValidId(company_id)) {
+    return absl::InvalidArgumentError(
+        "company_id: must be 1-64 characters of [A-Za-z0-9._:-]");
+  }
   absl::StatusOr<std::optional<std::string>> bytes =
       store_->Get(Table::kResults, company_id);
   if (!bytes.ok()) return bytes.status();

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
+#include "server/log.h"
 #include "server/response_wire.h"
 
 namespace jiwon::rpc {
@@ -76,34 +77,58 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
+// Parses `bytes` as `m`; false when they are not a valid encoding of it.
+bool ParseBytes(const grpc::ByteBuffer& bytes, google::protobuf::Message* m) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices
+  return grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
+             &copy, m)
+      .ok();
+}
+
+std::string NotDecodable(const google::protobuf::Descriptor* type) {
+  return absl::StrCat(
+      "not a valid ", type->full_name(),
+      ": the bytes do not decode (truncated or corrupted data, another "
+      "message type, or a string that is not UTF-8, such as CP949 text)");
+}
+
 // Reads a client stream of records, stores each valid one and reports the
-// rest by position. `Store` returns the outcome for one record.
+// rest by position: one that does not decode as well, and the records
+// after it are still read. `Store` returns the outcome for one record.
 template <typename Request, typename Response>
-class ImportReactor : public grpc::ServerReadReactor<Request> {
+class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  using StoreFn = std::function<absl::Status(const Request&)>;
-  ImportReactor(Response* response, StoreFn store)
-      : response_(response), store_(std::move(store)) {
-    this->StartRead(&request_);
+  using StoreFn = std::function<absl::Status(const Request&, Response*)>;
+  ImportReactor(grpc::ByteBuffer* out, StoreFn store)
+      : out_(out), store_(std::move(store)) {
+    StartRead(&bytes_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      this->Finish(grpc::Status::OK);
+      bool own_buffer = false;
+      grpc::Status s = grpc::SerializationTraits<Response>::Serialize(
+          response_, out_, &own_buffer);
+      Finish(s);
       return;
     }
-    const int index = response_->received();
-    response_->set_received(index + 1);
-    absl::Status s = store_(request_);
+    const int index = response_.received();
+    response_.set_received(index + 1);
+    request_.Clear();
+    absl::Status s =
+        ParseBytes(bytes_, &request_)
+            ? store_(request_, &response_)
+            : absl::InvalidArgumentError(absl::StrCat(
+                  "record ", index, ": ", NotDecodable(Request::descriptor())));
     if (s.ok()) {
-      response_->set_accepted(response_->accepted() + 1);
+      response_.set_accepted(response_.accepted() + 1);
     } else {
-      v1::ImportError* e = response_->add_errors();
+      v1::ImportError* e = response_.add_errors();
       e->set_index(index);
       e->set_id(Id(request_));
       e->set_message(std::string(s.message()));
     }
-    this->StartRead(&request_);
+    StartRead(&bytes_);
   }
 
   void OnDone() override { delete this; }
@@ -116,15 +141,95 @@ class ImportReactor : public grpc::ServerReadReactor<Request> {
     return r.program().id();
   }
 
+  grpc::ByteBuffer bytes_;
   Request request_;
-  Response* response_;
+  Response response_;
+  grpc::ByteBuffer* out_;
   StoreFn store_;
+};
+
+// See NewUndecodableRequestInterceptorFactory.
+class UndecodableRequestInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit UndecodableRequestInterceptor(const google::protobuf::Descriptor* t)
+      : type_(t) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
+    using grpc::experimental::InterceptionHookPoints;
+    // gRPC hands on a null message when the bytes did not decode.
+    if (m->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        m->GetRecvMessage() == nullptr) {
+      undecodable_ = true;
+    }
+    if (undecodable_ &&
+        m->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS) &&
+        m->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+      m->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "request: " + NotDecodable(type_)));
+    }
+    m->Proceed();
+  }
+
+ private:
+  const google::protobuf::Descriptor* type_;
+  bool undecodable_ = false;
+};
+
+class UndecodableRequestFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  UndecodableRequestFactory() {
+    const google::protobuf::DescriptorPool* pool =
+        google::protobuf::DescriptorPool::generated_pool();
+    for (const char* name :
+         {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
+          "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
+          "jiwon.v1.RescoreService"}) {
+      const google::protobuf::ServiceDescriptor* service =
+          pool->FindServiceByName(name);
+      if (service == nullptr) continue;
+      for (int i = 0; i < service->method_count(); ++i) {
+        const google::protobuf::MethodDescriptor* method = service->method(i);
+        // These decode their requests themselves.
+        if (method->client_streaming() || method->name() == "Recommend") {
+          continue;
+        }
+        types_.emplace(absl::StrCat("/", name, "/", method->name()),
+                       method->input_type());
+      }
+    }
+  }
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    auto it = types_.find(info->method());
+    if (it == types_.end()) return nullptr;
+    return new UndecodableRequestInterceptor(it->second);
+  }
+
+ private:
+  std::map<std::string, const google::protobuf::Descriptor*, std::less<>>
+      types_;
 };
 
 }  // namespace
 
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewUndecodableRequestInterceptorFactory() {
+  return std::make_unique<UndecodableRequestFactory>();
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // A storage failure's details (paths, RocksDB's words) are for the
+  // server's log; the caller gets what failed.
+  if (absl::optional<absl::Cord> detail =
+          status.GetPayload(storage::kDetailPayload)) {
+    server::Log(server::LogLevel::kError,
+                absl::StrCat(status.message(), ": ", std::string(*detail)));
+  }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
 }
@@ -176,13 +281,14 @@ grpc::ServerUnaryReactor* CompanyService::ListCompanies(
   return Done(ctx, absl::OkStatus());
 }
 
-grpc::ServerReadReactor<v1::ImportCompaniesRequest>*
-CompanyService::ImportCompanies(grpc::CallbackServerContext*,
-                                v1::ImportCompaniesResponse* resp) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
+    grpc::CallbackServerContext*, grpc::ByteBuffer* resp) {
   app::Registry* registry = registry_;
   return new ImportReactor<v1::ImportCompaniesRequest,
                            v1::ImportCompaniesResponse>(
-      resp, [registry](const v1::ImportCompaniesRequest& r) -> absl::Status {
+      resp,
+      [registry](const v1::ImportCompaniesRequest& r,
+                 v1::ImportCompaniesResponse*) -> absl::Status {
         if (!r.has_company()) {
           return absl::InvalidArgumentError("company: must be set");
         }
@@ -270,14 +376,14 @@ grpc::ServerUnaryReactor* ProgramService::ListPrograms(
   return Done(ctx, absl::OkStatus());
 }
 
-grpc::ServerReadReactor<v1::ImportProgramsRequest>*
-ProgramService::ImportPrograms(grpc::CallbackServerContext*,
-                               v1::ImportProgramsResponse* resp) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* ProgramService::ImportPrograms(
+    grpc::CallbackServerContext*, grpc::ByteBuffer* out) {
   app::Registry* registry = registry_;
   return new ImportReactor<v1::ImportProgramsRequest,
                            v1::ImportProgramsResponse>(
-      resp,
-      [registry, resp](const v1::ImportProgramsRequest& r) -> absl::Status {
+      out,
+      [registry](const v1::ImportProgramsRequest& r,
+                 v1::ImportProgramsResponse* resp) -> absl::Status {
         if (!r.has_program()) {
           return absl::InvalidArgumentError("program: must be set");
         }
@@ -304,9 +410,8 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
           grpc::SerializationTraits<v1::RecommendRequest>::Deserialize(&bytes,
                                                                        req);
       !s.ok()) {
-    return Done(ctx,
-                absl::InvalidArgumentError(absl::StrCat(
-                    "request: not a RecommendRequest: ", s.error_message())));
+    return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
+                         "request: ", NotDecodable(req->GetDescriptor()))));
   }
   engine::Recommendation r;
   engine::Date as_of;

@@ -23,10 +23,23 @@ namespace jiwon::rpc {
 // Largest record accepted in one request; larger ones are INVALID_ARGUMENT.
 inline constexpr size_t kMaxRecordBytes = 1 << 20;
 
-// absl and gRPC share the canonical status codes.
+// absl and gRPC share the canonical status codes. A storage failure's
+// details are logged here and not sent.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-class CompanyService final : public v1::CompanyService::CallbackService {
+// Makes a request that does not decode as its method's message
+// INVALID_ARGUMENT naming the message type, where gRPC's callback API
+// would answer a bare UNIMPLEMENTED. For ServerBuilder::experimental().
+// SetInterceptorCreators; methods that decode their own requests
+// (Recommend, the imports) are left alone and cost nothing.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewUndecodableRequestInterceptorFactory();
+
+// ImportCompanies reads bytes: a record that does not decode is reported
+// by position and the records after it are still read.
+class CompanyService final
+    : public v1::CompanyService::WithRawCallbackMethod_ImportCompanies<
+          v1::CompanyService::CallbackService> {
  public:
   explicit CompanyService(app::Registry* registry) : registry_(registry) {}
 
@@ -42,15 +55,17 @@ class CompanyService final : public v1::CompanyService::CallbackService {
   grpc::ServerUnaryReactor* ListCompanies(
       grpc::CallbackServerContext* ctx, const v1::ListCompaniesRequest* req,
       v1::ListCompaniesResponse* resp) override;
-  grpc::ServerReadReactor<v1::ImportCompaniesRequest>* ImportCompanies(
-      grpc::CallbackServerContext* ctx,
-      v1::ImportCompaniesResponse* resp) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportCompanies(
+      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) override;
 
  private:
   app::Registry* registry_;
 };
 
-class ProgramService final : public v1::ProgramService::CallbackService {
+// ImportPrograms reads bytes, as ImportCompanies does.
+class ProgramService final
+    : public v1::ProgramService::WithRawCallbackMethod_ImportPrograms<
+          v1::ProgramService::CallbackService> {
  public:
   explicit ProgramService(app::Registry* registry) : registry_(registry) {}
 
@@ -66,9 +81,8 @@ class ProgramService final : public v1::ProgramService::CallbackService {
   grpc::ServerUnaryReactor* ListPrograms(
       grpc::CallbackServerContext* ctx, const v1::ListProgramsRequest* req,
       v1::ListProgramsResponse* resp) override;
-  grpc::ServerReadReactor<v1::ImportProgramsRequest>* ImportPrograms(
-      grpc::CallbackServerContext* ctx,
-      v1::ImportProgramsResponse* resp) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportPrograms(
+      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) override;
 
  private:
   app::Registry* registry_;

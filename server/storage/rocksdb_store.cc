@@ -2,8 +2,10 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +14,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
 #include "server/storage/store.h"
@@ -19,10 +22,31 @@
 namespace jiwon::storage {
 namespace {
 
+// `what` failed: a message for clients, RocksDB's words for the log.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  return absl::UnavailableError(
-      absl::StrCat("rocksdb ", std::string(what), ": ", s.ToString()));
+  absl::Status out;
+  const std::string op(what);
+  if (s.IsNoSpace()) {
+    out = absl::ResourceExhaustedError(
+        absl::StrCat("disk full: storage ", op, " failed"));
+  } else if (s.IsCorruption()) {
+    out = absl::DataLossError(
+        absl::StrCat("storage ", op, " found damaged data"));
+  } else if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut() ||
+             s.IsIncomplete()) {
+    out = absl::UnavailableError(
+        absl::StrCat("storage ", op, " failed for now; try again"));
+  } else {
+    out = absl::InternalError(absl::StrCat("storage ", op, " failed"));
+  }
+  out.SetPayload(kDetailPayload, absl::Cord(s.ToString()));
+  return out;
+}
+
+absl::Status WithDetail(absl::Status s, std::string detail) {
+  s.SetPayload(kDetailPayload, absl::Cord(std::move(detail)));
+  return s;
 }
 
 rocksdb::Slice ToSlice(std::string_view s) {
@@ -66,11 +90,23 @@ class RocksDbStore : public Store {
   // with; they outlive the database.
   RocksDbStore(ExpiryFilters filters, std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               std::string dir)
+               std::string dir, std::string data_dir, RocksDbOptions options)
       : filters_(std::move(filters)),
         db_(std::move(db)),
         handles_(std::move(handles)),
-        dir_(std::move(dir)) {}
+        dir_(std::move(dir)),
+        data_dir_(std::move(data_dir)),
+        options_(std::move(options)) {
+    write_options_.sync = options_.sync_writes;
+  }
+
+  StoreCounters counters() const override {
+    StoreCounters c;
+    c.writes_refused_disk_full = refused_.load();
+    c.write_errors = write_errors_.load();
+    c.writes_refused_now = refusing_.load();
+    return c;
+  }
 
   ~RocksDbStore() override {
     for (rocksdb::ColumnFamilyHandle* h : handles_) {
@@ -98,10 +134,10 @@ class RocksDbStore : public Store {
               : wb.Delete(Handle(op.table), ToSlice(op.key));
       if (!s.ok()) return FromRocks(s, "batch");
     }
+    if (absl::Status s = Admit(wb.GetDataSize()); !s.ok()) return s;
     // The write-ahead log is on: an acknowledged write survives a crash of
-    // the process (the OS holds the log). sync=true would also cover power
-    // loss, at a disk flush per write.
-    return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "write");
+    // the process (the OS holds the log); synced, power loss too.
+    return Written(db_->Write(write_options_, &wb), "write");
   }
 
   absl::Status Ingest(const WriteBatch& batch) override {
@@ -117,6 +153,13 @@ class RocksDbStore : public Store {
       if (!by_table[t].empty()) tables.push_back(t);
     }
     if (tables.empty()) return absl::OkStatus();
+    {
+      uint64_t bytes = 0;
+      for (const WriteBatch::Op& op : batch.ops()) {
+        bytes += op.key.size() + (op.value ? op.value->size() : 0);
+      }
+      if (absl::Status s = Admit(bytes); !s.ok()) return s;
+    }
     // One table file per table, the large ones written side by side (a
     // rescore checkpoint carries millions of alerts and index entries).
     std::vector<std::string> files(tables.size());
@@ -155,7 +198,7 @@ class RocksDbStore : public Store {
     }
     rocksdb::Status s = db_->IngestExternalFiles(args);
     cleanup();  // moved files are gone already; failed ones are removed
-    return FromRocks(s, "ingest");
+    return Written(s, "ingest");
   }
 
   absl::Status Scan(
@@ -220,6 +263,57 @@ class RocksDbStore : public Store {
   }
 
  private:
+  void Warn(std::string_view message) const {
+    if (options_.warn) options_.warn(message);
+  }
+
+  // Whether a write of about `bytes` may go ahead: not when it would leave
+  // less than the reserve free (RocksDB must never meet a full disk: a
+  // failed log write leaves it read-only, and Debian's build asserts).
+  absl::Status Admit(uint64_t bytes) {
+    struct statvfs st;
+    if (statvfs(data_dir_.c_str(), &st) != 0) return absl::OkStatus();
+    const uint64_t free = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+    if (free < options_.min_free_bytes + bytes) {
+      refused_.fetch_add(1);
+      const std::string detail = absl::StrCat(
+          free >> 20, " MiB free in ", data_dir_, ", under the reserve of ",
+          options_.min_free_bytes >> 20, " MiB");
+      if (!refusing_.exchange(true)) {
+        Warn(absl::StrCat("disk full: ", detail,
+                          "; writes are refused until space is freed, reads "
+                          "are served"));
+      }
+      return WithDetail(
+          absl::ResourceExhaustedError("disk full: the server refuses "
+                                       "writes until space is freed; reads "
+                                       "are served"),
+          detail);
+    }
+    if (refusing_.exchange(false)) {
+      Warn(absl::StrCat("disk space is back (", free >> 20, " MiB free in ",
+                        data_dir_, "): writes resume"));
+    }
+    if (resume_.load()) {
+      // A write failed below us (another process filled the disk, say):
+      // RocksDB stopped writing; with space back it may go on.
+      rocksdb::Status s = db_->Resume();
+      if (!s.ok()) return FromRocks(s, "resume after a failed write");
+      resume_.store(false);
+      Warn("storage: writes resumed after a failed write");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Written(const rocksdb::Status& s, std::string_view what) {
+    if (s.ok()) return absl::OkStatus();
+    write_errors_.fetch_add(1);
+    if (s.IsIOError() || s.IsNoSpace()) resume_.store(true);
+    Warn(absl::StrCat("storage ", std::string(what), " failed in ", data_dir_,
+                      ": ", s.ToString()));
+    return FromRocks(s, what);
+  }
+
   class RocksDbSnapshot : public Snapshot {
    public:
     explicit RocksDbSnapshot(rocksdb::DB* db)
@@ -289,16 +383,54 @@ class RocksDbStore : public Store {
   std::unique_ptr<rocksdb::DB> db_;
   // handles_[0] is the default column family, then one per Table.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::string dir_;
+  std::string dir_;       // where Ingest makes its files
+  std::string data_dir_;  // the database
+  RocksDbOptions options_;
+  rocksdb::WriteOptions write_options_;
   std::atomic<uint64_t> ingest_counter_{0};
+  std::atomic<uint64_t> refused_{0};
+  std::atomic<uint64_t> write_errors_{0};
+  std::atomic<bool> refusing_{false};
+  std::atomic<bool> resume_{false};
 };
+
+// What RocksDB's log of this opening says about the write-ahead log
+// (damage found, bytes dropped), one line each.
+std::vector<std::string> LogRecoveryLines(const std::string& dir) {
+  std::vector<std::string> out;
+  std::FILE* f = std::fopen((dir + "/LOG").c_str(), "r");
+  if (f == nullptr) return out;
+  char line[4096];
+  while (std::fgets(line, sizeof line, f) != nullptr && out.size() < 20) {
+    std::string_view l(line);
+    if (l.find("dropping") != l.npos || l.find("Corruption") != l.npos ||
+        l.find("corruption") != l.npos) {
+      while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) {
+        l.remove_suffix(1);
+      }
+      out.emplace_back(l);
+    }
+  }
+  std::fclose(f);
+  return out;
+}
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
-    const std::string& dir) {
+    const std::string& dir, RocksDbOptions store_options) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
+  options.max_open_files = store_options.max_open_files;
+  // A damaged log is an error unless the operator asked for recovery to
+  // the last consistent point (RocksDB's default would do that silently).
+  options.wal_recovery_mode =
+      store_options.recover_damaged_log
+          ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+          : rocksdb::WALRecoveryMode::kAbsoluteConsistency;
+  // Background flushes and compactions that meet a full disk are retried
+  // once space returns, instead of leaving the database read-only.
+  options.sst_file_manager.reset(rocksdb::NewSstFileManager(options.env));
   // Flushes and compactions are background work: they yield the CPU to
   // the threads that answer calls.
   for (auto pool :
@@ -325,7 +457,28 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("open ", dir));
+  if (!s.ok() && s.IsCorruption()) {
+    std::string where;
+    for (const std::string& l : LogRecoveryLines(dir)) {
+      absl::StrAppend(&where, "\n  ", l);
+    }
+    return absl::DataLossError(absl::StrCat(
+        "the database in ", dir, " is damaged: ", s.ToString(),
+        where.empty() ? "" : "; RocksDB's log says:", where,
+        "\nStart with --recover_damaged_log to recover to the last "
+        "consistent point (what follows it is lost and is logged)"));
+  }
+  if (!s.ok()) {
+    return WithDetail(
+        absl::UnavailableError(absl::StrCat("cannot open the database in ", dir,
+                                            ": ", s.ToString())),
+        s.ToString());
+  }
+  if (store_options.recover_damaged_log && store_options.warn) {
+    for (const std::string& l : LogRecoveryLines(dir)) {
+      store_options.warn(absl::StrCat("storage recovery: ", l));
+    }
+  }
   // Table files for Ingest are made here; any left by a crash are removed.
   const std::string ingest_dir = dir + "/ingest";
   std::error_code ec;
@@ -335,9 +488,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     return absl::UnavailableError(
         absl::StrCat("create ", ingest_dir, ": ", ec.message()));
   }
-  auto store = std::make_unique<RocksDbStore>(std::move(filters),
-                                              std::unique_ptr<rocksdb::DB>(raw),
-                                              std::move(handles), ingest_dir);
+  auto store = std::make_unique<RocksDbStore>(
+      std::move(filters), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+      ingest_dir, dir, std::move(store_options));
   absl::StatusOr<std::optional<std::string>> version =
       store->Get(Table::kMeta, kSchemaVersionKey);
   if (!version.ok()) return version.status();

@@ -61,8 +61,16 @@ class Snapshot {
   virtual ~Snapshot() = default;
 };
 
+// What the store has refused so far, for metrics.
+struct StoreCounters {
+  uint64_t writes_refused_disk_full = 0;
+  uint64_t write_errors = 0;
+  bool writes_refused_now = false;
+};
+
 // A sorted key-value store with a table per record kind. Thread-safe. A
-// Write that returned OK survives a crash of the process.
+// Write that returned OK survives a crash of the process (and power loss,
+// with RocksDbOptions::sync_writes).
 class Store {
  public:
   virtual ~Store() = default;
@@ -102,6 +110,9 @@ class Store {
   // Rewrites the whole table now, dropping what expired: maintenance.
   virtual absl::Status Compact(Table t) = 0;
 
+  // Writes refused and failed since the store was opened.
+  virtual StoreCounters counters() const { return {}; }
+
   // The store as it is now; release it (destroy it) soon, it pins old data.
   virtual std::unique_ptr<const Snapshot> TakeSnapshot() const = 0;
   // Scan, over `snapshot` (taken from this store).
@@ -111,9 +122,39 @@ class Store {
           fn) const = 0;
 };
 
+// Errors of the store name what failed in words a client may see; the
+// details (paths, RocksDB's own message) travel in the status's payload
+// under kDetailPayload, for the server's log only. Codes: RESOURCE_EXHAUSTED
+// when the disk is full, DATA_LOSS for damaged data, UNAVAILABLE when a
+// retry may succeed, INTERNAL otherwise.
+inline constexpr char kDetailPayload[] = "type.jiwon.dev/storage.detail";
+
+struct RocksDbOptions {
+  // An acknowledged write is synced to disk (the write-ahead log's
+  // fdatasync, shared by the writers waiting at that moment) and survives
+  // power loss; false: it survives a crash of the process only.
+  bool sync_writes = true;
+  // Writes are refused with RESOURCE_EXHAUSTED ("disk full") while the
+  // data directory's filesystem has less free space than this, before
+  // RocksDB itself runs out; reads go on, and writes resume by themselves
+  // when space returns.
+  uint64_t min_free_bytes = uint64_t{256} << 20;
+  // A damaged write-ahead log makes Open fail, naming the file and where
+  // (default); true recovers to the last consistent point instead and
+  // reports through `warn` what was dropped.
+  bool recover_damaged_log = false;
+  // Table files held open at once (RocksDB's table cache); the rest are
+  // opened when read.
+  int max_open_files = 512;
+  // Where the store reports what it did by itself (a recovery, writes
+  // refused or resumed); ignored when unset.
+  std::function<void(std::string_view)> warn;
+};
+
 // A RocksDB database in `dir`, created when missing. Fails with
 // FAILED_PRECONDITION when the database has another schema version.
-absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir);
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
+    const std::string& dir, RocksDbOptions options = {});
 
 // The in-memory twin, for tests and tools.
 std::unique_ptr<Store> NewMemoryStore();

@@ -528,7 +528,7 @@ TEST_F(EndToEndTest, RecommendAnswersTypedClientsAndRefusesGarbage) {
                     [&](grpc::Status s) { done.set_value(s); });
   const grpc::Status s = done.get_future().get();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(s.error_message().find("not a RecommendRequest"), std::string::npos)
+  EXPECT_NE(s.error_message().find("not a valid jiwon.v1.RecommendRequest"), std::string::npos)
       << s.error_message();
 }
 

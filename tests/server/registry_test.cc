@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -185,6 +187,63 @@ TEST_F(RegistryTest, ListsProgramsAdmittingARegion) {
   EXPECT_EQ(page->programs.size(), 2u);
   filter.region = "12345";
   EXPECT_EQ(registry_->ListPrograms(0, "", filter).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// A listing reads one moment of the catalog: programs deleted and added
+// while it runs change neither whether it succeeds nor what one page holds.
+TEST_F(RegistryTest, ListingDuringDeletesReadsOneSnapshot) {
+  for (int i = 0; i < 60; ++i) {
+    JIWON_ASSERT_OK(registry_->UpsertProgram(Program(absl::StrCat("P", i))));
+  }
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int round = 0; !stop.load(); ++round) {
+      for (int i = 0; i < 60 && !stop.load(); i += 2) {
+        const std::string id = absl::StrCat("P", i);
+        if (round % 2 == 0) {
+          EXPECT_TRUE(registry_->DeleteProgram(id).ok());
+        } else {
+          EXPECT_TRUE(registry_->UpsertProgram(Program(id)).ok());
+        }
+      }
+    }
+  });
+  Registry::ProgramFilter filter;
+  filter.as_of = testing::D("2026-06-01");
+  int lists = 0;
+  for (; lists < 300; ++lists) {
+    auto page = registry_->ListPrograms(1000, "", filter);
+    ASSERT_TRUE(page.ok()) << page.status();
+    // Odd ids are never touched; even ones come and go in whole rounds.
+    int odd = 0;
+    for (const auto& [p, status] : page->programs) {
+      odd += (std::stoi(p.id().substr(1)) % 2 == 1);
+    }
+    EXPECT_EQ(odd, 30);
+  }
+  stop.store(true);
+  writer.join();
+  EXPECT_EQ(lists, 300);
+}
+
+// A record with fields the schema does not define is refused, by path,
+// rather than stored with bytes nobody reads.
+TEST_F(RegistryTest, UnknownFieldsAreRefusedByPath) {
+  v1::Company c = Company("C1");
+  v1::Ceo* ceo = c.add_ceos();
+  ceo->set_birth_date("1980-01-01");
+  ceo->GetReflection()->MutableUnknownFields(ceo)->AddVarint(99, 7);
+  auto r = registry_->UpsertCompany(&c);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("company.ceos[0]: has field number 99"),
+            std::string::npos)
+      << r.status();
+  EXPECT_EQ(registry_->GetCompany("C1").status().code(),
+            absl::StatusCode::kNotFound);
+  v1::Program p = Program("P1");
+  p.GetReflection()->MutableUnknownFields(&p)->AddLengthDelimited(4000, "x");
+  EXPECT_EQ(registry_->UpsertProgram(p).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <tuple>
@@ -700,6 +701,23 @@ TEST_F(AlertLogTest, ReadsOneCompanysAlertsFromAnyToken) {
       1, "A", [](v1::Alert&&) { return false; }, &reached));
   EXPECT_EQ(reached, 2u);
   EXPECT_EQ(Ids(0, "AB"), (std::vector<uint64_t>{6, 7}));
+}
+
+// Tokens at and past the feed's end, up to the top of uint64: none wraps
+// into "no longer kept"; one past the last alert is refused by name.
+TEST_F(AlertLogTest, TokensPastTheEndAreRefusedNotWrapped) {
+  Commit({"A", "B"});  // 1-2
+  EXPECT_EQ(Ids(2, ""), (std::vector<uint64_t>{}));
+  for (uint64_t after : {uint64_t{3}, uint64_t{1} << 63,
+                         std::numeric_limits<uint64_t>::max() - 1,
+                         std::numeric_limits<uint64_t>::max()}) {
+    const absl::Status s =
+        log_->Read(after, "", [](v1::Alert&&) { return true; });
+    EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange) << after;
+    EXPECT_NE(s.message().find("has not been made"), std::string::npos) << s;
+    EXPECT_NE(s.message().find("ends at alert 2"), std::string::npos) << s;
+    EXPECT_EQ(s.message().find("no longer kept"), std::string::npos) << s;
+  }
 }
 
 // Trimming removes the oldest alerts, by the time they were made: readers

@@ -3,9 +3,15 @@
 #include "server/storage/store.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 
+#include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
 #include "tests/testing.h"
 
@@ -302,6 +308,173 @@ TEST(RocksDbStoreTest, RefusesAnotherSchemaVersion) {
   }
   auto store = OpenRocksDbStore(dir.path());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+RocksDbOptions Quick(std::vector<std::string>* warnings = nullptr) {
+  RocksDbOptions o;
+  o.sync_writes = false;
+  if (warnings != nullptr) {
+    o.warn = [warnings](std::string_view w) { warnings->emplace_back(w); };
+  }
+  return o;
+}
+
+size_t CountCompanies(Store& store) {
+  size_t n = 0;
+  EXPECT_TRUE(store
+                  .Scan(Table::kCompanies, "",
+                        [&](std::string_view, std::string_view) {
+                          ++n;
+                          return true;
+                        })
+                  .ok());
+  return n;
+}
+
+// A damaged write-ahead log: the store will not open, naming the log file,
+// unless recovery to the last consistent point is asked for, which keeps
+// what came before the damage and says what it dropped.
+TEST(RocksDbStoreTest, DamagedLogIsRefusedThenRecoveredOnRequest) {
+  testing::TempDir dir;
+  {
+    auto store = OpenRocksDbStore(dir.path(), Quick());
+    JIWON_ASSERT_OK(store);
+    for (int i = 0; i < 320; ++i) {
+      WriteBatch b;
+      b.Put(Table::kCompanies, absl::StrCat("C", 1000 + i),
+            std::string(200, 'x'));
+      JIWON_ASSERT_OK((*store)->Write(b));
+    }
+  }
+  std::string wal;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 4 && name.ends_with(".log") &&
+        e.file_size() > 32 * 1024) {
+      wal = e.path().string();
+    }
+  }
+  ASSERT_FALSE(wal.empty()) << "no write-ahead log with the writes";
+  {
+    std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(wal) / 2));
+    f.write("garbage garbage garbage garbage!", 32);
+  }
+  auto refused = OpenRocksDbStore(dir.path(), Quick());
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(refused.status().message().find(".log"), std::string::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("--recover_damaged_log"),
+            std::string::npos)
+      << refused.status();
+
+  std::vector<std::string> warnings;
+  RocksDbOptions recover = Quick(&warnings);
+  recover.recover_damaged_log = true;
+  auto store = OpenRocksDbStore(dir.path(), recover);
+  JIWON_ASSERT_OK(store);
+  const size_t kept = CountCompanies(**store);
+  EXPECT_GT(kept, 0u);
+  EXPECT_LT(kept, 320u);
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(warnings[0].find("storage recovery"), std::string::npos)
+      << warnings[0];
+}
+
+// A data directory on a small tmpfs filled by writes: they are refused
+// with RESOURCE_EXHAUSTED before RocksDB meets the full disk, reads go on,
+// and writes resume by themselves once space is freed. Needs root (mount).
+TEST(RocksDbStoreTest, FullDiskRefusesWritesAndResumes) {
+  testing::TempDir dir;
+  const std::string mnt = dir.path() + "/small";
+  std::filesystem::create_directories(mnt);
+  ASSERT_EQ(mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64m"), 0)
+      << "mounting a 64 MiB tmpfs needs root: " << std::strerror(errno);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mnt};
+  const std::string filler = mnt + "/filler";
+  {
+    std::ofstream f(filler, std::ios::binary);
+    const std::string mib(1 << 20, 'f');
+    for (int i = 0; i < 24; ++i) f << mib;
+  }
+  std::vector<std::string> warnings;
+  RocksDbOptions options = Quick(&warnings);
+  options.min_free_bytes = 8 << 20;
+  auto store = OpenRocksDbStore(mnt + "/db", options);
+  JIWON_ASSERT_OK(store);
+  const std::string value(100 * 1024, 'v');
+  int written = 0;
+  absl::Status last;
+  for (; written < 1000; ++written) {
+    WriteBatch b;
+    b.Put(Table::kCompanies, absl::StrCat("C", 10000 + written), value);
+    last = (*store)->Write(b);
+    if (!last.ok()) break;
+  }
+  ASSERT_LT(written, 1000) << "the disk never filled";
+  EXPECT_GT(written, 50);
+  EXPECT_EQ(last.code(), absl::StatusCode::kResourceExhausted) << last;
+  EXPECT_NE(last.message().find("disk full"), std::string::npos) << last;
+  EXPECT_EQ(last.message().find(mnt), std::string::npos)
+      << "the path is for the log only: " << last;
+  EXPECT_TRUE((*store)->counters().writes_refused_now);
+  EXPECT_GE((*store)->counters().writes_refused_disk_full, 1u);
+  // Reads are served.
+  auto first = (*store)->Get(Table::kCompanies, "C10000");
+  JIWON_ASSERT_OK(first);
+  EXPECT_EQ(first->value_or(""), value);
+  EXPECT_EQ(CountCompanies(**store), static_cast<size_t>(written));
+  // Space back: the next write goes through.
+  std::filesystem::remove(filler);
+  WriteBatch b;
+  b.Put(Table::kCompanies, "after", "x");
+  JIWON_ASSERT_OK((*store)->Write(b));
+  EXPECT_FALSE((*store)->counters().writes_refused_now);
+  ASSERT_GE(warnings.size(), 2u);
+  EXPECT_NE(warnings.front().find("disk full"), std::string::npos);
+  EXPECT_NE(warnings.back().find("writes resume"), std::string::npos);
+  store->reset();
+  auto reopened = OpenRocksDbStore(mnt + "/db", options);
+  JIWON_ASSERT_OK(reopened);
+  EXPECT_EQ(CountCompanies(**reopened), static_cast<size_t>(written) + 1);
+}
+
+size_t OpenDescriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+// Every ingest adds table files that nothing compacts (alerts only grow at
+// the end): the descriptors held stay within max_open_files however many
+// there are, and every key stays readable.
+TEST(RocksDbStoreTest, OpenFilesStayBounded) {
+  testing::TempDir dir;
+  RocksDbOptions options = Quick();
+  options.max_open_files = 32;
+  auto store = OpenRocksDbStore(dir.path(), options);
+  JIWON_ASSERT_OK(store);
+  const size_t before = OpenDescriptors();
+  for (int i = 0; i < 200; ++i) {
+    WriteBatch b;
+    b.Put(Table::kAlerts, EncodeUint64(static_cast<uint64_t>(i + 1)), "a");
+    JIWON_ASSERT_OK((*store)->Ingest(b));
+  }
+  for (int i = 0; i < 200; i += 7) {
+    auto v = (*store)->Get(Table::kAlerts,
+                           EncodeUint64(static_cast<uint64_t>(i + 1)));
+    JIWON_ASSERT_OK(v);
+    EXPECT_EQ(v->value_or(""), "a");
+  }
+  const size_t after = OpenDescriptors();
+  EXPECT_LT(after, before + 48)
+      << before << " descriptors before, " << after << " after 200 ingests";
 }
 
 TEST(KeyCodecTest, BigEndianSortsNumerically) {

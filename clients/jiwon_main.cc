@@ -13,6 +13,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -327,16 +328,31 @@ int Client::Run(const std::vector<std::string>& args) {
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
+// The largest record jiwond takes (its kMaxRecordBytes), and the longest
+// line worth parsing as one.
+constexpr size_t kMaxRecordBytes = 1 << 20;
+constexpr size_t kMaxLineBytes = 4 * kMaxRecordBytes;
+
 template <typename Request, typename Response, typename Record, typename Stub>
 int Client::Import(Stub* stub, const std::string& path, const char* what) {
   const std::string text = ReadInput(path);
+  absl::string_view body = text;
+  // Editors on Windows start UTF-8 files with a byte-order mark.
+  if (absl::StartsWith(body, "\xEF\xBB\xBF")) body.remove_prefix(3);
   std::vector<int> line_of;  // stream position -> line number
   std::vector<Record> records;
   int bad = 0;
   int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+  for (absl::string_view line : absl::StrSplit(body, '\n')) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
+    if (line.size() > kMaxLineBytes) {
+      std::cerr << path << ":" << line_no << ": not a " << what << ": the line "
+                << "is " << line.size() << " bytes; a record may be at most "
+                << kMaxRecordBytes << " bytes\n";
+      ++bad;
+      continue;
+    }
     Record r;
     google::protobuf::util::Status s =
         google::protobuf::util::JsonStringToMessage(std::string(line), &r,
@@ -344,6 +360,13 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
     if (!s.ok()) {
       std::cerr << path << ":" << line_no << ": not a " << what << ": "
                 << s.message().ToString() << "\n";
+      ++bad;
+      continue;
+    }
+    if (const size_t size = r.ByteSizeLong(); size > kMaxRecordBytes) {
+      std::cerr << path << ":" << line_no << ": " << what << " \"" << r.id()
+                << "\" rejected: the record is " << size << " bytes; at most "
+                << kMaxRecordBytes << " allowed\n";
       ++bad;
       continue;
     }
@@ -361,21 +384,34 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
       return stub->ImportPrograms(&ctx, &response);
     }
   }();
-  for (Record& r : records) {
+  size_t sent = 0;
+  for (; sent < records.size(); ++sent) {
     Request req;
     if constexpr (std::is_same_v<Record, v1::Company>) {
-      *req.mutable_company() = std::move(r);
+      *req.mutable_company() = std::move(records[sent]);
     } else {
-      *req.mutable_program() = std::move(r);
+      *req.mutable_program() = std::move(records[sent]);
     }
     if (!writer->Write(req)) break;
   }
-  writer->WritesDone();
+  if (sent == records.size()) writer->WritesDone();
   grpc::Status status = writer->Finish();
-  if (!status.ok()) return FailRpc(status);
+  if (!status.ok()) {
+    if (sent < records.size()) {
+      std::cerr << path << ": the server stopped the import at line "
+                << line_of[sent] << "; it and the " << records.size() - sent - 1
+                << " record(s) after it were not sent, and what came before "
+                   "may or may not be stored\n";
+    }
+    return FailRpc(status);
+  }
   for (const v1::ImportError& e : response.errors()) {
-    std::cerr << path << ":" << line_of[e.index()] << ": " << what << " \""
-              << e.id() << "\" rejected: " << e.message() << "\n";
+    const int at =
+        e.index() >= 0 && static_cast<size_t>(e.index()) < line_of.size()
+            ? line_of[e.index()]
+            : 0;
+    std::cerr << path << ":" << at << ": " << what << " \"" << e.id()
+              << "\" rejected: " << e.message() << "\n";
     ++bad;
   }
   if (absl::GetFlag(FLAGS_json)) {

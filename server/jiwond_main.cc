@@ -1,11 +1,13 @@
 // jiwond: the jiwon gRPC server.
 
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -71,10 +73,35 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10,
 namespace jiwon::server {
 namespace {
 
+// Protobuf logs every string that is not UTF-8 it meets in a request: a
+// hostile caller could fill the log. At most one line a second passes,
+// saying how many were left out.
+void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
+                 const std::string& message) {
+  static std::atomic<int64_t> last_second{0};
+  static std::atomic<int64_t> dropped{0};
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = last_second.load();
+  if (now == last || !last_second.compare_exchange_strong(last, now)) {
+    dropped.fetch_add(1);
+    return;
+  }
+  const int64_t left_out = dropped.exchange(0);
+  Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kWarning
+                                                : LogLevel::kInfo,
+      absl::StrCat("protobuf (", file, ":", line, "): ", message,
+                   left_out > 0 ? absl::StrCat(" (", left_out,
+                                               " more such lines left out)")
+                                : ""));
+}
+
 int Run() {
   // Abseil's mutexes (gRPC's locks are ones) look for lock-order cycles
   // unless told not to, taking a global lock on every acquisition.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  google::protobuf::SetLogHandler(&ProtobufLog);
   // Block the shutdown signals in every thread; main waits for them below.
   sigset_t signals;
   sigemptyset(&signals);

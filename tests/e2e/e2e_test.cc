@@ -19,52 +19,21 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
+#include "tests/e2e/process.h"
 #include "tests/testing.h"
 
 namespace jiwon {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
+using testing::Spawn;
+using testing::WaitExit;
 
 struct Result {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
-
-// Starts `argv` with stdout and stderr sent to files; returns the pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
-            const std::string& err, const std::string& input = "") {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (!input.empty()) {
-      int in = open(input.c_str(), O_RDONLY);
-      dup2(in, 0);
-    }
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int WaitExit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 class EndToEndTest : public ::testing::Test {
  protected:
@@ -290,6 +259,34 @@ TEST_F(EndToEndTest, ImportReportsBadLinesAndKeepsGoodOnes) {
   EXPECT_EQ(Jiwon({"company", "get", "A1"}).exit_code, 0);
   EXPECT_EQ(Jiwon({"company", "get", "A4"}).exit_code, 0);
   EXPECT_EQ(Jiwon({"company", "get", "A2"}).exit_code, 1);
+}
+
+// A file that starts with a byte-order mark and holds a line of 9 MiB
+// between good ones: the first line is read, the long one is named, and
+// the lines after it are sent and stored.
+TEST_F(EndToEndTest, ImportSurvivesAByteOrderMarkAndAHugeLine) {
+  const std::string path = WriteInput("companies.jsonl",
+                                      "\xEF\xBB\xBF{\"id\":\"B1\"}\n"
+                                      "{\"id\":\"B2\",\"name\":\"" +
+                                          std::string(9 << 20, 'x') +
+                                          "\"}\n"
+                                          "{\"id\":\"B3\",\"name\":\"" +
+                                          std::string(2 << 20, 'y') +
+                                          "\"}\n"
+                                          "{\"id\":\"B4\"}\n");
+  Result r = Jiwon({"company", "import", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("companies.jsonl:2: not a company: the line is"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("companies.jsonl:3: company \"B3\" rejected: the "
+                       "record is"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("companies.jsonl:1"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("imported 2 of 4"), std::string::npos) << r.out;
+  EXPECT_EQ(Jiwon({"company", "get", "B1"}).exit_code, 0);
+  EXPECT_EQ(Jiwon({"company", "get", "B4"}).exit_code, 0);
 }
 
 TEST_F(EndToEndTest, OversizedRecordIsInvalidArgument) {
@@ -528,7 +525,8 @@ TEST_F(EndToEndTest, RecommendAnswersTypedClientsAndRefusesGarbage) {
                     [&](grpc::Status s) { done.set_value(s); });
   const grpc::Status s = done.get_future().get();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(s.error_message().find("not a valid jiwon.v1.RecommendRequest"), std::string::npos)
+  EXPECT_NE(s.error_message().find("not a valid jiwon.v1.RecommendRequest"),
+            std::string::npos)
       << s.error_message();
 }
 

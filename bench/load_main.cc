@@ -43,6 +43,9 @@ ABSL_FLAG(double, warmup_seconds, 2,
           "meanwhile)");
 ABSL_FLAG(int, limit, 10, "programs asked for in each Recommend");
 ABSL_FLAG(std::string, reference_dir, JIWON_REFERENCE_DIR, "reference data");
+ABSL_FLAG(bool, writes, false,
+          "measure writes instead: the company import's rate, then "
+          "UpsertCompany one at a time for --seconds (p50, p99)");
 ABSL_FLAG(bool, baseline, false,
           "also measure GetCompany (a small answer, little work): the "
           "ceiling of this machine's gRPC path");
@@ -77,6 +80,7 @@ int Load(const std::shared_ptr<grpc::Channel>& channel,
   auto companies = v1::CompanyService::NewStub(channel);
   grpc::ClientContext ctx;
   v1::ImportCompaniesResponse resp;
+  const Clock::time_point started = Clock::now();
   auto writer = companies->ImportCompanies(&ctx, &resp);
   for (int i = 1; i <= absl::GetFlag(FLAGS_companies); ++i) {
     v1::ImportCompaniesRequest req;
@@ -89,7 +93,43 @@ int Load(const std::shared_ptr<grpc::Channel>& channel,
     std::fprintf(stderr, "company import failed\n");
     return 1;
   }
-  std::printf("loaded %d companies\n", resp.accepted());
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf("loaded %d companies in %.2f s (%.0f a second)\n",
+              resp.accepted(), seconds, resp.accepted() / seconds);
+  return 0;
+}
+
+// UpsertCompany of known profiles, one call at a time, for `seconds`.
+int MeasureUpserts(const std::shared_ptr<grpc::Channel>& channel,
+                   const synthetic::Generator& gen, double seconds) {
+  auto companies = v1::CompanyService::NewStub(channel);
+  std::vector<double> latencies;
+  const auto deadline = Clock::now() + std::chrono::microseconds(
+                                           static_cast<int64_t>(seconds * 1e6));
+  const int n = absl::GetFlag(FLAGS_companies);
+  for (int i = 0; Clock::now() < deadline; ++i) {
+    v1::UpsertCompanyRequest req;
+    *req.mutable_company() = server::CompanyToProto(gen.Company(1 + i % n));
+    v1::UpsertCompanyResponse resp;
+    grpc::ClientContext ctx;
+    const Clock::time_point t0 = Clock::now();
+    grpc::Status s = companies->UpsertCompany(&ctx, req, &resp);
+    latencies.push_back(
+        std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (!s.ok()) {
+      std::fprintf(stderr, "UpsertCompany: %s\n", s.error_message().c_str());
+      return 1;
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  auto at = [&](double q) {
+    return latencies[static_cast<size_t>(q * (latencies.size() - 1))];
+  };
+  std::printf(
+      "UpsertCompany, 1 in flight: %zu calls, p50 %.0f us, p99 %.0f "
+      "us\n",
+      latencies.size(), at(0.5), at(0.99));
   return 0;
 }
 
@@ -217,6 +257,9 @@ int Main() {
   auto channel = grpc::CreateCustomChannel(
       absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(), args);
   if (absl::GetFlag(FLAGS_load) && Load(channel, gen) != 0) return 1;
+  if (absl::GetFlag(FLAGS_writes)) {
+    return MeasureUpserts(channel, gen, absl::GetFlag(FLAGS_seconds));
+  }
   auto stub = v1::MatchService::NewStub(channel);
   const std::string as_of = options.as_of.ToString();
   std::vector<v1::Company> profiles;

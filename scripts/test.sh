@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds from nothing if need be, and runs every test.
+# Installs what is missing, builds from nothing if need be, and runs every
+# test: the suite (Release), the same suite under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and each fuzzer for a bounded time
+# (JIWON_FUZZ_SECONDS, default 30; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+scripts/sanitize.sh
+fuzz_seconds=${JIWON_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  scripts/fuzz.sh "$fuzz_seconds"
+fi

@@ -298,9 +298,29 @@ absl::StatusOr<engine::Company> Registry::ToDomain(
   return c;
 }
 
-absl::StatusOr<bool> Registry::UpsertCompany(v1::Company* company) {
+absl::StatusOr<engine::Company> Registry::PrepareCompany(
+    v1::Company* company) const {
   server::NormalizeCompany(company);
-  absl::StatusOr<engine::Company> domain = ToDomain(*company);
+  return ToDomain(*company);
+}
+
+absl::Status Registry::StoreCompanies(
+    const std::vector<v1::Company>& records,
+    const std::vector<engine::Company>& companies) {
+  if (records.empty()) return absl::OkStatus();
+  storage::WriteBatch batch;
+  batch.Reserve(records.size());
+  for (const v1::Company& c : records) {
+    batch.Put(Table::kCompanies, c.id(), c.SerializeAsString());
+  }
+  std::lock_guard lock(write_mu_);
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  for (const engine::Company& c : companies) companies_.Upsert(c);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Registry::UpsertCompany(v1::Company* company) {
+  absl::StatusOr<engine::Company> domain = PrepareCompany(company);
   if (!domain.ok()) return domain.status();
   std::lock_guard lock(write_mu_);
   absl::StatusOr<std::optional<std::string>> old =

@@ -56,6 +56,12 @@ class Registry {
   // ---- companies
   // Validates and stores `company` (normalised); returns whether it is new.
   absl::StatusOr<bool> UpsertCompany(v1::Company* company);
+  // For imports: normalises and validates a company for StoreCompanies.
+  absl::StatusOr<engine::Company> PrepareCompany(v1::Company* company) const;
+  // Stores prepared companies in one write (one sync of the log for all),
+  // all or none.
+  absl::Status StoreCompanies(const std::vector<v1::Company>& records,
+                              const std::vector<engine::Company>& companies);
   absl::StatusOr<v1::Company> GetCompany(std::string_view id) const;
   absl::Status DeleteCompany(std::string_view id);
   struct CompanyPage {

@@ -94,18 +94,31 @@ std::string NotDecodable(const google::protobuf::Descriptor* type) {
 
 // Reads a client stream of records, stores each valid one and reports the
 // rest by position: one that does not decode as well, and the records
-// after it are still read. `Store` returns the outcome for one record.
+// after it are still read. `take` checks one record and stores it, or
+// keeps it for `flush` to store with others in one write; a flush that
+// fails rejects the records it held.
 template <typename Request, typename Response>
 class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  using StoreFn = std::function<absl::Status(const Request&, Response*)>;
-  ImportReactor(grpc::ByteBuffer* out, StoreFn store)
-      : out_(out), store_(std::move(store)) {
+  using TakeFn = std::function<absl::Status(Request&, Response*)>;
+  using FlushFn = std::function<absl::Status(Response*)>;
+  // Records held before a flush, at most.
+  static constexpr size_t kBatchRecords = 256;
+  static constexpr size_t kBatchBytes = 4 << 20;
+
+  ImportReactor(grpc::ByteBuffer* out, TakeFn take, FlushFn flush = nullptr)
+      : out_(out), take_(std::move(take)), flush_(std::move(flush)) {
     StartRead(&bytes_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
+      Flush();
+      std::sort(response_.mutable_errors()->begin(),
+                response_.mutable_errors()->end(),
+                [](const v1::ImportError& a, const v1::ImportError& b) {
+                  return a.index() < b.index();
+                });
       bool own_buffer = false;
       grpc::Status s = grpc::SerializationTraits<Response>::Serialize(
           response_, out_, &own_buffer);
@@ -117,16 +130,18 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     request_.Clear();
     absl::Status s =
         ParseBytes(bytes_, &request_)
-            ? store_(request_, &response_)
+            ? take_(request_, &response_)
             : absl::InvalidArgumentError(absl::StrCat(
                   "record ", index, ": ", NotDecodable(Request::descriptor())));
     if (s.ok()) {
-      response_.set_accepted(response_.accepted() + 1);
+      held_.emplace_back(index, Id(request_));
+      held_bytes_ += bytes_.Length();
+      if (flush_ == nullptr || held_.size() >= kBatchRecords ||
+          held_bytes_ >= kBatchBytes) {
+        Flush();
+      }
     } else {
-      v1::ImportError* e = response_.add_errors();
-      e->set_index(index);
-      e->set_id(Id(request_));
-      e->set_message(std::string(s.message()));
+      AddError(index, Id(request_), s);
     }
     StartRead(&bytes_);
   }
@@ -134,6 +149,27 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void OnDone() override { delete this; }
 
  private:
+  void AddError(int index, std::string id, const absl::Status& s) {
+    v1::ImportError* e = response_.add_errors();
+    e->set_index(index);
+    e->set_id(std::move(id));
+    e->set_message(std::string(s.message()));
+  }
+
+  void Flush() {
+    if (held_.empty()) return;
+    const absl::Status s = flush_ ? flush_(&response_) : absl::OkStatus();
+    if (s.ok()) {
+      response_.set_accepted(response_.accepted() +
+                             static_cast<int>(held_.size()));
+    } else {
+      (void)ToGrpcStatus(s);  // logs the storage details, once
+      for (auto& [index, id] : held_) AddError(index, std::move(id), s);
+    }
+    held_.clear();
+    held_bytes_ = 0;
+  }
+
   static std::string Id(const v1::ImportCompaniesRequest& r) {
     return r.company().id();
   }
@@ -145,7 +181,10 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   Request request_;
   Response response_;
   grpc::ByteBuffer* out_;
-  StoreFn store_;
+  TakeFn take_;
+  FlushFn flush_;
+  std::vector<std::pair<int, std::string>> held_;  // index, id
+  size_t held_bytes_ = 0;
 };
 
 // See NewUndecodableRequestInterceptorFactory.
@@ -284,19 +323,36 @@ grpc::ServerUnaryReactor* CompanyService::ListCompanies(
 grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
     grpc::CallbackServerContext*, grpc::ByteBuffer* resp) {
   app::Registry* registry = registry_;
+  struct Batch {
+    std::vector<v1::Company> records;
+    std::vector<engine::Company> domains;
+  };
+  auto batch = std::make_shared<Batch>();
   return new ImportReactor<v1::ImportCompaniesRequest,
                            v1::ImportCompaniesResponse>(
       resp,
-      [registry](const v1::ImportCompaniesRequest& r,
-                 v1::ImportCompaniesResponse*) -> absl::Status {
+      // Valid records wait for one write of many (one sync of the log).
+      [registry, batch](v1::ImportCompaniesRequest& r,
+                        v1::ImportCompaniesResponse*) -> absl::Status {
         if (!r.has_company()) {
           return absl::InvalidArgumentError("company: must be set");
         }
         if (absl::Status s = CheckSize(r.company(), "company"); !s.ok()) {
           return s;
         }
-        v1::Company company = r.company();
-        return registry->UpsertCompany(&company).status();
+        absl::StatusOr<engine::Company> domain =
+            registry->PrepareCompany(r.mutable_company());
+        if (!domain.ok()) return domain.status();
+        batch->domains.push_back(*std::move(domain));
+        batch->records.push_back(r.company());
+        return absl::OkStatus();
+      },
+      [registry, batch](v1::ImportCompaniesResponse*) {
+        absl::Status s =
+            registry->StoreCompanies(batch->records, batch->domains);
+        batch->records.clear();
+        batch->domains.clear();
+        return s;
       });
 }
 
@@ -382,7 +438,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ProgramService::ImportPrograms(
   return new ImportReactor<v1::ImportProgramsRequest,
                            v1::ImportProgramsResponse>(
       out,
-      [registry](const v1::ImportProgramsRequest& r,
+      [registry](v1::ImportProgramsRequest& r,
                  v1::ImportProgramsResponse* resp) -> absl::Status {
         if (!r.has_program()) {
           return absl::InvalidArgumentError("program: must be set");

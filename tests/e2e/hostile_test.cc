@@ -805,6 +805,43 @@ TEST_F(HostileInputTest, ImportsGoOnPastRecordsThatDoNotDecode) {
     grpc::ClientContext ctx;
     EXPECT_TRUE(companies->GetCompany(&ctx, r, &c).ok()) << id;
   }
+  // Many records, stored in batches: every 7th is refused, by position,
+  // and all the others are stored.
+  std::vector<std::string> many;
+  std::vector<int> want_bad;
+  for (int i = 0; i < 600; ++i) {
+    v1::ImportCompaniesRequest r;
+    *r.mutable_company() = Company();
+    r.mutable_company()->set_id(absl::StrCat("M", i));
+    if (i % 7 == 3) {
+      r.mutable_company()->set_head_office_region("99999");
+      want_bad.push_back(i);
+    }
+    many.push_back(r.SerializeAsString());
+  }
+  const RawCall::Outcome batch =
+      Call("/jiwon.v1.CompanyService/ImportCompanies", many);
+  ASSERT_TRUE(batch.status.ok()) << batch.status.error_message();
+  v1::ImportCompaniesResponse bresp;
+  ASSERT_TRUE(bresp.ParseFromString(batch.responses.at(0)));
+  EXPECT_EQ(bresp.received(), 600);
+  EXPECT_EQ(bresp.accepted(), 600 - static_cast<int>(want_bad.size()));
+  std::vector<int> bad;
+  for (const v1::ImportError& e : bresp.errors()) bad.push_back(e.index());
+  EXPECT_EQ(bad, want_bad);
+  {
+    v1::ListCompaniesRequest r;
+    r.set_page_size(1000);
+    r.set_page_token("M");
+    v1::ListCompaniesResponse list;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(companies->ListCompanies(&ctx, r, &list).ok());
+    int stored = 0;
+    for (const v1::Company& c : list.companies()) {
+      stored += c.id().starts_with("M");
+    }
+    EXPECT_EQ(stored, bresp.accepted());
+  }
   // Programs the same way.
   v1::ImportProgramsRequest good;
   *good.mutable_program() = Program();

@@ -127,8 +127,9 @@ bool DecodeResultsInto(std::string_view bytes, StoredResults* out) {
   for (StoredResults::Entry& e : r.entries) {
     uint64_t gap, packed;
     if (!in.Varint(&gap) || !in.Varint(&packed)) return false;
+    // Positions ascend and fit 32 bits; a gap must not wrap the sum.
+    if (gap > UINT32_MAX - index) return false;
     index += gap;
-    if (index > UINT32_MAX) return false;
     e.index = static_cast<uint32_t>(index);
     e.eligibility = (packed & 1) ? engine::Eligibility::kUndetermined
                                  : engine::Eligibility::kEligible;
@@ -140,8 +141,8 @@ bool DecodeResultsInto(std::string_view bytes, StoredResults* out) {
   for (StoredResults::Reminder& m : r.reminders) {
     uint64_t gap;
     if (!in.Varint(&gap) || !in.Date(&m.window_end)) return false;
+    if (gap > UINT32_MAX - index) return false;
     index += gap;
-    if (index > UINT32_MAX) return false;
     m.index = static_cast<uint32_t>(index);
   }
   return in.done();

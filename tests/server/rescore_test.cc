@@ -570,6 +570,42 @@ TEST(ResultsCodecTest, RoundTripsAndRejectsDamage) {
   EXPECT_FALSE(DecodeResults(bytes + "x").has_value());
 }
 
+// Found by the decoders fuzzer: a gap of 2^64 - 1 wrapped the position
+// back by one, so damaged bytes decoded with positions out of order.
+TEST(ResultsCodecTest, RefusesGapsThatWrap) {
+  std::string bytes;
+  auto varint = [&](uint64_t v) {
+    while (v >= 0x80) {
+      bytes.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    bytes.push_back(static_cast<char>(v));
+  };
+  varint(1);      // format
+  varint(0);      // catalog version
+  varint(0);      // computed at
+  varint(0);      // as of
+  varint(0);      // run id, empty
+  varint(2);      // two entries
+  varint(5);      // at 5
+  varint(0);      //   eligible, score 0
+  varint(~0ULL);  // "gap" back to 4
+  varint(0);
+  varint(0);  // no reminders
+  EXPECT_FALSE(DecodeResults(bytes).has_value());
+  for (const std::pair<int, int>& at : {std::pair{5, 0}, std::pair{5, 3}}) {
+    StoredResults r;
+    r.entries = {
+        {static_cast<uint32_t>(at.first), engine::Eligibility::kEligible, 1},
+        {static_cast<uint32_t>(at.first + at.second),
+         engine::Eligibility::kEligible, 2}};
+    std::optional<StoredResults> back = DecodeResults(EncodeResults(r));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->entries[1].index,
+              static_cast<uint32_t>(at.first + at.second));
+  }
+}
+
 // The alerts written by hand are the bytes protobuf writes for them.
 TEST(AlertCodecTest, EqualsProtobufsEncoding) {
   const std::vector<std::string> texts = {

@@ -105,6 +105,9 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // Records held before a flush, at most.
   static constexpr size_t kBatchRecords = 256;
   static constexpr size_t kBatchBytes = 4 << 20;
+  // Past this many refused records the import stops: a stream of garbage
+  // must not grow the answer without end.
+  static constexpr int kMaxErrors = 10'000;
 
   ImportReactor(grpc::ByteBuffer* out, TakeFn take, FlushFn flush = nullptr)
       : out_(out), take_(std::move(take)), flush_(std::move(flush)) {
@@ -142,6 +145,16 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       }
     } else {
       AddError(index, Id(request_), s);
+    }
+    if (response_.errors_size() > kMaxErrors) {
+      Flush();
+      Finish(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("import stopped at record ", index, ": more than ",
+                       kMaxErrors, " records refused; the ",
+                       response_.accepted(),
+                       " accepted before it are stored")));
+      return;
     }
     StartRead(&bytes_);
   }

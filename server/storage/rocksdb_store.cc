@@ -269,7 +269,7 @@ class RocksDbStore : public Store {
 
   // Whether a write of about `bytes` may go ahead: not when it would leave
   // less than the reserve free (RocksDB must never meet a full disk: a
-  // failed log write leaves it read-only, and Debian's build asserts).
+  // failed log write leaves it read-only, and has aborted jiwond).
   absl::Status Admit(uint64_t bytes) {
     struct statvfs st;
     if (statvfs(data_dir_.c_str(), &st) != 0) return absl::OkStatus();

@@ -25,6 +25,7 @@
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
 #include "server/storage/store.h"
+#include "server/wire_format.h"
 #include "tests/e2e/process.h"
 #include "tests/testing.h"
 
@@ -152,16 +153,7 @@ struct Case {
 // A length-delimited field in the wire format.
 std::string Field(int number, const std::string& bytes) {
   std::string out;
-  auto varint = [&](uint64_t v) {
-    while (v >= 0x80) {
-      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-  };
-  varint(static_cast<uint64_t>(number) << 3 | 2);
-  varint(bytes.size());
-  out += bytes;
+  server::wire::AppendString(&out, number, bytes);
   return out;
 }
 
@@ -842,6 +834,15 @@ TEST_F(HostileInputTest, ImportsGoOnPastRecordsThatDoNotDecode) {
     }
     EXPECT_EQ(stored, bresp.accepted());
   }
+  // A stream of garbage ends once 10,000 records are refused, saying so.
+  const RawCall::Outcome endless =
+      Call("/jiwon.v1.CompanyService/ImportCompanies",
+           std::vector<std::string>(10'050, std::string("\xff\xff\xff")));
+  EXPECT_EQ(endless.status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(endless.status.error_message().find("import stopped at record "
+                                                "10000: more than 10000"),
+            std::string::npos)
+      << endless.status.error_message();
   // Programs the same way.
   v1::ImportProgramsRequest good;
   *good.mutable_program() = Program();

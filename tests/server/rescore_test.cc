@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/storage/key_codec.h"
+#include "server/wire_format.h"
 #include "tests/testing.h"
 
 namespace jiwon::app {
@@ -574,13 +575,7 @@ TEST(ResultsCodecTest, RoundTripsAndRejectsDamage) {
 // back by one, so damaged bytes decoded with positions out of order.
 TEST(ResultsCodecTest, RefusesGapsThatWrap) {
   std::string bytes;
-  auto varint = [&](uint64_t v) {
-    while (v >= 0x80) {
-      bytes.push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    bytes.push_back(static_cast<char>(v));
-  };
+  auto varint = [&](uint64_t v) { server::wire::AppendVarint(&bytes, v); };
   varint(1);      // format
   varint(0);      // catalog version
   varint(0);      // computed at

@@ -430,7 +430,6 @@ absl::Status Registry::ForEachCompany(
 absl::StatusOr<engine::Program> Registry::ValidateProgram(
     const v1::Program& program) const {
   std::vector<engine::FieldError> errors;
-  server::CheckUnknownFields(program, "program", &errors);
   engine::Program p = server::ProgramFromProto(program, &errors);
   if (errors.empty()) engine::ValidateProgram(p, *reference_, &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
@@ -440,6 +439,12 @@ absl::StatusOr<engine::Program> Registry::ValidateProgram(
 
 absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
     v1::Program program) {
+  {
+    // New records only: one stored by an older jiwond still loads.
+    std::vector<engine::FieldError> errors;
+    server::CheckUnknownFields(program, "program", &errors);
+    if (!errors.empty()) return engine::ErrorsToStatus(errors);
+  }
   absl::StatusOr<engine::Program> checked = ValidateProgram(program);
   if (!checked.ok()) return checked.status();
   std::lock_guard lock(write_mu_);

@@ -469,10 +469,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
         "consistent point (what follows it is lost and is logged)"));
   }
   if (!s.ok()) {
-    return WithDetail(
-        absl::UnavailableError(absl::StrCat("cannot open the database in ", dir,
-                                            ": ", s.ToString())),
-        s.ToString());
+    // For the operator starting jiwond: the details belong in the message.
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the database in ", dir, ": ", s.ToString()));
   }
   if (store_options.recover_damaged_log && store_options.warn) {
     for (const std::string& l : LogRecoveryLines(dir)) {

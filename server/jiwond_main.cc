@@ -134,9 +134,11 @@ int Run() {
   storage::RocksDbOptions store_options;
   store_options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
   if (absl::GetFlag(FLAGS_min_free_disk_mb) < 0 ||
+      absl::GetFlag(FLAGS_min_free_disk_mb) > (int64_t{1} << 30) ||
       absl::GetFlag(FLAGS_max_open_files) < 16) {
     Log(LogLevel::kError,
-        "--min_free_disk_mb must be 0 or more, --max_open_files 16 or more");
+        "--min_free_disk_mb must be 0 to 1073741824, --max_open_files 16 or "
+        "more");
     return 2;
   }
   store_options.min_free_bytes =

@@ -290,7 +290,6 @@ void Registry::WaitForMatcher() const {
 absl::StatusOr<engine::Company> Registry::ToDomain(
     const v1::Company& company) const {
   std::vector<engine::FieldError> errors;
-  server::CheckUnknownFields(company, "company", &errors);
   engine::Company c = server::CompanyFromProto(company, &errors);
   if (errors.empty())
     engine::ValidateCompany(c, *reference_, TodayInKorea(), &errors);
@@ -300,6 +299,11 @@ absl::StatusOr<engine::Company> Registry::ToDomain(
 
 absl::StatusOr<engine::Company> Registry::PrepareCompany(
     v1::Company* company) const {
+  // A record to store: fields the schema lacks would be kept unread. (An
+  // inline profile is not stored, and Recommend skips this walk.)
+  std::vector<engine::FieldError> unknown;
+  server::CheckUnknownFields(*company, "company", &unknown);
+  if (!unknown.empty()) return engine::ErrorsToStatus(unknown);
   server::NormalizeCompany(company);
   return ToDomain(*company);
 }

@@ -56,7 +56,9 @@ class Registry {
   // ---- companies
   // Validates and stores `company` (normalised); returns whether it is new.
   absl::StatusOr<bool> UpsertCompany(v1::Company* company);
-  // For imports: normalises and validates a company for StoreCompanies.
+  // Normalises and validates a company to store (fields the schema does
+  // not define refused): UpsertCompany's check, and imports' before
+  // StoreCompanies.
   absl::StatusOr<engine::Company> PrepareCompany(v1::Company* company) const;
   // Stores prepared companies in one write (one sync of the log for all),
   // all or none.

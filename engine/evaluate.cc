@@ -883,9 +883,11 @@ class PredicateEvaluator {
         case Fact::kCeoAgeYears:
         case Fact::kYouthCeo:
           if (ceo.birth_date) {
-            shown.push_back(
-                absl::StrCat("만 ", AgeInYears(*ceo.birth_date, f_.on()),
-                             "세 (", ceo.birth_date->ToString(), "생)"));
+            // The age, not the birth date: reasons go to every caller of
+            // Recommend; the date itself is shown by Explain's derived
+            // facts, whose reads are recorded.
+            shown.push_back(absl::StrCat(
+                "만 ", AgeInYears(*ceo.birth_date, f_.on()), "세"));
           } else {
             shown.push_back("생년월일 미상");
           }

@@ -9,6 +9,7 @@ packages=(
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libjemalloc-dev
   clang libclang-rt-14-dev
+  libssl-dev openssl
 )
 
 missing=()

@@ -1,28 +1,39 @@
 // jiwond: the jiwon gRPC server.
 
+#include <fcntl.h>
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "server/app/access_log.h"
+#include "server/app/auth.h"
 #include "server/app/registry.h"
 #include "server/log.h"
 #include "server/reference_loader.h"
+#include "server/rpc/auth.h"
 #include "server/rpc/services.h"
 #include "server/storage/store.h"
 
@@ -31,7 +42,31 @@
 #endif
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "address to serve on; port 0 picks a free port");
+          "address to serve on; port 0 picks a free port. An address other "
+          "than loopback needs --tls_cert, --tls_key and --auth_tokens (or "
+          "--insecure)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve TLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: callers must present a client certificate "
+          "signed by one of them (mutual TLS)");
+ABSL_FLAG(std::string, auth_tokens, "",
+          "token file: one caller a line, NAME ROLE SHA256-OF-TOKEN "
+          "[scope=region:CODE,...]; every call but health checks then needs "
+          "\"authorization: Bearer TOKEN\". Reread on SIGHUP");
+ABSL_FLAG(bool, insecure, false,
+          "allow a non-loopback --listen without TLS or tokens (warned at "
+          "every start)");
+ABSL_FLAG(int, access_log_retention_days, 730,
+          "access records of personal data older than this many days are "
+          "removed (0 keeps them all)");
+ABSL_FLAG(int, max_streams_per_caller, 16,
+          "server streams (ReadAlerts, WhoQualifies, Rescore) one caller may "
+          "hold open at once; more are RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_writes_per_second, 1000,
+          "writes (upserts, deletes, imports, feedback, rescores) one caller "
+          "may make a second, in a burst of as many; 0: no limit");
 ABSL_FLAG(std::string, data_dir, "var/jiwon-data",
           "RocksDB directory, created when missing");
 ABSL_FLAG(std::string, reference_dir, JIWON_DEFAULT_REFERENCE_DIR,
@@ -97,6 +132,60 @@ void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
                                 : ""));
 }
 
+// Whether `listen` (host:port) names a loopback address only.
+bool IsLoopback(std::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view host = listen.substr(0, colon);
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& flag,
+                                    const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path, " is not a PEM file"));
+  }
+  return text.str();
+}
+
+// Holds `data_dir` for this process, with an exclusive lock on its
+// jiwond.pid (released when the process ends, however it ends); the file
+// names the holder. The error names the pid holding it.
+absl::Status LockDataDir(const std::string& data_dir) {
+  const std::string path = data_dir + "/jiwond.pid";
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open ", path, ": ", strerror(errno)));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {0};
+    const ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+    std::string holder(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) {
+      holder.pop_back();
+    }
+    close(fd);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the data directory ", data_dir, " is in use by another jiwond (pid ",
+        holder.empty() ? std::string("unknown") : holder,
+        "); stop it or give another --data_dir"));
+  }
+  const std::string pid = absl::StrCat(getpid(), "\n");
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) !=
+                                   static_cast<ssize_t>(pid.size())) {
+    // The lock holds all the same; only the message of a second jiwond
+    // would lack the pid.
+  }
+  return absl::OkStatus();  // fd stays open: the lock lives with the process
+}
+
 int Run() {
   // Abseil's mutexes (gRPC's locks are ones) look for lock-order cycles
   // unless told not to, taking a global lock on every acquisition.
@@ -107,6 +196,7 @@ int Run() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // Table files and connections each hold a descriptor: take what the
   // system allows this process.
@@ -114,6 +204,96 @@ int Run() {
                     files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
+  }
+
+  // The door: TLS, tokens, and where jiwond may listen with or without
+  // them.
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const bool loopback = IsLoopback(listen);
+  const std::string& cert_path = absl::GetFlag(FLAGS_tls_cert);
+  const std::string& key_path = absl::GetFlag(FLAGS_tls_key);
+  const std::string& client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
+  if (cert_path.empty() != key_path.empty()) {
+    Log(LogLevel::kError, "--tls_cert and --tls_key go together");
+    return 2;
+  }
+  if (!client_ca_path.empty() && cert_path.empty()) {
+    Log(LogLevel::kError, "--tls_client_ca needs --tls_cert and --tls_key");
+    return 2;
+  }
+  const bool tls = !cert_path.empty();
+  std::shared_ptr<const app::TokenTable> tokens;
+  if (const std::string& path = absl::GetFlag(FLAGS_auth_tokens);
+      !path.empty()) {
+    absl::StatusOr<std::shared_ptr<const app::TokenTable>> t =
+        app::TokenTable::Load(path);
+    if (!t.ok()) {
+      Log(LogLevel::kError,
+          absl::StrCat("--auth_tokens: ", t.status().message()));
+      return 2;
+    }
+    tokens = *std::move(t);
+  }
+  if (!loopback && !(tls && tokens != nullptr)) {
+    std::vector<std::string> missing;
+    if (!tls) missing.push_back("--tls_cert and --tls_key");
+    if (tokens == nullptr) missing.push_back("--auth_tokens");
+    const std::string what =
+        absl::StrCat("--listen=", listen, " is not a loopback address, and ",
+                     absl::StrJoin(missing, " and "),
+                     missing.size() > 1 ? " are" : " is", " missing");
+    if (!absl::GetFlag(FLAGS_insecure)) {
+      Log(LogLevel::kError,
+          absl::StrCat(what,
+                       ": anyone who can reach the port could read and "
+                       "change every company. Give them, or --insecure to "
+                       "serve like this all the same"));
+      return 2;
+    }
+    if (!tls && tokens != nullptr) {
+      Log(LogLevel::kError,
+          "--auth_tokens on a non-loopback address needs TLS (--tls_cert, "
+          "--tls_key): tokens sent in plaintext could be read on the way");
+      return 2;
+    }
+    Log(LogLevel::kWarning, absl::StrCat("INSECURE (--insecure): ", what));
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (tls) {
+    absl::StatusOr<std::string> cert = ReadPem("--tls_cert", cert_path);
+    absl::StatusOr<std::string> key = ReadPem("--tls_key", key_path);
+    for (const auto* pem : {&cert, &key}) {
+      if (!pem->ok()) {
+        Log(LogLevel::kError, std::string(pem->status().message()));
+        return 2;
+      }
+    }
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({*key, *cert});
+    if (!client_ca_path.empty()) {
+      absl::StatusOr<std::string> ca =
+          ReadPem("--tls_client_ca", client_ca_path);
+      if (!ca.ok()) {
+        Log(LogLevel::kError, std::string(ca.status().message()));
+        return 2;
+      }
+      options.pem_root_certs = *ca;
+      options.client_certificate_request =
+          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    credentials = grpc::SslServerCredentials(options);
+  } else if (loopback) {
+    // Plaintext on the wire, as insecure credentials are, but only for
+    // peers on this machine, and with the gate below.
+    credentials = grpc::experimental::LocalServerCredentials(LOCAL_TCP);
+  } else {
+    credentials = grpc::InsecureServerCredentials();
+  }
+  std::shared_ptr<rpc::CallerGate> gate;
+  if (tls || loopback) {
+    gate = std::make_shared<rpc::CallerGate>(
+        tokens, absl::GetFlag(FLAGS_max_writes_per_second));
+    credentials->SetAuthMetadataProcessor(gate);
   }
 
   absl::StatusOr<std::unique_ptr<engine::Reference>> reference =
@@ -129,6 +309,10 @@ int Run() {
   if (ec) {
     Log(LogLevel::kError,
         absl::StrCat("cannot create ", data_dir, ": ", ec.message()));
+    return 2;
+  }
+  if (absl::Status s = LockDataDir(data_dir); !s.ok()) {
+    Log(LogLevel::kError, std::string(s.message()));
     return 2;
   }
   storage::RocksDbOptions store_options;
@@ -207,20 +391,54 @@ int Run() {
   }
   rescorer->set_alert_retention_days(absl::GetFlag(FLAGS_alert_retention_days));
 
-  rpc::CompanyService companies(registry->get());
+  absl::StatusOr<std::unique_ptr<app::AccessLog>> access_log =
+      app::AccessLog::Open(store->get(),
+                           absl::GetFlag(FLAGS_access_log_retention_days),
+                           app::UnixNow);
+  if (!access_log.ok()) {
+    Log(LogLevel::kError, access_log.status().ToString());
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_max_streams_per_caller) < 1 ||
+      absl::GetFlag(FLAGS_max_writes_per_second) < 0 ||
+      absl::GetFlag(FLAGS_access_log_retention_days) < 0) {
+    Log(LogLevel::kError,
+        "--max_streams_per_caller must be 1 or more, "
+        "--max_writes_per_second and --access_log_retention_days 0 or more");
+    return 2;
+  }
+  rpc::StreamSlots streams(absl::GetFlag(FLAGS_max_streams_per_caller));
+  const rpc::CallPolicy policy{access_log->get(), &streams};
+  rpc::CompanyService companies(registry->get(), policy);
   rpc::ProgramService programs(registry->get());
-  rpc::MatchService matching(registry->get());
+  rpc::MatchService matching(registry->get(), policy);
   rpc::FeedbackService feedback(registry->get());
-  rpc::RescoreService rescoring(rescorer.get(), alerts->get());
+  rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),
+                                policy);
+  rpc::AdminService admin(access_log->get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
-                           grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, credentials, &port);
+  // One server a port: a second jiwond on it fails to start instead of
+  // taking half of the calls.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // Records are capped at 1 MiB by the services (INVALID_ARGUMENT); the
   // transport refuses anything far larger outright.
   builder.SetMaxReceiveMessageSize(8 << 20);
+  builder.SetMaxSendMessageSize(64 << 20);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 16 << 10);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 1000);
+  // Keepalive: clients may ping every 10 s (5 s allowed, for timer jitter),
+  // calls open or not; jiwond pings a connection idle for a minute and
+  // drops it when 20 s pass without an answer.
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -233,29 +451,69 @@ int Run() {
   builder.RegisterService(&matching);
   builder.RegisterService(&feedback);
   builder.RegisterService(&rescoring);
+  builder.RegisterService(&admin);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     Log(LogLevel::kError,
-        absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+        absl::StrCat("cannot listen on ", listen,
+                     ": the port is in use (by another jiwond?) or the "
+                     "address is not one of this machine's"));
     return 2;
   }
-  const std::string& listen = absl::GetFlag(FLAGS_listen);
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  for (const char* name :
+       {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
+        "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
+        "jiwon.v1.RescoreService", "jiwon.v1.AdminService"}) {
+    health->SetServingStatus(name, true);
+  }
   const std::string host = listen.substr(0, listen.rfind(':'));
   Log(LogLevel::kInfo,
-      absl::StrCat("jiwond serving on ", host, ":", port, " (data ", data_dir,
-                   ", ", (*registry)->catalog()->programs().size(),
-                   " programs, catalog version ",
-                   (*registry)->catalog()->version(), ")"));
+      absl::StrCat(
+          "jiwond serving on ", host, ":", port, " (",
+          tls ? "TLS" : "plaintext",
+          tls && !absl::GetFlag(FLAGS_tls_client_ca).empty()
+              ? ", client certificates required"
+              : "",
+          tokens != nullptr ? absl::StrCat(", ", tokens->size(), " callers")
+                            : ", no tokens: every caller is admin",
+          "; data ", data_dir, ", ", (*registry)->catalog()->programs().size(),
+          " programs, catalog version ", (*registry)->catalog()->version(),
+          ")"));
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
       !port_file.empty()) {
     std::ofstream(port_file) << port << "\n";
   }
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    const std::string& path = absl::GetFlag(FLAGS_auth_tokens);
+    if (path.empty() || gate == nullptr) {
+      Log(LogLevel::kInfo, "SIGHUP: no --auth_tokens to reread");
+      continue;
+    }
+    absl::StatusOr<std::shared_ptr<const app::TokenTable>> fresh =
+        app::TokenTable::Load(path);
+    if (!fresh.ok()) {
+      Log(LogLevel::kError,
+          absl::StrCat("SIGHUP: keeping the tokens loaded before: ",
+                       fresh.status().message()));
+      continue;
+    }
+    Log(LogLevel::kInfo, absl::StrCat("SIGHUP: ", (*fresh)->size(),
+                                      " callers read from ", path));
+    gate->Reload(*std::move(fresh));
+  }
   Log(LogLevel::kInfo,
       absl::StrCat("received ", signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                    "; finishing in-flight calls"));
+  // Load balancers first see the server going; then readers following the
+  // alert feed are ended (they would hold the grace period), then the calls
+  // in flight finish.
+  health->SetServingStatus(false);
+  (*alerts)->Close();
   server->Shutdown(
       std::chrono::system_clock::now() +
       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
@@ -264,6 +522,7 @@ int Run() {
   rescorer.reset();
   alerts->reset();
   registry->reset();
+  access_log->reset();
   store->reset();  // closes RocksDB
   Log(LogLevel::kInfo, "jiwond stopped cleanly");
   return 0;

@@ -109,11 +109,53 @@ absl::Status AlertLog::Commit(
     return s;
   }
   if (!alerts.empty()) {
-    std::lock_guard lock(mu_);
-    last_ = id;
-    grew_.notify_all();
+    std::vector<std::function<void()>> woken;
+    {
+      std::lock_guard lock(mu_);
+      last_ = id;
+      grew_.notify_all();
+      for (auto it = waiters_.begin(); it != waiters_.end();) {
+        if (it->second.after < id) {
+          woken.push_back(std::move(it->second.fn));
+          it = waiters_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (std::function<void()>& fn : woken) fn();
   }
   return absl::OkStatus();
+}
+
+std::optional<uint64_t> AlertLog::Subscribe(uint64_t after,
+                                            std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  if (closed_ || last_ > after) return std::nullopt;
+  const uint64_t id = next_waiter_++;
+  waiters_.emplace(id, Waiter{after, std::move(fn)});
+  return id;
+}
+
+bool AlertLog::Unsubscribe(uint64_t id) {
+  std::lock_guard lock(mu_);
+  return waiters_.erase(id) == 1;
+}
+
+void AlertLog::Close() {
+  std::map<uint64_t, Waiter> woken;
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    woken.swap(waiters_);
+    grew_.notify_all();
+  }
+  for (auto& [id, w] : woken) w.fn();
+}
+
+bool AlertLog::closed() const {
+  std::lock_guard lock(mu_);
+  return closed_;
 }
 
 uint64_t AlertLog::last_id() const {

@@ -5,8 +5,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -86,6 +88,20 @@ class AlertLog {
   // returns whether one does.
   bool WaitAfter(uint64_t after, int timeout_ms) const;
 
+  // For a reader that has caught up and waits without a thread: `fn` is
+  // called once, on the committing thread, when an alert after `after` is
+  // committed or the log is closed. nullopt (and no call) when one already
+  // exists or the log is closed: read again at once. Otherwise an id for
+  // Unsubscribe.
+  std::optional<uint64_t> Subscribe(uint64_t after, std::function<void()> fn);
+  // Cancels a subscription; false when its `fn` has been called or is
+  // being called.
+  bool Unsubscribe(uint64_t id);
+  // Wakes every subscriber and refuses new ones: for shutdown, so that
+  // following readers end instead of holding the server open.
+  void Close();
+  bool closed() const;
+
   // "123" → 123; INVALID_ARGUMENT naming `field` otherwise. "" is 0.
   static absl::StatusOr<uint64_t> ParseId(std::string_view field,
                                           std::string_view id);
@@ -103,6 +119,13 @@ class AlertLog {
   mutable std::mutex mu_;
   mutable std::condition_variable grew_;
   uint64_t last_ = 0;
+  bool closed_ = false;
+  struct Waiter {
+    uint64_t after;
+    std::function<void()> fn;
+  };
+  std::map<uint64_t, Waiter> waiters_;  // by subscription id
+  uint64_t next_waiter_ = 1;
 };
 
 }  // namespace jiwon::app

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
 #include "server/log.h"
@@ -50,11 +51,30 @@ absl::StatusOr<std::vector<engine::Category>> Categories(
   return out;
 }
 
+// A company outside the caller's scope is answered as one that does not
+// exist: a scoped caller learns nothing of it.
+absl::Status InScope(const app::Registry& registry, const CallerInfo& caller,
+                     std::string_view company_id) {
+  if (caller.scope.empty()) return absl::OkStatus();
+  absl::StatusOr<v1::Company> c = registry.GetCompany(company_id);
+  if (!c.ok()) return c.status();
+  if (!caller.scope.Admits(c->head_office_region())) {
+    return absl::NotFoundError(absl::StrCat(
+        "company \"", std::string(company_id), "\" does not exist"));
+  }
+  return absl::OkStatus();
+}
+
 template <typename Request>
 absl::StatusOr<engine::Company> Subject(const app::Registry& registry,
+                                        const CallerInfo& caller,
                                         const Request& req) {
   switch (req.subject_case()) {
     case Request::kCompanyId:
+      if (absl::Status s = InScope(registry, caller, req.company_id());
+          !s.ok()) {
+        return s;
+      }
       return registry.LoadCompany(req.company_id());
     case Request::kProfile: {
       if (absl::Status s = CheckSize(req.profile(), "profile"); !s.ok()) {
@@ -75,6 +95,38 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx,
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// The personal fields `c` holds, by name.
+std::vector<std::string> PersonalFields(const v1::Company& c) {
+  std::vector<std::string> out;
+  if (c.has_business_number()) out.push_back("business_number");
+  if (c.has_corporate_number()) out.push_back("corporate_number");
+  bool names = false, births = false;
+  for (const v1::Ceo& ceo : c.ceos()) {
+    names |= !ceo.name().empty();
+    births |= ceo.has_birth_date();
+  }
+  if (names) out.push_back("ceos.name");
+  if (births) out.push_back("ceos.birth_date");
+  return out;
+}
+
+// Writes the access record of a call that returns personal fields; the
+// answer goes out only if it was written.
+absl::Status RecordAccess(app::AccessLog* log, const CallerInfo& caller,
+                          std::string_view method,
+                          std::vector<std::string> company_ids,
+                          std::vector<std::string> fields) {
+  if (company_ids.empty()) return absl::OkStatus();
+  v1::AccessRecord r;
+  r.set_caller(caller.name);
+  r.set_role(std::string(app::RoleName(caller.role)));
+  r.set_peer(caller.peer);
+  r.set_method(std::string(method));
+  for (std::string& id : company_ids) r.add_company_ids(std::move(id));
+  for (std::string& f : fields) r.add_fields(std::move(f));
+  return log->Append(std::move(r));
 }
 
 // Parses `bytes` as `m`; false when they are not a valid encoding of it.
@@ -238,7 +290,7 @@ class UndecodableRequestFactory
     for (const char* name :
          {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
           "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
-          "jiwon.v1.RescoreService"}) {
+          "jiwon.v1.RescoreService", "jiwon.v1.AdminService"}) {
       const google::protobuf::ServiceDescriptor* service =
           pool->FindServiceByName(name);
       if (service == nullptr) continue;
@@ -297,9 +349,30 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
   if (absl::Status s = CheckSize(req->company(), "company"); !s.ok()) {
     return Done(ctx, s);
   }
+  const CallerInfo caller = CallerOf(ctx);
+  if (!caller.scope.empty()) {
+    if (!caller.scope.Admits(req->company().head_office_region())) {
+      return Done(ctx, absl::PermissionDeniedError(absl::StrCat(
+                           "company.head_office_region: this caller may "
+                           "write companies of ",
+                           caller.scope.ToString(), " only")));
+    }
+    // Another scope's company is one this caller cannot see.
+    if (absl::StatusOr<v1::Company> old =
+            registry_->GetCompany(req->company().id());
+        old.ok() && !caller.scope.Admits(old->head_office_region())) {
+      return Done(ctx, InScope(*registry_, caller, req->company().id()));
+    }
+  }
   v1::Company company = req->company();
   absl::StatusOr<bool> created = registry_->UpsertCompany(&company);
   if (!created.ok()) return Done(ctx, created.status());
+  if (absl::Status s = RecordAccess(policy_.access_log, caller,
+                                    "/jiwon.v1.CompanyService/UpsertCompany",
+                                    {company.id()}, PersonalFields(company));
+      !s.ok()) {
+    return Done(ctx, s);
+  }
   *resp->mutable_company() = std::move(company);
   resp->set_created(*created);
   return Done(ctx, absl::OkStatus());
@@ -308,8 +381,21 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
 grpc::ServerUnaryReactor* CompanyService::GetCompany(
     grpc::CallbackServerContext* ctx, const v1::GetCompanyRequest* req,
     v1::GetCompanyResponse* resp) {
+  const CallerInfo caller = CallerOf(ctx);
   absl::StatusOr<v1::Company> c = registry_->GetCompany(req->company_id());
   if (!c.ok()) return Done(ctx, c.status());
+  if (!caller.scope.Admits(c->head_office_region())) {
+    return Done(ctx, InScope(*registry_, caller, req->company_id()));
+  }
+  std::vector<std::string> fields = PersonalFields(*c);
+  if (!fields.empty()) {
+    if (absl::Status s = RecordAccess(policy_.access_log, caller,
+                                      "/jiwon.v1.CompanyService/GetCompany",
+                                      {c->id()}, std::move(fields));
+        !s.ok()) {
+      return Done(ctx, s);
+    }
+  }
   *resp->mutable_company() = *std::move(c);
   return Done(ctx, absl::OkStatus());
 }
@@ -317,25 +403,45 @@ grpc::ServerUnaryReactor* CompanyService::GetCompany(
 grpc::ServerUnaryReactor* CompanyService::DeleteCompany(
     grpc::CallbackServerContext* ctx, const v1::DeleteCompanyRequest* req,
     v1::DeleteCompanyResponse*) {
+  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+      !s.ok()) {
+    return Done(ctx, s);
+  }
   return Done(ctx, registry_->DeleteCompany(req->company_id()));
 }
 
 grpc::ServerUnaryReactor* CompanyService::ListCompanies(
     grpc::CallbackServerContext* ctx, const v1::ListCompaniesRequest* req,
     v1::ListCompaniesResponse* resp) {
+  const CallerInfo caller = CallerOf(ctx);
   absl::StatusOr<app::Registry::CompanyPage> page =
       registry_->ListCompanies(req->page_size(), req->page_token());
   if (!page.ok()) return Done(ctx, page.status());
+  std::vector<std::string> ids;
+  std::set<std::string> fields;
   for (v1::Company& c : page->companies) {
+    if (!caller.scope.Admits(c.head_office_region())) continue;
+    std::vector<std::string> personal = PersonalFields(c);
+    if (!personal.empty()) {
+      ids.push_back(c.id());
+      fields.insert(personal.begin(), personal.end());
+    }
     *resp->add_companies() = std::move(c);
+  }
+  if (absl::Status s = RecordAccess(
+          policy_.access_log, caller, "/jiwon.v1.CompanyService/ListCompanies",
+          std::move(ids), {fields.begin(), fields.end()});
+      !s.ok()) {
+    return Done(ctx, s);
   }
   resp->set_next_page_token(page->next_page_token);
   return Done(ctx, absl::OkStatus());
 }
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
-    grpc::CallbackServerContext*, grpc::ByteBuffer* resp) {
+    grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) {
   app::Registry* registry = registry_;
+  const app::Scope scope = CallerOf(ctx).scope;
   struct Batch {
     std::vector<v1::Company> records;
     std::vector<engine::Company> domains;
@@ -345,10 +451,21 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
                            v1::ImportCompaniesResponse>(
       resp,
       // Valid records wait for one write of many (one sync of the log).
-      [registry, batch](v1::ImportCompaniesRequest& r,
-                        v1::ImportCompaniesResponse*) -> absl::Status {
+      [registry, batch, scope](v1::ImportCompaniesRequest& r,
+                               v1::ImportCompaniesResponse*) -> absl::Status {
         if (!r.has_company()) {
           return absl::InvalidArgumentError("company: must be set");
+        }
+        if (!scope.empty()) {
+          absl::StatusOr<v1::Company> old =
+              registry->GetCompany(r.company().id());
+          if (!scope.Admits(r.company().head_office_region()) ||
+              (old.ok() && !scope.Admits(old->head_office_region()))) {
+            return absl::PermissionDeniedError(
+                absl::StrCat("company.head_office_region: this caller may "
+                             "write companies of ",
+                             scope.ToString(), " only"));
+          }
         }
         if (absl::Status s = CheckSize(r.company(), "company"); !s.ok()) {
           return s;
@@ -485,7 +602,9 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   engine::Recommendation r;
   engine::Date as_of;
   int64_t catalog_version = 0;
-  if (absl::Status s = Recommend(*req, &r, &as_of, &catalog_version); !s.ok()) {
+  if (absl::Status s =
+          Recommend(CallerOf(ctx), *req, &r, &as_of, &catalog_version);
+      !s.ok()) {
     return Done(ctx, s);
   }
   const std::string as_of_text = as_of.ToString();
@@ -497,11 +616,12 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   return Done(ctx, absl::OkStatus());
 }
 
-absl::Status MatchService::Recommend(const v1::RecommendRequest& req,
+absl::Status MatchService::Recommend(const CallerInfo& caller,
+                                     const v1::RecommendRequest& req,
                                      engine::Recommendation* out,
                                      engine::Date* as_of_out,
                                      int64_t* catalog_version) const {
-  absl::StatusOr<engine::Company> company = Subject(*registry_, req);
+  absl::StatusOr<engine::Company> company = Subject(*registry_, caller, req);
   if (!company.ok()) return company.status();
   engine::RecommendOptions options;
   absl::StatusOr<engine::Date> as_of = AsOf(req.as_of());
@@ -533,13 +653,29 @@ absl::Status MatchService::Recommend(const v1::RecommendRequest& req,
 grpc::ServerUnaryReactor* MatchService::Explain(
     grpc::CallbackServerContext* ctx, const v1::ExplainRequest* req,
     v1::ExplainResponse* resp) {
-  absl::StatusOr<engine::Company> company = Subject(*registry_, *req);
+  const CallerInfo caller = CallerOf(ctx);
+  absl::StatusOr<engine::Company> company = Subject(*registry_, caller, *req);
   if (!company.ok()) return Done(ctx, company.status());
   absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
   if (!as_of.ok()) return Done(ctx, as_of.status());
   absl::StatusOr<app::Registry::Explanation> e =
       registry_->Explain(*company, req->program_id(), *as_of);
   if (!e.ok()) return Done(ctx, e.status());
+  // The derived facts show a stored company's CEO birth dates.
+  if (req->subject_case() == v1::ExplainRequest::kCompanyId) {
+    bool births = false;
+    for (const engine::Ceo& ceo : company->ceos) {
+      births |= ceo.birth_date.has_value();
+    }
+    if (births) {
+      if (absl::Status s = RecordAccess(
+              policy_.access_log, caller, "/jiwon.v1.MatchService/Explain",
+              {req->company_id()}, {"ceos.birth_date"});
+          !s.ok()) {
+        return Done(ctx, s);
+      }
+    }
+  }
   server::OutcomeToProto(e->outcome, /*with_evidence=*/true,
                          resp->mutable_match());
   for (const engine::DerivedFact& d : e->derived) {
@@ -554,7 +690,8 @@ grpc::ServerUnaryReactor* MatchService::Explain(
 grpc::ServerUnaryReactor* MatchService::NextQuestions(
     grpc::CallbackServerContext* ctx, const v1::NextQuestionsRequest* req,
     v1::NextQuestionsResponse* resp) {
-  absl::StatusOr<engine::Company> company = Subject(*registry_, *req);
+  absl::StatusOr<engine::Company> company =
+      Subject(*registry_, CallerOf(ctx), *req);
   if (!company.ok()) return Done(ctx, company.status());
   absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
   if (!as_of.ok()) return Done(ctx, as_of.status());
@@ -588,8 +725,9 @@ namespace {
 // Streams prepared messages, one write at a time.
 class StreamWriter : public grpc::ServerWriteReactor<v1::WhoQualifiesResponse> {
  public:
-  explicit StreamWriter(std::deque<v1::WhoQualifiesResponse> messages)
-      : messages_(std::move(messages)) {
+  StreamWriter(std::deque<v1::WhoQualifiesResponse> messages,
+               std::unique_ptr<StreamSlots::Slot> slot)
+      : messages_(std::move(messages)), slot_(std::move(slot)) {
     Next();
   }
   StreamWriter(const grpc::Status& status) { Finish(status); }
@@ -614,22 +752,30 @@ class StreamWriter : public grpc::ServerWriteReactor<v1::WhoQualifiesResponse> {
   }
 
   std::deque<v1::WhoQualifiesResponse> messages_;
+  std::unique_ptr<StreamSlots::Slot> slot_;
 };
 
 }  // namespace
 
 grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
-    grpc::CallbackServerContext*, const v1::WhoQualifiesRequest* req) {
+    grpc::CallbackServerContext* ctx, const v1::WhoQualifiesRequest* req) {
+  const CallerInfo caller = CallerOf(ctx);
+  absl::StatusOr<std::unique_ptr<StreamSlots::Slot>> slot =
+      policy_.streams->Acquire(caller.name);
+  if (!slot.ok()) return new StreamWriter(ToGrpcStatus(slot.status()));
   absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
   if (!as_of.ok()) return new StreamWriter(ToGrpcStatus(as_of.status()));
   std::deque<v1::WhoQualifiesResponse> messages;
   std::map<std::string, int> by_region;
   std::map<std::string, int> by_size;
+  std::vector<std::string> returned;
   const engine::Reference& ref = registry_->reference();
   absl::StatusOr<app::Registry::QualifyCounts> counts = registry_->WhoQualifies(
       req->program_id(), *as_of, req->include_undetermined(),
       [&](const v1::Company& c, const engine::Company& domain,
           const engine::ProgramOutcome& o) {
+        if (!caller.scope.Admits(c.head_office_region())) return;
+        returned.push_back(c.id());
         v1::QualifyingCompany* q = messages.emplace_back().mutable_company();
         q->set_company_id(c.id());
         q->set_name(c.name());
@@ -648,6 +794,12 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
         ++by_size[registry_->evaluator().SizeLabel(domain, o.reference_date)];
       });
   if (!counts.ok()) return new StreamWriter(ToGrpcStatus(counts.status()));
+  if (absl::Status s = RecordAccess(
+          policy_.access_log, caller, "/jiwon.v1.MatchService/WhoQualifies",
+          std::move(returned), {"name", "head_office_region", "eligibility"});
+      !s.ok()) {
+    return new StreamWriter(ToGrpcStatus(s));
+  }
   v1::WhoQualifiesSummary* summary = messages.emplace_back().mutable_summary();
   summary->set_companies(counts->companies);
   summary->set_eligible(counts->eligible);
@@ -662,7 +814,7 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
     c->set_key(key);
     c->set_count(n);
   }
-  return new StreamWriter(std::move(messages));
+  return new StreamWriter(std::move(messages), *std::move(slot));
 }
 
 // ---------------------------------------------------------------- feedback
@@ -670,6 +822,11 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
 grpc::ServerUnaryReactor* FeedbackService::RecordFeedback(
     grpc::CallbackServerContext* ctx, const v1::RecordFeedbackRequest* req,
     v1::RecordFeedbackResponse* resp) {
+  if (absl::Status s =
+          InScope(*registry_, CallerOf(ctx), req->feedback().company_id());
+      !s.ok()) {
+    return Done(ctx, s);
+  }
   absl::StatusOr<v1::Feedback> f = registry_->RecordFeedback(req->feedback());
   if (!f.ok()) return Done(ctx, f.status());
   *resp->mutable_feedback() = *std::move(f);
@@ -679,6 +836,10 @@ grpc::ServerUnaryReactor* FeedbackService::RecordFeedback(
 grpc::ServerUnaryReactor* FeedbackService::DeleteFeedback(
     grpc::CallbackServerContext* ctx, const v1::DeleteFeedbackRequest* req,
     v1::DeleteFeedbackResponse*) {
+  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+      !s.ok()) {
+    return Done(ctx, s);
+  }
   return Done(ctx,
               registry_->DeleteFeedback(req->company_id(), req->program_id()));
 }
@@ -686,6 +847,10 @@ grpc::ServerUnaryReactor* FeedbackService::DeleteFeedback(
 grpc::ServerUnaryReactor* FeedbackService::ListFeedback(
     grpc::CallbackServerContext* ctx, const v1::ListFeedbackRequest* req,
     v1::ListFeedbackResponse* resp) {
+  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+      !s.ok()) {
+    return Done(ctx, s);
+  }
   absl::StatusOr<std::vector<v1::Feedback>> all =
       registry_->ListFeedback(req->company_id());
   if (!all.ok()) return Done(ctx, all.status());
@@ -705,7 +870,8 @@ class ThreadedWriter : public grpc::ServerWriteReactor<Response> {
  public:
   using Body = std::function<grpc::Status(ThreadedWriter*)>;
 
-  explicit ThreadedWriter(Body body) {
+  ThreadedWriter(Body body, std::unique_ptr<StreamSlots::Slot> slot)
+      : slot_(std::move(slot)) {
     // The job starts once thread_ is set: OnDone joins it.
     std::lock_guard lock(mu_);
     thread_ = std::thread([this, body = std::move(body)] {
@@ -789,6 +955,7 @@ class ThreadedWriter : public grpc::ServerWriteReactor<Response> {
   bool finished_ = false;
   bool finish_called_ = false;
   grpc::Status status_;
+  std::unique_ptr<StreamSlots::Slot> slot_;
   std::thread thread_;
 };
 
@@ -818,7 +985,9 @@ void SummaryToProto(const app::RescoreSummary& s, v1::RescoreSummary* out) {
 }  // namespace
 
 grpc::ServerWriteReactor<v1::RescoreResponse>* RescoreService::Rescore(
-    grpc::CallbackServerContext*, const v1::RescoreRequest* req) {
+    grpc::CallbackServerContext* ctx, const v1::RescoreRequest* req) {
+  absl::StatusOr<std::unique_ptr<StreamSlots::Slot>> slot =
+      policy_.streams->Acquire(CallerOf(ctx).name);
   app::RescoreOptions options;
   options.shard_index = req->shard_index();
   options.shard_count = req->shard_count() == 0 ? 1 : req->shard_count();
@@ -835,32 +1004,42 @@ grpc::ServerWriteReactor<v1::RescoreResponse>* RescoreService::Rescore(
       bad = as_of.status();
     }
   }
+  if (!slot.ok()) {
+    bad = slot.status();
+    slot = nullptr;
+  }
   using Writer = ThreadedWriter<v1::RescoreResponse>;
-  return new Writer([this, options, bad](Writer* w) {
-    if (!bad.ok()) return ToGrpcStatus(bad);
-    absl::StatusOr<app::RescoreSummary> summary = rescorer_->Run(
-        options, [w] { return w->cancelled(); },
-        [w](const app::RescoreProgress& p) {
-          v1::RescoreResponse r;
-          v1::RescoreProgress* out = r.mutable_progress();
-          out->set_run_id(p.run_id);
-          out->set_companies_done(p.done);
-          out->set_companies_total(p.total);
-          out->set_companies_per_second(p.per_second);
-          out->set_resumed_from(p.resumed_from);
-          w->Send(std::move(r));
-        });
-    if (!summary.ok()) return ToGrpcStatus(summary.status());
-    v1::RescoreResponse r;
-    SummaryToProto(*summary, r.mutable_summary());
-    w->Send(std::move(r));
-    return grpc::Status::OK;
-  });
+  return new Writer(
+      [this, options, bad](Writer* w) {
+        if (!bad.ok()) return ToGrpcStatus(bad);
+        absl::StatusOr<app::RescoreSummary> summary = rescorer_->Run(
+            options, [w] { return w->cancelled(); },
+            [w](const app::RescoreProgress& p) {
+              v1::RescoreResponse r;
+              v1::RescoreProgress* out = r.mutable_progress();
+              out->set_run_id(p.run_id);
+              out->set_companies_done(p.done);
+              out->set_companies_total(p.total);
+              out->set_companies_per_second(p.per_second);
+              out->set_resumed_from(p.resumed_from);
+              w->Send(std::move(r));
+            });
+        if (!summary.ok()) return ToGrpcStatus(summary.status());
+        v1::RescoreResponse r;
+        SummaryToProto(*summary, r.mutable_summary());
+        w->Send(std::move(r));
+        return grpc::Status::OK;
+      },
+      *std::move(slot));
 }
 
 grpc::ServerUnaryReactor* RescoreService::GetResults(
     grpc::CallbackServerContext* ctx, const v1::GetResultsRequest* req,
     v1::GetResultsResponse* resp) {
+  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+      !s.ok()) {
+    return Done(ctx, s);
+  }
   absl::StatusOr<app::CompanyResults> r = rescorer_->Results(req->company_id());
   if (!r.ok()) return Done(ctx, r.status());
   resp->set_company_id(req->company_id());
@@ -887,52 +1066,226 @@ grpc::ServerUnaryReactor* RescoreService::GetResults(
   return Done(ctx, absl::OkStatus());
 }
 
-grpc::ServerWriteReactor<v1::ReadAlertsResponse>* RescoreService::ReadAlerts(
-    grpc::CallbackServerContext*, const v1::ReadAlertsRequest* req) {
-  using Writer = ThreadedWriter<v1::ReadAlertsResponse>;
-  absl::StatusOr<uint64_t> after =
-      app::AlertLog::ParseId("after", req->after());
-  absl::Status bad = after.status();
-  if (bad.ok() && req->limit() < 0) {
-    bad = absl::InvalidArgumentError(
-        absl::StrCat("limit: must not be negative, got ", req->limit()));
+namespace {
+
+// The alert feed to one reader, without a thread of its own: it reads up to
+// 500 alerts, writes them, and reads on when the write is done; caught up
+// and following, it waits on the log's subscription and reads on when an
+// alert is committed. A reader scoped to some regions sees their companies'
+// alerts only.
+class AlertFeed : public grpc::ServerWriteReactor<v1::ReadAlertsResponse> {
+ public:
+  struct Request {
+    uint64_t after = 0;
+    std::string company_id;
+    bool follow = false;
+    int64_t limit = 0;
+  };
+
+  AlertFeed(app::AlertLog* alerts, const app::Registry* registry,
+            app::Scope scope, Request request,
+            std::unique_ptr<StreamSlots::Slot> slot)
+      : alerts_(alerts),
+        registry_(registry),
+        scope_(std::move(scope)),
+        request_(std::move(request)),
+        cursor_(request_.after),
+        slot_(std::move(slot)) {
+    std::lock_guard lock(mu_);
+    Step();
   }
-  if (bad.ok() && !req->company_id().empty() &&
-      !engine::IsValidId(req->company_id())) {
-    bad = absl::InvalidArgumentError(
-        "company_id: must be 1-64 characters of [A-Za-z0-9._:-]");
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!ok) {
+      End(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"));
+      return;
+    }
+    Step();
   }
-  const uint64_t start = after.ok() ? *after : 0;
-  return new Writer([this, bad, start, company = req->company_id(),
-                     follow = req->follow(), limit = req->limit()](Writer* w) {
-    if (!bad.ok()) return ToGrpcStatus(bad);
-    constexpr int kPerMessage = 500;
-    uint64_t cursor = start;
-    int64_t sent = 0;
+
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    if (waiting_ != 0 && alerts_->Unsubscribe(waiting_)) {
+      waiting_ = 0;
+      End(grpc::Status::CANCELLED);
+    }
+    // Otherwise a write or a wake-up is under way and ends it.
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr int kPerMessage = 500;
+
+  // REQUIRES: mu_ held, no write or wait under way.
+  void Step() {
+    waiting_ = 0;
     for (;;) {
-      v1::ReadAlertsResponse batch;
+      if (finished_) return;
+      if (cancelled_) {
+        End(grpc::Status::CANCELLED);
+        return;
+      }
+      if (request_.limit != 0 && sent_ >= request_.limit) {
+        End(grpc::Status::OK);
+        return;
+      }
+      message_.Clear();
       absl::Status s = alerts_->Read(
-          cursor, company,
+          cursor_, request_.company_id,
           [&](v1::Alert&& a) {
-            *batch.add_alerts() = std::move(a);
-            return batch.alerts_size() < kPerMessage &&
-                   (limit == 0 || sent + batch.alerts_size() < limit);
+            if (!scope_.empty() && !Admits(a.company_id())) return true;
+            *message_.add_alerts() = std::move(a);
+            return message_.alerts_size() < kPerMessage &&
+                   (request_.limit == 0 ||
+                    sent_ + message_.alerts_size() < request_.limit);
           },
-          &cursor);
-      if (!s.ok()) return ToGrpcStatus(s);
-      if (batch.alerts_size() > 0) {
-        sent += batch.alerts_size();
-        if (!w->Send(std::move(batch))) return grpc::Status::CANCELLED;
-        if (limit != 0 && sent >= limit) return grpc::Status::OK;
-        continue;
+          &cursor_);
+      if (!s.ok()) {
+        End(ToGrpcStatus(s));
+        return;
+      }
+      if (message_.alerts_size() > 0) {
+        sent_ += message_.alerts_size();
+        writing_ = true;
+        StartWrite(&message_);
+        return;
       }
       // Caught up with everything committed when the read began.
-      if (!follow) return grpc::Status::OK;
-      while (!alerts_->WaitAfter(cursor, 500)) {
-        if (w->cancelled()) return grpc::Status::CANCELLED;
+      if (!request_.follow) {
+        End(grpc::Status::OK);
+        return;
       }
+      if (alerts_->closed()) {
+        End(grpc::Status(
+            grpc::StatusCode::UNAVAILABLE,
+            absl::StrCat("jiwond is shutting down; resume with after=", cursor_,
+                         " once it is back")));
+        return;
+      }
+      std::optional<uint64_t> id = alerts_->Subscribe(cursor_, [this] {
+        std::lock_guard lock(mu_);
+        Step();
+      });
+      if (id) {
+        waiting_ = *id;
+        return;
+      }
+      // Something was committed meanwhile (or the log closed): read again.
     }
-  });
+  }
+
+  // Whether the company of an alert is in scope; remembered per company.
+  bool Admits(const std::string& company_id) {
+    auto it = in_scope_.find(company_id);
+    if (it != in_scope_.end()) return it->second;
+    absl::StatusOr<v1::Company> c = registry_->GetCompany(company_id);
+    const bool admitted = c.ok() && scope_.Admits(c->head_office_region());
+    if (in_scope_.size() < 100'000) in_scope_.emplace(company_id, admitted);
+    return admitted;
+  }
+
+  void End(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  app::AlertLog* alerts_;
+  const app::Registry* registry_;
+  const app::Scope scope_;
+  const Request request_;
+  // Recursive: gRPC may run a reaction on the thread that started it.
+  std::recursive_mutex mu_;
+  uint64_t cursor_;
+  int64_t sent_ = 0;
+  v1::ReadAlertsResponse message_;
+  bool writing_ = false;
+  bool cancelled_ = false;
+  bool finished_ = false;
+  uint64_t waiting_ = 0;  // the log subscription while waiting
+  absl::flat_hash_map<std::string, bool> in_scope_;
+  std::unique_ptr<StreamSlots::Slot> slot_;
+};
+
+// A stream answered with an error before it began.
+template <typename Response>
+class RefusedStream : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit RefusedStream(const absl::Status& s) {
+    this->Finish(ToGrpcStatus(s));
+  }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::ReadAlertsResponse>* RescoreService::ReadAlerts(
+    grpc::CallbackServerContext* ctx, const v1::ReadAlertsRequest* req) {
+  using Refused = RefusedStream<v1::ReadAlertsResponse>;
+  const CallerInfo caller = CallerOf(ctx);
+  absl::StatusOr<uint64_t> after =
+      app::AlertLog::ParseId("after", req->after());
+  if (!after.ok()) return new Refused(after.status());
+  if (req->limit() < 0) {
+    return new Refused(absl::InvalidArgumentError(
+        absl::StrCat("limit: must not be negative, got ", req->limit())));
+  }
+  if (!req->company_id().empty()) {
+    if (!engine::IsValidId(req->company_id())) {
+      return new Refused(absl::InvalidArgumentError(
+          "company_id: must be 1-64 characters of [A-Za-z0-9._:-]"));
+    }
+    if (absl::Status s = InScope(*registry_, caller, req->company_id());
+        !s.ok()) {
+      return new Refused(s);
+    }
+  }
+  absl::StatusOr<std::unique_ptr<StreamSlots::Slot>> slot =
+      policy_.streams->Acquire(caller.name);
+  if (!slot.ok()) return new Refused(slot.status());
+  AlertFeed::Request r;
+  r.after = *after;
+  r.company_id = req->company_id();
+  r.follow = req->follow();
+  r.limit = req->limit();
+  return new AlertFeed(alerts_, registry_, caller.scope, std::move(r),
+                       *std::move(slot));
+}
+
+// ------------------------------------------------------------------- admin
+
+grpc::ServerUnaryReactor* AdminService::ReadAccessLog(
+    grpc::CallbackServerContext* ctx, const v1::ReadAccessLogRequest* req,
+    v1::ReadAccessLogResponse* resp) {
+  std::string since = req->since();
+  if (!since.empty()) {
+    // A day alone is its first second.
+    if (since.size() == 10) since += "T00:00:00Z";
+    std::vector<engine::FieldError> errors;
+    if (!server::ParseDateField("since", since.substr(0, 10), &errors) ||
+        since.size() < 20 || since[10] != 'T' || since.back() != 'Z') {
+      return Done(ctx, absl::InvalidArgumentError(
+                           "since: expected YYYY-MM-DD or an RFC 3339 time "
+                           "in UTC such as 2026-12-01T09:00:00Z"));
+    }
+  }
+  if (!req->company_id().empty() && !engine::IsValidId(req->company_id())) {
+    return Done(ctx, absl::InvalidArgumentError(
+                         "company_id: must be 1-64 characters of "
+                         "[A-Za-z0-9._:-]"));
+  }
+  absl::StatusOr<app::AccessLog::Page> page = access_log_->Read(
+      req->company_id(), since, req->page_size(), req->page_token());
+  if (!page.ok()) return Done(ctx, page.status());
+  for (v1::AccessRecord& r : page->records) {
+    *resp->add_records() = std::move(r);
+  }
+  resp->set_next_page_token(page->next_page_token);
+  return Done(ctx, absl::OkStatus());
 }
 
 }  // namespace jiwon::rpc

@@ -9,14 +9,17 @@
 #include <grpcpp/support/message_allocator.h>
 
 #include "absl/status/status.h"
+#include "jiwon/v1/admin_service.grpc.pb.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
 #include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
+#include "server/app/access_log.h"
 #include "server/app/alerts.h"
 #include "server/app/registry.h"
 #include "server/app/rescore.h"
+#include "server/rpc/auth.h"
 
 namespace jiwon::rpc {
 
@@ -35,13 +38,21 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewUndecodableRequestInterceptorFactory();
 
+// What the services do about their callers beyond the gate: access
+// records of personal data, and the open streams of each.
+struct CallPolicy {
+  app::AccessLog* access_log = nullptr;  // REQUIRED
+  StreamSlots* streams = nullptr;        // REQUIRED
+};
+
 // ImportCompanies reads bytes: a record that does not decode is reported
 // by position and the records after it are still read.
 class CompanyService final
     : public v1::CompanyService::WithRawCallbackMethod_ImportCompanies<
           v1::CompanyService::CallbackService> {
  public:
-  explicit CompanyService(app::Registry* registry) : registry_(registry) {}
+  CompanyService(app::Registry* registry, CallPolicy policy)
+      : registry_(registry), policy_(policy) {}
 
   grpc::ServerUnaryReactor* UpsertCompany(
       grpc::CallbackServerContext* ctx, const v1::UpsertCompanyRequest* req,
@@ -60,6 +71,7 @@ class CompanyService final
 
  private:
   app::Registry* registry_;
+  CallPolicy policy_;
 };
 
 // ImportPrograms reads bytes, as ImportCompanies does.
@@ -120,7 +132,8 @@ class MatchService final
     : public v1::MatchService::WithRawCallbackMethod_Recommend<
           v1::MatchService::CallbackService> {
  public:
-  explicit MatchService(app::Registry* registry) : registry_(registry) {
+  MatchService(app::Registry* registry, CallPolicy policy)
+      : registry_(registry), policy_(policy) {
     SetMessageAllocatorFor_Explain(&explain_allocator_);
   }
 
@@ -139,11 +152,13 @@ class MatchService final
 
  private:
   // The work of Recommend on a parsed request.
-  absl::Status Recommend(const v1::RecommendRequest& req,
+  absl::Status Recommend(const CallerInfo& caller,
+                         const v1::RecommendRequest& req,
                          engine::Recommendation* out, engine::Date* as_of,
                          int64_t* catalog_version) const;
 
   app::Registry* registry_;
+  CallPolicy policy_;
   ArenaAllocator<v1::ExplainRequest, v1::ExplainResponse> explain_allocator_;
 };
 
@@ -168,8 +183,12 @@ class FeedbackService final : public v1::FeedbackService::CallbackService {
 class RescoreService final : public v1::RescoreService::CallbackService {
  public:
   // REQUIRES: the arguments outlive the service.
-  RescoreService(app::Rescorer* rescorer, app::AlertLog* alerts)
-      : rescorer_(rescorer), alerts_(alerts) {}
+  RescoreService(app::Rescorer* rescorer, app::AlertLog* alerts,
+                 const app::Registry* registry, CallPolicy policy)
+      : rescorer_(rescorer),
+        alerts_(alerts),
+        registry_(registry),
+        policy_(policy) {}
 
   grpc::ServerWriteReactor<v1::RescoreResponse>* Rescore(
       grpc::CallbackServerContext* ctx, const v1::RescoreRequest* req) override;
@@ -183,6 +202,21 @@ class RescoreService final : public v1::RescoreService::CallbackService {
  private:
   app::Rescorer* rescorer_;
   app::AlertLog* alerts_;
+  const app::Registry* registry_;
+  CallPolicy policy_;
+};
+
+class AdminService final : public v1::AdminService::CallbackService {
+ public:
+  explicit AdminService(const app::AccessLog* access_log)
+      : access_log_(access_log) {}
+
+  grpc::ServerUnaryReactor* ReadAccessLog(
+      grpc::CallbackServerContext* ctx, const v1::ReadAccessLogRequest* req,
+      v1::ReadAccessLogResponse* resp) override;
+
+ private:
+  const app::AccessLog* access_log_;
 };
 
 }  // namespace jiwon::rpc

@@ -26,6 +26,11 @@
 //                                                    to id (consecutive ones
 //                                                    of one commit share an
 //                                                    entry); in id order
+//   access         record id, 8 bytes big-endian     jiwon.v1.AccessRecord
+//                                                    without its id, binary
+//   meta           "access_first_kept"               uint64, 8 bytes: access
+//                                                    records before it were
+//                                                    trimmed
 //
 // The rescore's values (server/app/results.cc) are built from unsigned
 // LEB128 varints (signed ones zigzag-coded) and strings prefixed with their

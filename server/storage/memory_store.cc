@@ -25,6 +25,8 @@ const char* TableName(Table t) {
       return "alerts";
     case Table::kAlertsByCompany:
       return "alerts_by_company";
+    case Table::kAccess:
+      return "access";
   }
   return "?";
 }

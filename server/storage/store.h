@@ -22,12 +22,13 @@ enum class Table : uint8_t {
   kFeedback,
   kResults,
   kAlerts,
-  kAlertsByCompany
+  kAlertsByCompany,
+  kAccess
 };
 inline constexpr Table kTables[] = {Table::kMeta,           Table::kCompanies,
                                     Table::kPrograms,       Table::kFeedback,
                                     Table::kResults,        Table::kAlerts,
-                                    Table::kAlertsByCompany};
+                                    Table::kAlertsByCompany, Table::kAccess};
 const char* TableName(Table t);
 
 // Changes applied together or not at all.

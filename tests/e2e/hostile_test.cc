@@ -131,6 +131,8 @@ std::map<std::string, std::string> Dump(const std::string& data_dir) {
   EXPECT_TRUE(store.ok()) << store.status();
   if (!store.ok()) return out;
   for (storage::Table t : storage::kTables) {
+    // Reads of personal data add access records: that is their purpose.
+    if (t == storage::Table::kAccess) continue;
     absl::Status s = (*store)->Scan(
         t, "", [&](std::string_view key, std::string_view value) {
           out[absl::StrCat(storage::TableName(t), "/", std::string(key))] =

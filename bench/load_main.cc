@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/synthetic.h"
+#include "clients/rpc_util.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
@@ -254,8 +255,14 @@ int Main() {
   options.eligible_fraction = absl::GetFlag(FLAGS_eligible_pct) / 100.0;
   synthetic::Generator gen(reference->get(), options);
   grpc::ChannelArguments args;
-  auto channel = grpc::CreateCustomChannel(
-      absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(), args);
+  absl::StatusOr<cli::ConnectOptions> connect =
+      cli::ConnectOptions::FromFlagsAndEnvironment();
+  if (!connect.ok()) {
+    std::fprintf(stderr, "%s\n",
+                 std::string(connect.status().message()).c_str());
+    return 2;
+  }
+  auto channel = cli::OpenChannel(absl::GetFlag(FLAGS_addr), *connect, args);
   if (absl::GetFlag(FLAGS_load) && Load(channel, gen) != 0) return 1;
   if (absl::GetFlag(FLAGS_writes)) {
     return MeasureUpserts(channel, gen, absl::GetFlag(FLAGS_seconds));

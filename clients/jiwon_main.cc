@@ -2,6 +2,8 @@
 // only.
 
 #include <grpcpp/grpcpp.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +26,7 @@
 #include "engine/evaluate.h"
 #include "engine/model.h"
 #include "google/protobuf/util/json_util.h"
+#include "jiwon/v1/admin_service.grpc.pb.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
 #include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
@@ -60,6 +64,12 @@ ABSL_FLAG(std::string, company, "", "alerts: only this company's");
 ABSL_FLAG(bool, follow, false,
           "alerts: keep reading, printing new alerts as they are made");
 ABSL_FLAG(int64_t, max, 0, "alerts: stop after this many (0: no limit)");
+ABSL_FLAG(std::string, scope, "",
+          "admin token new: limit the caller to companies of these regions, "
+          "e.g. region:41 or region:41,region:11");
+ABSL_FLAG(std::string, since, "",
+          "admin access-log: records from this day (YYYY-MM-DD) or time "
+          "(RFC 3339, UTC) on");
 
 namespace jiwon::cli {
 namespace {
@@ -85,8 +95,16 @@ constexpr const char* kUsage =
   jiwon results COMPANY            what the last rescore computed for a company, and when
   jiwon alerts [--after ID] [--company ID] [--follow]
                                    the alert feed as JSON Lines, in order; resume with --after the last id
+  jiwon admin token new NAME ROLE [--scope=region:41]
+                                   a fresh token and its line for jiwond's --auth_tokens file
+                                   (ROLE: portal, caseworker, catalog, batch, admin)
+  jiwon admin access-log [--company ID] [--since YYYY-MM-DD]
+                                   who read which company's personal data, and when (admin only)
 
-Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.)";
+Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.
+TLS: --tls_ca, --tls_cert, --tls_key (or JIWON_TLS_CA, JIWON_TLS_CERT,
+JIWON_TLS_KEY). Token: JIWON_TOKEN, or a file in --token_file (or
+JIWON_TOKEN_FILE).)";
 
 std::string Address() { return ResolveAddress(absl::GetFlag(FLAGS_addr)); }
 
@@ -251,7 +269,8 @@ class Client {
         programs_(v1::ProgramService::NewStub(channel)),
         matching_(v1::MatchService::NewStub(channel)),
         feedback_(v1::FeedbackService::NewStub(channel)),
-        rescore_(v1::RescoreService::NewStub(channel)) {}
+        rescore_(v1::RescoreService::NewStub(channel)),
+        admin_(v1::AdminService::NewStub(channel)) {}
 
   int Run(const std::vector<std::string>& args);
 
@@ -265,6 +284,8 @@ class Client {
   int Feedback(const std::vector<std::string>& args);
   int Results(const std::string& company);
   int Alerts();
+  int Admin(const std::vector<std::string>& args);
+  int AccessLog();
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -273,6 +294,7 @@ class Client {
   std::unique_ptr<v1::MatchService::StubInterface> matching_;
   std::unique_ptr<v1::FeedbackService::StubInterface> feedback_;
   std::unique_ptr<v1::RescoreService::StubInterface> rescore_;
+  std::unique_ptr<v1::AdminService::StubInterface> admin_;
 };
 
 std::string Arg(const std::vector<std::string>& args, size_t i,
@@ -325,6 +347,7 @@ int Client::Run(const std::vector<std::string>& args) {
   if (command == "feedback") return Feedback(args);
   if (command == "results") return Results(Arg(args, 1, "COMPANY id"));
   if (command == "alerts") return Alerts();
+  if (command == "admin") return Admin(args);
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
@@ -800,6 +823,118 @@ int Client::Alerts() {
   return kOk;
 }
 
+// A fresh token and the token file's line for it; nothing is sent.
+int NewToken(const std::string& name, const std::string& role) {
+  static const char* kRoleNames[] = {"portal", "caseworker", "catalog", "batch",
+                                     "admin"};
+  if (std::find_if(std::begin(kRoleNames), std::end(kRoleNames),
+                   [&](const char* r) { return role == r; }) ==
+      std::end(kRoleNames)) {
+    throw UsageError{absl::StrCat("\"", role,
+                                  "\" is not a role (portal, caseworker, "
+                                  "catalog, batch, admin)")};
+  }
+  if (name.empty() || name.size() > 64 ||
+      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                             "vwxyz0123456789._@-") != std::string::npos) {
+    throw UsageError{"NAME: 1-64 characters of [A-Za-z0-9._@-]"};
+  }
+  unsigned char random[32];
+  if (RAND_bytes(random, sizeof(random)) != 1) {
+    std::cerr << "jiwon: the system's random generator failed\n";
+    return kFailed;
+  }
+  const std::string token =
+      "jw_" + absl::WebSafeBase64Escape(absl::string_view(
+                  reinterpret_cast<const char*>(random), sizeof(random)));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(),
+                 nullptr) != 1) {
+    std::cerr << "jiwon: SHA-256 failed\n";
+    return kFailed;
+  }
+  std::string line =
+      absl::StrCat(name, " ", role, " ",
+                   absl::BytesToHexString(absl::string_view(
+                       reinterpret_cast<const char*>(digest), size)));
+  if (const std::string scope = absl::GetFlag(FLAGS_scope); !scope.empty()) {
+    absl::StrAppend(&line, " scope=", scope);
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << "{\"token\":\"" << token << "\",\"line\":\"" << line
+              << "\"}\n";
+    return kOk;
+  }
+  std::cout << "token (give it to " << name
+            << " only; jiwon keeps no copy of it):\n  " << token
+            << "\nline for jiwond's --auth_tokens file (then send jiwond "
+               "SIGHUP):\n  "
+            << line << "\n";
+  return kOk;
+}
+
+int Client::Admin(const std::vector<std::string>& args) {
+  const std::string what = Arg(args, 1, "admin command (token, access-log)");
+  if (what == "token") {
+    if (Arg(args, 2, "token command (new)") != "new") {
+      throw UsageError{"admin token: only `new` is known"};
+    }
+    return NewToken(Arg(args, 3, "NAME"), Arg(args, 4, "ROLE"));
+  }
+  if (what == "access-log") return AccessLog();
+  throw UsageError{absl::StrCat("unknown admin command \"", what, "\"")};
+}
+
+int Client::AccessLog() {
+  v1::ReadAccessLogRequest req;
+  req.set_company_id(absl::GetFlag(FLAGS_company));
+  req.set_since(absl::GetFlag(FLAGS_since));
+  req.set_page_size(1000);
+  const bool json = absl::GetFlag(FLAGS_json);
+  int64_t shown = 0;
+  Table table({{"#", 0, true},
+               {"시각"},
+               {"호출자"},
+               {"역할"},
+               {"메서드"},
+               {"기업"},
+               {"항목"}});
+  for (;;) {
+    v1::ReadAccessLogResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+    grpc::Status s = admin_->ReadAccessLog(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    for (const v1::AccessRecord& r : resp.records()) {
+      ++shown;
+      if (json) {
+        std::cout << ToJson(r) << "\n";
+        continue;
+      }
+      const std::string method = r.method().substr(r.method().rfind('/') + 1);
+      std::string companies =
+          r.company_ids_size() <= 3
+              ? absl::StrJoin(r.company_ids(), ",")
+              : absl::StrCat(r.company_ids(0), " 외 ", r.company_ids_size() - 1,
+                             "곳");
+      table.AddRow({r.id(), r.time(), r.caller(), r.role(), method,
+                    std::move(companies), absl::StrJoin(r.fields(), ",")});
+    }
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  if (!json) {
+    if (shown == 0) {
+      std::cout << "no access records"
+                << (req.company_id().empty() ? "" : " of this company") << "\n";
+    } else {
+      std::cout << table.Render();
+    }
+  }
+  return kOk;
+}
+
 int Client::Questions(const std::string& company) {
   v1::NextQuestionsRequest req;
   req.set_company_id(company);
@@ -915,8 +1050,14 @@ int main(int argc, char** argv) {
     return jiwon::cli::kUsageError;
   }
   try {
-    jiwon::cli::Client client(grpc::CreateChannel(
-        jiwon::cli::Address(), grpc::InsecureChannelCredentials()));
+    absl::StatusOr<jiwon::cli::ConnectOptions> connect =
+        jiwon::cli::ConnectOptions::FromFlagsAndEnvironment();
+    if (!connect.ok()) {
+      std::cerr << "jiwon: " << connect.status().message() << "\n";
+      return jiwon::cli::kUsageError;
+    }
+    jiwon::cli::Client client(
+        jiwon::cli::OpenChannel(jiwon::cli::Address(), *connect));
     return client.Run(args);
   } catch (const jiwon::cli::UsageError& e) {
     std::cerr << "jiwon: " << e.message << " (run `jiwon` for usage)\n";

@@ -209,8 +209,13 @@ int Main(int argc, char** argv) {
   Progress progress(Progress::ModeFor(absl::GetFlag(FLAGS_progress)));
 
   const std::string address = ResolveAddress(absl::GetFlag(FLAGS_addr));
-  auto channel =
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  absl::StatusOr<ConnectOptions> connect =
+      ConnectOptions::FromFlagsAndEnvironment();
+  if (!connect.ok()) {
+    std::cerr << "jiwon-rescore: " << connect.status().message() << "\n";
+    return kUsageError;
+  }
+  auto channel = OpenChannel(address, *connect);
   auto stub = v1::RescoreService::NewStub(channel);
   v1::RescoreRequest req;
   req.set_shard_index(shard.index);

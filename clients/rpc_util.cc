@@ -1,11 +1,160 @@
 #include "clients/rpc_util.h"
 
-#include <cstdlib>
-#include <iostream>
+#include <grpcpp/support/client_interceptor.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA certificates to verify jiwond's certificate with: connect "
+          "over TLS (default $JIWON_TLS_CA)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate, for a jiwond that requires one (default "
+          "$JIWON_TLS_CERT)");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM private key of --tls_cert (default $JIWON_TLS_KEY)");
+ABSL_FLAG(std::string, token_file, "",
+          "file holding the bearer token (default $JIWON_TOKEN_FILE; the "
+          "token itself may be given in $JIWON_TOKEN)");
+
 namespace jiwon::cli {
+namespace {
+
+std::string FlagOrEnv(const std::string& flag, const char* env) {
+  if (!flag.empty()) return flag;
+  const char* value = std::getenv(env);
+  return value != nullptr ? value : "";
+}
+
+absl::StatusOr<std::string> ReadWhole(const std::string& what,
+                                      const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": cannot read ", path));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1 << 20)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", path, " is larger than 1 MiB"));
+  }
+  return text.str();
+}
+
+// Adds the bearer token to every call's metadata. Plaintext to a loopback
+// jiwond works too (gRPC's own call credentials insist on TLS).
+class TokenInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit TokenInterceptor(const std::string* header) : header_(header) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
+    if (m->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA)) {
+      m->GetSendInitialMetadata()->emplace("authorization", *header_);
+    }
+    m->Proceed();
+  }
+
+ private:
+  const std::string* header_;
+};
+
+class TokenInterceptorFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit TokenInterceptorFactory(std::string token)
+      : header_("Bearer " + token) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new TokenInterceptor(&header_);
+  }
+
+ private:
+  const std::string header_;
+};
+
+}  // namespace
+
+absl::StatusOr<ConnectOptions> ConnectOptions::FromFlagsAndEnvironment() {
+  ConnectOptions o;
+  struct Pem {
+    std::string* out;
+    std::string path;
+    const char* what;
+  };
+  for (const Pem& pem :
+       {Pem{&o.tls_ca, FlagOrEnv(absl::GetFlag(FLAGS_tls_ca), "JIWON_TLS_CA"),
+            "--tls_ca (JIWON_TLS_CA)"},
+        Pem{&o.tls_cert,
+            FlagOrEnv(absl::GetFlag(FLAGS_tls_cert), "JIWON_TLS_CERT"),
+            "--tls_cert (JIWON_TLS_CERT)"},
+        Pem{&o.tls_key,
+            FlagOrEnv(absl::GetFlag(FLAGS_tls_key), "JIWON_TLS_KEY"),
+            "--tls_key (JIWON_TLS_KEY)"}}) {
+    if (pem.path.empty()) continue;
+    absl::StatusOr<std::string> text = ReadWhole(pem.what, pem.path);
+    if (!text.ok()) return text.status();
+    *pem.out = *std::move(text);
+  }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert and --tls_key (JIWON_TLS_CERT, JIWON_TLS_KEY) go "
+        "together");
+  }
+  if (!o.tls_cert.empty() && o.tls_ca.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert needs --tls_ca (JIWON_TLS_CA) too");
+  }
+  const std::string token_file =
+      FlagOrEnv(absl::GetFlag(FLAGS_token_file), "JIWON_TOKEN_FILE");
+  if (!token_file.empty()) {
+    absl::StatusOr<std::string> text =
+        ReadWhole("--token_file (JIWON_TOKEN_FILE)", token_file);
+    if (!text.ok()) return text.status();
+    o.token = std::string(absl::StripAsciiWhitespace(*text));
+  } else if (const char* env = std::getenv("JIWON_TOKEN"); env != nullptr) {
+    o.token = std::string(absl::StripAsciiWhitespace(env));
+  }
+  for (char c : o.token) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(
+          "the token (JIWON_TOKEN or --token_file) holds a character that "
+          "cannot go in a header");
+    }
+  }
+  return o;
+}
+
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
+                                           const ConnectOptions& options,
+                                           grpc::ChannelArguments args) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options.tls_ca.empty()) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.tls_ca;
+    ssl.pem_cert_chain = options.tls_cert;
+    ssl.pem_private_key = options.tls_key;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  if (!options.token.empty()) {
+    interceptors.push_back(
+        std::make_unique<TokenInterceptorFactory>(options.token));
+  }
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, credentials, args, std::move(interceptors));
+}
 
 std::string ResolveAddress(const std::string& flag) {
   if (!flag.empty()) return flag;
@@ -19,9 +168,12 @@ int ReportRpcError(const char* program, const grpc::Status& s,
   int code = kFailed;
   switch (s.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      message = absl::StrCat("cannot reach jiwond at ", address,
-                             " (start it with `jiwond`, or point --addr or "
-                             "JIWON_ADDR at a running one)");
+      message = absl::StrCat(
+          "cannot reach jiwond at ", address,
+          " (start it with `jiwond`, or point --addr or JIWON_ADDR at a "
+          "running one; one serving TLS needs --tls_ca, and a client "
+          "certificate when it asks for one): ",
+          s.error_message());
       code = kUnreachable;
       break;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -35,6 +187,15 @@ int ReportRpcError(const char* program, const grpc::Status& s,
       break;
     case grpc::StatusCode::NOT_FOUND:
       message = s.error_message();
+      break;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      message = absl::StrCat("jiwond at ", address,
+                             " did not accept the "
+                             "caller: ",
+                             s.error_message());
+      break;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      message = absl::StrCat("not allowed: ", s.error_message());
       break;
     default:
       message = absl::StrCat("jiwond error (", s.error_code(),

@@ -6,7 +6,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <string>
+
+#include "absl/status/statusor.h"
 
 namespace jiwon::cli {
 
@@ -18,6 +21,27 @@ inline constexpr int kUnreachable = 3;
 
 // `flag` when set, else $JIWON_ADDR, else 127.0.0.1:50051.
 std::string ResolveAddress(const std::string& flag);
+
+// How a client reaches jiwond, each from its flag or else its environment
+// variable:
+//   --tls_ca       JIWON_TLS_CA       PEM CA certificates: connect with TLS
+//   --tls_cert     JIWON_TLS_CERT     PEM client certificate (mutual TLS)
+//   --tls_key      JIWON_TLS_KEY      its private key
+//   --token_file   JIWON_TOKEN_FILE   a file holding the bearer token
+//                  JIWON_TOKEN        the token itself (never a flag: flags
+//                                     show in `ps`)
+// The flags are defined once, here, for every client.
+struct ConnectOptions {
+  std::string tls_ca, tls_cert, tls_key, token;
+  // INVALID_ARGUMENT naming the flag or variable and the file.
+  static absl::StatusOr<ConnectOptions> FromFlagsAndEnvironment();
+};
+
+// A channel to `address` with TLS when options name a CA, sending the
+// token (when there is one) with every call.
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
+                                           const ConnectOptions& options,
+                                           grpc::ChannelArguments args = {});
 
 // Prints one line to stderr, "PROGRAM: what went wrong (what to do)", and
 // returns the exit code for it.

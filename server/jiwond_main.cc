@@ -4,7 +4,6 @@
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -34,6 +33,7 @@
 #include "server/log.h"
 #include "server/reference_loader.h"
 #include "server/rpc/auth.h"
+#include "server/rpc/health.h"
 #include "server/rpc/services.h"
 #include "server/storage/store.h"
 
@@ -416,7 +416,12 @@ int Run() {
   rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),
                                 policy);
   rpc::AdminService admin(access_log->get());
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own health service: its Watch streams end at shutdown.
+  grpc::EnableDefaultHealthCheckService(false);
+  rpc::HealthService health(
+      {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
+       "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
+       "jiwon.v1.RescoreService", "jiwon.v1.AdminService"});
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
@@ -452,6 +457,7 @@ int Run() {
   builder.RegisterService(&feedback);
   builder.RegisterService(&rescoring);
   builder.RegisterService(&admin);
+  builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     Log(LogLevel::kError,
@@ -459,13 +465,6 @@ int Run() {
                      ": the port is in use (by another jiwond?) or the "
                      "address is not one of this machine's"));
     return 2;
-  }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  for (const char* name :
-       {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
-        "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
-        "jiwon.v1.RescoreService", "jiwon.v1.AdminService"}) {
-    health->SetServingStatus(name, true);
   }
   const std::string host = listen.substr(0, listen.rfind(':'));
   Log(LogLevel::kInfo,
@@ -512,7 +511,7 @@ int Run() {
   // Load balancers first see the server going; then readers following the
   // alert feed are ended (they would hold the grace period), then the calls
   // in flight finish.
-  health->SetServingStatus(false);
+  health.Shutdown();
   (*alerts)->Close();
   server->Shutdown(
       std::chrono::system_clock::now() +

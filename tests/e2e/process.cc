@@ -35,7 +35,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
     for (const std::string& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());  // a bare name is looked up in PATH
     _exit(127);
   }
   return pid;
@@ -65,7 +65,9 @@ ServerProcess::ServerProcess(const std::string& work_dir,
       addr_ = "127.0.0.1:" + port.substr(0, port.size() - 1);
       return;
     }
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+    if (int status = 0; waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_code_ =
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       pid_ = -1;
       return;
     }

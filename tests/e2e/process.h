@@ -34,6 +34,9 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   bool ok() const { return !addr_.empty(); }
+  pid_t pid() const { return pid_; }
+  // When it ended before serving: its exit code; -1 otherwise.
+  int exit_code() const { return exit_code_; }
   const std::string& addr() const { return addr_; }
   // What jiwond has written to stderr so far.
   std::string log() const;
@@ -43,6 +46,7 @@ class ServerProcess {
  private:
   std::string work_dir_;
   pid_t pid_ = -1;
+  int exit_code_ = -1;
   std::string addr_;
 };
 

@@ -1,0 +1,40 @@
+#ifndef JIWON_TESTS_E2E_PKI_H_
+#define JIWON_TESTS_E2E_PKI_H_
+
+// A throwaway certificate authority for the tests, made with the openssl
+// command at test time: a CA, a server certificate for 127.0.0.1, ::1 and
+// localhost, and a client certificate. Tokens for a token file.
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+namespace jiwon::testing {
+
+struct TestPki {
+  std::string ca, server_cert, server_key, client_cert, client_key;  // paths
+  bool ok = false;
+  std::string error;  // what openssl said when !ok
+};
+// Makes the files in `dir` (two days' validity).
+TestPki MakeTestPki(const std::string& dir);
+
+// The PEM files' contents, for channels made in a test.
+std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
+    const TestPki& pki, bool with_client_certificate = true);
+
+// A fresh random token for `name`; `line` receives its token file line.
+std::string NewToken(const std::string& name, const std::string& role,
+                     std::string* line, const std::string& scope = "");
+
+// A channel to `addr` over `credentials` sending `token` (when not empty)
+// with every call.
+std::shared_ptr<grpc::Channel> TokenChannel(
+    const std::string& addr,
+    std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const std::string& token, grpc::ChannelArguments args = {});
+
+}  // namespace jiwon::testing
+
+#endif  // JIWON_TESTS_E2E_PKI_H_

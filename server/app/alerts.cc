@@ -113,7 +113,6 @@ absl::Status AlertLog::Commit(
     {
       std::lock_guard lock(mu_);
       last_ = id;
-      grew_.notify_all();
       for (auto it = waiters_.begin(); it != waiters_.end();) {
         if (it->second.after < id) {
           woken.push_back(std::move(it->second.fn));
@@ -148,7 +147,6 @@ void AlertLog::Close() {
     std::lock_guard lock(mu_);
     closed_ = true;
     woken.swap(waiters_);
-    grew_.notify_all();
   }
   for (auto& [id, w] : woken) w.fn();
 }
@@ -300,12 +298,6 @@ absl::StatusOr<uint64_t> AlertLog::Trim(std::string_view cutoff) {
     return s;
   }
   return cut - floor;
-}
-
-bool AlertLog::WaitAfter(uint64_t after, int timeout_ms) const {
-  std::unique_lock lock(mu_);
-  return grew_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                        [&] { return last_ > after; });
 }
 
 absl::StatusOr<uint64_t> AlertLog::ParseId(std::string_view field,

@@ -2,7 +2,6 @@
 #define JIWON_SERVER_APP_ALERTS_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -84,10 +83,6 @@ class AlertLog {
   // The id of the oldest alert kept (last_id() + 1 when none is).
   uint64_t first_id() const { return floor_->load(); }
 
-  // Waits until an alert after `after` exists, or `timeout_ms` has passed;
-  // returns whether one does.
-  bool WaitAfter(uint64_t after, int timeout_ms) const;
-
   // For a reader that has caught up and waits without a thread: `fn` is
   // called once, on the committing thread, when an alert after `after` is
   // committed or the log is closed. nullopt (and no call) when one already
@@ -117,7 +112,6 @@ class AlertLog {
   std::mutex trim_mu_;    // one trim at a time
   std::mutex commit_mu_;  // one commit at a time, in id order
   mutable std::mutex mu_;
-  mutable std::condition_variable grew_;
   uint64_t last_ = 0;
   bool closed_ = false;
   struct Waiter {

@@ -1,5 +1,6 @@
 // End to end: the real jiwond on 127.0.0.1 with an ephemeral port and a
-// temporary RocksDB directory, driven through the real jiwon binary.
+// temporary RocksDB directory, driven through the real jiwon binary, over
+// TLS with a client certificate and an admin token, as in production.
 
 #include <fcntl.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -19,6 +20,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
+#include "tests/e2e/pki.h"
 #include "tests/e2e/process.h"
 #include "tests/testing.h"
 
@@ -37,7 +39,42 @@ struct Result {
 
 class EndToEndTest : public ::testing::Test {
  protected:
-  void SetUp() override { StartServer(); }
+  // One CA and token for the suite; the clients the tests start find them
+  // in their environment, as an operator's would.
+  static void SetUpTestSuite() {
+    pki_dir_ = new testing::TempDir();
+    pki_ = new testing::TestPki(testing::MakeTestPki(pki_dir_->path()));
+    std::string line;
+    token_ = new std::string(testing::NewToken("e2e", "admin", &line));
+    std::ofstream(pki_dir_->path() + "/tokens") << line << "\n";
+    setenv("JIWON_TLS_CA", pki_->ca.c_str(), 1);
+    setenv("JIWON_TLS_CERT", pki_->client_cert.c_str(), 1);
+    setenv("JIWON_TLS_KEY", pki_->client_key.c_str(), 1);
+    setenv("JIWON_TOKEN", token_->c_str(), 1);
+  }
+  static void TearDownTestSuite() {
+    for (const char* v :
+         {"JIWON_TLS_CA", "JIWON_TLS_CERT", "JIWON_TLS_KEY", "JIWON_TOKEN"}) {
+      unsetenv(v);
+    }
+    delete token_;
+    delete pki_;
+    delete pki_dir_;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(pki_->ok) << pki_->error;
+    StartServer();
+  }
+
+  std::shared_ptr<grpc::Channel> Channel() {
+    return testing::TokenChannel(addr_, testing::TlsCredentials(*pki_),
+                                 *token_);
+  }
+
+  static testing::TempDir* pki_dir_;
+  static testing::TestPki* pki_;
+  static std::string* token_;
 
   void TearDown() override {
     if (server_ > 0) {
@@ -49,10 +86,13 @@ class EndToEndTest : public ::testing::Test {
   void StartServer() {
     const std::string port_file = dir_.path() + "/port";
     unlink(port_file.c_str());
-    server_ = Spawn(
-        {JIWOND_PATH, "--listen=127.0.0.1:0",
-         "--data_dir=" + dir_.path() + "/" + data_, "--port_file=" + port_file},
-        dir_.path() + "/jiwond.out", dir_.path() + "/jiwond.log");
+    server_ =
+        Spawn({JIWOND_PATH, "--listen=127.0.0.1:0",
+               "--data_dir=" + dir_.path() + "/" + data_,
+               "--port_file=" + port_file, "--tls_cert=" + pki_->server_cert,
+               "--tls_key=" + pki_->server_key, "--tls_client_ca=" + pki_->ca,
+               "--auth_tokens=" + pki_dir_->path() + "/tokens"},
+              dir_.path() + "/jiwond.out", dir_.path() + "/jiwond.log");
     for (int i = 0; i < 200; ++i) {
       std::string port = ReadFile(port_file);
       if (!port.empty() && port.back() == '\n') {
@@ -141,6 +181,10 @@ class EndToEndTest : public ::testing::Test {
   pid_t server_ = -1;
   std::string addr_;
 };
+
+testing::TempDir* EndToEndTest::pki_dir_ = nullptr;
+testing::TestPki* EndToEndTest::pki_ = nullptr;
+std::string* EndToEndTest::token_ = nullptr;
 
 TEST_F(EndToEndTest, RecommendsWithReasonsForTheGwangjuManufacturer) {
   LoadDemo();
@@ -467,7 +511,7 @@ TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {
 }
 
 TEST_F(EndToEndTest, HealthServiceAnswers) {
-  auto channel = grpc::CreateChannel(addr_, grpc::InsecureChannelCredentials());
+  auto channel = Channel();
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -484,7 +528,7 @@ TEST_F(EndToEndTest, HealthServiceAnswers) {
 // refused with a reason.
 TEST_F(EndToEndTest, RecommendAnswersTypedClientsAndRefusesGarbage) {
   LoadDemo();
-  auto channel = grpc::CreateChannel(addr_, grpc::InsecureChannelCredentials());
+  auto channel = Channel();
   auto stub = v1::MatchService::NewStub(channel);
   v1::RecommendRequest req;
   req.set_company_id("C0001");

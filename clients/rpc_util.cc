@@ -135,25 +135,31 @@ absl::StatusOr<ConnectOptions> ConnectOptions::FromFlagsAndEnvironment() {
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
                                            const ConnectOptions& options,
                                            grpc::ChannelArguments args) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options.tls_ca.empty()) {
-    credentials = grpc::InsecureChannelCredentials();
-  } else {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = options.tls_ca;
-    ssl.pem_cert_chain = options.tls_cert;
-    ssl.pem_private_key = options.tls_key;
-    credentials = grpc::SslCredentials(ssl);
+    // gRPC sends call credentials over TLS only: over plaintext (a
+    // loopback jiwond) an interceptor adds the token.
+    std::vector<
+        std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+        interceptors;
+    if (!options.token.empty()) {
+      interceptors.push_back(
+          std::make_unique<TokenInterceptorFactory>(options.token));
+    }
+    return grpc::experimental::CreateCustomChannelWithInterceptors(
+        address, grpc::InsecureChannelCredentials(), args,
+        std::move(interceptors));
   }
-  std::vector<
-      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-      interceptors;
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls_ca;
+  ssl.pem_cert_chain = options.tls_cert;
+  ssl.pem_private_key = options.tls_key;
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::SslCredentials(ssl);
   if (!options.token.empty()) {
-    interceptors.push_back(
-        std::make_unique<TokenInterceptorFactory>(options.token));
+    credentials = grpc::CompositeChannelCredentials(
+        credentials, grpc::AccessTokenCredentials(options.token));
   }
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, credentials, args, std::move(interceptors));
+  return grpc::CreateCustomChannel(address, credentials, args);
 }
 
 std::string ResolveAddress(const std::string& flag) {

@@ -408,11 +408,11 @@ int Run() {
     return 2;
   }
   rpc::StreamSlots streams(absl::GetFlag(FLAGS_max_streams_per_caller));
-  const rpc::CallPolicy policy{access_log->get(), &streams};
+  const rpc::CallPolicy policy{access_log->get(), &streams, gate.get()};
   rpc::CompanyService companies(registry->get(), policy);
   rpc::ProgramService programs(registry->get());
   rpc::MatchService matching(registry->get(), policy);
-  rpc::FeedbackService feedback(registry->get());
+  rpc::FeedbackService feedback(registry->get(), policy);
   rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),
                                 policy);
   rpc::AdminService admin(access_log->get());

@@ -10,10 +10,6 @@
 namespace jiwon::rpc {
 namespace {
 
-constexpr char kCallerProperty[] = "jiwon.caller";
-constexpr char kRoleProperty[] = "jiwon.role";
-constexpr char kScopeProperty[] = "jiwon.scope";
-
 std::string_view View(grpc::string_ref s) { return {s.data(), s.size()}; }
 
 std::string AllowedRoles(const app::MethodRule& rule) {
@@ -56,9 +52,22 @@ bool CallerGate::TakeWrite(const std::string& caller) {
   return true;
 }
 
+std::optional<app::Caller> CallerGate::Identify(
+    std::string_view authorization) const {
+  std::shared_ptr<const app::TokenTable> tokens;
+  {
+    std::lock_guard lock(mu_);
+    tokens = tokens_;
+  }
+  if (tokens == nullptr) return app::Caller{"anonymous", app::Role::kAdmin, {}};
+  if (!authorization.starts_with("Bearer ")) return std::nullopt;
+  const app::Caller* caller = tokens->Find(authorization.substr(7));
+  if (caller == nullptr) return std::nullopt;
+  return *caller;
+}
+
 grpc::Status CallerGate::Process(const InputMetadata& auth_metadata,
-                                 grpc::AuthContext* context,
-                                 OutputMetadata* consumed_auth_metadata,
+                                 grpc::AuthContext*, OutputMetadata*,
                                  OutputMetadata*) {
   std::string_view path;
   std::string_view authorization;
@@ -74,32 +83,26 @@ grpc::Status CallerGate::Process(const InputMetadata& auth_metadata,
   if (path.starts_with("/grpc.health.v1.Health/")) {
     return grpc::Status::OK;
   }
-  std::shared_ptr<const app::TokenTable> tokens;
+  bool with_tokens;
   {
     std::lock_guard lock(mu_);
-    tokens = tokens_;
+    with_tokens = tokens_ != nullptr;
   }
-  app::Caller anonymous{"anonymous", app::Role::kAdmin, {}};
-  const app::Caller* caller = &anonymous;
-  if (tokens != nullptr) {
-    if (!has_authorization) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          "authorization: missing; send the metadata "
-                          "\"authorization: Bearer TOKEN\" (the CLI reads "
-                          "TOKEN from JIWON_TOKEN or --token_file)");
-    }
-    if (!authorization.starts_with("Bearer ")) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          "authorization: expected \"Bearer TOKEN\"");
-    }
-    caller = tokens->Find(authorization.substr(7));
-    if (caller == nullptr) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          "authorization: the token is not known to this "
-                          "server (revoked, mistyped, or for another one)");
-    }
-    consumed_auth_metadata->emplace("authorization",
-                                    std::string(authorization));
+  if (with_tokens && !has_authorization) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "authorization: missing; send the metadata "
+                        "\"authorization: Bearer TOKEN\" (the CLI reads "
+                        "TOKEN from JIWON_TOKEN or --token_file)");
+  }
+  if (with_tokens && !authorization.starts_with("Bearer ")) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "authorization: expected \"Bearer TOKEN\"");
+  }
+  const std::optional<app::Caller> caller = Identify(authorization);
+  if (!caller) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "authorization: the token is not known to this "
+                        "server (revoked, mistyped, or for another one)");
   }
   const app::MethodRule* rule = app::FindMethod(path);
   if (rule == nullptr) {
@@ -109,54 +112,46 @@ grpc::Status CallerGate::Process(const InputMetadata& auth_metadata,
           absl::StrCat("role ", app::RoleName(caller->role), " may not call ",
                        std::string(path), ": not a method of the jiwon API"));
     }
-  } else {
-    if (!app::RoleMayCall(*rule, caller->role)) {
-      return grpc::Status(
-          grpc::StatusCode::PERMISSION_DENIED,
-          absl::StrCat("role ", app::RoleName(caller->role), " (caller ",
-                       caller->name, ") may not call ", std::string(path),
-                       "; it is for: ", AllowedRoles(*rule)));
-    }
-    if ((rule->traits & app::kWrite) && !TakeWrite(caller->name)) {
-      return grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("caller ", caller->name, ": more than ",
-                       max_writes_per_second_,
-                       " writes a second (jiwond --max_writes_per_second); "
-                       "retry after a moment"));
-    }
+    return grpc::Status::OK;
   }
-  context->AddProperty(kCallerProperty, caller->name);
-  context->AddProperty(kRoleProperty, app::RoleName(caller->role));
-  if (!caller->scope.empty()) {
-    context->AddProperty(kScopeProperty, caller->scope.ToString());
+  if (!app::RoleMayCall(*rule, caller->role)) {
+    return grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        absl::StrCat("role ", app::RoleName(caller->role), " (caller ",
+                     caller->name, ") may not call ", std::string(path),
+                     "; it is for: ", AllowedRoles(*rule)));
+  }
+  if ((rule->traits & app::kWrite) && !TakeWrite(caller->name)) {
+    return grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("caller ", caller->name, ": more than ",
+                     max_writes_per_second_,
+                     " writes a second (jiwond --max_writes_per_second); "
+                     "retry after a moment"));
   }
   return grpc::Status::OK;
 }
 
-CallerInfo CallerOf(const grpc::CallbackServerContext* ctx) {
+CallerInfo CallerOf(const grpc::CallbackServerContext* ctx,
+                    const CallerGate* gate) {
   CallerInfo info;
   info.peer = ctx->peer();
-  std::shared_ptr<const grpc::AuthContext> auth = ctx->auth_context();
-  if (auth == nullptr) return info;
-  std::vector<grpc::string_ref> name =
-      auth->FindPropertyValues(kCallerProperty);
-  if (name.empty()) return info;
-  info.name = std::string(View(name.front()));
-  std::vector<grpc::string_ref> role = auth->FindPropertyValues(kRoleProperty);
-  if (!role.empty()) {
-    info.role =
-        app::RoleFromName(View(role.front())).value_or(app::Role::kBatch);
+  if (gate == nullptr) return info;
+  std::string_view authorization;
+  const auto& metadata = ctx->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = View(it->second);
   }
-  for (const grpc::string_ref& scope :
-       auth->FindPropertyValues(kScopeProperty)) {
-    for (absl::string_view part :
-         absl::StrSplit(absl::string_view(scope.data(), scope.size()), ',')) {
-      if (absl::StartsWith(part, "region:")) {
-        info.scope.regions.emplace_back(part.substr(7));
-      }
-    }
+  std::optional<app::Caller> caller = gate->Identify(authorization);
+  if (!caller) {
+    info.name = "revoked";
+    info.role = app::Role::kPortal;
+    info.scope.regions = {"revoked"};  // no region code starts so
+    return info;
   }
+  info.name = std::move(caller->name);
+  info.role = caller->role;
+  info.scope = std::move(caller->scope);
   return info;
 }
 

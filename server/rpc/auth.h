@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -21,8 +22,10 @@ namespace jiwon::rpc {
 // does not block): a call it refuses never reaches a handler. Missing or
 // unknown token: UNAUTHENTICATED; a role not allowed the method:
 // PERMISSION_DENIED naming both; a write past the caller's rate:
-// RESOURCE_EXHAUSTED. The health service is open to anyone. The caller
-// found is put in the call's AuthContext for CallerOf.
+// RESOURCE_EXHAUSTED. The health service is open to anyone. Handlers that
+// need the caller (scopes, access records, stream caps) find it again with
+// CallerOf: gRPC shares one AuthContext among a connection's calls, so
+// nothing per call may be added to it.
 //
 // Without a token table every caller is "anonymous" with the admin role
 // (jiwond allows that on loopback only).
@@ -36,6 +39,10 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
   // new one; calls already admitted go on.
   void Reload(std::shared_ptr<const app::TokenTable> tokens);
 
+  // The caller whose "authorization" metadata this is ("Bearer TOKEN"),
+  // or nullopt; an anonymous admin when there is no token table.
+  std::optional<app::Caller> Identify(std::string_view authorization) const;
+
   bool IsBlocking() const override { return false; }
   grpc::Status Process(const InputMetadata& auth_metadata,
                        grpc::AuthContext* context,
@@ -47,7 +54,7 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
   bool TakeWrite(const std::string& caller);
 
   const int max_writes_per_second_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::shared_ptr<const app::TokenTable> tokens_;  // null: no tokens
   struct Bucket {
     double tokens = 0;
@@ -56,15 +63,17 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
   absl::flat_hash_map<std::string, Bucket> buckets_;
 };
 
-// Who is calling, as CallerGate found it; an anonymous admin when no gate
-// ran (no token table).
+// Who is calling, from the call's token as `gate` knows it now; an
+// anonymous admin without a gate or a token table. A token revoked after
+// the gate let its call in gives a caller whose scope admits no company.
 struct CallerInfo {
   std::string name = "anonymous";
   app::Role role = app::Role::kAdmin;
   app::Scope scope;
   std::string peer;
 };
-CallerInfo CallerOf(const grpc::CallbackServerContext* ctx);
+CallerInfo CallerOf(const grpc::CallbackServerContext* ctx,
+                    const CallerGate* gate);
 
 // The open server streams of each caller, at most `max_per_caller`.
 class StreamSlots {

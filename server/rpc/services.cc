@@ -349,7 +349,7 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
   if (absl::Status s = CheckSize(req->company(), "company"); !s.ok()) {
     return Done(ctx, s);
   }
-  const CallerInfo caller = CallerOf(ctx);
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
   if (!caller.scope.empty()) {
     if (!caller.scope.Admits(req->company().head_office_region())) {
       return Done(ctx, absl::PermissionDeniedError(absl::StrCat(
@@ -381,7 +381,7 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
 grpc::ServerUnaryReactor* CompanyService::GetCompany(
     grpc::CallbackServerContext* ctx, const v1::GetCompanyRequest* req,
     v1::GetCompanyResponse* resp) {
-  const CallerInfo caller = CallerOf(ctx);
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
   absl::StatusOr<v1::Company> c = registry_->GetCompany(req->company_id());
   if (!c.ok()) return Done(ctx, c.status());
   if (!caller.scope.Admits(c->head_office_region())) {
@@ -403,7 +403,8 @@ grpc::ServerUnaryReactor* CompanyService::GetCompany(
 grpc::ServerUnaryReactor* CompanyService::DeleteCompany(
     grpc::CallbackServerContext* ctx, const v1::DeleteCompanyRequest* req,
     v1::DeleteCompanyResponse*) {
-  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+  if (absl::Status s =
+          InScope(*registry_, CallerOf(ctx, policy_.gate), req->company_id());
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -413,7 +414,7 @@ grpc::ServerUnaryReactor* CompanyService::DeleteCompany(
 grpc::ServerUnaryReactor* CompanyService::ListCompanies(
     grpc::CallbackServerContext* ctx, const v1::ListCompaniesRequest* req,
     v1::ListCompaniesResponse* resp) {
-  const CallerInfo caller = CallerOf(ctx);
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
   absl::StatusOr<app::Registry::CompanyPage> page =
       registry_->ListCompanies(req->page_size(), req->page_token());
   if (!page.ok()) return Done(ctx, page.status());
@@ -441,7 +442,7 @@ grpc::ServerUnaryReactor* CompanyService::ListCompanies(
 grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) {
   app::Registry* registry = registry_;
-  const app::Scope scope = CallerOf(ctx).scope;
+  const app::Scope scope = CallerOf(ctx, policy_.gate).scope;
   struct Batch {
     std::vector<v1::Company> records;
     std::vector<engine::Company> domains;
@@ -602,8 +603,12 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
   engine::Recommendation r;
   engine::Date as_of;
   int64_t catalog_version = 0;
-  if (absl::Status s =
-          Recommend(CallerOf(ctx), *req, &r, &as_of, &catalog_version);
+  // The caller matters for a stored company only (its scope).
+  const CallerInfo caller =
+      req->subject_case() == v1::RecommendRequest::kCompanyId
+          ? CallerOf(ctx, policy_.gate)
+          : CallerInfo();
+  if (absl::Status s = Recommend(caller, *req, &r, &as_of, &catalog_version);
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -653,7 +658,7 @@ absl::Status MatchService::Recommend(const CallerInfo& caller,
 grpc::ServerUnaryReactor* MatchService::Explain(
     grpc::CallbackServerContext* ctx, const v1::ExplainRequest* req,
     v1::ExplainResponse* resp) {
-  const CallerInfo caller = CallerOf(ctx);
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
   absl::StatusOr<engine::Company> company = Subject(*registry_, caller, *req);
   if (!company.ok()) return Done(ctx, company.status());
   absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
@@ -691,7 +696,7 @@ grpc::ServerUnaryReactor* MatchService::NextQuestions(
     grpc::CallbackServerContext* ctx, const v1::NextQuestionsRequest* req,
     v1::NextQuestionsResponse* resp) {
   absl::StatusOr<engine::Company> company =
-      Subject(*registry_, CallerOf(ctx), *req);
+      Subject(*registry_, CallerOf(ctx, policy_.gate), *req);
   if (!company.ok()) return Done(ctx, company.status());
   absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
   if (!as_of.ok()) return Done(ctx, as_of.status());
@@ -759,7 +764,7 @@ class StreamWriter : public grpc::ServerWriteReactor<v1::WhoQualifiesResponse> {
 
 grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
     grpc::CallbackServerContext* ctx, const v1::WhoQualifiesRequest* req) {
-  const CallerInfo caller = CallerOf(ctx);
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
   absl::StatusOr<std::unique_ptr<StreamSlots::Slot>> slot =
       policy_.streams->Acquire(caller.name);
   if (!slot.ok()) return new StreamWriter(ToGrpcStatus(slot.status()));
@@ -822,8 +827,8 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
 grpc::ServerUnaryReactor* FeedbackService::RecordFeedback(
     grpc::CallbackServerContext* ctx, const v1::RecordFeedbackRequest* req,
     v1::RecordFeedbackResponse* resp) {
-  if (absl::Status s =
-          InScope(*registry_, CallerOf(ctx), req->feedback().company_id());
+  if (absl::Status s = InScope(*registry_, CallerOf(ctx, policy_.gate),
+                               req->feedback().company_id());
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -836,7 +841,8 @@ grpc::ServerUnaryReactor* FeedbackService::RecordFeedback(
 grpc::ServerUnaryReactor* FeedbackService::DeleteFeedback(
     grpc::CallbackServerContext* ctx, const v1::DeleteFeedbackRequest* req,
     v1::DeleteFeedbackResponse*) {
-  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+  if (absl::Status s =
+          InScope(*registry_, CallerOf(ctx, policy_.gate), req->company_id());
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -847,7 +853,8 @@ grpc::ServerUnaryReactor* FeedbackService::DeleteFeedback(
 grpc::ServerUnaryReactor* FeedbackService::ListFeedback(
     grpc::CallbackServerContext* ctx, const v1::ListFeedbackRequest* req,
     v1::ListFeedbackResponse* resp) {
-  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+  if (absl::Status s =
+          InScope(*registry_, CallerOf(ctx, policy_.gate), req->company_id());
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -987,7 +994,7 @@ void SummaryToProto(const app::RescoreSummary& s, v1::RescoreSummary* out) {
 grpc::ServerWriteReactor<v1::RescoreResponse>* RescoreService::Rescore(
     grpc::CallbackServerContext* ctx, const v1::RescoreRequest* req) {
   absl::StatusOr<std::unique_ptr<StreamSlots::Slot>> slot =
-      policy_.streams->Acquire(CallerOf(ctx).name);
+      policy_.streams->Acquire(CallerOf(ctx, policy_.gate).name);
   app::RescoreOptions options;
   options.shard_index = req->shard_index();
   options.shard_count = req->shard_count() == 0 ? 1 : req->shard_count();
@@ -1036,7 +1043,8 @@ grpc::ServerWriteReactor<v1::RescoreResponse>* RescoreService::Rescore(
 grpc::ServerUnaryReactor* RescoreService::GetResults(
     grpc::CallbackServerContext* ctx, const v1::GetResultsRequest* req,
     v1::GetResultsResponse* resp) {
-  if (absl::Status s = InScope(*registry_, CallerOf(ctx), req->company_id());
+  if (absl::Status s =
+          InScope(*registry_, CallerOf(ctx, policy_.gate), req->company_id());
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -1226,7 +1234,7 @@ class RefusedStream : public grpc::ServerWriteReactor<Response> {
 grpc::ServerWriteReactor<v1::ReadAlertsResponse>* RescoreService::ReadAlerts(
     grpc::CallbackServerContext* ctx, const v1::ReadAlertsRequest* req) {
   using Refused = RefusedStream<v1::ReadAlertsResponse>;
-  const CallerInfo caller = CallerOf(ctx);
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
   absl::StatusOr<uint64_t> after =
       app::AlertLog::ParseId("after", req->after());
   if (!after.ok()) return new Refused(after.status());

@@ -43,6 +43,7 @@ NewUndecodableRequestInterceptorFactory();
 struct CallPolicy {
   app::AccessLog* access_log = nullptr;  // REQUIRED
   StreamSlots* streams = nullptr;        // REQUIRED
+  const CallerGate* gate = nullptr;      // none: every caller is admin
 };
 
 // ImportCompanies reads bytes: a record that does not decode is reported
@@ -164,7 +165,8 @@ class MatchService final
 
 class FeedbackService final : public v1::FeedbackService::CallbackService {
  public:
-  explicit FeedbackService(app::Registry* registry) : registry_(registry) {}
+  FeedbackService(app::Registry* registry, CallPolicy policy)
+      : registry_(registry), policy_(policy) {}
 
   grpc::ServerUnaryReactor* RecordFeedback(
       grpc::CallbackServerContext* ctx, const v1::RecordFeedbackRequest* req,
@@ -178,6 +180,7 @@ class FeedbackService final : public v1::FeedbackService::CallbackService {
 
  private:
   app::Registry* registry_;
+  CallPolicy policy_;
 };
 
 class RescoreService final : public v1::RescoreService::CallbackService {

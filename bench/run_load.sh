@@ -3,7 +3,7 @@
 # and the same synthetic catalog and companies: one plaintext without
 # tokens, one with TLS, client certificates and a token file (a throwaway
 # CA made with openssl). Measures Recommend at 1, 8 and 64 calls in flight
-# on each, in turns (plaintext, secure, plaintext, secure), so that both
+# on each, in turns (plaintext, secure, three times over), so that both
 # see the machine alike, and stops the servers.
 # Usage: bench/run_load.sh [programs] [companies]
 set -euo pipefail
@@ -54,7 +54,7 @@ build/bench/jiwon_load --addr="$plain" --load "${load[@]}" --in_flight= \
   --warmup_seconds=0 >/dev/null
 "${secure_env[@]}" build/bench/jiwon_load --addr="$secure" --load "${load[@]}" \
   --in_flight= --warmup_seconds=0 >/dev/null
-for round in 1 2; do
+for round in 1 2 3; do
   echo "== round $round: plaintext, no tokens ($plain)"
   build/bench/jiwon_load --addr="$plain" "${load[@]}" --seconds=5 --baseline
   echo "== round $round: TLS with client certificates and a bearer token ($secure)"

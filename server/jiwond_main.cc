@@ -109,27 +109,13 @@ namespace jiwon::server {
 namespace {
 
 // Protobuf logs every string that is not UTF-8 it meets in a request: a
-// hostile caller could fill the log. At most one line a second passes,
-// saying how many were left out.
+// hostile caller could fill the log.
 void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
                  const std::string& message) {
-  static std::atomic<int64_t> last_second{0};
-  static std::atomic<int64_t> dropped{0};
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
-  int64_t last = last_second.load();
-  if (now == last || !last_second.compare_exchange_strong(last, now)) {
-    dropped.fetch_add(1);
-    return;
-  }
-  const int64_t left_out = dropped.exchange(0);
-  Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kWarning
-                                                : LogLevel::kInfo,
-      absl::StrCat("protobuf (", file, ":", line, "): ", message,
-                   left_out > 0 ? absl::StrCat(" (", left_out,
-                                               " more such lines left out)")
-                                : ""));
+  static LogLimiter* limiter = new LogLimiter();
+  limiter->Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kWarning
+                                                         : LogLevel::kInfo,
+               absl::StrCat("protobuf (", file, ":", line, "): ", message));
 }
 
 // Whether `listen` (host:port) names a loopback address only.

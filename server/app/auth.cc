@@ -55,8 +55,7 @@ const std::vector<MethodRule>& MethodTable() {
   // calls every row as every role.
   static const std::vector<MethodRule>* table = new std::vector<MethodRule>{
       // A company's own profile: the portal of its site and caseworkers.
-      {"/jiwon.v1.CompanyService/UpsertCompany", kCompanySite,
-       kWrite | kPersonal},
+      {"/jiwon.v1.CompanyService/UpsertCompany", kCompanySite, kWrite},
       {"/jiwon.v1.CompanyService/GetCompany", kCompanySite, kPersonal},
       {"/jiwon.v1.CompanyService/DeleteCompany", kCompanySite, kWrite},
       // Every company at once: caseworkers.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "server/log.h"
 
 namespace jiwon::rpc {
 namespace {
@@ -67,8 +68,22 @@ std::optional<app::Caller> CallerGate::Identify(
 }
 
 grpc::Status CallerGate::Process(const InputMetadata& auth_metadata,
-                                 grpc::AuthContext*, OutputMetadata*,
-                                 OutputMetadata*) {
+                                 grpc::AuthContext* context,
+                                 OutputMetadata* consumed,
+                                 OutputMetadata* response) {
+  grpc::Status s = Admit(auth_metadata, context, consumed, response);
+  if (!s.ok()) {
+    // Refusals are worth knowing of, but a caller can make them at will.
+    static server::LogLimiter* limiter = new server::LogLimiter();
+    limiter->Log(server::LogLevel::kWarning,
+                 absl::StrCat("refused a call: ", s.error_message()));
+  }
+  return s;
+}
+
+grpc::Status CallerGate::Admit(const InputMetadata& auth_metadata,
+                               grpc::AuthContext*, OutputMetadata*,
+                               OutputMetadata*) {
   std::string_view path;
   std::string_view authorization;
   bool has_authorization = false;

@@ -50,6 +50,11 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
                        OutputMetadata* response_metadata) override;
 
  private:
+  // Process without the log line of a refusal.
+  grpc::Status Admit(const InputMetadata& auth_metadata,
+                     grpc::AuthContext* context,
+                     OutputMetadata* consumed_auth_metadata,
+                     OutputMetadata* response_metadata);
   // Whether `caller` may write once more now; a token bucket a caller.
   bool TakeWrite(const std::string& caller);
 

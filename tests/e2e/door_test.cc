@@ -416,8 +416,8 @@ TEST_F(DoorTest, ReadsOfPersonalDataAreRecordedForTheAdmin) {
   v1::ReadAccessLogRequest req;
   v1::ReadAccessLogResponse resp;
   ASSERT_TRUE(admin.admin->ReadAccessLog(&ctx, req, &resp).ok());
-  // Importing wrote none (the admin's import returns no record); the three
-  // reads one each, in order. UpsertCompany is a write: none either.
+  // Importing wrote none (an import answers no record); the three reads
+  // one each, in order.
   ASSERT_EQ(resp.records_size(), 3) << resp.DebugString();
   const v1::AccessRecord& get = resp.records(0);
   EXPECT_EQ(get.caller(), "portal");

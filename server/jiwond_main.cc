@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -253,6 +254,12 @@ int Run() {
         Log(LogLevel::kError, std::string(pem->status().message()));
         return 2;
       }
+    }
+    if (struct stat st; stat(key_path.c_str(), &st) == 0 &&
+                        (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+      Log(LogLevel::kWarning,
+          absl::StrCat("--tls_key: ", key_path,
+                       " may be read by other users (chmod 600 it)"));
     }
     grpc::SslServerCredentialsOptions options;
     options.pem_key_cert_pairs.push_back({*key, *cert});

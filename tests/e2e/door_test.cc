@@ -571,6 +571,40 @@ TEST_F(DoorTest, BatchAnswersCarryNoPersonalField) {
   }
 }
 
+TEST_F(DoorTest, HostileAuthorizationHeadersAreRefused) {
+  Start();
+  auto stub = v1::ProgramService::NewStub(Channel(""));
+  auto list = [&](const std::string& header) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+    ctx.AddMetadata("authorization", header);
+    v1::ListProgramsRequest req;
+    v1::ListProgramsResponse resp;
+    return stub->ListPrograms(&ctx, req, &resp);
+  };
+  for (const std::string& header :
+       {std::string(""), std::string("Bearer"), std::string("Bearer "),
+        "Basic " + tokens_["admin"], "bearer " + tokens_["admin"],
+        "Bearer  " + tokens_["admin"], "Bearer " + tokens_["admin"] + " ",
+        "Bearer " + std::string(10000, 'A'),
+        "Bearer " + tokens_["admin"].substr(0, 20)}) {
+    const grpc::Status s = list(header);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << header.substr(0, 40) << ": " << s.error_message();
+    // The token is never repeated back.
+    EXPECT_EQ(s.error_message().find(tokens_["admin"]), std::string::npos);
+  }
+  // Past the 16 KiB metadata limit the transport refuses the call.
+  const grpc::Status huge = list("Bearer " + std::string(40000, 'A'));
+  EXPECT_FALSE(huge.ok());
+  // And the server goes on serving.
+  EXPECT_TRUE(list("Bearer " + tokens_["admin"]).ok());
+  EXPECT_NE(server_->log().find("WARN refused a call: authorization"),
+            std::string::npos)
+      << server_->log();
+}
+
 TEST_F(DoorTest, ASecondServerOnTheSamePortOrDataDirectoryRefusesToStart) {
   Start();
   const std::string port =

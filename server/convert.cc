@@ -212,6 +212,23 @@ engine::Company CompanyFromProto(const v1::Company& in,
     c.site_regions.emplace(in.site_regions().codes().begin(),
                            in.site_regions().codes().end());
   }
+  if (in.tags_size() > 16) {
+    cv.Error("company.tags",
+             absl::StrCat("at most 16 tags, got ", in.tags_size()));
+  }
+  for (int i = 0; i < in.tags_size(); ++i) {
+    if (!engine::IsValidId(in.tags(i))) {
+      cv.Error(absl::StrCat("company.tags[", i, "]"),
+               "must be 1-64 characters of [A-Za-z0-9._:-]");
+    }
+    for (int j = 0; j < i; ++j) {
+      if (in.tags(j) == in.tags(i)) {
+        cv.Error(absl::StrCat("company.tags[", i, "]"),
+                 absl::StrCat("\"", in.tags(i), "\" repeats tags[", j, "]"));
+        break;
+      }
+    }
+  }
   if (in.has_primary_industry()) c.primary_industry = in.primary_industry();
   c.secondary_industries.assign(in.secondary_industries().begin(),
                                 in.secondary_industries().end());

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "engine/validate.h"
 
 namespace jiwon::app {
 namespace {
@@ -103,11 +104,15 @@ const MethodRule* FindMethod(std::string_view method) {
   return it == index->end() ? nullptr : it->second;
 }
 
-bool Scope::Admits(std::string_view head_office_region) const {
-  if (regions.empty()) return true;
+bool Scope::Admits(const v1::Company& company) const {
+  if (empty()) return true;
+  const std::string& region = company.head_office_region();
   for (const std::string& r : regions) {
-    if (!head_office_region.empty() && head_office_region.starts_with(r)) {
-      return true;
+    if (!region.empty() && region.starts_with(r)) return true;
+  }
+  for (const std::string& t : tags) {
+    for (const std::string& has : company.tags()) {
+      if (has == t) return true;
     }
   }
   return false;
@@ -116,6 +121,7 @@ bool Scope::Admits(std::string_view head_office_region) const {
 std::string Scope::ToString() const {
   std::vector<std::string> parts;
   for (const std::string& r : regions) parts.push_back("region:" + r);
+  for (const std::string& t : tags) parts.push_back("tag:" + t);
   return absl::StrJoin(parts, ",");
 }
 
@@ -203,22 +209,27 @@ absl::StatusOr<std::shared_ptr<const TokenTable>> TokenTable::Parse(
       if (!absl::StartsWith(words[3], "scope=")) {
         return LineError(line_number,
                          "the fourth word, when given, is "
-                         "scope=region:CODE[,region:CODE...]");
+                         "scope=region:CODE|tag:NAME[,...]");
       }
       for (absl::string_view part :
            absl::StrSplit(words[3].substr(6), ',', absl::SkipEmpty())) {
-        if (!absl::StartsWith(part, "region:") ||
-            !IsRegionCode(std::string_view(part.data() + 7, part.size() - 7))) {
+        if (absl::StartsWith(part, "region:") &&
+            IsRegionCode(std::string_view(part.data() + 7, part.size() - 7))) {
+          caller.scope.regions.emplace_back(part.substr(7));
+        } else if (absl::StartsWith(part, "tag:") &&
+                   engine::IsValidId(
+                       std::string_view(part.data() + 4, part.size() - 4))) {
+          caller.scope.tags.emplace_back(part.substr(4));
+        } else {
           return LineError(
               line_number,
               absl::StrCat("scope \"", std::string(part),
                            "\": expected region: and a 2-digit 시도 or "
-                           "5-digit 시군구 code"));
+                           "5-digit 시군구 code, or tag: and a company tag"));
         }
-        caller.scope.regions.emplace_back(part.substr(7));
       }
       if (caller.scope.empty()) {
-        return LineError(line_number, "scope= names no region");
+        return LineError(line_number, "scope= names no region or tag");
       }
       if (caller.role != Role::kPortal && caller.role != Role::kCaseworker) {
         return LineError(line_number,

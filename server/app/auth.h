@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "jiwon/v1/company.pb.h"
 
 namespace jiwon::app {
 
@@ -51,15 +52,16 @@ inline bool RoleMayCall(const MethodRule& rule, Role role) {
 
 // Which companies a caller may see: all of them when empty, else those
 // whose head office is in one of `regions` (a 시도 or 시군구 code: a
-// company's region code starts with it).
+// company's region code starts with it) or that carry one of `tags`.
 struct Scope {
   std::vector<std::string> regions;
+  std::vector<std::string> tags;
 
-  bool empty() const { return regions.empty(); }
-  // Whether a company with this head office region is in scope; a company
-  // without one is in no scope.
-  bool Admits(std::string_view head_office_region) const;
-  // "region:41,region:11"; "" when empty.
+  bool empty() const { return regions.empty() && tags.empty(); }
+  // Whether `company` is in scope; one without a head office region or a
+  // tag is in no scope but the empty one.
+  bool Admits(const v1::Company& company) const;
+  // "region:41,tag:gbsa"; "" when empty.
   std::string ToString() const;
 };
 
@@ -72,7 +74,7 @@ struct Caller {
 
 // The token file: one caller a line,
 //
-//   NAME ROLE SHA256-OF-TOKEN [scope=region:41,region:11]
+//   NAME ROLE SHA256-OF-TOKEN [scope=region:41,region:11110,tag:gbsa]
 //
 // with blank lines and lines starting with # ignored. Only the tokens'
 // hashes are kept, in the file and in memory.

@@ -58,7 +58,7 @@ absl::Status InScope(const app::Registry& registry, const CallerInfo& caller,
   if (caller.scope.empty()) return absl::OkStatus();
   absl::StatusOr<v1::Company> c = registry.GetCompany(company_id);
   if (!c.ok()) return c.status();
-  if (!caller.scope.Admits(c->head_office_region())) {
+  if (!caller.scope.Admits(*c)) {
     return absl::NotFoundError(absl::StrCat(
         "company \"", std::string(company_id), "\" does not exist"));
   }
@@ -351,16 +351,15 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
   }
   const CallerInfo caller = CallerOf(ctx, policy_.gate);
   if (!caller.scope.empty()) {
-    if (!caller.scope.Admits(req->company().head_office_region())) {
+    if (!caller.scope.Admits(req->company())) {
       return Done(ctx, absl::PermissionDeniedError(absl::StrCat(
-                           "company.head_office_region: this caller may "
-                           "write companies of ",
+                           "company: this caller may write companies of ",
                            caller.scope.ToString(), " only")));
     }
     // Another scope's company is one this caller cannot see.
     if (absl::StatusOr<v1::Company> old =
             registry_->GetCompany(req->company().id());
-        old.ok() && !caller.scope.Admits(old->head_office_region())) {
+        old.ok() && !caller.scope.Admits(*old)) {
       return Done(ctx, InScope(*registry_, caller, req->company().id()));
     }
   }
@@ -380,7 +379,7 @@ grpc::ServerUnaryReactor* CompanyService::GetCompany(
   const CallerInfo caller = CallerOf(ctx, policy_.gate);
   absl::StatusOr<v1::Company> c = registry_->GetCompany(req->company_id());
   if (!c.ok()) return Done(ctx, c.status());
-  if (!caller.scope.Admits(c->head_office_region())) {
+  if (!caller.scope.Admits(*c)) {
     return Done(ctx, InScope(*registry_, caller, req->company_id()));
   }
   std::vector<std::string> fields = PersonalFields(*c);
@@ -417,7 +416,7 @@ grpc::ServerUnaryReactor* CompanyService::ListCompanies(
   std::vector<std::string> ids;
   std::set<std::string> fields;
   for (v1::Company& c : page->companies) {
-    if (!caller.scope.Admits(c.head_office_region())) continue;
+    if (!caller.scope.Admits(c)) continue;
     std::vector<std::string> personal = PersonalFields(c);
     if (!personal.empty()) {
       ids.push_back(c.id());
@@ -456,11 +455,14 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
         if (!scope.empty()) {
           absl::StatusOr<v1::Company> old =
               registry->GetCompany(r.company().id());
-          if (!scope.Admits(r.company().head_office_region()) ||
-              (old.ok() && !scope.Admits(old->head_office_region()))) {
+          // As UpsertCompany answers.
+          if (old.ok() && !scope.Admits(*old)) {
+            return absl::NotFoundError(absl::StrCat(
+                "company \"", r.company().id(), "\" does not exist"));
+          }
+          if (!scope.Admits(r.company())) {
             return absl::PermissionDeniedError(
-                absl::StrCat("company.head_office_region: this caller may "
-                             "write companies of ",
+                absl::StrCat("company: this caller may write companies of ",
                              scope.ToString(), " only"));
           }
         }
@@ -775,7 +777,7 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
       req->program_id(), *as_of, req->include_undetermined(),
       [&](const v1::Company& c, const engine::Company& domain,
           const engine::ProgramOutcome& o) {
-        if (!caller.scope.Admits(c.head_office_region())) return;
+        if (!caller.scope.Admits(c)) return;
         returned.push_back(c.id());
         v1::QualifyingCompany* q = messages.emplace_back().mutable_company();
         q->set_company_id(c.id());
@@ -1187,7 +1189,7 @@ class AlertFeed : public grpc::ServerWriteReactor<v1::ReadAlertsResponse> {
     auto it = in_scope_.find(company_id);
     if (it != in_scope_.end()) return it->second;
     absl::StatusOr<v1::Company> c = registry_->GetCompany(company_id);
-    const bool admitted = c.ok() && scope_.Admits(c->head_office_region());
+    const bool admitted = c.ok() && scope_.Admits(*c);
     if (in_scope_.size() < 100'000) in_scope_.emplace(company_id, admitted);
     return admitted;
   }

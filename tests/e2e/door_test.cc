@@ -241,6 +241,9 @@ class DoorTest : public ::testing::Test {
     tokens_["portal-41"] =
         testing::NewToken("portal-41", "portal", &line, "region:41");
     token_lines_.push_back(line);
+    tokens_["portal-tag"] =
+        testing::NewToken("portal-tag", "portal", &line, "tag:gbsa");
+    token_lines_.push_back(line);
   }
 
   void WriteTokens() {
@@ -503,12 +506,32 @@ TEST_F(DoorTest, AScopedPortalSeesOnlyItsRegion) {
   }
   // The stored company is untouched.
   Stubs admin(Channel(tokens_["admin"]));
-  grpc::ClientContext ctx;
-  v1::GetCompanyRequest req;
-  req.set_company_id("C0203");
-  v1::GetCompanyResponse resp;
-  ASSERT_TRUE(admin.companies->GetCompany(&ctx, req, &resp).ok());
-  EXPECT_EQ(resp.company().head_office_region(), "44760");
+  {
+    grpc::ClientContext ctx;
+    v1::GetCompanyRequest req;
+    req.set_company_id("C0203");
+    v1::GetCompanyResponse resp;
+    ASSERT_TRUE(admin.companies->GetCompany(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.company().head_office_region(), "44760");
+    // Tagged by the admin, the 충남 company is in the tag's scope.
+    grpc::ClientContext put_ctx;
+    v1::UpsertCompanyRequest put;
+    *put.mutable_company() = resp.company();
+    put.mutable_company()->add_tags("gbsa");
+    v1::UpsertCompanyResponse put_resp;
+    ASSERT_TRUE(admin.companies->UpsertCompany(&put_ctx, put, &put_resp).ok());
+  }
+  Stubs tagged(Channel(tokens_["portal-tag"]));
+  auto get_tagged = [&](const std::string& id) {
+    grpc::ClientContext ctx;
+    v1::GetCompanyRequest req;
+    req.set_company_id(id);
+    v1::GetCompanyResponse resp;
+    return tagged.companies->GetCompany(&ctx, req, &resp).error_code();
+  };
+  EXPECT_EQ(get_tagged("C0203"), grpc::StatusCode::OK);
+  EXPECT_EQ(get_tagged("C0001"), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get("C0203").error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(DoorTest, BatchAnswersCarryNoPersonalField) {

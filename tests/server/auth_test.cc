@@ -30,8 +30,8 @@ TEST(Sha256Test, KnownDigest) {
 TEST(TokenTableTest, FindsCallersByTheirTokensHash) {
   auto t = TokenTable::Parse(absl::StrCat(
       "# callers\n\n", "gg-portal portal ", Hash("t1"),
-      " scope=region:41,region:11110\n", "  night\tbatch ", Hash("t2"), "  \n",
-      "root admin ", absl::AsciiStrToUpper(Hash("t3")), "\n"));
+      " scope=region:41,region:11110,tag:gbsa\n", "  night\tbatch ", Hash("t2"),
+      "  \n", "root admin ", absl::AsciiStrToUpper(Hash("t3")), "\n"));
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ((*t)->size(), 3u);
   const Caller* portal = (*t)->Find("t1");
@@ -39,7 +39,8 @@ TEST(TokenTableTest, FindsCallersByTheirTokensHash) {
   EXPECT_EQ(portal->name, "gg-portal");
   EXPECT_EQ(portal->role, Role::kPortal);
   EXPECT_EQ(portal->scope.regions, (std::vector<std::string>{"41", "11110"}));
-  EXPECT_EQ(portal->scope.ToString(), "region:41,region:11110");
+  EXPECT_EQ(portal->scope.tags, (std::vector<std::string>{"gbsa"}));
+  EXPECT_EQ(portal->scope.ToString(), "region:41,region:11110,tag:gbsa");
   ASSERT_NE((*t)->Find("t2"), nullptr);
   EXPECT_EQ((*t)->Find("t2")->role, Role::kBatch);
   EXPECT_TRUE((*t)->Find("t2")->scope.empty());
@@ -58,8 +59,10 @@ TEST(TokenTableTest, BadLinesAreNamed) {
       {"a portal " + h.substr(0, 63) + "g", "line 1: the third word"},
       {"\n\na portal " + h + " region:41", "line 3: the fourth word"},
       {"a portal " + h + " scope=region:4", "line 1: scope \"region:4\""},
-      {"a portal " + h + " scope=tag:x", "line 1: scope \"tag:x\""},
-      {"a portal " + h + " scope=", "line 1: scope= names no region"},
+      {"a portal " + h + " scope=tag:a b", "line 1: expected NAME ROLE"},
+      {"a portal " + h + " scope=tag:", "line 1: scope \"tag:\""},
+      {"a portal " + h + " scope=town:x", "line 1: scope \"town:x\""},
+      {"a portal " + h + " scope=", "line 1: scope= names no region or tag"},
       {"a batch " + h + " scope=region:41", "line 1: only portal and"},
       {"a b@d! portal " + h, "line 1: \"b@d!\" is not a role"},
       {"b@d! portal " + h, "line 1: the name must be"},
@@ -76,16 +79,26 @@ TEST(TokenTableTest, BadLinesAreNamed) {
   }
 }
 
-TEST(ScopeTest, AdmitsCompaniesWhoseRegionStartsWithACode) {
-  Scope s{{"41", "11110"}};
-  EXPECT_TRUE(s.Admits("41610"));
-  EXPECT_TRUE(s.Admits("41"));
-  EXPECT_TRUE(s.Admits("11110"));
-  EXPECT_FALSE(s.Admits("11140"));
-  EXPECT_FALSE(s.Admits("44760"));
-  EXPECT_FALSE(s.Admits(""));  // no head office region: in no scope
-  EXPECT_TRUE(Scope{}.Admits(""));
-  EXPECT_TRUE(Scope{}.Admits("44760"));
+v1::Company In(const std::string& region, std::vector<std::string> tags = {}) {
+  v1::Company c;
+  if (!region.empty()) c.set_head_office_region(region);
+  for (std::string& t : tags) c.add_tags(std::move(t));
+  return c;
+}
+
+TEST(ScopeTest, AdmitsCompaniesWhoseRegionStartsWithACodeOrWithATag) {
+  Scope s{{"41", "11110"}, {"gbsa"}};
+  EXPECT_TRUE(s.Admits(In("41610")));
+  EXPECT_TRUE(s.Admits(In("41")));
+  EXPECT_TRUE(s.Admits(In("11110")));
+  EXPECT_FALSE(s.Admits(In("11140")));
+  EXPECT_FALSE(s.Admits(In("44760")));
+  EXPECT_TRUE(s.Admits(In("44760", {"x", "gbsa"})));
+  EXPECT_FALSE(s.Admits(In("44760", {"gbsa2", "GBSA"})));
+  EXPECT_FALSE(s.Admits(In("")));  // no region, no tag: in no scope
+  EXPECT_TRUE(Scope{}.Admits(In("")));
+  EXPECT_TRUE(Scope{}.Admits(In("44760")));
+  EXPECT_EQ(s.ToString(), "region:41,region:11110,tag:gbsa");
 }
 
 TEST(MethodTableTest, EveryMethodOfTheApiHasARow) {

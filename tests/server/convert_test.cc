@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/testing.h"
 
@@ -44,6 +45,32 @@ TEST(ConvertTest, MalformedValuesNameTheirField) {
   EXPECT_EQ(errors[0].field, "company.founded_on");
   EXPECT_EQ(errors[1].field, "company.ceos[0].birth_date");
   EXPECT_EQ(errors[2].field, "company.certifications.items[0].kind");
+}
+
+TEST(ConvertTest, TagsAreCheckedByPosition) {
+  v1::Company in;
+  in.set_id("C1");
+  in.add_tags("gbsa");
+  in.add_tags("cohort:2026-1");
+  std::vector<engine::FieldError> errors;
+  CompanyFromProto(in, &errors);
+  EXPECT_TRUE(errors.empty());
+  in.add_tags("경기");  // not the id alphabet
+  in.add_tags("gbsa");  // a repeat
+  in.add_tags("");
+  CompanyFromProto(in, &errors);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].field, "company.tags[2]");
+  EXPECT_EQ(errors[1].field, "company.tags[3]");
+  EXPECT_EQ(errors[1].message, "\"gbsa\" repeats tags[0]");
+  EXPECT_EQ(errors[2].field, "company.tags[4]");
+  v1::Company many;
+  many.set_id("C2");
+  for (int i = 0; i < 17; ++i) many.add_tags(absl::StrCat("t", i * 10));
+  errors.clear();
+  CompanyFromProto(many, &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "company.tags");
 }
 
 TEST(ConvertTest, ProgramConditionsBecomeTrees) {

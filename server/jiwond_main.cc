@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -124,7 +125,11 @@ bool IsLoopback(std::string_view listen) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string_view::npos) return false;
   const std::string_view host = listen.substr(0, colon);
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost" || host == "[::1]") return true;
+  // 127.x.y.z, as digits and dots only: "127.example.com" is a name.
+  if (!host.starts_with("127.")) return false;
+  return host.find_first_not_of("0123456789.") == std::string_view::npos &&
+         std::count(host.begin(), host.end(), '.') == 3;
 }
 
 absl::StatusOr<std::string> ReadPem(const std::string& flag,

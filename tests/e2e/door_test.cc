@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -772,6 +773,8 @@ TEST_F(DoorTest, TwoHundredFollowersHoldNoThreadEachAndTheCapHolds) {
         << f->status().error_message();
   }
   const int during = ThreadsOf(server_->pid());
+  std::cout << "jiwond threads: " << before << " before, " << during
+            << " with 200 followers\n";
   // gRPC's own pollers and executors grow a little with load; a thread per
   // stream would add 200.
   EXPECT_LE(during, before + 16) << "before " << before;

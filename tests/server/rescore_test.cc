@@ -694,6 +694,40 @@ class AlertLogTest : public ::testing::Test {
   std::unique_ptr<AlertLog> log_;
 };
 
+// A follower that has caught up waits on a subscription: woken once by
+// the next commit that goes past it, never by one that does not exist
+// yet, and by Close at shutdown.
+TEST_F(AlertLogTest, SubscribersAreWokenOnceByTheCommitPastThem) {
+  int woken_a = 0, woken_b = 0, woken_c = 0;
+  std::optional<uint64_t> a = log_->Subscribe(0, [&] { ++woken_a; });
+  ASSERT_TRUE(a.has_value());
+  Commit({"A"});  // alert 1
+  EXPECT_EQ(woken_a, 1);
+  EXPECT_FALSE(log_->Unsubscribe(*a));  // already called
+  // Behind the feed: read again at once, no subscription.
+  EXPECT_FALSE(log_->Subscribe(0, [&] { ++woken_b; }).has_value());
+  std::optional<uint64_t> b = log_->Subscribe(1, [&] { ++woken_b; });
+  std::optional<uint64_t> c = log_->Subscribe(1, [&] { ++woken_c; });
+  ASSERT_TRUE(b.has_value() && c.has_value());
+  EXPECT_TRUE(log_->Unsubscribe(*c));              // a reader that went away
+  JIWON_ASSERT_OK(log_->Commit({}, {}, nullptr));  // no alert: wakes none
+  EXPECT_EQ(woken_b, 0);
+  Commit({"B", "C"});  // alerts 2 and 3
+  EXPECT_EQ(woken_b, 1);
+  EXPECT_EQ(woken_c, 0);
+  Commit({"D"});
+  EXPECT_EQ(woken_b, 1);  // once only
+  // Shutdown wakes those still waiting, and takes no new ones.
+  int woken_d = 0;
+  ASSERT_TRUE(log_->Subscribe(4, [&] { ++woken_d; }).has_value());
+  EXPECT_FALSE(log_->closed());
+  log_->Close();
+  EXPECT_EQ(woken_d, 1);
+  EXPECT_TRUE(log_->closed());
+  EXPECT_FALSE(log_->Subscribe(4, [&] { ++woken_d; }).has_value());
+  EXPECT_EQ(woken_d, 1);
+}
+
 // One company's alerts through the index, whose entries each cover a run
 // of the company's consecutive alerts, from every resume token; entries of
 // one alert each (empty value, as older databases hold) read the same.

@@ -773,11 +773,18 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
   std::map<std::string, int> by_size;
   std::vector<std::string> returned;
   const engine::Reference& ref = registry_->reference();
+  // A scoped caller's summary counts its own companies only: the registry
+  // is asked for the undetermined ones too, to count them.
+  const bool scoped = !caller.scope.empty();
+  int scoped_eligible = 0, scoped_undetermined = 0;
   absl::StatusOr<app::Registry::QualifyCounts> counts = registry_->WhoQualifies(
-      req->program_id(), *as_of, req->include_undetermined(),
+      req->program_id(), *as_of, req->include_undetermined() || scoped,
       [&](const v1::Company& c, const engine::Company& domain,
           const engine::ProgramOutcome& o) {
         if (!caller.scope.Admits(c)) return;
+        const bool eligible = o.eligibility == engine::Eligibility::kEligible;
+        ++(eligible ? scoped_eligible : scoped_undetermined);
+        if (!eligible && !req->include_undetermined()) return;
         returned.push_back(c.id());
         v1::QualifyingCompany* q = messages.emplace_back().mutable_company();
         q->set_company_id(c.id());
@@ -804,9 +811,10 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
     return new StreamWriter(ToGrpcStatus(s));
   }
   v1::WhoQualifiesSummary* summary = messages.emplace_back().mutable_summary();
-  summary->set_companies(counts->companies);
-  summary->set_eligible(counts->eligible);
-  summary->set_undetermined(counts->undetermined);
+  summary->set_companies(scoped ? 0 : counts->companies);
+  summary->set_eligible(scoped ? scoped_eligible : counts->eligible);
+  summary->set_undetermined(scoped ? scoped_undetermined
+                                   : counts->undetermined);
   for (const auto& [key, n] : by_region) {
     v1::Count* c = summary->add_eligible_by_region();
     c->set_key(key);

@@ -245,6 +245,9 @@ class DoorTest : public ::testing::Test {
     tokens_["portal-tag"] =
         testing::NewToken("portal-tag", "portal", &line, "tag:gbsa");
     token_lines_.push_back(line);
+    tokens_["caseworker-41"] =
+        testing::NewToken("caseworker-41", "caseworker", &line, "region:41");
+    token_lines_.push_back(line);
   }
 
   void WriteTokens() {
@@ -533,6 +536,78 @@ TEST_F(DoorTest, AScopedPortalSeesOnlyItsRegion) {
   EXPECT_EQ(get_tagged("C0203"), grpc::StatusCode::OK);
   EXPECT_EQ(get_tagged("C0001"), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(get("C0203").error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(DoorTest, AScopedCaseworkerListsAndCountsItsRegionOnly) {
+  Start();
+  LoadDemo();
+  Stubs scoped(Channel(tokens_["caseworker-41"]));
+  Stubs admin(Channel(tokens_["admin"]));
+  auto list_all = [](Stubs& s) {
+    std::vector<v1::Company> out;
+    v1::ListCompaniesRequest req;
+    req.set_page_size(50);
+    for (;;) {
+      grpc::ClientContext ctx;
+      v1::ListCompaniesResponse resp;
+      EXPECT_TRUE(s.companies->ListCompanies(&ctx, req, &resp).ok());
+      out.insert(out.end(), resp.companies().begin(), resp.companies().end());
+      if (resp.next_page_token().empty()) return out;
+      req.set_page_token(resp.next_page_token());
+    }
+  };
+  std::set<std::string> want;
+  for (const v1::Company& c : list_all(admin)) {
+    if (c.head_office_region().starts_with("41")) want.insert(c.id());
+  }
+  std::set<std::string> got;
+  for (const v1::Company& c : list_all(scoped)) got.insert(c.id());
+  ASSERT_GT(want.size(), 100u);
+  EXPECT_LT(want.size(), 320u);
+  EXPECT_EQ(got, want);
+
+  auto qualify = [](Stubs& s, bool undetermined, v1::WhoQualifiesSummary* sum) {
+    grpc::ClientContext ctx;
+    v1::WhoQualifiesRequest req;
+    // A national program: companies of every region qualify.
+    req.set_program_id("sbiz-policy-fund-2026");
+    req.set_include_undetermined(undetermined);
+    std::vector<v1::WhoQualifiesResponse> out;
+    EXPECT_TRUE(Drain(s.matching->WhoQualifies(&ctx, req), &out).ok());
+    std::map<std::string, v1::Eligibility> ids;
+    for (const auto& m : out) {
+      if (m.has_company()) {
+        ids[m.company().company_id()] = m.company().eligibility();
+      }
+      if (m.has_summary()) *sum = m.summary();
+    }
+    return ids;
+  };
+  v1::WhoQualifiesSummary all_sum, scoped_sum, scoped_eligible_sum;
+  std::map<std::string, v1::Eligibility> all = qualify(admin, true, &all_sum);
+  std::map<std::string, v1::Eligibility> mine =
+      qualify(scoped, true, &scoped_sum);
+  int eligible = 0, undetermined = 0;
+  for (const auto& [id, e] : all) {
+    if (!want.contains(id)) continue;
+    EXPECT_EQ(mine[id], e) << id;
+    ++(e == v1::ELIGIBILITY_ELIGIBLE ? eligible : undetermined);
+  }
+  EXPECT_EQ(mine.size(), static_cast<size_t>(eligible + undetermined));
+  EXPECT_GT(eligible, 0);
+  EXPECT_EQ(scoped_sum.eligible(), eligible);
+  EXPECT_EQ(scoped_sum.undetermined(), undetermined);
+  EXPECT_EQ(scoped_sum.companies(), 0);  // not counted for a scope
+  EXPECT_GT(all_sum.companies(), 0);
+  EXPECT_GT(all_sum.eligible(), eligible);  // other regions' too
+  for (const v1::Count& c : scoped_sum.eligible_by_region()) {
+    EXPECT_EQ(c.key(), "41 경기도");
+  }
+  // Without the undetermined ones streamed, they are still counted.
+  std::map<std::string, v1::Eligibility> only =
+      qualify(scoped, false, &scoped_eligible_sum);
+  EXPECT_EQ(only.size(), static_cast<size_t>(eligible));
+  EXPECT_EQ(scoped_eligible_sum.undetermined(), undetermined);
 }
 
 TEST_F(DoorTest, BatchAnswersCarryNoPersonalField) {

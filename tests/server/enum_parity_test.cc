@@ -1,0 +1,79 @@
+// The API's enums and the engine's are converted by number (static_cast in
+// server/convert.cc and the CLI): every jiwon.v1 value but UNSPECIFIED must
+// have an engine counterpart with the same number, and every engine value
+// one in the API.
+
+#include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "engine/evaluate.h"
+#include "engine/model.h"
+#include "engine/truth.h"
+#include "jiwon/v1/company.pb.h"
+#include "jiwon/v1/match_service.pb.h"
+#include "jiwon/v1/program.pb.h"
+
+namespace jiwon {
+namespace {
+
+// `engine_name(n)` is the engine's name of value n, "?" when it has none.
+void ExpectParity(const google::protobuf::EnumDescriptor* api,
+                  const std::function<std::string(int)>& engine_name) {
+  SCOPED_TRACE(api->full_name());
+  ASSERT_NE(api->FindValueByNumber(0), nullptr);  // UNSPECIFIED
+  EXPECT_EQ(engine_name(0), "?");
+  int matched = 0;
+  for (int n = 1; n < 256; ++n) {
+    const bool in_api = api->FindValueByNumber(n) != nullptr;
+    const bool in_engine = engine_name(n) != "?";
+    EXPECT_EQ(in_api, in_engine)
+        << "value " << n << ": "
+        << (in_api ? api->FindValueByNumber(n)->name() : engine_name(n));
+    matched += in_api && in_engine;
+  }
+  EXPECT_EQ(matched, api->value_count() - 1);
+}
+
+template <typename E>
+std::function<std::string(int)> Names(const char* (*name)(E)) {
+  return [name](int n) { return std::string(name(static_cast<E>(n))); };
+}
+
+TEST(EnumParityTest, EveryApiValueHasItsEngineCounterpartAndBack) {
+  ExpectParity(v1::Fact_descriptor(), Names(&engine::FactName));
+  ExpectParity(v1::CertificationKind_descriptor(),
+               Names(&engine::CertificationName));
+  ExpectParity(v1::Need_descriptor(), Names(&engine::NeedName));
+  ExpectParity(v1::SizeClass_descriptor(), Names(&engine::SizeClassName));
+  ExpectParity(v1::RuleKind_descriptor(), Names(&engine::RuleKindName));
+  ExpectParity(v1::Category_descriptor(), Names(&engine::CategoryName));
+  ExpectParity(v1::WindowStatus_descriptor(), Names(&engine::WindowStatusName));
+  ExpectParity(v1::Eligibility_descriptor(), Names(&engine::EligibilityName));
+  // TruthName says "unknown" for a value it does not know, too.
+  ExpectParity(v1::Truth_descriptor(), [](int n) -> std::string {
+    const std::string name = engine::TruthName(static_cast<engine::Truth>(n));
+    return name == "unknown" && n != static_cast<int>(engine::Truth::kUnknown)
+               ? "?"
+               : name;
+  });
+}
+
+TEST(EnumParityTest, OperatorsAndTheLastValuesAgree) {
+  // The engine's operators have no names: their count and numbers.
+  const google::protobuf::EnumDescriptor* ops = v1::Operator_descriptor();
+  EXPECT_EQ(ops->value_count() - 1, engine::kMaxOp);
+  for (int n = 1; n <= engine::kMaxOp; ++n) {
+    EXPECT_NE(ops->FindValueByNumber(n), nullptr) << n;
+  }
+  EXPECT_EQ(v1::Fact_descriptor()->value_count() - 1, engine::kMaxFact);
+  EXPECT_EQ(v1::CertificationKind_descriptor()->value_count() - 1,
+            engine::kMaxCertification);
+  EXPECT_EQ(v1::Need_descriptor()->value_count() - 1, engine::kMaxNeed);
+  EXPECT_EQ(v1::SizeClass_descriptor()->value_count() - 1,
+            engine::kMaxSizeClass);
+}
+
+}  // namespace
+}  // namespace jiwon

@@ -57,11 +57,10 @@ const std::vector<MethodRule>& MethodTable() {
   static const std::vector<MethodRule>* table = new std::vector<MethodRule>{
       // A company's own profile: the portal of its site and caseworkers.
       {"/jiwon.v1.CompanyService/UpsertCompany", kCompanySite, kWrite},
-      {"/jiwon.v1.CompanyService/GetCompany", kCompanySite, kPersonal},
+      {"/jiwon.v1.CompanyService/GetCompany", kCompanySite, 0},
       {"/jiwon.v1.CompanyService/DeleteCompany", kCompanySite, kWrite},
       // Every company at once: caseworkers.
-      {"/jiwon.v1.CompanyService/ListCompanies", kCaseworker | kAdmin,
-       kPersonal},
+      {"/jiwon.v1.CompanyService/ListCompanies", kCaseworker | kAdmin, 0},
       {"/jiwon.v1.CompanyService/ImportCompanies", kCaseworker | kAdmin,
        kWrite},
       // The catalog is public; its writes are the catalog team's.
@@ -72,11 +71,10 @@ const std::vector<MethodRule>& MethodTable() {
       {"/jiwon.v1.ProgramService/ImportPrograms", kCatalog | kAdmin, kWrite},
       // Matching one company.
       {"/jiwon.v1.MatchService/Recommend", kCompanySite, 0},
-      {"/jiwon.v1.MatchService/Explain", kCompanySite, kPersonal},
+      {"/jiwon.v1.MatchService/Explain", kCompanySite, 0},
       {"/jiwon.v1.MatchService/NextQuestions", kCompanySite, 0},
       // Every company qualifying for a program.
-      {"/jiwon.v1.MatchService/WhoQualifies", kCaseworker | kAdmin,
-       kStream | kPersonal},
+      {"/jiwon.v1.MatchService/WhoQualifies", kCaseworker | kAdmin, kStream},
       {"/jiwon.v1.FeedbackService/RecordFeedback", kCompanySite, kWrite},
       {"/jiwon.v1.FeedbackService/DeleteFeedback", kCompanySite, kWrite},
       {"/jiwon.v1.FeedbackService/ListFeedback", kCompanySite, 0},

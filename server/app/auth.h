@@ -28,9 +28,8 @@ std::optional<Role> RoleFromName(std::string_view name);
 
 // What the server does for a method besides checking the role.
 enum MethodTrait : uint32_t {
-  kWrite = 1 << 0,     // counts against the caller's write rate
-  kStream = 1 << 1,    // a server stream: counts against the stream cap
-  kPersonal = 1 << 2,  // may return personal fields: access recorded
+  kWrite = 1 << 0,   // counts against the caller's write rate
+  kStream = 1 << 1,  // a server stream: counts against the stream cap
 };
 
 // One row of the role table.

@@ -150,7 +150,6 @@ grpc::Status CallerGate::Admit(const InputMetadata& auth_metadata,
 CallerInfo CallerOf(const grpc::CallbackServerContext* ctx,
                     const CallerGate* gate) {
   CallerInfo info;
-  info.peer = ctx->peer();
   if (gate == nullptr) return info;
   std::string_view authorization;
   const auto& metadata = ctx->client_metadata();

@@ -75,7 +75,6 @@ struct CallerInfo {
   std::string name = "anonymous";
   app::Role role = app::Role::kAdmin;
   app::Scope scope;
-  std::string peer;
 };
 CallerInfo CallerOf(const grpc::CallbackServerContext* ctx,
                     const CallerGate* gate);

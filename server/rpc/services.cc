@@ -51,6 +51,13 @@ absl::StatusOr<std::vector<engine::Category>> Categories(
   return out;
 }
 
+// What a scoped caller is told of a company outside its scope: what it
+// would be told of one that does not exist (the registry's words).
+absl::Status HiddenCompany(std::string_view company_id) {
+  return absl::NotFoundError(
+      absl::StrCat("company \"", std::string(company_id), "\" does not exist"));
+}
+
 // A company outside the caller's scope is answered as one that does not
 // exist: a scoped caller learns nothing of it.
 absl::Status InScope(const app::Registry& registry, const CallerInfo& caller,
@@ -58,10 +65,7 @@ absl::Status InScope(const app::Registry& registry, const CallerInfo& caller,
   if (caller.scope.empty()) return absl::OkStatus();
   absl::StatusOr<v1::Company> c = registry.GetCompany(company_id);
   if (!c.ok()) return c.status();
-  if (!caller.scope.Admits(*c)) {
-    return absl::NotFoundError(absl::StrCat(
-        "company \"", std::string(company_id), "\" does not exist"));
-  }
+  if (!caller.scope.Admits(*c)) return HiddenCompany(company_id);
   return absl::OkStatus();
 }
 
@@ -115,6 +119,7 @@ std::vector<std::string> PersonalFields(const v1::Company& c) {
 // Writes the access record of a call that returns personal fields; the
 // answer goes out only if it was written.
 absl::Status RecordAccess(app::AccessLog* log, const CallerInfo& caller,
+                          const grpc::CallbackServerContext* ctx,
                           std::string_view method,
                           std::vector<std::string> company_ids,
                           std::vector<std::string> fields) {
@@ -122,7 +127,7 @@ absl::Status RecordAccess(app::AccessLog* log, const CallerInfo& caller,
   v1::AccessRecord r;
   r.set_caller(caller.name);
   r.set_role(std::string(app::RoleName(caller.role)));
-  r.set_peer(caller.peer);
+  r.set_peer(ctx->peer());
   r.set_method(std::string(method));
   for (std::string& id : company_ids) r.add_company_ids(std::move(id));
   for (std::string& f : fields) r.add_fields(std::move(f));
@@ -360,7 +365,7 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
     if (absl::StatusOr<v1::Company> old =
             registry_->GetCompany(req->company().id());
         old.ok() && !caller.scope.Admits(*old)) {
-      return Done(ctx, InScope(*registry_, caller, req->company().id()));
+      return Done(ctx, HiddenCompany(req->company().id()));
     }
   }
   v1::Company company = req->company();
@@ -380,11 +385,11 @@ grpc::ServerUnaryReactor* CompanyService::GetCompany(
   absl::StatusOr<v1::Company> c = registry_->GetCompany(req->company_id());
   if (!c.ok()) return Done(ctx, c.status());
   if (!caller.scope.Admits(*c)) {
-    return Done(ctx, InScope(*registry_, caller, req->company_id()));
+    return Done(ctx, HiddenCompany(req->company_id()));
   }
   std::vector<std::string> fields = PersonalFields(*c);
   if (!fields.empty()) {
-    if (absl::Status s = RecordAccess(policy_.access_log, caller,
+    if (absl::Status s = RecordAccess(policy_.access_log, caller, ctx,
                                       "/jiwon.v1.CompanyService/GetCompany",
                                       {c->id()}, std::move(fields));
         !s.ok()) {
@@ -424,9 +429,10 @@ grpc::ServerUnaryReactor* CompanyService::ListCompanies(
     }
     *resp->add_companies() = std::move(c);
   }
-  if (absl::Status s = RecordAccess(
-          policy_.access_log, caller, "/jiwon.v1.CompanyService/ListCompanies",
-          std::move(ids), {fields.begin(), fields.end()});
+  if (absl::Status s =
+          RecordAccess(policy_.access_log, caller, ctx,
+                       "/jiwon.v1.CompanyService/ListCompanies", std::move(ids),
+                       {fields.begin(), fields.end()});
       !s.ok()) {
     return Done(ctx, s);
   }
@@ -457,8 +463,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
               registry->GetCompany(r.company().id());
           // As UpsertCompany answers.
           if (old.ok() && !scope.Admits(*old)) {
-            return absl::NotFoundError(absl::StrCat(
-                "company \"", r.company().id(), "\" does not exist"));
+            return HiddenCompany(r.company().id());
           }
           if (!scope.Admits(r.company())) {
             return absl::PermissionDeniedError(
@@ -672,7 +677,7 @@ grpc::ServerUnaryReactor* MatchService::Explain(
     }
     if (births) {
       if (absl::Status s = RecordAccess(
-              policy_.access_log, caller, "/jiwon.v1.MatchService/Explain",
+              policy_.access_log, caller, ctx, "/jiwon.v1.MatchService/Explain",
               {req->company_id()}, {"ceos.birth_date"});
           !s.ok()) {
         return Done(ctx, s);
@@ -805,8 +810,9 @@ grpc::ServerWriteReactor<v1::WhoQualifiesResponse>* MatchService::WhoQualifies(
       });
   if (!counts.ok()) return new StreamWriter(ToGrpcStatus(counts.status()));
   if (absl::Status s = RecordAccess(
-          policy_.access_log, caller, "/jiwon.v1.MatchService/WhoQualifies",
-          std::move(returned), {"name", "head_office_region", "eligibility"});
+          policy_.access_log, caller, ctx,
+          "/jiwon.v1.MatchService/WhoQualifies", std::move(returned),
+          {"name", "head_office_region", "eligibility"});
       !s.ok()) {
     return new StreamWriter(ToGrpcStatus(s));
   }

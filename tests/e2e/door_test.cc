@@ -271,8 +271,8 @@ class DoorTest : public ::testing::Test {
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& token,
                                          grpc::ChannelArguments args = {}) {
-    return testing::TokenChannel(server_->addr(),
-                                 testing::TlsCredentials(*pki_), token, args);
+    return cli::OpenChannel(server_->addr(), testing::TlsOptions(*pki_, token),
+                            args);
   }
 
   // The CLI as `role`, over TLS.
@@ -369,8 +369,8 @@ TEST_F(DoorTest, EveryMethodAnswersEachCallerAsTheRoleTableSays) {
 
 TEST_F(DoorTest, MutualTlsRefusesACallerWithoutACertificate) {
   Start();
-  auto channel = testing::TokenChannel(
-      server_->addr(), testing::TlsCredentials(*pki_, false), tokens_["admin"]);
+  auto channel = cli::OpenChannel(
+      server_->addr(), testing::TlsOptions(*pki_, tokens_["admin"], false));
   auto stub = v1::ProgramService::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -379,8 +379,9 @@ TEST_F(DoorTest, MutualTlsRefusesACallerWithoutACertificate) {
   EXPECT_EQ(stub->ListPrograms(&ctx, req, &resp).error_code(),
             grpc::StatusCode::UNAVAILABLE);
   // Plaintext to the TLS port fails as well.
-  auto plain = testing::TokenChannel(
-      server_->addr(), grpc::InsecureChannelCredentials(), tokens_["admin"]);
+  cli::ConnectOptions plaintext;
+  plaintext.token = tokens_["admin"];
+  auto plain = cli::OpenChannel(server_->addr(), plaintext);
   grpc::ClientContext ctx2;
   ctx2.set_deadline(std::chrono::system_clock::now() +
                     std::chrono::seconds(10));

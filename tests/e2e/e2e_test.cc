@@ -68,8 +68,7 @@ class EndToEndTest : public ::testing::Test {
   }
 
   std::shared_ptr<grpc::Channel> Channel() {
-    return testing::TokenChannel(addr_, testing::TlsCredentials(*pki_),
-                                 *token_);
+    return cli::OpenChannel(addr_, testing::TlsOptions(*pki_, *token_));
   }
 
   static testing::TempDir* pki_dir_;

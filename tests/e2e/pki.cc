@@ -1,7 +1,5 @@
 #include "tests/e2e/pki.h"
 
-#include <grpcpp/support/client_interceptor.h>
-
 #include <fstream>
 #include <random>
 
@@ -23,36 +21,6 @@ bool Run(const std::vector<std::string>& argv, const std::string& dir,
   }
   return code == 0;
 }
-
-class TokenInterceptor : public grpc::experimental::Interceptor {
- public:
-  explicit TokenInterceptor(const std::string* header) : header_(header) {}
-  void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
-    if (m->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::
-                PRE_SEND_INITIAL_METADATA)) {
-      m->GetSendInitialMetadata()->emplace("authorization", *header_);
-    }
-    m->Proceed();
-  }
-
- private:
-  const std::string* header_;
-};
-
-class TokenFactory
-    : public grpc::experimental::ClientInterceptorFactoryInterface {
- public:
-  explicit TokenFactory(const std::string& token)
-      : header_("Bearer " + token) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo*) override {
-    return new TokenInterceptor(&header_);
-  }
-
- private:
-  const std::string header_;
-};
 
 }  // namespace
 
@@ -98,15 +66,16 @@ TestPki MakeTestPki(const std::string& dir) {
   return pki;
 }
 
-std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
-    const TestPki& pki, bool with_client_certificate) {
-  grpc::SslCredentialsOptions options;
-  options.pem_root_certs = ReadFile(pki.ca);
+cli::ConnectOptions TlsOptions(const TestPki& pki, const std::string& token,
+                               bool with_client_certificate) {
+  cli::ConnectOptions o;
+  o.tls_ca = ReadFile(pki.ca);
   if (with_client_certificate) {
-    options.pem_cert_chain = ReadFile(pki.client_cert);
-    options.pem_private_key = ReadFile(pki.client_key);
+    o.tls_cert = ReadFile(pki.client_cert);
+    o.tls_key = ReadFile(pki.client_key);
   }
-  return grpc::SslCredentials(options);
+  o.token = token;
+  return o;
 }
 
 std::string NewToken(const std::string& name, const std::string& role,
@@ -119,20 +88,6 @@ std::string NewToken(const std::string& name, const std::string& role,
                        absl::BytesToHexString(app::Sha256(token)),
                        scope.empty() ? "" : " scope=", scope);
   return token;
-}
-
-std::shared_ptr<grpc::Channel> TokenChannel(
-    const std::string& addr,
-    std::shared_ptr<grpc::ChannelCredentials> credentials,
-    const std::string& token, grpc::ChannelArguments args) {
-  std::vector<
-      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-      interceptors;
-  if (!token.empty()) {
-    interceptors.push_back(std::make_unique<TokenFactory>(token));
-  }
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      addr, credentials, args, std::move(interceptors));
 }
 
 }  // namespace jiwon::testing

@@ -5,10 +5,9 @@
 // command at test time: a CA, a server certificate for 127.0.0.1, ::1 and
 // localhost, and a client certificate. Tokens for a token file.
 
-#include <grpcpp/grpcpp.h>
-
-#include <memory>
 #include <string>
+
+#include "clients/rpc_util.h"
 
 namespace jiwon::testing {
 
@@ -20,20 +19,15 @@ struct TestPki {
 // Makes the files in `dir` (two days' validity).
 TestPki MakeTestPki(const std::string& dir);
 
-// The PEM files' contents, for channels made in a test.
-std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
-    const TestPki& pki, bool with_client_certificate = true);
+// How a client of the tests connects: the clients' own options (TLS with
+// the PEM files' contents, a client certificate unless told not to, the
+// token), for cli::OpenChannel.
+cli::ConnectOptions TlsOptions(const TestPki& pki, const std::string& token,
+                               bool with_client_certificate = true);
 
 // A fresh random token for `name`; `line` receives its token file line.
 std::string NewToken(const std::string& name, const std::string& role,
                      std::string* line, const std::string& scope = "");
-
-// A channel to `addr` over `credentials` sending `token` (when not empty)
-// with every call.
-std::shared_ptr<grpc::Channel> TokenChannel(
-    const std::string& addr,
-    std::shared_ptr<grpc::ChannelCredentials> credentials,
-    const std::string& token, grpc::ChannelArguments args = {});
 
 }  // namespace jiwon::testing
 

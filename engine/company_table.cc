@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/facts/fact_table.h"
 #include "engine/saturating.h"
 
 // Per-row helpers of the scans, inlined into their loops: a call per row
@@ -36,25 +37,36 @@ std::optional<bool> FromTri(uint8_t t) {
   return t == 2;
 }
 
-TriField TriOf(Fact f) {
-  switch (f) {
-    case Fact::kTaxArrears:
+// The tri-state field of a flag's column; nullopt for a fact the columns
+// do not hold as a flag.
+std::optional<TriField> TriOf(Column column) {
+  switch (column) {
+    case Column::kTaxArrears:
       return kTax;
-    case Fact::kLoanDefault:
+    case Column::kLoanDefault:
       return kLoan;
-    case Fact::kSuspendedOrClosed:
+    case Column::kSuspendedOrClosed:
       return kClosed;
-    case Fact::kParticipationBanned:
+    case Column::kParticipationBanned:
       return kBanned;
-    default:
+    case Column::kIndependent:
       return kIndependent;
+    case Column::kNone:
+    case Column::kRevenueLatest:
+    case Column::kRevenueAvg3:
+    case Column::kAssets:
+    case Column::kEmployees:
+    case Column::kEmployeeChange:
+    case Column::kPatents:
+      return std::nullopt;
   }
+  return std::nullopt;
 }
 
 // The figures the columns carry (not exports or R&D spend).
 bool IsColumnFigure(Fact f) {
-  return IsFigure(f) && f != Fact::kExportsPrevYearUsd &&
-         f != Fact::kRndSpendWon;
+  const FactInfo& info = Info(f);
+  return info.family == Family::kFigure && info.column != Column::kNone;
 }
 
 void Collect(const Condition& c, std::vector<const Predicate*>* out) {
@@ -186,11 +198,12 @@ void CompanyTable::Upsert(const Company& company) {
     tri |= static_cast<uint16_t>(Tri(v) << (2 * f));
   };
   set(kProspective, company.prospective_founder);
-  set(kTax, company.tax_arrears);
-  set(kLoan, company.loan_default);
-  set(kClosed, company.suspended_or_closed);
-  set(kBanned, company.participation_banned);
-  set(kIndependent, company.independent);
+  for (const FactInfo& info : AllFacts()) {
+    if (info.family != Family::kFlag) continue;
+    if (std::optional<TriField> field = TriOf(info.column)) {
+      set(*field, info.read_flag(company));
+    }
+  }
   c.tri[r] = tri;
   c.certs[r] = 0;
   if (company.certifications) {
@@ -285,21 +298,33 @@ std::vector<const Rule*> ScanOrder(const std::vector<const Rule*>& rules) {
     int worst = 0;
     for (const Predicate* p : preds) {
       int v = 9;
-      if (p->fact == Fact::kHeadOfficeRegion)
-        v = 0;
-      else if (p->fact == Fact::kPrimaryIndustry)
-        v = 1;
-      else if (p->fact == Fact::kCertifications || p->fact == Fact::kNeeds)
-        v = 2;
-      else if (IsStandingFlag(p->fact))
-        v = 3;
-      else if (p->fact == Fact::kSizeClass)
-        v = 4;
-      else if (IsColumnFigure(p->fact))
-        v = 5;
-      else if (p->fact == Fact::kBusinessAgeMonths ||
-               p->fact == Fact::kProspectiveFounder)
-        v = 6;
+      switch (FamilyOf(p->fact)) {
+        case Family::kRegion:
+          if (p->fact == Fact::kHeadOfficeRegion) v = 0;
+          break;
+        case Family::kIndustry:
+          if (p->fact == Fact::kPrimaryIndustry) v = 1;
+          break;
+        case Family::kSet:
+          v = 2;
+          break;
+        case Family::kFlag:
+          v = 3;
+          break;
+        case Family::kSize:
+          v = 4;
+          break;
+        case Family::kFigure:
+          if (IsColumnFigure(p->fact)) v = 5;
+          break;
+        case Family::kFounding:
+          v = 6;
+          break;
+        case Family::kCeo:
+        case Family::kRatio:
+        case Family::kHistory:
+          break;
+      }
       worst = std::max(worst, v);
     }
     return worst;
@@ -513,32 +538,19 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
     } else if (all([&](const Predicate& p) {
                  return IsStandingFlag(p.fact) && p.fact == f0;
                })) {
+      const std::optional<TriField> field = TriOf(Info(f0).column);
+      if (!field) {
+        to_full_profile();
+        continue;
+      }
       std::vector<Truth> table(3);
       for (uint8_t t = 0; t < 3; ++t) {
         Company probe;
-        const std::optional<bool> v = FromTri(t);
-        switch (f0) {
-          case Fact::kTaxArrears:
-            probe.tax_arrears = v;
-            break;
-          case Fact::kLoanDefault:
-            probe.loan_default = v;
-            break;
-          case Fact::kSuspendedOrClosed:
-            probe.suspended_or_closed = v;
-            break;
-          case Fact::kParticipationBanned:
-            probe.participation_banned = v;
-            break;
-          default:
-            probe.independent = v;
-            break;
-        }
+        Info(f0).set_flag(&probe, FromTri(t));
         table[t] = e.Holds(rule.condition, probe, on);
       }
-      const TriField field = TriOf(f0);
       table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE {
-        return c.GetTri(static_cast<uint32_t>(r), field);
+        return c.GetTri(static_cast<uint32_t>(r), *field);
       });
     } else if (all([&](const Predicate& p) {
                  return p.fact == Fact::kCertifications ||
@@ -622,33 +634,13 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
       }
       std::sort(cuts.begin(), cuts.end());
       cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      const FactInfo& info = Info(f0);
       auto probe_for = [&](int64_t v) {
         Company probe;
-        switch (f0) {
-          case Fact::kRevenueLatestWon:
-          case Fact::kRevenueAvg3Won:
-            probe.fiscal_years.push_back(
-                {on.year() - 1, v, std::nullopt, std::nullopt});
-            break;
-          case Fact::kTotalAssetsWon:
-            probe.total_assets_won = v;
-            break;
-          case Fact::kRegularEmployees:
-            probe.regular_employees = static_cast<int32_t>(v);
-            break;
-          case Fact::kEmployeeChange:
-            probe.regular_employees = static_cast<int32_t>(v >= 0 ? v : 0);
-            probe.regular_employees_last_year =
-                static_cast<int32_t>(v >= 0 ? 0 : -v);
-            break;
-          default:
-            probe.patents = static_cast<int32_t>(v);
-            break;
-        }
+        info.set_figure(&probe, v, on);
         return probe;
       };
-      const bool narrow = f0 == Fact::kRegularEmployees ||
-                          f0 == Fact::kEmployeeChange || f0 == Fact::kPatents;
+      const bool narrow = info.narrow;
       bool representable = true;
       for (int64_t cut : cuts) {
         if (narrow && (cut < -1'000'000'000 || cut > 1'000'000'000))
@@ -671,11 +663,12 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
                static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), v) -
                                 cuts.begin());
       };
-      switch (f0) {
-        case Fact::kRevenueLatestWon:
-        case Fact::kRevenueAvg3Won: {
+      switch (info.column) {
+        case Column::kRevenueLatest:
+        case Column::kRevenueAvg3: {
           const std::vector<int64_t>& col =
-              f0 == Fact::kRevenueLatestWon ? c.revenue_latest : c.revenue_avg3;
+              info.column == Column::kRevenueLatest ? c.revenue_latest
+                                                    : c.revenue_avg3;
           const int year = on.year();
           table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             if (c.data_year[r] >= year) return -1;  // a later fiscal year
@@ -683,17 +676,17 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
           });
           break;
         }
-        case Fact::kTotalAssetsWon:
+        case Column::kAssets:
           table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             return c.assets[r] == kNoValue ? 0 : interval(c.assets[r]);
           });
           break;
-        case Fact::kRegularEmployees:
+        case Column::kEmployees:
           table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             return c.employees[r] == kNoCount ? 0 : interval(c.employees[r]);
           });
           break;
-        case Fact::kEmployeeChange:
+        case Column::kEmployeeChange:
           table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             if (c.employees[r] == kNoCount || c.employees_last[r] == kNoCount) {
               return 0;
@@ -701,12 +694,20 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
             return interval(int64_t{c.employees[r]} - c.employees_last[r]);
           });
           break;
-        default:
+        case Column::kPatents:
           table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
             if (c.patents[r] == std::numeric_limits<int16_t>::min()) return 0;
             if (c.patents[r] == 32767) return -1;  // clipped
             return interval(c.patents[r]);
           });
+          break;
+        case Column::kNone:
+        case Column::kTaxArrears:
+        case Column::kLoanDefault:
+        case Column::kSuspendedOrClosed:
+        case Column::kParticipationBanned:
+        case Column::kIndependent:
+          to_full_profile();  // IsColumnFigure admits none of these
           break;
       }
     } else if (all([&](const Predicate& p) {

@@ -7,6 +7,8 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/facts/fact_table.h"
+#include "engine/facts/figures.h"
 #include "engine/saturating.h"
 
 namespace jiwon::engine {
@@ -38,45 +40,10 @@ std::string WithCommas(int64_t v) {
   return out;
 }
 
-enum class Unit {
-  kWon,
-  kUsd,
-  kCount,
-  kItems,
-  kPeople,
-  kYears,
-  kMonths,
-  kPercent
-};
-
-Unit UnitOf(Fact f) {
-  switch (f) {
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
-    case Fact::kTotalAssetsWon:
-    case Fact::kRndSpendWon:
-    case Fact::kAwardsThisYearWon:
-      return Unit::kWon;
-    case Fact::kExportsPrevYearUsd:
-      return Unit::kUsd;
-    case Fact::kRegularEmployees:
-    case Fact::kEmployeeChange:
-      return Unit::kPeople;
-    case Fact::kBusinessAgeMonths:
-      return Unit::kMonths;
-    case Fact::kCeoAgeYears:
-      return Unit::kYears;
-    case Fact::kRevenueGrowthPercent:
-      return Unit::kPercent;
-    case Fact::kPatents:
-      return Unit::kItems;
-    default:
-      return Unit::kCount;
-  }
-}
-
 std::string FormatValue(int64_t v, Unit unit) {
   switch (unit) {
+    case Unit::kNone:
+      return WithCommas(v);
     case Unit::kWon:
       return FormatWon(v);
     case Unit::kUsd:
@@ -186,29 +153,12 @@ class Facts {
 
   // Fiscal years before the reference year with revenue, newest first.
   std::vector<const FiscalYear*> RevenueYears() const {
-    std::vector<const FiscalYear*> years;
-    for (const FiscalYear& fy : c_.fiscal_years) {
-      if (fy.year < on_.year() && fy.revenue_won) years.push_back(&fy);
-    }
-    std::sort(years.begin(), years.end(),
-              [](const FiscalYear* a, const FiscalYear* b) {
-                return a->year > b->year;
-              });
-    return years;
+    return engine::RevenueYears(c_, on_);
   }
 
-  struct Average {
-    int64_t value;
-    int first_year, last_year, count;
-  };
+  using Average = RevenueAverage;
   std::optional<Average> RevenueAvg3() const {
-    std::vector<const FiscalYear*> years = RevenueYears();
-    if (years.empty()) return std::nullopt;
-    const size_t n = std::min<size_t>(3, years.size());
-    absl::int128 sum = 0;
-    for (size_t i = 0; i < n; ++i) sum += *years[i]->revenue_won;
-    return Average{static_cast<int64_t>(sum / static_cast<int>(n)),
-                   years[n - 1]->year, years[0]->year, static_cast<int>(n)};
+    return engine::RevenueAvg3(c_, on_);
   }
 
   // Prospective founder at the reference date.
@@ -234,58 +184,11 @@ class Facts {
 
   // A figure of the company at the reference date, with the fiscal year it
   // comes from when it has one (0 otherwise).
-  struct Figure {
-    int64_t value;
-    int year;
-  };
+  using Figure = FigureValue;
   std::optional<Figure> Numeric(Fact fact) const {
-    switch (fact) {
-      case Fact::kRevenueLatestWon: {
-        std::vector<const FiscalYear*> years = RevenueYears();
-        if (years.empty()) return std::nullopt;
-        return Figure{*years[0]->revenue_won, years[0]->year};
-      }
-      case Fact::kRevenueAvg3Won:
-        if (std::optional<Average> avg = RevenueAvg3()) {
-          return Figure{avg->value, avg->last_year};
-        }
-        return std::nullopt;
-      case Fact::kTotalAssetsWon:
-        if (c_.total_assets_won) return Figure{*c_.total_assets_won, 0};
-        return std::nullopt;
-      case Fact::kRegularEmployees:
-        if (c_.regular_employees) return Figure{*c_.regular_employees, 0};
-        return std::nullopt;
-      case Fact::kEmployeeChange:
-        if (c_.regular_employees && c_.regular_employees_last_year) {
-          return Figure{
-              int64_t{*c_.regular_employees} - *c_.regular_employees_last_year,
-              0};
-        }
-        return std::nullopt;
-      case Fact::kExportsPrevYearUsd:
-        for (const FiscalYear& fy : c_.fiscal_years) {
-          if (fy.year == on_.year() - 1 && fy.exports_usd) {
-            return Figure{*fy.exports_usd, fy.year};
-          }
-        }
-        return std::nullopt;
-      case Fact::kRndSpendWon: {
-        std::optional<Figure> latest;
-        for (const FiscalYear& fy : c_.fiscal_years) {
-          if (fy.rnd_spend_won && fy.year < on_.year() &&
-              (!latest || fy.year > latest->year)) {
-            latest = Figure{*fy.rnd_spend_won, fy.year};
-          }
-        }
-        return latest;
-      }
-      case Fact::kPatents:
-        if (c_.patents) return Figure{*c_.patents, 0};
-        return std::nullopt;
-      default:
-        return std::nullopt;
-    }
+    const FactInfo& info = Info(fact);
+    if (info.read_figure == nullptr) return std::nullopt;
+    return info.read_figure(c_, on_);
   }
 
  private:
@@ -396,9 +299,9 @@ class PredicateEvaluator {
   // Whether `p` holds: the one definition of each predicate's meaning. No
   // text is built.
   Truth Quick(const Predicate& p) {
-    switch (p.fact) {
-      case Fact::kHeadOfficeRegion:
-      case Fact::kSiteRegion: {
+    const FactInfo& info = Info(p.fact);
+    switch (info.family) {
+      case Family::kRegion: {
         const RegionTable& regions = f_.ref().regions;
         bool complete = c_.head_office_region.has_value();
         Truth in = Truth::kFalse;
@@ -425,8 +328,7 @@ class PredicateEvaluator {
         if (!complete) in = Or(in, Truth::kUnknown);
         return p.op == Op::kNotIn ? Not(in) : in;
       }
-      case Fact::kPrimaryIndustry:
-      case Fact::kAnyIndustry: {
+      case Family::kIndustry: {
         const IndustryTable& industries = f_.ref().industries;
         Truth in = Truth::kFalse;
         auto test = [&](const std::string& code) {
@@ -441,12 +343,13 @@ class PredicateEvaluator {
         if (!c_.primary_industry) in = Or(in, Truth::kUnknown);
         return p.op == Op::kNotIn ? Not(in) : in;
       }
-      case Fact::kProspectiveFounder:
-        return BoolOp(p, f_.Prospective());
-      case Fact::kBusinessAgeMonths: {
-        // A 예비창업자 has no 업력: every 업력 condition is false. Bounds are
-        // anniversaries: "N년 이내" includes the N-th, "N년 초과" starts the
-        // day after it, "N개월 미만" excludes it.
+      case Family::kFounding: {
+        if (p.fact == Fact::kProspectiveFounder) {
+          return BoolOp(p, f_.Prospective());
+        }
+        // 업력. A 예비창업자 has no 업력: every 업력 condition is false.
+        // Bounds are anniversaries: "N년 이내" includes the N-th, "N년
+        // 초과" starts the day after it, "N개월 미만" excludes it.
         const Truth prospective = f_.Prospective();
         if (prospective == Truth::kTrue) return Truth::kFalse;
         if (!c_.founded_on) return Truth::kUnknown;
@@ -463,51 +366,43 @@ class PredicateEvaluator {
         }
         return FromBool(ok);
       }
-      case Fact::kCeoAgeYears:
-      case Fact::kYouthCeo:
-      case Fact::kCeoFemale:
-      case Fact::kCeoDisabled: {
+      case Family::kCeo: {
         if (c_.ceos.empty()) return Truth::kUnknown;
         const bool any = p.quantifier == Quantifier::kAny;
         Truth t = any ? Truth::kFalse : Truth::kTrue;
         for (const Ceo& ceo : c_.ceos) {
           Truth one = Truth::kUnknown;
-          switch (p.fact) {
-            case Fact::kCeoAgeYears:
-            case Fact::kYouthCeo:
-              if (ceo.birth_date) {
-                const int age = AgeInYears(*ceo.birth_date, f_.on());
-                one = p.fact == Fact::kYouthCeo ? FromBool(age <= kYouthMaxAge)
-                                                : InRange(age, p);
-              }
-              break;
-            case Fact::kCeoFemale:
-              if (ceo.gender != Gender::kUnknown) {
-                one = FromBool(ceo.gender == Gender::kFemale);
-              }
-              break;
-            default:
-              one = FromOptional(ceo.disabled);
-              break;
+          if (p.fact == Fact::kCeoAgeYears || p.fact == Fact::kYouthCeo) {
+            if (ceo.birth_date) {
+              const int age = AgeInYears(*ceo.birth_date, f_.on());
+              one = p.fact == Fact::kYouthCeo ? FromBool(age <= kYouthMaxAge)
+                                              : InRange(age, p);
+            }
+          } else if (p.fact == Fact::kCeoFemale) {
+            if (ceo.gender != Gender::kUnknown) {
+              one = FromBool(ceo.gender == Gender::kFemale);
+            }
+          } else {
+            one = FromOptional(ceo.disabled);
           }
           t = any ? Or(t, one) : And(t, one);
         }
-        return p.fact == Fact::kCeoAgeYears ? t : BoolOp(p, t);
+        return info.unit == Unit::kNone ? BoolOp(p, t) : t;
       }
-      case Fact::kRevenueLatestWon:
-      case Fact::kRevenueAvg3Won:
-      case Fact::kTotalAssetsWon:
-      case Fact::kRegularEmployees:
-      case Fact::kEmployeeChange:
-      case Fact::kExportsPrevYearUsd:
-      case Fact::kRndSpendWon:
-      case Fact::kPatents: {
+      case Family::kFigure: {
         std::optional<Facts::Figure> figure = f_.Numeric(p.fact);
         return figure ? InRange(figure->value, p) : Truth::kUnknown;
       }
-      case Fact::kRevenueGrowthPercent:
+      case Family::kRatio:
         return GrowthTruth(p);
-      case Fact::kCertifications: {
+      case Family::kSet: {
+        if (p.fact == Fact::kNeeds) {
+          if (!c_.needs) return Truth::kUnknown;
+          return SetTruth(p, p.needs, [&](Need want) {
+            return std::find(c_.needs->begin(), c_.needs->end(), want) !=
+                   c_.needs->end();
+          });
+        }
         if (!c_.certifications) return Truth::kUnknown;
         const Date on = f_.on();
         return SetTruth(p, p.certifications, [&](Certification want) {
@@ -517,29 +412,13 @@ class PredicateEvaluator {
           return false;
         });
       }
-      case Fact::kNeeds:
-        if (!c_.needs) return Truth::kUnknown;
-        return SetTruth(p, p.needs, [&](Need want) {
-          return std::find(c_.needs->begin(), c_.needs->end(), want) !=
-                 c_.needs->end();
-        });
-      case Fact::kSizeClass: {
+      case Family::kSize: {
         const Truth in = SizeIn(p);
         return p.op == Op::kNotIn ? Not(in) : in;
       }
-      case Fact::kTaxArrears:
-        return BoolOp(p, FromOptional(c_.tax_arrears));
-      case Fact::kLoanDefault:
-        return BoolOp(p, FromOptional(c_.loan_default));
-      case Fact::kSuspendedOrClosed:
-        return BoolOp(p, FromOptional(c_.suspended_or_closed));
-      case Fact::kParticipationBanned:
-        return BoolOp(p, FromOptional(c_.participation_banned));
-      case Fact::kIndependent:
-        return BoolOp(p, FromOptional(c_.independent));
-      case Fact::kParticipationsEver:
-      case Fact::kParticipationsThisYear:
-      case Fact::kAwardsThisYearWon: {
+      case Family::kFlag:
+        return BoolOp(p, FromOptional(info.read_flag(c_)));
+      case Family::kHistory: {
         std::optional<int64_t> v = ParticipationValue(p);
         return v ? InRange(*v, p) : Truth::kUnknown;
       }
@@ -595,31 +474,15 @@ class PredicateEvaluator {
   // depends on the company, the fact and the reference date alone (not on
   // what the predicate asks).
   static bool ObservedTextIsTheFacts(Fact fact) {
-    switch (fact) {
-      case Fact::kCertifications:      // shows the invalid ones the rule names
-      case Fact::kParticipationsEver:  // counts the rule's programs
-      case Fact::kParticipationsThisYear:
-      case Fact::kAwardsThisYearWon:
-        return false;
-      default:
-        return true;
-    }
+    // Certifications show the invalid ones the rule names; history counts
+    // the rule's programs.
+    return fact != Fact::kCertifications && FamilyOf(fact) != Family::kHistory;
   }
 
   // Whether the text of what `p` asks depends on the company or the date.
   static bool ExpectedTextVaries(const Predicate& p) {
-    switch (p.fact) {
-      case Fact::kCeoAgeYears:
-      case Fact::kYouthCeo:
-      case Fact::kCeoFemale:
-      case Fact::kCeoDisabled:
-      case Fact::kParticipationsEver:
-      case Fact::kParticipationsThisYear:
-      case Fact::kAwardsThisYearWon:
-        return true;
-      default:
-        return false;
-    }
+    const Family family = FamilyOf(p.fact);
+    return family == Family::kCeo || family == Family::kHistory;
   }
 
  private:
@@ -627,16 +490,19 @@ class PredicateEvaluator {
   // company has.
   void Texts(const Predicate& p, Check* out) {
     Check& check = *out;
-    switch (p.fact) {
-      case Fact::kHeadOfficeRegion:
-      case Fact::kSiteRegion:
+    const FactInfo& info = Info(p.fact);
+    switch (info.family) {
+      case Family::kRegion:
         Regions(p, &check);
         break;
-      case Fact::kPrimaryIndustry:
-      case Fact::kAnyIndustry:
+      case Family::kIndustry:
         Industries(p, &check);
         break;
-      case Fact::kProspectiveFounder: {
+      case Family::kFounding: {
+        if (p.fact == Fact::kBusinessAgeMonths) {
+          BusinessAge(p, &check);
+          break;
+        }
         const Truth t = f_.Prospective();
         Bool(p, t, &check);
         check.observed =
@@ -648,55 +514,29 @@ class PredicateEvaluator {
                                             : std::string("(일자 미상)"));
         break;
       }
-      case Fact::kBusinessAgeMonths:
-        BusinessAge(p, &check);
-        break;
-      case Fact::kCeoAgeYears:
-      case Fact::kYouthCeo:
-      case Fact::kCeoFemale:
-      case Fact::kCeoDisabled:
+      case Family::kCeo:
         Ceos(p, &check);
         break;
-      case Fact::kRevenueLatestWon:
-      case Fact::kRevenueAvg3Won:
-      case Fact::kTotalAssetsWon:
-      case Fact::kRegularEmployees:
-      case Fact::kEmployeeChange:
-      case Fact::kExportsPrevYearUsd:
-      case Fact::kRndSpendWon:
-      case Fact::kPatents:
+      case Family::kFigure:
         Figure(p, &check);
         break;
-      case Fact::kRevenueGrowthPercent:
+      case Family::kRatio:
         Growth(p, &check);
         break;
-      case Fact::kCertifications:
-        Certifications(p, &check);
+      case Family::kSet:
+        if (p.fact == Fact::kNeeds) {
+          Needs(p, &check);
+        } else {
+          Certifications(p, &check);
+        }
         break;
-      case Fact::kNeeds:
-        Needs(p, &check);
-        break;
-      case Fact::kSizeClass:
+      case Family::kSize:
         Size(p, &check);
         break;
-      case Fact::kTaxArrears:
-        Bool(p, FromOptional(c_.tax_arrears), &check);
+      case Family::kFlag:
+        Bool(p, FromOptional(info.read_flag(c_)), &check);
         break;
-      case Fact::kLoanDefault:
-        Bool(p, FromOptional(c_.loan_default), &check);
-        break;
-      case Fact::kSuspendedOrClosed:
-        Bool(p, FromOptional(c_.suspended_or_closed), &check);
-        break;
-      case Fact::kParticipationBanned:
-        Bool(p, FromOptional(c_.participation_banned), &check);
-        break;
-      case Fact::kIndependent:
-        Bool(p, FromOptional(c_.independent), &check);
-        break;
-      case Fact::kParticipationsEver:
-      case Fact::kParticipationsThisYear:
-      case Fact::kAwardsThisYearWon:
+      case Family::kHistory:
         Participations(p, &check);
         break;
     }
@@ -879,27 +719,22 @@ class PredicateEvaluator {
   void Ceos(const Predicate& p, Check* check) {
     std::vector<std::string> shown;
     for (const Ceo& ceo : c_.ceos) {
-      switch (p.fact) {
-        case Fact::kCeoAgeYears:
-        case Fact::kYouthCeo:
-          if (ceo.birth_date) {
-            // The age, not the birth date: reasons go to every caller of
-            // Recommend; the date itself is shown by Explain's derived
-            // facts, whose reads are recorded.
-            shown.push_back(absl::StrCat(
-                "만 ", AgeInYears(*ceo.birth_date, f_.on()), "세"));
-          } else {
-            shown.push_back("생년월일 미상");
-          }
-          break;
-        case Fact::kCeoFemale:
-          shown.push_back(ceo.gender == Gender::kFemale ? "여성"
-                          : ceo.gender == Gender::kMale ? "남성"
-                                                        : "성별 미상");
-          break;
-        default:
-          shown.push_back(absl::StrCat("장애 ", YesNo(ceo.disabled)));
-          break;
+      if (p.fact == Fact::kCeoAgeYears || p.fact == Fact::kYouthCeo) {
+        if (ceo.birth_date) {
+          // The age, not the birth date: reasons go to every caller of
+          // Recommend; the date itself is shown by Explain's derived facts,
+          // whose reads are recorded.
+          shown.push_back(
+              absl::StrCat("만 ", AgeInYears(*ceo.birth_date, f_.on()), "세"));
+        } else {
+          shown.push_back("생년월일 미상");
+        }
+      } else if (p.fact == Fact::kCeoFemale) {
+        shown.push_back(ceo.gender == Gender::kFemale ? "여성"
+                        : ceo.gender == Gender::kMale ? "남성"
+                                                      : "성별 미상");
+      } else {
+        shown.push_back(absl::StrCat("장애 ", YesNo(ceo.disabled)));
       }
     }
     if (c_.ceos.empty()) shown.push_back("대표자 정보 미상");
@@ -943,18 +778,13 @@ class PredicateEvaluator {
     if (!want_expected_) return;
     std::vector<std::string> names;
     for (const T& w : wanted) names.push_back(name(w));
-    switch (p.op) {
-      case Op::kAllOf:
-        check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 모두");
-        break;
-      case Op::kNoneOf:
-        check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 없음");
-        break;
-      default:
-        check->expected =
-            absl::StrCat(absl::StrJoin(names, " 또는 "),
-                         wanted.size() > 1 ? " 중 하나 이상" : "");
-        break;
+    if (p.op == Op::kAllOf) {
+      check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 모두");
+    } else if (p.op == Op::kNoneOf) {
+      check->expected = absl::StrCat(absl::StrJoin(names, ", "), " 없음");
+    } else {
+      check->expected = absl::StrCat(absl::StrJoin(names, " 또는 "),
+                                     wanted.size() > 1 ? " 중 하나 이상" : "");
     }
   }
 
@@ -1008,8 +838,7 @@ class PredicateEvaluator {
 
   void Participations(const Predicate& p, Check* check) {
     const bool this_year = p.fact != Fact::kParticipationsEver;
-    const Unit unit =
-        p.fact == Fact::kAwardsThisYearWon ? Unit::kWon : Unit::kCount;
+    const Unit unit = UnitOf(p.fact);
     std::string scope =
         p.codes.empty() ? std::string("전체 사업")
                         : absl::StrCat(absl::StrJoin(p.codes, ", "), " 계열");

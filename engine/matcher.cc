@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/facts/fact_table.h"
 #include "engine/saturating.h"
 
 namespace jiwon::engine {
@@ -32,57 +33,49 @@ void ForEachBit(const Bitmap& b, Fn fn) {
   }
 }
 
-bool YearDependent(Fact f) {
-  return f == Fact::kRevenueLatestWon || f == Fact::kRevenueAvg3Won ||
-         f == Fact::kExportsPrevYearUsd || f == Fact::kRndSpendWon;
-}
-
-bool Int32Figure(Fact f) {
-  return f == Fact::kRegularEmployees || f == Fact::kEmployeeChange ||
-         f == Fact::kPatents;
-}
-
 // The dimension a predicate tests, as a key ("" when none can be indexed).
 std::string DimensionKey(const Predicate& p, bool application_reference) {
-  switch (p.fact) {
-    case Fact::kHeadOfficeRegion:
-      return "region";
-    case Fact::kPrimaryIndustry:
-      return "industry";
-    case Fact::kProspectiveFounder:
-    case Fact::kBusinessAgeMonths:
+  const FactInfo& info = Info(p.fact);
+  switch (info.family) {
+    case Family::kRegion:
+      return p.fact == Fact::kHeadOfficeRegion ? "region" : "";
+    case Family::kIndustry:
+      return p.fact == Fact::kPrimaryIndustry ? "industry" : "";
+    case Family::kFounding:
       return application_reference ? "founding" : "";
-    case Fact::kSizeClass:
+    case Family::kSize:
       return application_reference ? "size" : "";
-    case Fact::kCertifications: {
+    case Family::kSet: {
+      if (p.fact == Fact::kNeeds) {
+        if (p.needs.empty()) return "";
+        for (Need n : p.needs) {
+          if (n != p.needs[0]) return "";
+        }
+        return "need:" + std::to_string(static_cast<int>(p.needs[0]));
+      }
       if (!application_reference || p.certifications.empty()) return "";
       for (Certification c : p.certifications) {
         if (c != p.certifications[0]) return "";
       }
       return "cert:" + std::to_string(static_cast<int>(p.certifications[0]));
     }
-    case Fact::kNeeds: {
-      if (p.needs.empty()) return "";
-      for (Need n : p.needs) {
-        if (n != p.needs[0]) return "";
+    case Family::kFlag:
+      return "flag:" + std::to_string(static_cast<int>(p.fact));
+    case Family::kFigure: {
+      if (info.year_dependent && !application_reference) return "";
+      if (info.narrow) {
+        constexpr int64_t kLimit = 1'000'000'000;
+        if ((p.min && (*p.min < -kLimit || *p.min > kLimit)) ||
+            (p.max && (*p.max < -kLimit || *p.max > kLimit))) {
+          return "";
+        }
       }
-      return "need:" + std::to_string(static_cast<int>(p.needs[0]));
+      return "figure:" + std::to_string(static_cast<int>(p.fact));
     }
-    default:
-      break;
-  }
-  if (IsStandingFlag(p.fact))
-    return "flag:" + std::to_string(static_cast<int>(p.fact));
-  if (IsFigure(p.fact)) {
-    if (YearDependent(p.fact) && !application_reference) return "";
-    if (Int32Figure(p.fact)) {
-      constexpr int64_t kLimit = 1'000'000'000;
-      if ((p.min && (*p.min < -kLimit || *p.min > kLimit)) ||
-          (p.max && (*p.max < -kLimit || *p.max > kLimit))) {
-        return "";
-      }
-    }
-    return "figure:" + std::to_string(static_cast<int>(p.fact));
+    case Family::kCeo:
+    case Family::kRatio:
+    case Family::kHistory:
+      return "";
   }
   return "";
 }
@@ -128,34 +121,7 @@ Company FoundingRepresentative(int64_t x) {
 
 Company FigureRepresentative(Fact fact, int64_t v) {
   Company c;
-  const int year = kRepresentativeDay.year() - 1;
-  switch (fact) {
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
-      c.fiscal_years.push_back({year, v, std::nullopt, std::nullopt});
-      break;
-    case Fact::kExportsPrevYearUsd:
-      c.fiscal_years.push_back({year, std::nullopt, v, std::nullopt});
-      break;
-    case Fact::kRndSpendWon:
-      c.fiscal_years.push_back({year, std::nullopt, std::nullopt, v});
-      break;
-    case Fact::kTotalAssetsWon:
-      c.total_assets_won = v;
-      break;
-    case Fact::kRegularEmployees:
-      c.regular_employees = static_cast<int32_t>(v);
-      break;
-    case Fact::kEmployeeChange:
-      c.regular_employees = static_cast<int32_t>(v >= 0 ? v : 0);
-      c.regular_employees_last_year = static_cast<int32_t>(v >= 0 ? 0 : -v);
-      break;
-    case Fact::kPatents:
-      c.patents = static_cast<int32_t>(v);
-      break;
-    default:
-      break;
-  }
+  Info(fact).set_figure(&c, v, kRepresentativeDay);
   return c;
 }
 
@@ -313,24 +279,7 @@ struct Matcher::Dimension {
                                 cuts.begin());
       }
       case Kind::kFlag: {
-        std::optional<bool> v;
-        switch (fact) {
-          case Fact::kTaxArrears:
-            v = c.tax_arrears;
-            break;
-          case Fact::kLoanDefault:
-            v = c.loan_default;
-            break;
-          case Fact::kSuspendedOrClosed:
-            v = c.suspended_or_closed;
-            break;
-          case Fact::kParticipationBanned:
-            v = c.participation_banned;
-            break;
-          default:
-            v = c.independent;
-            break;
-        }
+        const std::optional<bool> v = Info(fact).read_flag(c);
         return v ? (*v ? 2 : 1) : 0;
       }
       case Kind::kCert: {
@@ -405,7 +354,9 @@ std::shared_ptr<const Matcher> Matcher::Build(
     if (p.op != Op::kRange) return false;
     const bool age = p.fact == Fact::kBusinessAgeMonths;
     if (!age && !IsFigure(p.fact)) return false;
-    if ((age || YearDependent(p.fact)) && !application_reference) return false;
+    if ((age || Info(p.fact).year_dependent) && !application_reference) {
+      return false;
+    }
     std::unique_ptr<Thresholds>& t = index[p.fact];
     if (t == nullptr) {
       t = std::make_unique<Thresholds>();
@@ -598,23 +549,7 @@ std::shared_ptr<const Matcher> Matcher::Build(
           Company c;
           std::optional<bool> value;
           if (v > 0) value = v == 2;
-          switch (d->fact) {
-            case Fact::kTaxArrears:
-              c.tax_arrears = value;
-              break;
-            case Fact::kLoanDefault:
-              c.loan_default = value;
-              break;
-            case Fact::kSuspendedOrClosed:
-              c.suspended_or_closed = value;
-              break;
-            case Fact::kParticipationBanned:
-              c.participation_banned = value;
-              break;
-            default:
-              c.independent = value;
-              break;
-          }
+          Info(d->fact).set_flag(&c, value);
           d->representatives.push_back(std::move(c));
         }
       } else if (key.rfind("cert:", 0) == 0) {

@@ -2,72 +2,6 @@
 
 namespace jiwon::engine {
 
-const char* FactName(Fact f) {
-  switch (f) {
-    case Fact::kHeadOfficeRegion:
-      return "본사 소재지";
-    case Fact::kSiteRegion:
-      return "사업장 소재지";
-    case Fact::kPrimaryIndustry:
-      return "주업종(KSIC)";
-    case Fact::kAnyIndustry:
-      return "업종(KSIC, 주·부업종)";
-    case Fact::kProspectiveFounder:
-      return "예비창업자 여부";
-    case Fact::kBusinessAgeMonths:
-      return "업력";
-    case Fact::kCeoAgeYears:
-      return "대표자 만 나이";
-    case Fact::kCeoFemale:
-      return "여성 대표자";
-    case Fact::kCeoDisabled:
-      return "장애인 대표자";
-    case Fact::kYouthCeo:
-      return "청년 대표자(만 39세 이하)";
-    case Fact::kRevenueLatestWon:
-      return "최근 연매출";
-    case Fact::kRevenueAvg3Won:
-      return "3년 평균 매출";
-    case Fact::kRevenueGrowthPercent:
-      return "2년 매출 증가율";
-    case Fact::kTotalAssetsWon:
-      return "자산총액";
-    case Fact::kRegularEmployees:
-      return "상시근로자 수";
-    case Fact::kEmployeeChange:
-      return "상시근로자 증감";
-    case Fact::kExportsPrevYearUsd:
-      return "전년도 수출실적";
-    case Fact::kRndSpendWon:
-      return "연구개발비";
-    case Fact::kPatents:
-      return "특허 수";
-    case Fact::kCertifications:
-      return "인증";
-    case Fact::kNeeds:
-      return "애로사항·관심분야";
-    case Fact::kSizeClass:
-      return "기업규모";
-    case Fact::kTaxArrears:
-      return "국세·지방세 체납";
-    case Fact::kLoanDefault:
-      return "금융기관 연체·채무불이행";
-    case Fact::kSuspendedOrClosed:
-      return "휴·폐업";
-    case Fact::kParticipationBanned:
-      return "정부사업 참여제한";
-    case Fact::kParticipationsEver:
-      return "사업 참여 이력";
-    case Fact::kParticipationsThisYear:
-      return "당해연도 참여 횟수";
-    case Fact::kAwardsThisYearWon:
-      return "당해연도 지원금액";
-    case Fact::kIndependent:
-      return "독립성(대기업 계열 여부)";
-  }
-  return "?";
-}
-
 const char* CertificationName(Certification c) {
   switch (c) {
     case Certification::kVenture:
@@ -190,48 +124,6 @@ const char* WindowStatusName(WindowStatus s) {
       return "마감";
   }
   return "?";
-}
-
-bool IsFigure(Fact f) {
-  switch (f) {
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
-    case Fact::kTotalAssetsWon:
-    case Fact::kRegularEmployees:
-    case Fact::kEmployeeChange:
-    case Fact::kExportsPrevYearUsd:
-    case Fact::kRndSpendWon:
-    case Fact::kPatents:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsStandingFlag(Fact f) {
-  return f == Fact::kTaxArrears || f == Fact::kLoanDefault ||
-         f == Fact::kSuspendedOrClosed || f == Fact::kParticipationBanned ||
-         f == Fact::kIndependent;
-}
-
-bool IsChangeable(Fact f) {
-  switch (f) {
-    case Fact::kSiteRegion:
-    case Fact::kRevenueLatestWon:
-    case Fact::kRevenueAvg3Won:
-    case Fact::kTotalAssetsWon:
-    case Fact::kRegularEmployees:
-    case Fact::kEmployeeChange:
-    case Fact::kRndSpendWon:
-    case Fact::kPatents:
-    case Fact::kCertifications:
-    case Fact::kNeeds:
-    case Fact::kTaxArrears:
-    case Fact::kLoanDefault:
-      return true;
-    default:
-      return false;
-  }
 }
 
 bool InEffect(const Program& p, Date on) {

@@ -6,6 +6,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/facts/fact_table.h"
 #include "engine/saturating.h"
 
 namespace jiwon::engine {
@@ -93,53 +94,47 @@ class Fixer {
     if (!IsChangeable(p.fact)) return std::nullopt;
     Change change;
     change.fact = p.fact;
-    switch (p.fact) {
-      case Fact::kCertifications: {
-        // Obtain one (any-of) or every missing one (all-of); never drop one.
-        if (!want || p.op == Op::kNoneOf) return std::nullopt;
-        Changes out;
-        for (Certification cert : p.certifications) {
-          if (p.op == Op::kAllOf && Holds(cert)) continue;
-          Change c = change;
-          c.kind = Change::Kind::kAddCertification;
-          c.certification = cert;
-          c.description =
-              absl::StrCat(CertificationName(cert), " 인증·확인 취득");
-          out.push_back(std::move(c));
-          if (p.op == Op::kAnyOf) break;
-        }
-        if (out.empty() || out.size() > kMaxChanges) return std::nullopt;
-        return out;
+    if (p.fact == Fact::kCertifications) {
+      // Obtain one (any-of) or every missing one (all-of); never drop one.
+      if (!want || p.op == Op::kNoneOf) return std::nullopt;
+      Changes out;
+      for (Certification cert : p.certifications) {
+        if (p.op == Op::kAllOf && Holds(cert)) continue;
+        Change c = change;
+        c.kind = Change::Kind::kAddCertification;
+        c.certification = cert;
+        c.description =
+            absl::StrCat(CertificationName(cert), " 인증·확인 취득");
+        out.push_back(std::move(c));
+        if (p.op == Op::kAnyOf) break;
       }
-      case Fact::kNeeds: {
-        if (!want || p.op == Op::kNoneOf || p.needs.empty())
-          return std::nullopt;
-        change.kind = Change::Kind::kAddNeed;
-        change.need = p.needs.front();
-        change.description = absl::StrCat("관심분야에 '", NeedName(change.need),
-                                          "' 추가 (해당 계획이 있는 경우)");
-        return Changes{change};
-      }
-      case Fact::kSiteRegion: {
-        if (!want || p.op != Op::kIn || p.codes.empty()) return std::nullopt;
-        change.kind = Change::Kind::kAddSite;
-        change.region = p.codes.front();
-        change.description =
-            absl::StrCat(evaluator_.reference().regions.Describe(change.region),
-                         "에 사업장 설치");
-        return Changes{change};
-      }
-      case Fact::kTaxArrears:
-      case Fact::kLoanDefault: {
-        // Only the way out of a flag: settling it.
-        const bool flag_true_needed = (p.op == Op::kIsTrue) == want;
-        if (flag_true_needed) return std::nullopt;
-        change.kind = Change::Kind::kClearFlag;
-        change.description = absl::StrCat(FactName(p.fact), " 해소");
-        return Changes{change};
-      }
-      default:
-        break;
+      if (out.empty() || out.size() > kMaxChanges) return std::nullopt;
+      return out;
+    }
+    if (p.fact == Fact::kNeeds) {
+      if (!want || p.op == Op::kNoneOf || p.needs.empty()) return std::nullopt;
+      change.kind = Change::Kind::kAddNeed;
+      change.need = p.needs.front();
+      change.description = absl::StrCat("관심분야에 '", NeedName(change.need),
+                                        "' 추가 (해당 계획이 있는 경우)");
+      return Changes{change};
+    }
+    if (p.fact == Fact::kSiteRegion) {
+      if (!want || p.op != Op::kIn || p.codes.empty()) return std::nullopt;
+      change.kind = Change::Kind::kAddSite;
+      change.region = p.codes.front();
+      change.description =
+          absl::StrCat(evaluator_.reference().regions.Describe(change.region),
+                       "에 사업장 설치");
+      return Changes{change};
+    }
+    if (IsStandingFlag(p.fact)) {
+      // Only the way out of a flag: settling it.
+      const bool flag_true_needed = (p.op == Op::kIsTrue) == want;
+      if (flag_true_needed) return std::nullopt;
+      change.kind = Change::Kind::kClearFlag;
+      change.description = absl::StrCat(FactName(p.fact), " 해소");
+      return Changes{change};
     }
     if (!IsFigure(p.fact) || p.op != Op::kRange) return std::nullopt;
     std::optional<int64_t> value =
@@ -208,20 +203,6 @@ class Fixer {
   Date on_;
 };
 
-void SetLatestRevenue(Company& c, Date on, int64_t to, bool all_three) {
-  std::vector<FiscalYear*> years;
-  for (FiscalYear& fy : c.fiscal_years) {
-    if (fy.year < on.year() && fy.revenue_won) years.push_back(&fy);
-  }
-  std::sort(years.begin(), years.end(),
-            [](const FiscalYear* a, const FiscalYear* b) {
-              return a->year > b->year;
-            });
-  const size_t n = all_three ? std::min<size_t>(3, years.size())
-                             : std::min<size_t>(1, years.size());
-  for (size_t i = 0; i < n; ++i) years[i]->revenue_won = to;
-}
-
 }  // namespace
 
 Company ApplyChanges(Company c, const std::vector<Change>& changes, Date on) {
@@ -240,45 +221,13 @@ Company ApplyChanges(Company c, const std::vector<Change>& changes, Date on) {
         c.needs->push_back(change.need);
         break;
       case Change::Kind::kClearFlag:
-        if (change.fact == Fact::kTaxArrears) c.tax_arrears = false;
-        if (change.fact == Fact::kLoanDefault) c.loan_default = false;
+        if (const FactInfo& info = Info(change.fact); info.set_flag) {
+          info.set_flag(&c, false);
+        }
         break;
       case Change::Kind::kSetFigure:
-        switch (change.fact) {
-          case Fact::kRevenueLatestWon:
-            SetLatestRevenue(c, on, change.to, false);
-            break;
-          case Fact::kRevenueAvg3Won:
-            SetLatestRevenue(c, on, change.to, true);
-            break;
-          case Fact::kTotalAssetsWon:
-            c.total_assets_won = change.to;
-            break;
-          case Fact::kRegularEmployees:
-            c.regular_employees = static_cast<int32_t>(change.to);
-            break;
-          case Fact::kEmployeeChange:
-            if (c.regular_employees_last_year) {
-              c.regular_employees = static_cast<int32_t>(
-                  *c.regular_employees_last_year + change.to);
-            }
-            break;
-          case Fact::kRndSpendWon: {
-            FiscalYear* latest = nullptr;
-            for (FiscalYear& fy : c.fiscal_years) {
-              if (fy.rnd_spend_won && fy.year < on.year() &&
-                  (latest == nullptr || fy.year > latest->year)) {
-                latest = &fy;
-              }
-            }
-            if (latest != nullptr) latest->rnd_spend_won = change.to;
-            break;
-          }
-          case Fact::kPatents:
-            c.patents = static_cast<int32_t>(change.to);
-            break;
-          default:
-            break;
+        if (const FactInfo& info = Info(change.fact); info.set_figure) {
+          info.set_figure(&c, change.to, on);
         }
         break;
     }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "engine/facts/fact_table.h"
 
 namespace jiwon::engine {
 namespace {
@@ -80,49 +81,17 @@ void CheckIndustry(Errors& e, const std::string& field, const std::string& code,
   }
 }
 
-bool IsRange(Fact f) {
-  switch (f) {
-    case Fact::kBusinessAgeMonths:
-    case Fact::kCeoAgeYears:
-    case Fact::kRevenueGrowthPercent:
-    case Fact::kParticipationsEver:
-    case Fact::kParticipationsThisYear:
-    case Fact::kAwardsThisYearWon:
-      return true;
-    default:
-      return IsFigure(f);
-  }
-}
-
-bool IsBool(Fact f) {
-  switch (f) {
-    case Fact::kProspectiveFounder:
-    case Fact::kCeoFemale:
-    case Fact::kCeoDisabled:
-    case Fact::kYouthCeo:
-      return true;
-    default:
-      return IsStandingFlag(f);
-  }
-}
-
 void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
                     const Reference& ref) {
-  const bool region =
-      p.fact == Fact::kHeadOfficeRegion || p.fact == Fact::kSiteRegion;
-  const bool industry =
-      p.fact == Fact::kPrimaryIndustry || p.fact == Fact::kAnyIndustry;
-  const bool set = p.fact == Fact::kCertifications || p.fact == Fact::kNeeds;
-  bool op_ok = false;
-  if (region || industry || p.fact == Fact::kSizeClass) {
-    op_ok = p.op == Op::kIn || p.op == Op::kNotIn;
-  } else if (IsRange(p.fact)) {
-    op_ok = p.op == Op::kRange;
-  } else if (set) {
-    op_ok = p.op == Op::kAnyOf || p.op == Op::kAllOf || p.op == Op::kNoneOf;
-  } else if (IsBool(p.fact)) {
-    op_ok = p.op == Op::kIsTrue || p.op == Op::kIsFalse;
+  if (static_cast<int>(p.fact) < 1 || static_cast<int>(p.fact) > kMaxFact) {
+    e.Add(field + ".fact",
+          absl::StrCat("unknown fact ", static_cast<int>(p.fact)));
+    return;
   }
+  const Family family = FamilyOf(p.fact);
+  const bool region = family == Family::kRegion;
+  const bool industry = family == Family::kIndustry;
+  const bool op_ok = Admits(p.fact, p.op);
   if (!op_ok) {
     e.Add(field + ".op",
           absl::StrCat("operator ", static_cast<int>(p.op),

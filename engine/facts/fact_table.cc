@@ -1,0 +1,307 @@
+#include "engine/facts/fact_table.h"
+
+#include <algorithm>
+#include <array>
+
+#include "engine/facts/figures.h"
+
+namespace jiwon::engine {
+namespace {
+
+constexpr uint16_t kCodeOps = OpBit(Op::kIn) | OpBit(Op::kNotIn);
+constexpr uint16_t kRangeOps = OpBit(Op::kRange);
+constexpr uint16_t kSetOps =
+    OpBit(Op::kAnyOf) | OpBit(Op::kAllOf) | OpBit(Op::kNoneOf);
+constexpr uint16_t kBoolOps = OpBit(Op::kIsTrue) | OpBit(Op::kIsFalse);
+
+// ------------------------------------------------------------------ figures
+
+std::optional<FigureValue> ReadRevenueLatest(const Company& c, Date on) {
+  std::vector<const FiscalYear*> years = RevenueYears(c, on);
+  if (years.empty()) return std::nullopt;
+  return FigureValue{*years[0]->revenue_won, years[0]->year};
+}
+void SetRevenueLatest(Company* c, int64_t v, Date on) {
+  std::vector<const FiscalYear*> years = RevenueYears(*c, on);
+  const int year = years.empty() ? on.year() - 1 : years[0]->year;
+  YearOf(c, year)->revenue_won = v;
+}
+
+std::optional<FigureValue> ReadRevenueAvg3(const Company& c, Date on) {
+  std::optional<RevenueAverage> avg = RevenueAvg3(c, on);
+  if (!avg) return std::nullopt;
+  return FigureValue{avg->value, avg->last_year};
+}
+void SetRevenueAvg3(Company* c, int64_t v, Date on) {
+  std::vector<const FiscalYear*> years = RevenueYears(*c, on);
+  if (years.empty()) {
+    YearOf(c, on.year() - 1)->revenue_won = v;
+    return;
+  }
+  std::vector<int> last;
+  for (size_t i = 0; i < std::min<size_t>(3, years.size()); ++i) {
+    last.push_back(years[i]->year);
+  }
+  for (int year : last) YearOf(c, year)->revenue_won = v;
+}
+
+std::optional<FigureValue> ReadAssets(const Company& c, Date) {
+  if (!c.total_assets_won) return std::nullopt;
+  return FigureValue{*c.total_assets_won, 0};
+}
+void SetAssets(Company* c, int64_t v, Date) { c->total_assets_won = v; }
+
+std::optional<FigureValue> ReadEmployees(const Company& c, Date) {
+  if (!c.regular_employees) return std::nullopt;
+  return FigureValue{*c.regular_employees, 0};
+}
+void SetEmployees(Company* c, int64_t v, Date) {
+  c->regular_employees = static_cast<int32_t>(v);
+}
+
+std::optional<FigureValue> ReadEmployeeChange(const Company& c, Date) {
+  if (!c.regular_employees || !c.regular_employees_last_year) {
+    return std::nullopt;
+  }
+  return FigureValue{
+      int64_t{*c.regular_employees} - *c.regular_employees_last_year, 0};
+}
+void SetEmployeeChange(Company* c, int64_t v, Date) {
+  if (c->regular_employees_last_year &&
+      *c->regular_employees_last_year + v >= 0) {
+    c->regular_employees =
+        static_cast<int32_t>(*c->regular_employees_last_year + v);
+    return;
+  }
+  c->regular_employees = static_cast<int32_t>(v >= 0 ? v : 0);
+  c->regular_employees_last_year = static_cast<int32_t>(v >= 0 ? 0 : -v);
+}
+
+std::optional<FigureValue> ReadExports(const Company& c, Date on) {
+  for (const FiscalYear& fy : c.fiscal_years) {
+    if (fy.year == on.year() - 1 && fy.exports_usd) {
+      return FigureValue{*fy.exports_usd, fy.year};
+    }
+  }
+  return std::nullopt;
+}
+void SetExports(Company* c, int64_t v, Date on) {
+  YearOf(c, on.year() - 1)->exports_usd = v;
+}
+
+std::optional<FigureValue> ReadRnd(const Company& c, Date on) {
+  std::optional<FigureValue> latest;
+  for (const FiscalYear& fy : c.fiscal_years) {
+    if (fy.rnd_spend_won && fy.year < on.year() &&
+        (!latest || fy.year > latest->year)) {
+      latest = FigureValue{*fy.rnd_spend_won, fy.year};
+    }
+  }
+  return latest;
+}
+void SetRnd(Company* c, int64_t v, Date on) {
+  std::optional<FigureValue> latest = ReadRnd(*c, on);
+  YearOf(c, latest ? latest->year : on.year() - 1)->rnd_spend_won = v;
+}
+
+std::optional<FigureValue> ReadPatents(const Company& c, Date) {
+  if (!c.patents) return std::nullopt;
+  return FigureValue{*c.patents, 0};
+}
+void SetPatents(Company* c, int64_t v, Date) {
+  c->patents = static_cast<int32_t>(v);
+}
+
+// -------------------------------------------------------------------- flags
+
+#define JIWON_FLAG(name, member)                                        \
+  std::optional<bool> Read##name(const Company& c) { return c.member; } \
+  void Set##name(Company* c, std::optional<bool> v) { c->member = v; }
+
+JIWON_FLAG(TaxArrears, tax_arrears)
+JIWON_FLAG(LoanDefault, loan_default)
+JIWON_FLAG(SuspendedOrClosed, suspended_or_closed)
+JIWON_FLAG(ParticipationBanned, participation_banned)
+JIWON_FLAG(Independent, independent)
+#undef JIWON_FLAG
+
+// --------------------------------------------------------------------- rows
+
+FactInfo Row(Fact fact, const char* id, const char* ko, const char* en,
+             Family family, Unit unit, uint16_t ops) {
+  return FactInfo{fact,          id,      ko,      en,      family,
+                  unit,          ops,     false,   false,   false,
+                  Column::kNone, nullptr, nullptr, nullptr, nullptr};
+}
+
+FactInfo Figure(Fact fact, const char* id, const char* ko, const char* en,
+                Unit unit, bool changeable, bool year_dependent, bool narrow,
+                Column column,
+                std::optional<FigureValue> (*read)(const Company&, Date),
+                void (*set)(Company*, int64_t, Date)) {
+  FactInfo row = Row(fact, id, ko, en, Family::kFigure, unit, kRangeOps);
+  row.changeable = changeable;
+  row.year_dependent = year_dependent;
+  row.narrow = narrow;
+  row.column = column;
+  row.read_figure = read;
+  row.set_figure = set;
+  return row;
+}
+
+FactInfo Flag(Fact fact, const char* id, const char* ko, const char* en,
+              bool changeable, Column column,
+              std::optional<bool> (*read)(const Company&),
+              void (*set)(Company*, std::optional<bool>)) {
+  FactInfo row = Row(fact, id, ko, en, Family::kFlag, Unit::kNone, kBoolOps);
+  row.changeable = changeable;
+  row.column = column;
+  row.read_flag = read;
+  row.set_flag = set;
+  return row;
+}
+
+FactInfo Changeable(FactInfo row) {
+  row.changeable = true;
+  return row;
+}
+
+std::array<FactInfo, kMaxFact + 1> MakeTable() {
+  using F = Fact;
+  using U = Unit;
+  const std::array<FactInfo, kMaxFact> rows = {
+      Row(F::kHeadOfficeRegion, "head_office_region", "본사 소재지",
+          "head office region", Family::kRegion, U::kNone, kCodeOps),
+      Changeable(Row(F::kSiteRegion, "site_region", "사업장 소재지",
+                     "region of any site", Family::kRegion, U::kNone,
+                     kCodeOps)),
+      Row(F::kPrimaryIndustry, "primary_industry", "주업종(KSIC)",
+          "primary industry (KSIC)", Family::kIndustry, U::kNone, kCodeOps),
+      Row(F::kAnyIndustry, "any_industry", "업종(KSIC, 주·부업종)",
+          "any industry (KSIC, primary or secondary)", Family::kIndustry,
+          U::kNone, kCodeOps),
+      Row(F::kProspectiveFounder, "prospective_founder", "예비창업자 여부",
+          "prospective founder", Family::kFounding, U::kNone, kBoolOps),
+      Row(F::kBusinessAgeMonths, "business_age_months", "업력", "business age",
+          Family::kFounding, U::kMonths, kRangeOps),
+      Row(F::kCeoAgeYears, "ceo_age_years", "대표자 만 나이", "CEO's age",
+          Family::kCeo, U::kYears, kRangeOps),
+      Row(F::kCeoFemale, "ceo_female", "여성 대표자", "female CEO",
+          Family::kCeo, U::kNone, kBoolOps),
+      Row(F::kCeoDisabled, "ceo_disabled", "장애인 대표자", "disabled CEO",
+          Family::kCeo, U::kNone, kBoolOps),
+      Row(F::kYouthCeo, "youth_ceo", "청년 대표자(만 39세 이하)",
+          "young CEO (39 or younger)", Family::kCeo, U::kNone, kBoolOps),
+      Figure(F::kRevenueLatestWon, "revenue_latest_won", "최근 연매출",
+             "latest annual revenue", U::kWon, true, true, false,
+             Column::kRevenueLatest, ReadRevenueLatest, SetRevenueLatest),
+      Figure(F::kRevenueAvg3Won, "revenue_avg3_won", "3년 평균 매출",
+             "3-year average revenue", U::kWon, true, true, false,
+             Column::kRevenueAvg3, ReadRevenueAvg3, SetRevenueAvg3),
+      Row(F::kRevenueGrowthPercent, "revenue_growth_percent", "2년 매출 증가율",
+          "revenue growth over two years", Family::kRatio, U::kPercent,
+          kRangeOps),
+      Figure(F::kTotalAssetsWon, "total_assets_won", "자산총액", "total assets",
+             U::kWon, true, false, false, Column::kAssets, ReadAssets,
+             SetAssets),
+      Figure(F::kRegularEmployees, "regular_employees", "상시근로자 수",
+             "regular employees", U::kPeople, true, false, true,
+             Column::kEmployees, ReadEmployees, SetEmployees),
+      Figure(F::kEmployeeChange, "employee_change", "상시근로자 증감",
+             "change in regular employees", U::kPeople, true, false, true,
+             Column::kEmployeeChange, ReadEmployeeChange, SetEmployeeChange),
+      Figure(F::kExportsPrevYearUsd, "exports_prev_year_usd", "전년도 수출실적",
+             "exports in the previous year", U::kUsd, false, true, false,
+             Column::kNone, ReadExports, SetExports),
+      Figure(F::kRndSpendWon, "rnd_spend_won", "연구개발비", "R&D spending",
+             U::kWon, true, true, false, Column::kNone, ReadRnd, SetRnd),
+      Figure(F::kPatents, "patents", "특허 수", "patents", U::kItems, true,
+             false, true, Column::kPatents, ReadPatents, SetPatents),
+      Changeable(Row(F::kCertifications, "certifications", "인증",
+                     "certifications", Family::kSet, U::kNone, kSetOps)),
+      Changeable(Row(F::kNeeds, "needs", "애로사항·관심분야",
+                     "needs and interests", Family::kSet, U::kNone, kSetOps)),
+      Row(F::kSizeClass, "size_class", "기업규모", "size class", Family::kSize,
+          U::kNone, kCodeOps),
+      Flag(F::kTaxArrears, "tax_arrears", "국세·지방세 체납",
+           "national or local tax arrears", true, Column::kTaxArrears,
+           ReadTaxArrears, SetTaxArrears),
+      Flag(F::kLoanDefault, "loan_default", "금융기관 연체·채무불이행",
+           "loan delinquency or default", true, Column::kLoanDefault,
+           ReadLoanDefault, SetLoanDefault),
+      Flag(F::kSuspendedOrClosed, "suspended_or_closed", "휴·폐업",
+           "suspended or closed", false, Column::kSuspendedOrClosed,
+           ReadSuspendedOrClosed, SetSuspendedOrClosed),
+      Flag(F::kParticipationBanned, "participation_banned", "정부사업 참여제한",
+           "banned from government programs", false,
+           Column::kParticipationBanned, ReadParticipationBanned,
+           SetParticipationBanned),
+      Row(F::kParticipationsEver, "participations_ever", "사업 참여 이력",
+          "past participations", Family::kHistory, U::kCount, kRangeOps),
+      Row(F::kParticipationsThisYear, "participations_this_year",
+          "당해연도 참여 횟수", "participations this year", Family::kHistory,
+          U::kCount, kRangeOps),
+      Row(F::kAwardsThisYearWon, "awards_this_year_won", "당해연도 지원금액",
+          "support received this year", Family::kHistory, U::kWon, kRangeOps),
+      Flag(F::kIndependent, "independent", "독립성(대기업 계열 여부)",
+           "independence (not part of a large group)", false,
+           Column::kIndependent, ReadIndependent, SetIndependent),
+  };
+  std::array<FactInfo, kMaxFact + 1> table{};
+  table[0] = Row(static_cast<Fact>(0), "unspecified", "?", "?", Family::kFlag,
+                 U::kNone, 0);
+  for (const FactInfo& row : rows) {
+    table[static_cast<size_t>(row.fact)] = row;
+  }
+  return table;
+}
+
+const std::array<FactInfo, kMaxFact + 1>& Table() {
+  static const std::array<FactInfo, kMaxFact + 1> table = MakeTable();
+  return table;
+}
+
+}  // namespace
+
+const FactInfo& Info(Fact f) {
+  const size_t i = static_cast<size_t>(f);
+  return Table()[i <= static_cast<size_t>(kMaxFact) ? i : 0];
+}
+
+std::span<const FactInfo> AllFacts() {
+  return std::span<const FactInfo>(Table()).subspan(1);
+}
+
+const char* FamilyId(Family f) {
+  switch (f) {
+    case Family::kRegion:
+      return "region";
+    case Family::kIndustry:
+      return "industry";
+    case Family::kFounding:
+      return "founding";
+    case Family::kCeo:
+      return "ceo";
+    case Family::kFigure:
+      return "figure";
+    case Family::kRatio:
+      return "ratio";
+    case Family::kSet:
+      return "set";
+    case Family::kSize:
+      return "size";
+    case Family::kFlag:
+      return "flag";
+    case Family::kHistory:
+      return "history";
+  }
+  return "?";
+}
+
+// The model's per-fact predicates, as lookups.
+const char* FactName(Fact f) { return Info(f).name_ko; }
+bool IsFigure(Fact f) { return Info(f).family == Family::kFigure; }
+bool IsStandingFlag(Fact f) { return Info(f).family == Family::kFlag; }
+bool IsChangeable(Fact f) { return Info(f).changeable; }
+
+}  // namespace jiwon::engine

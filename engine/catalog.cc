@@ -17,9 +17,11 @@ int Rank(const ProgramOutcome& o) {
       return 0;
     case Eligibility::kUndetermined:
       return 1;
-    default:
+    case Eligibility::kIneligible:
+    case Eligibility::kNotInEffect:
       return o.near_miss ? 2 : 3;
   }
+  return 3;
 }
 
 // Programs a company could apply to on `as_of`, or will be able to.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/facts/fact_table.h"
 #include "engine/model.h"
 #include "tests/testing.h"
 
@@ -78,22 +79,44 @@ class RandomModel {
     } else if (founding == 8) {
       c.prospective_founder = false;
     }
+    if (Chance(0.6)) {
+      c.site_regions.emplace();
+      for (int i = Int(0, 2); i > 0; --i) {
+        c.site_regions->push_back(
+            Pick<std::string>({"41610", "43745", "11110", "51110", "41"}));
+      }
+    }
+    if (Chance(0.4)) {
+      for (int i = Int(1, 2); i > 0; --i) {
+        c.secondary_industries.push_back(
+            Pick<std::string>({"46800", "58221", "C", "10", "2592"}));
+      }
+    }
     const int ceos = Int(0, 2);
     for (int i = 0; i < ceos; ++i) {
       Ceo ceo;
       if (Chance(0.8))
         ceo.birth_date = Near(on, 12 * Pick<int>({39, 40, 25, 55}));
+      if (Chance(0.8)) {
+        ceo.gender =
+            Chance(0.5) ? engine::Gender::kFemale : engine::Gender::kMale;
+      }
+      if (Chance(0.7)) ceo.disabled = Chance(0.3);
       c.ceos.push_back(ceo);
     }
-    for (int y = on.year() - 3; y < on.year(); ++y) {
+    for (int y = on.year() - 4; y <= on.year(); ++y) {
       if (Chance(0.25)) continue;
       FiscalYear fy;
       fy.year = y;
       if (Chance(0.85)) {
-        fy.revenue_won =
-            Pick<int64_t>({0, 8 * kEok, 50 * kEok, 119 * kEok, 120 * kEok,
-                           120 * kEok + 1, 1000 * kEok, 1000 * kEok + 1});
+        fy.revenue_won = Pick<int64_t>(
+            {0, 8 * kEok, 50 * kEok, 100 * kEok, 119 * kEok, 120 * kEok,
+             120 * kEok + 1, 125 * kEok, 1000 * kEok, 1000 * kEok + 1});
       }
+      if (Chance(0.4)) {
+        fy.exports_usd = Pick<int64_t>({0, 99'999, 100'000, 1'000'000});
+      }
+      if (Chance(0.4)) fy.rnd_spend_won = Pick<int64_t>({0, kEok, 5 * kEok});
       c.fiscal_years.push_back(fy);
     }
     if (Chance(0.75)) {
@@ -102,13 +125,17 @@ class RandomModel {
     }
     if (Chance(0.8))
       c.regular_employees = Pick<int>({0, 4, 5, 9, 10, 299, 300});
+    if (Chance(0.6)) {
+      c.regular_employees_last_year = Pick<int>({0, 3, 5, 9, 10, 300});
+    }
+    if (Chance(0.6)) c.patents = Pick<int>({0, 1, 2, 3});
     if (Chance(0.8)) c.independent = Chance(0.85);
     if (Chance(0.75)) {
       c.certifications.emplace();
       const int n = Int(0, 3);
       for (int i = 0; i < n; ++i) {
         CertificationGrant g;
-        g.kind = static_cast<Certification>(Int(1, 6));
+        g.kind = static_cast<Certification>(Int(1, engine::kMaxCertification));
         if (Chance(0.5)) g.valid_to = on.AddDays(Int(-1, 1));
         if (Chance(0.3)) g.valid_from = on.AddDays(Int(-1, 1));
         if (g.valid_from && g.valid_to && *g.valid_to < *g.valid_from) {
@@ -124,24 +151,40 @@ class RandomModel {
       }
     }
     if (Chance(0.75)) c.tax_arrears = Chance(0.2);
+    if (Chance(0.75)) c.loan_default = Chance(0.2);
+    if (Chance(0.75)) c.suspended_or_closed = Chance(0.1);
+    if (Chance(0.75)) c.participation_banned = Chance(0.1);
     if (Chance(0.75)) {
       c.participations.emplace();
-      const int n = Int(0, 2);
+      const int n = Int(0, 3);
       for (int i = 0; i < n; ++i) {
         c.participations->push_back(
             {Pick<std::string>({"ysa-2023", "tips-rnd-2025", "gbsa-x-2026"}),
-             Int(2023, 2026), 1000});
+             on.year() - Int(0, 2),
+             Pick<int64_t>({1000, 5000, 50'000'000, kEok})});
       }
     }
     return c;
   }
 
+  // A predicate over any fact, with any operator the fact admits. The
+  // switch names every fact: a new one must be drawn here too.
   Predicate MakePredicate() {
     Predicate p;
-    switch (Int(0, 12)) {
-      case 0:
-        p.fact = Fact::kHeadOfficeRegion;
-        p.op = Chance(0.7) ? Op::kIn : Op::kNotIn;
+    p.fact = static_cast<Fact>(Int(1, engine::kMaxFact));
+    auto codes_op = [&] { p.op = Chance(0.7) ? Op::kIn : Op::kNotIn; };
+    auto bool_op = [&] { p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse; };
+    auto set_op = [&] {
+      p.op = Pick<Op>({Op::kAnyOf, Op::kAllOf, Op::kNoneOf});
+    };
+    auto range = [&](const std::vector<int64_t>& pool) {
+      p.op = Op::kRange;
+      Bounds(&p, pool);
+    };
+    switch (p.fact) {
+      case Fact::kHeadOfficeRegion:
+      case Fact::kSiteRegion:
+        codes_op();
         for (int i = Int(1, 2); i > 0; --i) {
           p.codes.push_back(Pick<std::string>(
               {"41", "41610", "41110", "43740", "43", "42", "51", "11", "36"}));
@@ -149,76 +192,90 @@ class RandomModel {
         if (Chance(0.2))
           p.region_groups = {Pick<std::string>({"수도권", "비수도권"})};
         break;
-      case 1:
-        p.fact = Fact::kPrimaryIndustry;
-        p.op = Chance(0.7) ? Op::kIn : Op::kNotIn;
+      case Fact::kPrimaryIndustry:
+      case Fact::kAnyIndustry:
+        codes_op();
         for (int i = Int(1, 2); i > 0; --i) {
           p.codes.push_back(
               Pick<std::string>({"C", "25", "2592", "46", "5621", "I", "10"}));
         }
         break;
-      case 2:
-        p.fact = Fact::kProspectiveFounder;
-        p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse;
+      case Fact::kProspectiveFounder:
+      case Fact::kCeoFemale:
+      case Fact::kCeoDisabled:
+      case Fact::kYouthCeo:
+      case Fact::kTaxArrears:
+      case Fact::kLoanDefault:
+      case Fact::kSuspendedOrClosed:
+      case Fact::kParticipationBanned:
+      case Fact::kIndependent:
+        bool_op();
         break;
-      case 3:
-        p.fact = Fact::kBusinessAgeMonths;
-        p.op = Op::kRange;
-        Bounds(&p, {0, 12, 27, 36, 84});
+      case Fact::kBusinessAgeMonths:
+        range({0, 12, 27, 36, 84});
         break;
-      case 4:
-        p.fact = Fact::kCeoAgeYears;
-        p.op = Op::kRange;
-        Bounds(&p, {20, 39, 40});
-        if (Chance(0.5)) p.quantifier = Quantifier::kAny;
+      case Fact::kCeoAgeYears:
+        range({20, 39, 40});
         break;
-      case 5:
-        p.fact = Fact::kYouthCeo;
-        p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse;
-        if (Chance(0.5)) p.quantifier = Quantifier::kAny;
+      case Fact::kRevenueLatestWon:
+      case Fact::kRevenueAvg3Won:
+        range({50 * kEok, 120 * kEok, 1000 * kEok});
         break;
-      case 6:
-        p.fact = Chance(0.5) ? Fact::kRevenueLatestWon : Fact::kRevenueAvg3Won;
-        p.op = Op::kRange;
-        Bounds(&p, {50 * kEok, 120 * kEok, 1000 * kEok});
+      case Fact::kRevenueGrowthPercent:
+        range({-100, -10, 0, 20, 25, 50});
         break;
-      case 7:
-        p.fact = Fact::kRegularEmployees;
-        p.op = Op::kRange;
-        Bounds(&p, {5, 10, 300});
+      case Fact::kTotalAssetsWon:
+        range({10 * kEok, 5000 * kEok});
         break;
-      case 8:
-        p.fact = Fact::kCertifications;
-        p.op = Pick<Op>({Op::kAnyOf, Op::kAllOf, Op::kNoneOf});
+      case Fact::kRegularEmployees:
+        range({5, 10, 300});
+        break;
+      case Fact::kEmployeeChange:
+        range({-5, -1, 0, 1, 2});
+        break;
+      case Fact::kExportsPrevYearUsd:
+        range({0, 100'000, 1'000'000});
+        break;
+      case Fact::kRndSpendWon:
+        range({0, kEok, 5 * kEok});
+        break;
+      case Fact::kPatents:
+        range({0, 1, 3});
+        break;
+      case Fact::kCertifications:
+        set_op();
         for (int i = Int(1, 2); i > 0; --i) {
-          p.certifications.push_back(static_cast<Certification>(Int(1, 6)));
+          p.certifications.push_back(
+              static_cast<Certification>(Int(1, engine::kMaxCertification)));
         }
         break;
-      case 9:
-        p.fact = Fact::kNeeds;
-        p.op = Pick<Op>({Op::kAnyOf, Op::kAllOf, Op::kNoneOf});
+      case Fact::kNeeds:
+        set_op();
         for (int i = Int(1, 2); i > 0; --i) {
           p.needs.push_back(static_cast<Need>(Int(1, 4)));
         }
         break;
-      case 10:
-        p.fact = Fact::kSizeClass;
+      case Fact::kSizeClass:
         p.op = Chance(0.8) ? Op::kIn : Op::kNotIn;
         for (int i = Int(1, 2); i > 0; --i) {
-          p.size_classes.push_back(static_cast<SizeClass>(Int(1, 5)));
+          p.size_classes.push_back(
+              static_cast<SizeClass>(Int(1, engine::kMaxSizeClass)));
         }
         break;
-      case 11:
-        p.fact = Fact::kTaxArrears;
-        p.op = Chance(0.5) ? Op::kIsTrue : Op::kIsFalse;
-        break;
-      default:
-        p.fact = Fact::kParticipationsEver;
-        p.op = Op::kRange;
-        p.min = 1;
+      case Fact::kParticipationsEver:
+      case Fact::kParticipationsThisYear:
+        range({0, 1, 2});
         if (Chance(0.7))
           p.codes = {Pick<std::string>({"ysa", "tips-rnd", "gbsa"})};
         break;
+      case Fact::kAwardsThisYearWon:
+        range({0, 5000, kEok});
+        if (Chance(0.5))
+          p.codes = {Pick<std::string>({"ysa", "tips-rnd", "gbsa"})};
+        break;
+    }
+    if (engine::FamilyOf(p.fact) == engine::Family::kCeo && Chance(0.5)) {
+      p.quantifier = Quantifier::kAny;
     }
     return p;
   }

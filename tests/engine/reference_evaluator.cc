@@ -418,11 +418,147 @@ class Eval {
         }
         return InRange(n, p);
       }
-      default:
-        ADD_FAILURE() << "reference evaluator lacks fact "
-                      << static_cast<int>(p.fact);
+      case Fact::kSiteRegion: {
+        std::vector<std::string> areas = p.codes;
+        for (const auto& g : p.region_groups) {
+          if (auto* codes = ref_.region_groups.Find(g)) {
+            areas.insert(areas.end(), codes->begin(), codes->end());
+          }
+        }
+        // The head office is a site too.
+        Tri t = false;
+        if (c_.head_office_region) {
+          t = TriOr(t, RegionIn(areas, *c_.head_office_region));
+        }
+        if (c_.site_regions) {
+          for (const auto& s : *c_.site_regions) {
+            t = TriOr(t, RegionIn(areas, s));
+          }
+        }
+        if (!c_.head_office_region || !c_.site_regions) {
+          t = TriOr(t, std::nullopt);
+        }
+        return p.op == Op::kNotIn ? TriNot(t) : t;
+      }
+      case Fact::kAnyIndustry: {
+        Tri t = false;
+        if (c_.primary_industry) {
+          t = TriOr(t, IndustryIn(p.codes, *c_.primary_industry));
+        } else {
+          t = TriOr(t, std::nullopt);
+        }
+        for (const auto& code : c_.secondary_industries) {
+          t = TriOr(t, IndustryIn(p.codes, code));
+        }
+        return p.op == Op::kNotIn ? TriNot(t) : t;
+      }
+      case Fact::kCeoFemale:
+      case Fact::kCeoDisabled: {
+        if (c_.ceos.empty()) return std::nullopt;
+        const bool any = p.quantifier == engine::Quantifier::kAny;
+        Tri t = any ? Tri(false) : Tri(true);
+        for (const auto& ceo : c_.ceos) {
+          Tri one;
+          if (p.fact == Fact::kCeoDisabled) {
+            one = ceo.disabled;
+          } else if (ceo.gender != engine::Gender::kUnknown) {
+            one = ceo.gender == engine::Gender::kFemale;
+          }
+          t = any ? TriOr(t, one) : TriAnd(t, one);
+        }
+        return p.op == Op::kIsFalse ? TriNot(t) : t;
+      }
+      case Fact::kRevenueGrowthPercent: {
+        // Newest year L and the year two before it, both with revenue.
+        std::vector<std::pair<int, int64_t>> years;
+        for (const auto& fy : c_.fiscal_years) {
+          if (fy.year < on_.year() && fy.revenue_won) {
+            years.push_back({fy.year, *fy.revenue_won});
+          }
+        }
+        if (years.empty()) return std::nullopt;
+        std::sort(years.rbegin(), years.rend());
+        const auto latest = years[0];
+        std::optional<int64_t> base;
+        for (const auto& y : years) {
+          if (y.first == latest.first - 2) base = y.second;
+        }
+        if (!base || *base <= 0) return std::nullopt;
+        // growth = 100 (L - B) / B, compared by cross-multiplying (B > 0).
+        __extension__ using I = __int128;
+        const I lhs = (I(latest.second) - *base) * 100;
+        bool ok = true;
+        if (p.min) {
+          const I rhs = I(*p.min) * *base;
+          ok = ok && (p.min_exclusive ? lhs > rhs : lhs >= rhs);
+        }
+        if (p.max) {
+          const I rhs = I(*p.max) * *base;
+          ok = ok && (p.max_exclusive ? lhs < rhs : lhs <= rhs);
+        }
+        return ok;
+      }
+      case Fact::kTotalAssetsWon:
+        if (!c_.total_assets_won) return std::nullopt;
+        return InRange(*c_.total_assets_won, p);
+      case Fact::kEmployeeChange:
+        if (!c_.regular_employees || !c_.regular_employees_last_year) {
+          return std::nullopt;
+        }
+        return InRange(
+            int64_t{*c_.regular_employees} - *c_.regular_employees_last_year,
+            p);
+      case Fact::kExportsPrevYearUsd:
+        for (const auto& fy : c_.fiscal_years) {
+          if (fy.year + 1 == on_.year() && fy.exports_usd) {
+            return InRange(*fy.exports_usd, p);
+          }
+        }
         return std::nullopt;
+      case Fact::kRndSpendWon: {
+        int best = -1;
+        int64_t value = 0;
+        for (const auto& fy : c_.fiscal_years) {
+          if (fy.year < on_.year() && fy.rnd_spend_won && fy.year > best) {
+            best = fy.year;
+            value = *fy.rnd_spend_won;
+          }
+        }
+        if (best < 0) return std::nullopt;
+        return InRange(value, p);
+      }
+      case Fact::kPatents:
+        if (!c_.patents) return std::nullopt;
+        return InRange(*c_.patents, p);
+      case Fact::kLoanDefault:
+      case Fact::kSuspendedOrClosed:
+      case Fact::kParticipationBanned:
+      case Fact::kIndependent: {
+        const std::optional<bool>& v =
+            p.fact == Fact::kLoanDefault           ? c_.loan_default
+            : p.fact == Fact::kSuspendedOrClosed   ? c_.suspended_or_closed
+            : p.fact == Fact::kParticipationBanned ? c_.participation_banned
+                                                   : c_.independent;
+        return p.op == Op::kIsTrue ? v : TriNot(v);
+      }
+      case Fact::kParticipationsThisYear:
+      case Fact::kAwardsThisYearWon: {
+        if (!c_.participations) return std::nullopt;
+        int64_t n = 0;
+        for (const auto& part : *c_.participations) {
+          if (part.year != on_.year()) continue;
+          bool match = p.codes.empty();
+          for (const auto& prefix : p.codes) {
+            if (part.program_id.rfind(prefix, 0) == 0) match = true;
+          }
+          if (match)
+            n += p.fact == Fact::kAwardsThisYearWon ? part.amount_won : 1;
+        }
+        return InRange(n, p);
+      }
     }
+    ADD_FAILURE() << "not a fact: " << static_cast<int>(p.fact);
+    return std::nullopt;
   }
 
   const Company& c_;

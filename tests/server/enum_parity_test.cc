@@ -8,7 +8,10 @@
 
 #include <functional>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "engine/evaluate.h"
+#include "engine/facts/fact_table.h"
 #include "engine/model.h"
 #include "engine/truth.h"
 #include "jiwon/v1/company.pb.h"
@@ -73,6 +76,16 @@ TEST(EnumParityTest, OperatorsAndTheLastValuesAgree) {
   EXPECT_EQ(v1::Need_descriptor()->value_count() - 1, engine::kMaxNeed);
   EXPECT_EQ(v1::SizeClass_descriptor()->value_count() - 1,
             engine::kMaxSizeClass);
+}
+
+TEST(EnumParityTest, FactIdsAreTheApiNames) {
+  // The fact table's ids are what the vocabulary serves: FACT_X is "x".
+  for (const engine::FactInfo& info : engine::AllFacts()) {
+    const google::protobuf::EnumValueDescriptor* v =
+        v1::Fact_descriptor()->FindValueByNumber(static_cast<int>(info.fact));
+    ASSERT_NE(v, nullptr) << info.id;
+    EXPECT_EQ(absl::StrCat("FACT_", absl::AsciiStrToUpper(info.id)), v->name());
+  }
 }
 
 }  // namespace

@@ -23,8 +23,6 @@
 #include "absl/strings/str_split.h"
 #include "clients/rpc_util.h"
 #include "clients/table.h"
-#include "engine/evaluate.h"
-#include "engine/model.h"
 #include "google/protobuf/util/json_util.h"
 #include "jiwon/v1/admin_service.grpc.pb.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
@@ -32,6 +30,7 @@
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
+#include "jiwon/v1/vocabulary_service.grpc.pb.h"
 
 ABSL_FLAG(std::string, addr, "",
           "jiwond address (default: $JIWON_ADDR, else 127.0.0.1:50051)");
@@ -157,23 +156,55 @@ Message ParseOne(const std::string& text, const std::string& what) {
 
 // ------------------------------------------------------------- rendering
 
-const char* CategoryName(int c) {
-  return engine::CategoryName(static_cast<engine::Category>(c));
+// Names of facts and enumerations, from the server's vocabulary: asked
+// for once, the first time a name is shown. A number stands in for a name
+// the server did not give.
+std::shared_ptr<grpc::Channel> vocabulary_channel;
+
+const v1::Vocabulary& Vocabulary() {
+  static const v1::Vocabulary* vocabulary = [] {
+    auto* out = new v1::Vocabulary;
+    if (vocabulary_channel != nullptr) {
+      auto stub = v1::VocabularyService::NewStub(vocabulary_channel);
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+      if (!stub->GetVocabulary(&ctx, v1::GetVocabularyRequest(), out).ok()) {
+        out->Clear();
+      }
+    }
+    return out;
+  }();
+  return *vocabulary;
 }
 
-const char* WindowName(v1::WindowStatus s) {
+std::string NameOf(const google::protobuf::RepeatedPtrField<v1::Term>& terms,
+                   int value) {
+  for (const v1::Term& t : terms) {
+    if (t.value() == value) return t.name_ko();
+  }
+  return absl::StrCat("#", value);
+}
+
+std::string CategoryName(int c) { return NameOf(Vocabulary().categories(), c); }
+
+std::string WindowName(v1::WindowStatus s) {
   if (s == v1::WINDOW_STATUS_UNSPECIFIED) return "-";
-  return engine::WindowStatusName(static_cast<engine::WindowStatus>(s));
+  return NameOf(Vocabulary().window_statuses(), s);
 }
 
-const char* EligibilityName(v1::Eligibility e) {
+std::string EligibilityName(v1::Eligibility e) {
   if (e == v1::ELIGIBILITY_UNSPECIFIED) return "-";
-  return engine::EligibilityName(static_cast<engine::Eligibility>(e));
+  return NameOf(Vocabulary().eligibilities(), e);
 }
 
-const char* FactName(int f) {
-  return engine::FactName(static_cast<engine::Fact>(f));
+std::string FactName(int f) {
+  for (const v1::FactTerm& t : Vocabulary().facts()) {
+    if (t.term().value() == f) return t.term().name_ko();
+  }
+  return absl::StrCat("#", f);
 }
+
+std::string RuleKindName(int k) { return NameOf(Vocabulary().rule_kinds(), k); }
 
 // ✓ passes, ✗ fails, ? unknown; for 가점: + earned, · not earned.
 const char* Mark(const v1::RuleResult& r) {
@@ -188,10 +219,8 @@ const char* Mark(const v1::RuleResult& r) {
 }
 
 std::string RuleLine(const v1::RuleResult& r) {
-  std::string line = absl::StrCat(
-      Mark(r), " ",
-      engine::RuleKindName(static_cast<engine::RuleKind>(r.kind())), " ",
-      r.label());
+  std::string line =
+      absl::StrCat(Mark(r), " ", RuleKindName(r.kind()), " ", r.label());
   if (r.kind() == v1::RULE_KIND_BONUS && r.points() > 0) {
     absl::StrAppend(&line, " (+", r.points(), "점)");
   }
@@ -1056,8 +1085,10 @@ int main(int argc, char** argv) {
       std::cerr << "jiwon: " << connect.status().message() << "\n";
       return jiwon::cli::kUsageError;
     }
-    jiwon::cli::Client client(
-        jiwon::cli::OpenChannel(jiwon::cli::Address(), *connect));
+    std::shared_ptr<grpc::Channel> channel =
+        jiwon::cli::OpenChannel(jiwon::cli::Address(), *connect);
+    jiwon::cli::vocabulary_channel = channel;
+    jiwon::cli::Client client(channel);
     return client.Run(args);
   } catch (const jiwon::cli::UsageError& e) {
     std::cerr << "jiwon: " << e.message << " (run `jiwon` for usage)\n";

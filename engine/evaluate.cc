@@ -891,20 +891,6 @@ Truth EvaluateCondition(const Condition& c, PredicateEvaluator& pe,
 
 }  // namespace
 
-const char* EligibilityName(Eligibility e) {
-  switch (e) {
-    case Eligibility::kEligible:
-      return "신청 가능";
-    case Eligibility::kIneligible:
-      return "신청 불가";
-    case Eligibility::kUndetermined:
-      return "확인 필요";
-    case Eligibility::kNotInEffect:
-      return "시행기간 아님";
-  }
-  return "?";
-}
-
 std::string FormatWon(int64_t won) {
   std::string out;
   out.reserve(40);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "engine/facts/fact_table.h"
+#include "engine/vocabulary.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
 
@@ -638,6 +640,49 @@ void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
       pc->set_observed(c.observed);
     }
   }
+}
+
+namespace {
+
+void TermsToProto(std::span<const engine::Term> terms,
+                  google::protobuf::RepeatedPtrField<v1::Term>* out) {
+  for (const engine::Term& t : terms) {
+    v1::Term* term = out->Add();
+    term->set_value(t.value);
+    term->set_id(t.id);
+    term->set_name_ko(t.name_ko);
+    term->set_name_en(t.name_en);
+  }
+}
+
+}  // namespace
+
+v1::Vocabulary VocabularyToProto() {
+  v1::Vocabulary out;
+  for (const engine::FactInfo& info : engine::AllFacts()) {
+    v1::FactTerm* fact = out.add_facts();
+    v1::Term* term = fact->mutable_term();
+    term->set_value(static_cast<int>(info.fact));
+    term->set_id(info.id);
+    term->set_name_ko(info.name_ko);
+    term->set_name_en(info.name_en);
+    fact->set_family(engine::FamilyId(info.family));
+    fact->set_unit(engine::UnitId(info.unit));
+    for (int op = 1; op <= engine::kMaxOp; ++op) {
+      if (engine::Admits(info.fact, static_cast<engine::Op>(op))) {
+        fact->add_operators(static_cast<v1::Operator>(op));
+      }
+    }
+    fact->set_changeable(info.changeable);
+  }
+  TermsToProto(engine::CategoryTerms(), out.mutable_categories());
+  TermsToProto(engine::WindowStatusTerms(), out.mutable_window_statuses());
+  TermsToProto(engine::EligibilityTerms(), out.mutable_eligibilities());
+  TermsToProto(engine::RuleKindTerms(), out.mutable_rule_kinds());
+  TermsToProto(engine::CertificationTerms(), out.mutable_certifications());
+  TermsToProto(engine::NeedTerms(), out.mutable_needs());
+  TermsToProto(engine::SizeClassTerms(), out.mutable_size_classes());
+  return out;
 }
 
 }  // namespace jiwon::server

@@ -17,6 +17,7 @@
 #include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/match_service.pb.h"
 #include "jiwon/v1/program.pb.h"
+#include "jiwon/v1/vocabulary_service.pb.h"
 
 namespace jiwon::server {
 
@@ -60,6 +61,9 @@ void OutcomeToProto(const engine::ProgramOutcome& outcome, bool with_evidence,
 v1::WindowStatus WindowStatusToProto(engine::WindowStatus s);
 std::optional<engine::WindowStatus> WindowStatusFromProto(v1::WindowStatus s);
 std::optional<engine::Category> CategoryFromProto(int c);
+
+// The engine's fact table and enumeration names, as the API serves them.
+v1::Vocabulary VocabularyToProto();
 
 }  // namespace jiwon::server
 

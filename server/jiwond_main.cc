@@ -414,12 +414,14 @@ int Run() {
   rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),
                                 policy);
   rpc::AdminService admin(access_log->get());
+  rpc::VocabularyService vocabulary;
   // Our own health service: its Watch streams end at shutdown.
   grpc::EnableDefaultHealthCheckService(false);
   rpc::HealthService health(
       {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
        "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
-       "jiwon.v1.RescoreService", "jiwon.v1.AdminService"});
+       "jiwon.v1.RescoreService", "jiwon.v1.AdminService",
+       "jiwon.v1.VocabularyService"});
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
@@ -455,6 +457,7 @@ int Run() {
   builder.RegisterService(&feedback);
   builder.RegisterService(&rescoring);
   builder.RegisterService(&admin);
+  builder.RegisterService(&vocabulary);
   builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -298,6 +298,30 @@ const char* FamilyId(Family f) {
   return "?";
 }
 
+const char* UnitId(Unit u) {
+  switch (u) {
+    case Unit::kNone:
+      return "";
+    case Unit::kWon:
+      return "won";
+    case Unit::kUsd:
+      return "usd";
+    case Unit::kCount:
+      return "count";
+    case Unit::kItems:
+      return "items";
+    case Unit::kPeople:
+      return "people";
+    case Unit::kYears:
+      return "years";
+    case Unit::kMonths:
+      return "months";
+    case Unit::kPercent:
+      return "percent";
+  }
+  return "";
+}
+
 // The model's per-fact predicates, as lookups.
 const char* FactName(Fact f) { return Info(f).name_ko; }
 bool IsFigure(Fact f) { return Info(f).family == Family::kFigure; }

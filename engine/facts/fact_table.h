@@ -111,8 +111,10 @@ inline Family FamilyOf(Fact f) { return Info(f).family; }
 inline Unit UnitOf(Fact f) { return Info(f).unit; }
 inline bool Admits(Fact f, Op op) { return (Info(f).ops & OpBit(op)) != 0; }
 
-// Names of the families, for people and for the served vocabulary.
+// Ids of families and units, for the served vocabulary: "figure", "won";
+// "" for Unit::kNone.
 const char* FamilyId(Family f);
+const char* UnitId(Unit u);
 
 }  // namespace jiwon::engine
 

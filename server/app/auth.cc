@@ -84,7 +84,9 @@ const std::vector<MethodRule>& MethodTable() {
       {"/jiwon.v1.RescoreService/ReadAlerts", kCompanySite | kBatch, kStream},
       // Access records.
       {"/jiwon.v1.AdminService/ReadAccessLog", kAdmin, 0},
-      // The API's own description.
+      // The API's own description: names of facts and enumerations, and
+      // reflection.
+      {"/jiwon.v1.VocabularyService/GetVocabulary", kEveryone, 0},
       {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
        kEveryone, 0},
   };

@@ -1308,4 +1308,14 @@ grpc::ServerUnaryReactor* AdminService::ReadAccessLog(
   return Done(ctx, absl::OkStatus());
 }
 
+VocabularyService::VocabularyService()
+    : vocabulary_(server::VocabularyToProto()) {}
+
+grpc::ServerUnaryReactor* VocabularyService::GetVocabulary(
+    grpc::CallbackServerContext* ctx, const v1::GetVocabularyRequest*,
+    v1::Vocabulary* resp) {
+  *resp = vocabulary_;
+  return Done(ctx, absl::OkStatus());
+}
+
 }  // namespace jiwon::rpc

@@ -15,6 +15,7 @@
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
+#include "jiwon/v1/vocabulary_service.grpc.pb.h"
 #include "server/app/access_log.h"
 #include "server/app/alerts.h"
 #include "server/app/registry.h"
@@ -220,6 +221,19 @@ class AdminService final : public v1::AdminService::CallbackService {
 
  private:
   const app::AccessLog* access_log_;
+};
+
+// The names of facts and enumerations, made once from the engine's tables.
+class VocabularyService final : public v1::VocabularyService::CallbackService {
+ public:
+  VocabularyService();
+
+  grpc::ServerUnaryReactor* GetVocabulary(grpc::CallbackServerContext* ctx,
+                                          const v1::GetVocabularyRequest* req,
+                                          v1::Vocabulary* resp) override;
+
+ private:
+  const v1::Vocabulary vocabulary_;
 };
 
 }  // namespace jiwon::rpc

@@ -26,6 +26,7 @@
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
+#include "jiwon/v1/vocabulary_service.grpc.pb.h"
 #include "tests/e2e/pki.h"
 #include "tests/e2e/process.h"
 #include "tests/testing.h"
@@ -50,13 +51,15 @@ struct Stubs {
         matching(v1::MatchService::NewStub(channel)),
         feedback(v1::FeedbackService::NewStub(channel)),
         rescore(v1::RescoreService::NewStub(channel)),
-        admin(v1::AdminService::NewStub(channel)) {}
+        admin(v1::AdminService::NewStub(channel)),
+        vocabulary(v1::VocabularyService::NewStub(channel)) {}
   std::unique_ptr<v1::CompanyService::Stub> companies;
   std::unique_ptr<v1::ProgramService::Stub> programs;
   std::unique_ptr<v1::MatchService::Stub> matching;
   std::unique_ptr<v1::FeedbackService::Stub> feedback;
   std::unique_ptr<v1::RescoreService::Stub> rescore;
   std::unique_ptr<v1::AdminService::Stub> admin;
+  std::unique_ptr<v1::VocabularyService::Stub> vocabulary;
 };
 
 template <typename Response, typename Reader>
@@ -217,6 +220,10 @@ std::vector<MethodCase> Cases() {
     v1::ReadAccessLogResponse resp;
     return s.admin->ReadAccessLog(ctx, req, &resp);
   });
+  add("VocabularyService/GetVocabulary", everyone, [](Stubs& s, auto* ctx) {
+    v1::Vocabulary resp;
+    return s.vocabulary->GetVocabulary(ctx, v1::GetVocabularyRequest(), &resp);
+  });
   return c;
 }
 
@@ -356,7 +363,7 @@ TEST_F(DoorTest, EveryMethodAnswersEachCallerAsTheRoleTableSays) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 21 * 7);
+  EXPECT_EQ(checked, 22 * 7);
   // The health service stays open to anyone.
   auto health = grpc::health::v1::Health::NewStub(Channel(""));
   grpc::ClientContext ctx;

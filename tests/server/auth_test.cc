@@ -13,6 +13,7 @@
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "jiwon/v1/program_service.grpc.pb.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
+#include "jiwon/v1/vocabulary_service.grpc.pb.h"
 
 namespace jiwon::app {
 namespace {
@@ -109,7 +110,8 @@ TEST(MethodTableTest, EveryMethodOfTheApiHasARow) {
        {v1::ExplainRequest::descriptor(), "jiwon.v1.MatchService"},
        {v1::ListFeedbackRequest::descriptor(), "jiwon.v1.FeedbackService"},
        {v1::GetResultsRequest::descriptor(), "jiwon.v1.RescoreService"},
-       {v1::ReadAccessLogRequest::descriptor(), "jiwon.v1.AdminService"}};
+       {v1::ReadAccessLogRequest::descriptor(), "jiwon.v1.AdminService"},
+       {v1::GetVocabularyRequest::descriptor(), "jiwon.v1.VocabularyService"}};
   int methods = 0;
   for (const auto& [message, name] : services) {
     const google::protobuf::ServiceDescriptor* service =
@@ -128,9 +130,9 @@ TEST(MethodTableTest, EveryMethodOfTheApiHasARow) {
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 21);
+  EXPECT_EQ(methods, 22);
   // One row for each method, and the reflection service's.
-  EXPECT_EQ(MethodTable().size(), 22u);
+  EXPECT_EQ(MethodTable().size(), 23u);
   EXPECT_EQ(FindMethod("/jiwon.v1.CompanyService/Nothing"), nullptr);
 }
 

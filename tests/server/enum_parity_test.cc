@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/match_service.pb.h"
 #include "jiwon/v1/program.pb.h"
+#include "server/convert.h"
 
 namespace jiwon {
 namespace {
@@ -86,6 +88,44 @@ TEST(EnumParityTest, FactIdsAreTheApiNames) {
     ASSERT_NE(v, nullptr) << info.id;
     EXPECT_EQ(absl::StrCat("FACT_", absl::AsciiStrToUpper(info.id)), v->name());
   }
+}
+
+// What the vocabulary serves names every value of the API's enumerations,
+// each once, in Korean and English.
+void ExpectNamed(const google::protobuf::EnumDescriptor* api,
+                 const google::protobuf::RepeatedPtrField<v1::Term>& terms) {
+  SCOPED_TRACE(api->full_name());
+  std::set<int> seen;
+  for (const v1::Term& t : terms) {
+    EXPECT_NE(api->FindValueByNumber(t.value()), nullptr) << t.id();
+    EXPECT_TRUE(seen.insert(t.value()).second) << t.id();
+    EXPECT_FALSE(t.id().empty());
+    EXPECT_FALSE(t.name_ko().empty());
+    EXPECT_FALSE(t.name_en().empty());
+  }
+  EXPECT_EQ(static_cast<int>(seen.size()), api->value_count() - 1);
+}
+
+TEST(EnumParityTest, TheVocabularyNamesEveryValue) {
+  const v1::Vocabulary v = server::VocabularyToProto();
+  google::protobuf::RepeatedPtrField<v1::Term> facts;
+  for (const v1::FactTerm& f : v.facts()) {
+    *facts.Add() = f.term();
+    EXPECT_FALSE(f.family().empty()) << f.term().id();
+    EXPECT_GT(f.operators_size(), 0) << f.term().id();
+    for (int op : f.operators()) {
+      EXPECT_TRUE(engine::Admits(static_cast<engine::Fact>(f.term().value()),
+                                 static_cast<engine::Op>(op)));
+    }
+  }
+  ExpectNamed(v1::Fact_descriptor(), facts);
+  ExpectNamed(v1::Category_descriptor(), v.categories());
+  ExpectNamed(v1::WindowStatus_descriptor(), v.window_statuses());
+  ExpectNamed(v1::Eligibility_descriptor(), v.eligibilities());
+  ExpectNamed(v1::RuleKind_descriptor(), v.rule_kinds());
+  ExpectNamed(v1::CertificationKind_descriptor(), v.certifications());
+  ExpectNamed(v1::Need_descriptor(), v.needs());
+  ExpectNamed(v1::SizeClass_descriptor(), v.size_classes());
 }
 
 }  // namespace

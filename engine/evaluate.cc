@@ -393,8 +393,12 @@ class PredicateEvaluator {
         std::optional<Facts::Figure> figure = f_.Numeric(p.fact);
         return figure ? InRange(figure->value, p) : Truth::kUnknown;
       }
-      case Family::kRatio:
-        return GrowthTruth(p);
+      case Family::kRatio: {
+        const std::optional<RatioValue> r = info.read_ratio(c_, f_.on());
+        if (!r) return Truth::kUnknown;
+        return FromBool(
+            RatioInRange(*r, p.min, p.min_exclusive, p.max, p.max_exclusive));
+      }
       case Family::kSet: {
         if (p.fact == Fact::kNeeds) {
           if (!c_.needs) return Truth::kUnknown;
@@ -521,7 +525,8 @@ class PredicateEvaluator {
         Figure(p, &check);
         break;
       case Family::kRatio:
-        Growth(p, &check);
+        if (want_expected_) check.expected = RangeText(p, info.unit);
+        check.observed = info.describe_ratio(c_, f_.on());
         break;
       case Family::kSet:
         if (p.fact == Fact::kNeeds) {
@@ -574,29 +579,6 @@ class PredicateEvaluator {
     if ((buckets & ~allowed) == 0) return Truth::kTrue;
     if ((buckets & allowed) == 0) return Truth::kFalse;
     return Truth::kUnknown;
-  }
-
-  Truth GrowthTruth(const Predicate& p) {
-    std::vector<const FiscalYear*> years = f_.RevenueYears();
-    const FiscalYear* base = nullptr;
-    for (const FiscalYear* fy : years) {
-      if (fy->year == years[0]->year - 2) base = fy;
-    }
-    if (base == nullptr || *base->revenue_won <= 0) return Truth::kUnknown;
-    // growth% = 100 (latest - base) / base, compared without rounding.
-    const absl::int128 b = *base->revenue_won;
-    const absl::int128 diff100 =
-        (absl::int128(*years[0]->revenue_won) - b) * 100;
-    bool ok = true;
-    if (p.min) {
-      const absl::int128 bound = absl::int128(*p.min) * b;
-      ok = ok && (p.min_exclusive ? diff100 > bound : diff100 >= bound);
-    }
-    if (p.max) {
-      const absl::int128 bound = absl::int128(*p.max) * b;
-      ok = ok && (p.max_exclusive ? diff100 < bound : diff100 <= bound);
-    }
-    return FromBool(ok);
   }
 
   // The count or sum a participation predicate measures; nullopt when the
@@ -749,27 +731,6 @@ class PredicateEvaluator {
           absl::StrCat(who, p.op == Op::kIsTrue ? "예" : "아니오");
     }
     check->observed = absl::StrJoin(shown, ", ");
-  }
-
-  void Growth(const Predicate& p, Check* check) {
-    if (want_expected_) check->expected = RangeText(p, Unit::kPercent);
-    std::vector<const FiscalYear*> years = f_.RevenueYears();
-    const FiscalYear* base = nullptr;
-    for (const FiscalYear* fy : years) {
-      if (fy->year == years[0]->year - 2) base = fy;
-    }
-    if (base == nullptr || *base->revenue_won <= 0) {
-      check->observed = "미상 (2개년 전 매출 필요)";
-      return;
-    }
-    const absl::int128 b = *base->revenue_won;
-    const absl::int128 diff100 =
-        (absl::int128(*years[0]->revenue_won) - b) * 100;
-    const int64_t tenths = static_cast<int64_t>(diff100 * 10 / b);
-    check->observed = absl::StrCat(
-        tenths / 10, ".", (tenths < 0 ? -tenths : tenths) % 10, "% (",
-        base->year, "년 ", FormatWon(*base->revenue_won), " → ", years[0]->year,
-        "년 ", FormatWon(*years[0]->revenue_won), ")");
   }
 
   template <typename T, typename NameFn>

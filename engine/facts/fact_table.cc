@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/strings/str_cat.h"
+#include "engine/evaluate.h"
 #include "engine/facts/figures.h"
 
 namespace jiwon::engine {
@@ -112,6 +114,50 @@ void SetPatents(Company* c, int64_t v, Date) {
   c->patents = static_cast<int32_t>(v);
 }
 
+// ------------------------------------------------------------------- ratios
+
+// The newest revenue year before `on` and the one two years before it.
+struct GrowthYears {
+  const FiscalYear* base = nullptr;
+  const FiscalYear* latest = nullptr;
+};
+GrowthYears FindGrowthYears(const Company& c, Date on) {
+  std::vector<const FiscalYear*> years = RevenueYears(c, on);
+  GrowthYears g;
+  if (years.empty()) return g;
+  g.latest = years[0];
+  for (const FiscalYear* fy : years) {
+    if (fy->year == years[0]->year - 2) g.base = fy;
+  }
+  return g;
+}
+
+// growth% = 100 (latest - base) / base; unknown unless the base is positive.
+std::optional<RatioValue> ReadGrowth(const Company& c, Date on) {
+  const GrowthYears g = FindGrowthYears(c, on);
+  if (g.base == nullptr || *g.base->revenue_won <= 0) return std::nullopt;
+  const absl::int128 b = *g.base->revenue_won;
+  return RatioValue{(absl::int128(*g.latest->revenue_won) - b) * 100, b, false};
+}
+
+// "12.5%": the quotient to one decimal, truncated toward zero.
+std::string PercentText(const RatioValue& r) {
+  const absl::int128 tenths = r.num * 10 / r.den;
+  const int64_t t = static_cast<int64_t>(tenths);
+  const int64_t whole = t / 10;
+  const int64_t tenth = (t < 0 ? -t : t) % 10;
+  return absl::StrCat(t < 0 && whole == 0 ? "-" : "", whole, ".", tenth, "%");
+}
+
+std::string DescribeGrowth(const Company& c, Date on) {
+  const GrowthYears g = FindGrowthYears(c, on);
+  std::optional<RatioValue> r = ReadGrowth(c, on);
+  if (!r) return "미상 (2개년 전 매출 필요)";
+  return absl::StrCat(PercentText(*r), " (", g.base->year, "년 ",
+                      FormatWon(*g.base->revenue_won), " → ", g.latest->year,
+                      "년 ", FormatWon(*g.latest->revenue_won), ")");
+}
+
 // -------------------------------------------------------------------- flags
 
 #define JIWON_FLAG(name, member)                                        \
@@ -161,6 +207,17 @@ FactInfo Flag(Fact fact, const char* id, const char* ko, const char* en,
   return row;
 }
 
+FactInfo Ratio(Fact fact, const char* id, const char* ko, const char* en,
+               std::optional<RatioValue> (*read)(const Company&, Date),
+               std::string (*describe)(const Company&, Date)) {
+  FactInfo row =
+      Row(fact, id, ko, en, Family::kRatio, Unit::kPercent, kRangeOps);
+  row.year_dependent = true;
+  row.read_ratio = read;
+  row.describe_ratio = describe;
+  return row;
+}
+
 FactInfo Changeable(FactInfo row) {
   row.changeable = true;
   return row;
@@ -198,9 +255,9 @@ std::array<FactInfo, kMaxFact + 1> MakeTable() {
       Figure(F::kRevenueAvg3Won, "revenue_avg3_won", "3년 평균 매출",
              "3-year average revenue", U::kWon, true, true, false,
              Column::kRevenueAvg3, ReadRevenueAvg3, SetRevenueAvg3),
-      Row(F::kRevenueGrowthPercent, "revenue_growth_percent", "2년 매출 증가율",
-          "revenue growth over two years", Family::kRatio, U::kPercent,
-          kRangeOps),
+      Ratio(F::kRevenueGrowthPercent, "revenue_growth_percent",
+            "2년 매출 증가율", "revenue growth over two years", ReadGrowth,
+            DescribeGrowth),
       Figure(F::kTotalAssetsWon, "total_assets_won", "자산총액", "total assets",
              U::kWon, true, false, false, Column::kAssets, ReadAssets,
              SetAssets),
@@ -296,6 +353,23 @@ const char* FamilyId(Family f) {
       return "history";
   }
   return "?";
+}
+
+bool RatioInRange(const RatioValue& r, std::optional<int64_t> min,
+                  bool min_exclusive, std::optional<int64_t> max,
+                  bool max_exclusive) {
+  if (r.infinite) return !max;  // above every bound
+  // num / den against a bound b: num against b * den (den > 0).
+  bool ok = true;
+  if (min) {
+    const absl::int128 bound = absl::int128(*min) * r.den;
+    ok = ok && (min_exclusive ? r.num > bound : r.num >= bound);
+  }
+  if (max) {
+    const absl::int128 bound = absl::int128(*max) * r.den;
+    ok = ok && (max_exclusive ? r.num < bound : r.num <= bound);
+  }
+  return ok;
 }
 
 const char* UnitId(Unit u) {

@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
+#include "absl/numeric/int128.h"
 #include "engine/date.h"
 #include "engine/model.h"
 
@@ -73,6 +75,15 @@ struct FigureValue {
   int year = 0;
 };
 
+// A quotient num / den, compared exactly: never rounded. `infinite` stands
+// for a positive number over zero or less (부채비율 of a company whose
+// equity is wiped out): above every bound.
+struct RatioValue {
+  absl::int128 num = 0;
+  absl::int128 den = 1;  // > 0 unless infinite
+  bool infinite = false;
+};
+
 struct FactInfo {
   Fact fact;
   const char* id;       // stable, lower case: "revenue_latest_won"
@@ -100,6 +111,10 @@ struct FactInfo {
   // kFlag: the flag, and setting it.
   std::optional<bool> (*read_flag)(const Company& c);
   void (*set_flag)(Company* c, std::optional<bool> v);
+  // kRatio: the ratio at `on` (nullopt when unknown), and what the company
+  // has in words, known or not ("12.5% (2023년 80억원 → 2025년 90억원)").
+  std::optional<RatioValue> (*read_ratio)(const Company& c, Date on);
+  std::string (*describe_ratio)(const Company& c, Date on);
 };
 
 // The row of `f`. REQUIRES: f is a valid Fact.
@@ -110,6 +125,11 @@ std::span<const FactInfo> AllFacts();
 inline Family FamilyOf(Fact f) { return Info(f).family; }
 inline Unit UnitOf(Fact f) { return Info(f).unit; }
 inline bool Admits(Fact f, Op op) { return (Info(f).ops & OpBit(op)) != 0; }
+
+// Whether `r` lies within the predicate's RANGE bounds, exactly.
+bool RatioInRange(const RatioValue& r, std::optional<int64_t> min,
+                  bool min_exclusive, std::optional<int64_t> max,
+                  bool max_exclusive);
 
 // Ids of families and units, for the served vocabulary: "figure", "won";
 // "" for Unit::kNone.

@@ -34,6 +34,9 @@ TEST(FactTableTest, EveryFactHasItsRowInOrder) {
     EXPECT_EQ(info.set_figure != nullptr, figure);
     EXPECT_EQ(info.read_flag != nullptr, flag);
     EXPECT_EQ(info.set_flag != nullptr, flag);
+    const bool ratio = info.family == Family::kRatio;
+    EXPECT_EQ(info.read_ratio != nullptr, ratio);
+    EXPECT_EQ(info.describe_ratio != nullptr, ratio);
     EXPECT_EQ(Admits(info.fact, Op::kRange), info.unit != Unit::kNone);
   }
   EXPECT_EQ(families.size(), static_cast<size_t>(kMaxFamily));
@@ -81,6 +84,21 @@ TEST(FactTableTest, FlagsReadBackWhatWasSet) {
       EXPECT_EQ(info.read_flag(c), v) << info.id;
     }
   }
+}
+
+TEST(FactTableTest, RatiosCompareExactly) {
+  // 1/3 = 33.33…%: above 33, below 34, never equal to either.
+  const RatioValue third{100, 3, false};
+  EXPECT_TRUE(RatioInRange(third, 33, true, std::nullopt, false));
+  EXPECT_FALSE(RatioInRange(third, std::nullopt, false, 33, false));
+  EXPECT_TRUE(RatioInRange(third, std::nullopt, false, 34, true));
+  const RatioValue exact{3400, 100, false};  // 34% exactly
+  EXPECT_TRUE(RatioInRange(exact, std::nullopt, false, 34, false));
+  EXPECT_FALSE(RatioInRange(exact, std::nullopt, false, 34, true));
+  // Over zero: past every upper bound, within every lower one.
+  const RatioValue wiped{1, 0, true};
+  EXPECT_FALSE(RatioInRange(wiped, std::nullopt, false, 1'000'000, false));
+  EXPECT_TRUE(RatioInRange(wiped, 500, false, std::nullopt, false));
 }
 
 }  // namespace

@@ -71,6 +71,8 @@ struct FiscalYear {
   std::optional<int64_t> revenue_won;
   std::optional<int64_t> exports_usd;
   std::optional<int64_t> rnd_spend_won;
+  std::optional<int64_t> liabilities_won;  // 부채총계
+  std::optional<int64_t> equity_won;  // 자본총계; negative when impaired
 };
 
 struct CertificationGrant {
@@ -144,8 +146,9 @@ enum class Fact : uint8_t {
   kParticipationsThisYear = 28,
   kAwardsThisYearWon = 29,
   kIndependent = 30,
+  kDebtRatioPercent = 31,
 };
-inline constexpr int kMaxFact = 30;
+inline constexpr int kMaxFact = 31;
 
 enum class Op : uint8_t {
   kIn = 1,

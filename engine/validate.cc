@@ -286,6 +286,10 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
       CheckNonNegative(e, f + ".revenue_won", *fy.revenue_won);
     if (fy.exports_usd)
       CheckNonNegative(e, f + ".exports_usd", *fy.exports_usd);
+    if (fy.liabilities_won) {
+      CheckNonNegative(e, f + ".liabilities_won", *fy.liabilities_won);
+    }
+    CheckBound(e, f + ".equity_won", fy.equity_won);
     if (fy.rnd_spend_won) {
       CheckNonNegative(e, f + ".rnd_spend_won", *fy.rnd_spend_won);
     }

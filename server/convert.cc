@@ -261,6 +261,8 @@ engine::Company CompanyFromProto(const v1::Company& in,
     if (fy.has_revenue_won()) out.revenue_won = fy.revenue_won();
     if (fy.has_exports_usd()) out.exports_usd = fy.exports_usd();
     if (fy.has_rnd_spend_won()) out.rnd_spend_won = fy.rnd_spend_won();
+    if (fy.has_liabilities_won()) out.liabilities_won = fy.liabilities_won();
+    if (fy.has_equity_won()) out.equity_won = fy.equity_won();
   }
   if (in.has_total_assets_won()) c.total_assets_won = in.total_assets_won();
   if (in.has_regular_employees()) c.regular_employees = in.regular_employees();
@@ -487,6 +489,8 @@ v1::Company CompanyToProto(const engine::Company& c) {
     if (fy.revenue_won) o->set_revenue_won(*fy.revenue_won);
     if (fy.exports_usd) o->set_exports_usd(*fy.exports_usd);
     if (fy.rnd_spend_won) o->set_rnd_spend_won(*fy.rnd_spend_won);
+    if (fy.liabilities_won) o->set_liabilities_won(*fy.liabilities_won);
+    if (fy.equity_won) o->set_equity_won(*fy.equity_won);
   }
   if (c.total_assets_won) out.set_total_assets_won(*c.total_assets_won);
   if (c.regular_employees) out.set_regular_employees(*c.regular_employees);

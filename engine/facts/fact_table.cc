@@ -142,6 +142,7 @@ std::optional<RatioValue> ReadGrowth(const Company& c, Date on) {
 
 // "12.5%": the quotient to one decimal, truncated toward zero.
 std::string PercentText(const RatioValue& r) {
+  if (r.infinite || r.den <= 0) return "∞%";
   const absl::int128 tenths = r.num * 10 / r.den;
   const int64_t t = static_cast<int64_t>(tenths);
   const int64_t whole = t / 10;
@@ -156,6 +157,38 @@ std::string DescribeGrowth(const Company& c, Date on) {
   return absl::StrCat(PercentText(*r), " (", g.base->year, "년 ",
                       FormatWon(*g.base->revenue_won), " → ", g.latest->year,
                       "년 ", FormatWon(*g.latest->revenue_won), ")");
+}
+
+// 부채비율 = 100 부채 / 자본 of the latest balance sheet before `on`; past
+// every bound when equity is wiped out (자본 ≤ 0 with debts).
+const FiscalYear* BalanceYear(const Company& c, Date on) {
+  const FiscalYear* latest = nullptr;
+  for (const FiscalYear& fy : c.fiscal_years) {
+    if (fy.year < on.year() && fy.liabilities_won && fy.equity_won &&
+        (latest == nullptr || fy.year > latest->year)) {
+      latest = &fy;
+    }
+  }
+  return latest;
+}
+std::optional<RatioValue> ReadDebtRatio(const Company& c, Date on) {
+  const FiscalYear* fy = BalanceYear(c, on);
+  if (fy == nullptr) return std::nullopt;
+  if (*fy->equity_won > 0) {
+    return RatioValue{absl::int128(*fy->liabilities_won) * 100, *fy->equity_won,
+                      false};
+  }
+  if (*fy->liabilities_won > 0) return RatioValue{1, 0, true};
+  return std::nullopt;  // no debts and no equity: no ratio
+}
+std::string DescribeDebtRatio(const Company& c, Date on) {
+  const FiscalYear* fy = BalanceYear(c, on);
+  std::optional<RatioValue> r = ReadDebtRatio(c, on);
+  if (!r) return "미상 (결산 부채총계·자본총계 필요)";
+  return absl::StrCat(r->infinite ? "자본잠식" : PercentText(*r), " (",
+                      fy->year, "년 결산: 부채 ",
+                      FormatWon(*fy->liabilities_won), ", 자본 ",
+                      FormatWon(*fy->equity_won), ")");
 }
 
 // -------------------------------------------------------------------- flags
@@ -303,6 +336,8 @@ std::array<FactInfo, kMaxFact + 1> MakeTable() {
       Flag(F::kIndependent, "independent", "독립성(대기업 계열 여부)",
            "independence (not part of a large group)", false,
            Column::kIndependent, ReadIndependent, SetIndependent),
+      Ratio(F::kDebtRatioPercent, "debt_ratio_percent", "부채비율",
+            "debt-to-equity ratio", ReadDebtRatio, DescribeDebtRatio),
   };
   std::array<FactInfo, kMaxFact + 1> table{};
   table[0] = Row(static_cast<Fact>(0), "unspecified", "?", "?", Family::kFlag,
@@ -358,7 +393,7 @@ const char* FamilyId(Family f) {
 bool RatioInRange(const RatioValue& r, std::optional<int64_t> min,
                   bool min_exclusive, std::optional<int64_t> max,
                   bool max_exclusive) {
-  if (r.infinite) return !max;  // above every bound
+  if (r.infinite || r.den <= 0) return !max;  // above every bound
   // num / den against a bound b: num against b * den (den > 0).
   bool ok = true;
   if (min) {

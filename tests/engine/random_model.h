@@ -117,6 +117,10 @@ class RandomModel {
         fy.exports_usd = Pick<int64_t>({0, 99'999, 100'000, 1'000'000});
       }
       if (Chance(0.4)) fy.rnd_spend_won = Pick<int64_t>({0, kEok, 5 * kEok});
+      if (Chance(0.5)) {
+        fy.liabilities_won = Pick<int64_t>({0, 10 * kEok, 30 * kEok});
+        fy.equity_won = Pick<int64_t>({-kEok, 0, 3 * kEok, 10 * kEok});
+      }
       c.fiscal_years.push_back(fy);
     }
     if (Chance(0.75)) {
@@ -223,6 +227,9 @@ class RandomModel {
         break;
       case Fact::kRevenueGrowthPercent:
         range({-100, -10, 0, 20, 25, 50});
+        break;
+      case Fact::kDebtRatioPercent:
+        range({0, 100, 300, 1000});
         break;
       case Fact::kTotalAssetsWon:
         range({10 * kEok, 5000 * kEok});

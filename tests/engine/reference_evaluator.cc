@@ -498,6 +498,35 @@ class Eval {
         }
         return ok;
       }
+      case Fact::kDebtRatioPercent: {
+        // The newest year before the reference year with both figures.
+        const engine::FiscalYear* sheet = nullptr;
+        for (const auto& fy : c_.fiscal_years) {
+          if (fy.year >= on_.year() || !fy.liabilities_won || !fy.equity_won) {
+            continue;
+          }
+          if (sheet == nullptr || fy.year > sheet->year) sheet = &fy;
+        }
+        if (sheet == nullptr) return std::nullopt;
+        const int64_t debt = *sheet->liabilities_won;
+        const int64_t equity = *sheet->equity_won;
+        if (equity <= 0) {
+          if (debt == 0) return std::nullopt;
+          return !p.max;  // wiped out: above any ceiling
+        }
+        __extension__ using I = __int128;
+        const I lhs = I(debt) * 100;
+        bool ok = true;
+        if (p.min) {
+          ok = ok && (p.min_exclusive ? lhs > I(*p.min) * equity
+                                      : lhs >= I(*p.min) * equity);
+        }
+        if (p.max) {
+          ok = ok && (p.max_exclusive ? lhs < I(*p.max) * equity
+                                      : lhs <= I(*p.max) * equity);
+        }
+        return ok;
+      }
       case Fact::kTotalAssetsWon:
         if (!c_.total_assets_won) return std::nullopt;
         return InRange(*c_.total_assets_won, p);

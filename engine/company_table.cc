@@ -52,6 +52,7 @@ std::optional<TriField> TriOf(Column column) {
     case Column::kIndependent:
       return kIndependent;
     case Column::kNone:
+    case Column::kLegalForm:
     case Column::kRevenueLatest:
     case Column::kRevenueAvg3:
     case Column::kAssets:
@@ -90,6 +91,7 @@ struct CompanyTable::Columns {
   std::vector<int16_t> patents;
   std::vector<int64_t> revenue_latest, revenue_avg3, assets;
   std::vector<uint8_t> size;  // possible buckets for years after data_year
+  std::vector<uint8_t> legal_form;  // 0 unknown
 
   uint8_t GetTri(uint32_t row, TriField f) const {
     return (tri[row] >> (2 * f)) & 3;
@@ -106,6 +108,7 @@ struct CompanyTable::Columns {
     patents.resize(n);
     for (auto* v : {&revenue_latest, &revenue_avg3, &assets}) v->resize(n);
     size.resize(n);
+    legal_form.resize(n);
   }
 
   const char* Store(std::string_view s) {
@@ -243,6 +246,8 @@ void CompanyTable::Upsert(const Company& company) {
           ? static_cast<int16_t>(std::min<int32_t>(*company.patents, 32767))
           : std::numeric_limits<int16_t>::min();
   c.size[r] = evaluator_->SizeBuckets(company, after);
+  c.legal_form[r] = static_cast<uint8_t>(
+      company.legal_form ? static_cast<int>(*company.legal_form) : 0);
   c.state[r] = state;
 }
 
@@ -281,7 +286,7 @@ size_t CompanyTable::MemoryBytes() const {
   const Columns& c = *c_;
   const size_t rows = c.id.size();
   const size_t per_row =
-      sizeof(const char*) + 1 + 1 + 2 * 6 + 4 * 3 + 2 + 8 * 3 + 1;
+      sizeof(const char*) + 1 + 1 + 2 * 6 + 4 * 3 + 2 + 8 * 3 + 1 + 1;
   return rows * per_row + c.arena.size() * kArenaChunk +
          rows_.capacity() * (sizeof(uint32_t) + 1);
 }
@@ -306,6 +311,7 @@ std::vector<const Rule*> ScanOrder(const std::vector<const Rule*>& rules) {
           if (p->fact == Fact::kPrimaryIndustry) v = 1;
           break;
         case Family::kSet:
+        case Family::kChoice:
           v = 2;
           break;
         case Family::kFlag:
@@ -607,6 +613,20 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
         return m + 1;
       });
     } else if (all([&](const Predicate& p) {
+                 return p.fact == Fact::kLegalForm;
+               })) {
+      // One class per form, 0 unknown.
+      const FactInfo& info = Info(Fact::kLegalForm);
+      std::vector<Truth> table(static_cast<size_t>(info.choices) + 1);
+      for (int v = 0; v <= info.choices; ++v) {
+        Company probe;
+        info.set_choice(&probe, v == 0 ? std::nullopt : std::optional<int>(v));
+        table[static_cast<size_t>(v)] = e.Holds(rule.condition, probe, on);
+      }
+      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
+        return c.legal_form[r];
+      });
+    } else if (all([&](const Predicate& p) {
                  return p.fact == Fact::kSizeClass;
                })) {
       std::vector<Truth> table(32);
@@ -702,6 +722,7 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
           });
           break;
         case Column::kNone:
+        case Column::kLegalForm:
         case Column::kTaxArrears:
         case Column::kLoanDefault:
         case Column::kSuspendedOrClosed:

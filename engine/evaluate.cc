@@ -303,7 +303,7 @@ class PredicateEvaluator {
     switch (info.family) {
       case Family::kRegion: {
         const RegionTable& regions = f_.ref().regions;
-        bool complete = c_.head_office_region.has_value();
+        bool complete = true;
         Truth in = Truth::kFalse;
         auto test = [&](const std::string& place) {
           for (const std::string& code : p.codes) {
@@ -317,14 +317,13 @@ class PredicateEvaluator {
             }
           }
         };
-        if (c_.head_office_region) test(*c_.head_office_region);
-        if (p.fact == Fact::kSiteRegion) {
-          if (c_.site_regions) {
-            for (const std::string& s : *c_.site_regions) test(s);
-          } else {
+        info.read_places(c_, [&](const char*, const std::string* code) {
+          if (code == nullptr) {
             complete = false;
+          } else {
+            test(*code);
           }
-        }
+        });
         if (!complete) in = Or(in, Truth::kUnknown);
         return p.op == Op::kNotIn ? Not(in) : in;
       }
@@ -425,6 +424,14 @@ class PredicateEvaluator {
       case Family::kHistory: {
         std::optional<int64_t> v = ParticipationValue(p);
         return v ? InRange(*v, p) : Truth::kUnknown;
+      }
+      case Family::kChoice: {
+        const std::optional<int> v = info.read_choice(c_);
+        if (!v) return Truth::kUnknown;
+        const std::vector<int> wanted = info.predicate_choices(p);
+        const bool in =
+            std::find(wanted.begin(), wanted.end(), *v) != wanted.end();
+        return FromBool(p.op == Op::kNotIn ? !in : in);
       }
     }
     return Truth::kUnknown;
@@ -544,6 +551,19 @@ class PredicateEvaluator {
       case Family::kHistory:
         Participations(p, &check);
         break;
+      case Family::kChoice: {
+        const std::optional<int> v = info.read_choice(c_);
+        check.observed = v ? info.choice_name(*v) : "미상";
+        if (!want_expected_) break;
+        std::vector<std::string> names;
+        for (int w : info.predicate_choices(p)) {
+          names.push_back(info.choice_name(w));
+        }
+        check.expected = absl::StrCat(
+            p.op == Op::kNotIn ? "다음이 아님: " : "다음 중 하나: ",
+            absl::StrJoin(names, ", "));
+        break;
+      }
     }
   }
 
@@ -632,21 +652,13 @@ class PredicateEvaluator {
   void Regions(const Predicate& p, Check* check) {
     const RegionTable& regions = f_.ref().regions;
     std::vector<std::string> shown;
-    if (c_.head_office_region) {
-      shown.push_back(
-          absl::StrCat("본사 ", regions.Describe(*c_.head_office_region)));
-    } else {
-      shown.push_back("본사 미상");
-    }
-    if (p.fact == Fact::kSiteRegion) {
-      if (c_.site_regions) {
-        for (const std::string& s : *c_.site_regions) {
-          shown.push_back(absl::StrCat("사업장 ", regions.Describe(s)));
-        }
-      } else {
-        shown.push_back("사업장 미상");
-      }
-    }
+    Info(p.fact).read_places(c_, [&](const char* label,
+                                     const std::string* code) {
+      shown.push_back(code == nullptr
+                          ? absl::StrCat(label, " 미상")
+                          : absl::StrCat(label, " ", regions.Describe(*code)));
+    });
+    if (shown.empty()) shown.push_back("없음");
     check->observed = absl::StrJoin(shown, ", ");
     if (!want_expected_) return;
     std::vector<std::string> names = p.region_groups;

@@ -72,6 +72,8 @@ std::string DimensionKey(const Predicate& p, bool application_reference) {
       }
       return "figure:" + std::to_string(static_cast<int>(p.fact));
     }
+    case Family::kChoice:
+      return "choice:" + std::to_string(static_cast<int>(p.fact));
     case Family::kCeo:
     case Family::kRatio:
     case Family::kHistory:
@@ -227,7 +229,8 @@ struct Matcher::Dimension {
     kFlag,
     kCert,
     kNeed,
-    kSize
+    kSize,
+    kChoice
   };
   Kind kind = Kind::kRegion;
   Fact fact = Fact::kHeadOfficeRegion;
@@ -302,6 +305,10 @@ struct Matcher::Dimension {
       }
       case Kind::kSize:
         return e.SizeBuckets(c, on);
+      case Kind::kChoice: {
+        const std::optional<int> v = Info(fact).read_choice(c);
+        return v && *v >= 1 && *v < classes ? *v : 0;
+      }
     }
     return 0;
   }
@@ -550,6 +557,15 @@ std::shared_ptr<const Matcher> Matcher::Build(
           std::optional<bool> value;
           if (v > 0) value = v == 2;
           Info(d->fact).set_flag(&c, value);
+          d->representatives.push_back(std::move(c));
+        }
+      } else if (key.rfind("choice:", 0) == 0) {
+        d->kind = Dimension::Kind::kChoice;
+        d->fact = static_cast<Fact>(param);
+        const FactInfo& info = Info(d->fact);
+        for (int v = 0; v <= info.choices; ++v) {
+          Company c;
+          info.set_choice(&c, v == 0 ? std::nullopt : std::optional<int>(v));
           d->representatives.push_back(std::move(c));
         }
       } else if (key.rfind("cert:", 0) == 0) {

@@ -50,6 +50,16 @@ inline constexpr int kMaxNeed = 11;
 
 enum class Gender : uint8_t { kUnknown = 0, kFemale = 1, kMale = 2 };
 
+enum class LegalForm : uint8_t {
+  kSoleProprietor = 1,         // 개인사업자
+  kForProfitCorporation = 2,   // 영리법인
+  kCooperative = 3,            // 협동조합
+  kSocialCooperative = 4,      // 사회적협동조합
+  kNonprofitCorporation = 5,   // 비영리법인
+  kOther = 6,                  // 기타
+};
+inline constexpr int kMaxLegalForm = 6;
+
 // Nested: kMicro ⊂ kSmall ⊂ kSme. kMidsize and kLarge are outside 중소기업.
 enum class SizeClass : uint8_t {
   kMicro = 1,
@@ -113,6 +123,12 @@ struct Company {
   std::optional<bool> participation_banned;
   std::optional<std::vector<Participation>> participations;
   std::optional<std::vector<Need>> needs;
+  std::optional<int32_t> insured_employees;  // 고용보험 피보험자
+  std::optional<std::vector<std::string>> factory_regions;
+  std::optional<bool> restart;  // 재창업
+  std::optional<LegalForm> legal_form;
+  std::optional<bool> in_restricted_group;        // 상호출자제한기업집단
+  std::optional<bool> owned_by_restricted_group;  // ≥30% by its company
 };
 
 enum class Fact : uint8_t {
@@ -147,8 +163,14 @@ enum class Fact : uint8_t {
   kAwardsThisYearWon = 29,
   kIndependent = 30,
   kDebtRatioPercent = 31,
+  kInsuredEmployees = 32,
+  kFactoryRegion = 33,
+  kRestart = 34,
+  kLegalForm = 35,
+  kInRestrictedGroup = 36,
+  kOwnedByRestrictedGroup = 37,
 };
-inline constexpr int kMaxFact = 31;
+inline constexpr int kMaxFact = 37;
 
 enum class Op : uint8_t {
   kIn = 1,
@@ -172,6 +194,7 @@ struct Predicate {
   std::vector<Certification> certifications;
   std::vector<Need> needs;
   std::vector<SizeClass> size_classes;
+  std::vector<LegalForm> legal_forms;
   std::optional<int64_t> min;
   std::optional<int64_t> max;
   bool min_exclusive = false;
@@ -300,6 +323,7 @@ const char* FactName(Fact f);
 const char* CertificationName(Certification c);
 const char* NeedName(Need n);
 const char* SizeClassName(SizeClass s);
+const char* LegalFormName(LegalForm f);
 const char* RuleKindName(RuleKind k);
 const char* CategoryName(Category c);
 const char* WindowStatusName(WindowStatus s);

@@ -127,6 +127,12 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
   if (p.fact == Fact::kNeeds && p.needs.empty()) {
     e.Add(field + ".needs", "must not be empty");
   }
+  if (p.fact == Fact::kLegalForm && p.legal_forms.empty()) {
+    e.Add(field + ".legal_forms", "must not be empty");
+  }
+  if (p.fact != Fact::kLegalForm && !p.legal_forms.empty()) {
+    e.Add(field + ".legal_forms", "only FACT_LEGAL_FORM takes legal forms");
+  }
   if (p.fact == Fact::kSizeClass && p.size_classes.empty()) {
     e.Add(field + ".size_classes", "must not be empty");
   }
@@ -307,6 +313,22 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
   }
   if (c.patents) {
     CheckNonNegative(e, "company.patents", *c.patents, kMaxEmployees);
+  }
+  if (c.insured_employees) {
+    CheckNonNegative(e, "company.insured_employees", *c.insured_employees,
+                     kMaxEmployees);
+  }
+  if (c.factory_regions) {
+    CheckList(e, "company.factory_regions.codes", c.factory_regions->size());
+    for (size_t i = 0; i < c.factory_regions->size(); ++i) {
+      CheckRegion(e, absl::StrCat("company.factory_regions.codes[", i, "]"),
+                  (*c.factory_regions)[i], ref.regions);
+    }
+  }
+  if (c.in_restricted_group == true && c.independent == true) {
+    e.Add("company.independent",
+          "a member of a 상호출자제한기업집단 (in_restricted_group) is not "
+          "independent; set one of them");
   }
   if (c.certifications) {
     CheckList(e, "company.certifications.items", c.certifications->size());

@@ -76,6 +76,15 @@ constexpr Term kSizeClasses[] = {
     {5, "large", "대기업", "large enterprise"},
 };
 
+constexpr Term kLegalForms[] = {
+    {1, "sole_proprietor", "개인사업자", "sole proprietorship"},
+    {2, "for_profit_corporation", "영리법인", "for-profit corporation"},
+    {3, "cooperative", "협동조합", "cooperative"},
+    {4, "social_cooperative", "사회적협동조합", "social cooperative"},
+    {5, "nonprofit_corporation", "비영리법인", "nonprofit corporation"},
+    {6, "other", "기타", "other"},
+};
+
 const char* KoreanName(std::span<const Term> terms, int value) {
   const Term* t = FindTerm(terms, value);
   return t == nullptr ? "?" : t->name_ko;
@@ -90,6 +99,7 @@ std::span<const Term> RuleKindTerms() { return kRuleKinds; }
 std::span<const Term> CertificationTerms() { return kCertifications; }
 std::span<const Term> NeedTerms() { return kNeeds; }
 std::span<const Term> SizeClassTerms() { return kSizeClasses; }
+std::span<const Term> LegalFormTerms() { return kLegalForms; }
 
 const Term* FindTerm(std::span<const Term> terms, int value) {
   for (const Term& t : terms) {
@@ -104,6 +114,9 @@ const char* CertificationName(Certification c) {
 const char* NeedName(Need n) { return KoreanName(kNeeds, static_cast<int>(n)); }
 const char* SizeClassName(SizeClass s) {
   return KoreanName(kSizeClasses, static_cast<int>(s));
+}
+const char* LegalFormName(LegalForm f) {
+  return KoreanName(kLegalForms, static_cast<int>(f));
 }
 const char* RuleKindName(RuleKind k) {
   return KoreanName(kRuleKinds, static_cast<int>(k));

@@ -23,6 +23,7 @@ std::span<const Term> RuleKindTerms();
 std::span<const Term> CertificationTerms();
 std::span<const Term> NeedTerms();
 std::span<const Term> SizeClassTerms();
+std::span<const Term> LegalFormTerms();
 
 // The term of `value` in `terms`, or nullptr.
 const Term* FindTerm(std::span<const Term> terms, int value);

@@ -88,6 +88,13 @@ engine::Condition Converter::Condition(const std::string& field,
           q.needs.push_back(*n);
         }
       }
+      for (int i = 0; i < p.legal_forms_size(); ++i) {
+        if (auto l = Enum<engine::LegalForm>(
+                absl::StrCat(f, ".legal_forms[", i, "]"), p.legal_forms(i),
+                engine::kMaxLegalForm)) {
+          q.legal_forms.push_back(*l);
+        }
+      }
       for (int i = 0; i < p.size_classes_size(); ++i) {
         if (auto s = Enum<engine::SizeClass>(
                 absl::StrCat(f, ".size_classes[", i, "]"), p.size_classes(i),
@@ -292,6 +299,22 @@ engine::Company CompanyFromProto(const v1::Company& in,
     }
   }
   if (in.has_patents()) c.patents = in.patents();
+  if (in.has_insured_employees()) c.insured_employees = in.insured_employees();
+  if (in.has_factory_regions()) {
+    c.factory_regions.emplace(in.factory_regions().codes().begin(),
+                              in.factory_regions().codes().end());
+  }
+  if (in.has_restart()) c.restart = in.restart();
+  if (in.legal_form() != v1::LEGAL_FORM_UNSPECIFIED) {
+    c.legal_form = cv.Enum<engine::LegalForm>(
+        "company.legal_form", in.legal_form(), engine::kMaxLegalForm);
+  }
+  if (in.has_in_restricted_group()) {
+    c.in_restricted_group = in.in_restricted_group();
+  }
+  if (in.has_owned_by_restricted_group()) {
+    c.owned_by_restricted_group = in.owned_by_restricted_group();
+  }
   c.tax_arrears = FlagValue(in.has_tax_arrears(), in.tax_arrears());
   c.loan_default = FlagValue(in.has_loan_default(), in.loan_default());
   c.suspended_or_closed =
@@ -436,6 +459,9 @@ void ConditionToProto(const engine::Condition& c, v1::Condition* out) {
       q->add_certifications(static_cast<v1::CertificationKind>(cert));
     }
     for (auto n : p.needs) q->add_needs(static_cast<v1::Need>(n));
+    for (auto form : p.legal_forms) {
+      q->add_legal_forms(static_cast<v1::LegalForm>(form));
+    }
     for (auto sc : p.size_classes) {
       q->add_size_classes(static_cast<v1::SizeClass>(sc));
     }
@@ -511,6 +537,21 @@ v1::Company CompanyToProto(const engine::Company& c) {
     }
   }
   if (c.patents) out.set_patents(*c.patents);
+  if (c.insured_employees) out.set_insured_employees(*c.insured_employees);
+  if (c.factory_regions) {
+    v1::RegionList* factories = out.mutable_factory_regions();
+    for (const std::string& s : *c.factory_regions) factories->add_codes(s);
+  }
+  if (c.restart) out.set_restart(*c.restart);
+  if (c.legal_form) {
+    out.set_legal_form(static_cast<v1::LegalForm>(*c.legal_form));
+  }
+  if (c.in_restricted_group) {
+    out.set_in_restricted_group(*c.in_restricted_group);
+  }
+  if (c.owned_by_restricted_group) {
+    out.set_owned_by_restricted_group(*c.owned_by_restricted_group);
+  }
   if (c.tax_arrears) StandingToProto(c.tax_arrears, out.mutable_tax_arrears());
   if (c.loan_default) {
     StandingToProto(c.loan_default, out.mutable_loan_default());
@@ -686,6 +727,7 @@ v1::Vocabulary VocabularyToProto() {
   TermsToProto(engine::CertificationTerms(), out.mutable_certifications());
   TermsToProto(engine::NeedTerms(), out.mutable_needs());
   TermsToProto(engine::SizeClassTerms(), out.mutable_size_classes());
+  TermsToProto(engine::LegalFormTerms(), out.mutable_legal_forms());
   return out;
 }
 

@@ -106,6 +106,14 @@ void SetRnd(Company* c, int64_t v, Date on) {
   YearOf(c, latest ? latest->year : on.year() - 1)->rnd_spend_won = v;
 }
 
+std::optional<FigureValue> ReadInsured(const Company& c, Date) {
+  if (!c.insured_employees) return std::nullopt;
+  return FigureValue{*c.insured_employees, 0};
+}
+void SetInsured(Company* c, int64_t v, Date) {
+  c->insured_employees = static_cast<int32_t>(v);
+}
+
 std::optional<FigureValue> ReadPatents(const Company& c, Date) {
   if (!c.patents) return std::nullopt;
   return FigureValue{*c.patents, 0};
@@ -191,6 +199,49 @@ std::string DescribeDebtRatio(const Company& c, Date on) {
                       FormatWon(*fy->equity_won), ")");
 }
 
+// ------------------------------------------------------------------ regions
+
+void HeadOfficePlaces(const Company& c, PlaceFn place) {
+  place("본사", c.head_office_region ? &*c.head_office_region : nullptr);
+}
+void SitePlaces(const Company& c, PlaceFn place) {
+  HeadOfficePlaces(c, place);
+  if (!c.site_regions) {
+    place("사업장", nullptr);
+    return;
+  }
+  for (const std::string& s : *c.site_regions) place("사업장", &s);
+}
+void FactoryPlaces(const Company& c, PlaceFn place) {
+  if (!c.factory_regions) {
+    place("공장", nullptr);
+    return;
+  }
+  for (const std::string& s : *c.factory_regions) place("공장", &s);
+}
+
+// ------------------------------------------------------------------ choices
+
+std::optional<int> ReadLegalForm(const Company& c) {
+  if (!c.legal_form) return std::nullopt;
+  return static_cast<int>(*c.legal_form);
+}
+void SetLegalForm(Company* c, std::optional<int> v) {
+  if (v) {
+    c->legal_form = static_cast<LegalForm>(*v);
+  } else {
+    c->legal_form.reset();
+  }
+}
+std::vector<int> LegalFormsOf(const Predicate& p) {
+  std::vector<int> out;
+  for (LegalForm f : p.legal_forms) out.push_back(static_cast<int>(f));
+  return out;
+}
+const char* LegalFormLabel(int v) {
+  return LegalFormName(static_cast<LegalForm>(v));
+}
+
 // -------------------------------------------------------------------- flags
 
 #define JIWON_FLAG(name, member)                                        \
@@ -202,6 +253,9 @@ JIWON_FLAG(LoanDefault, loan_default)
 JIWON_FLAG(SuspendedOrClosed, suspended_or_closed)
 JIWON_FLAG(ParticipationBanned, participation_banned)
 JIWON_FLAG(Independent, independent)
+JIWON_FLAG(Restart, restart)
+JIWON_FLAG(InRestrictedGroup, in_restricted_group)
+JIWON_FLAG(OwnedByRestrictedGroup, owned_by_restricted_group)
 #undef JIWON_FLAG
 
 // --------------------------------------------------------------------- rows
@@ -251,6 +305,25 @@ FactInfo Ratio(Fact fact, const char* id, const char* ko, const char* en,
   return row;
 }
 
+FactInfo Region(Fact fact, const char* id, const char* ko, const char* en,
+                void (*places)(const Company&, PlaceFn)) {
+  FactInfo row = Row(fact, id, ko, en, Family::kRegion, Unit::kNone, kCodeOps);
+  row.read_places = places;
+  return row;
+}
+
+FactInfo LegalFormRow() {
+  FactInfo row = Row(Fact::kLegalForm, "legal_form", "기업 형태", "legal form",
+                     Family::kChoice, Unit::kNone, kCodeOps);
+  row.column = Column::kLegalForm;
+  row.read_choice = ReadLegalForm;
+  row.set_choice = SetLegalForm;
+  row.predicate_choices = LegalFormsOf;
+  row.choices = kMaxLegalForm;
+  row.choice_name = LegalFormLabel;
+  return row;
+}
+
 FactInfo Changeable(FactInfo row) {
   row.changeable = true;
   return row;
@@ -260,11 +333,10 @@ std::array<FactInfo, kMaxFact + 1> MakeTable() {
   using F = Fact;
   using U = Unit;
   const std::array<FactInfo, kMaxFact> rows = {
-      Row(F::kHeadOfficeRegion, "head_office_region", "본사 소재지",
-          "head office region", Family::kRegion, U::kNone, kCodeOps),
-      Changeable(Row(F::kSiteRegion, "site_region", "사업장 소재지",
-                     "region of any site", Family::kRegion, U::kNone,
-                     kCodeOps)),
+      Region(F::kHeadOfficeRegion, "head_office_region", "본사 소재지",
+             "head office region", HeadOfficePlaces),
+      Changeable(Region(F::kSiteRegion, "site_region", "사업장 소재지",
+                        "region of any site", SitePlaces)),
       Row(F::kPrimaryIndustry, "primary_industry", "주업종(KSIC)",
           "primary industry (KSIC)", Family::kIndustry, U::kNone, kCodeOps),
       Row(F::kAnyIndustry, "any_industry", "업종(KSIC, 주·부업종)",
@@ -338,6 +410,23 @@ std::array<FactInfo, kMaxFact + 1> MakeTable() {
            Column::kIndependent, ReadIndependent, SetIndependent),
       Ratio(F::kDebtRatioPercent, "debt_ratio_percent", "부채비율",
             "debt-to-equity ratio", ReadDebtRatio, DescribeDebtRatio),
+      Figure(F::kInsuredEmployees, "insured_employees", "고용보험 피보험자 수",
+             "employees insured by employment insurance", U::kPeople, true,
+             false, true, Column::kNone, ReadInsured, SetInsured),
+      Region(F::kFactoryRegion, "factory_region", "공장 소재지",
+             "region of any registered factory", FactoryPlaces),
+      Flag(F::kRestart, "restart", "재창업 여부",
+           "restart after closing a business", false, Column::kNone,
+           ReadRestart, SetRestart),
+      LegalFormRow(),
+      Flag(F::kInRestrictedGroup, "in_restricted_group",
+           "상호출자제한기업집단 소속", "member of a restricted business group",
+           false, Column::kNone, ReadInRestrictedGroup, SetInRestrictedGroup),
+      Flag(F::kOwnedByRestrictedGroup, "owned_by_restricted_group",
+           "상호출자제한기업집단 소속회사의 30% 이상 소유",
+           "30% or more owned by a restricted group's company", false,
+           Column::kNone, ReadOwnedByRestrictedGroup,
+           SetOwnedByRestrictedGroup),
   };
   std::array<FactInfo, kMaxFact + 1> table{};
   table[0] = Row(static_cast<Fact>(0), "unspecified", "?", "?", Family::kFlag,
@@ -386,6 +475,8 @@ const char* FamilyId(Family f) {
       return "flag";
     case Family::kHistory:
       return "history";
+    case Family::kChoice:
+      return "choice";
   }
   return "?";
 }

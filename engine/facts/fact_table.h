@@ -12,7 +12,9 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/numeric/int128.h"
 #include "engine/date.h"
 #include "engine/model.h"
@@ -31,8 +33,9 @@ enum class Family : uint8_t {
   kSize = 8,      // the derived size class: IN / NOT_IN
   kFlag = 9,      // a yes/no standing of the company: IS_TRUE / IS_FALSE
   kHistory = 10,  // counts and sums over past participations: RANGE
+  kChoice = 11,   // one value of a fixed list (기업 형태): IN / NOT_IN
 };
-inline constexpr int kMaxFamily = 10;
+inline constexpr int kMaxFamily = 11;
 
 enum class Unit : uint8_t {
   kNone = 0,  // codes, sets, yes/no
@@ -66,6 +69,7 @@ enum class Column : uint8_t {
   kSuspendedOrClosed,
   kParticipationBanned,
   kIndependent,
+  kLegalForm,
 };
 
 // A figure at a reference date, with the fiscal year it comes from when it
@@ -83,6 +87,11 @@ struct RatioValue {
   absl::int128 den = 1;  // > 0 unless infinite
   bool infinite = false;
 };
+
+// A place a region fact reads: "본사" and its code, or nullptr when that
+// place is unknown.
+using PlaceFn =
+    absl::FunctionRef<void(const char* label, const std::string* code)>;
 
 struct FactInfo {
   Fact fact;
@@ -115,6 +124,15 @@ struct FactInfo {
   // has in words, known or not ("12.5% (2023년 80억원 → 2025년 90억원)").
   std::optional<RatioValue> (*read_ratio)(const Company& c, Date on);
   std::string (*describe_ratio)(const Company& c, Date on);
+  // kRegion: every place of the company the fact tests, known or not.
+  void (*read_places)(const Company& c, PlaceFn place);
+  // kChoice: the company's value (nullopt unknown), setting it, and the
+  // values a predicate names.
+  std::optional<int> (*read_choice)(const Company& c);
+  void (*set_choice)(Company* c, std::optional<int> v);
+  std::vector<int> (*predicate_choices)(const Predicate& p);
+  int choices;  // values are 1..choices
+  const char* (*choice_name)(int v);
 };
 
 // The row of `f`. REQUIRES: f is a valid Fact.

@@ -133,7 +133,28 @@ class RandomModel {
       c.regular_employees_last_year = Pick<int>({0, 3, 5, 9, 10, 300});
     }
     if (Chance(0.6)) c.patents = Pick<int>({0, 1, 2, 3});
+    if (Chance(0.6)) c.insured_employees = Pick<int>({0, 4, 5, 10, 50});
+    if (Chance(0.5)) {
+      c.factory_regions.emplace();
+      for (int i = Int(0, 2); i > 0; --i) {
+        c.factory_regions->push_back(
+            Pick<std::string>({"41610", "43745", "44", "51110"}));
+      }
+    }
+    if (Chance(0.6)) c.restart = Chance(0.3);
+    if (Chance(0.7)) {
+      c.legal_form =
+          static_cast<engine::LegalForm>(Int(1, engine::kMaxLegalForm));
+    }
+    if (Chance(0.6)) c.owned_by_restricted_group = Chance(0.15);
     if (Chance(0.8)) c.independent = Chance(0.85);
+    if (Chance(0.6)) {
+      // A group member is never independent.
+      c.in_restricted_group = Chance(0.1);
+      if (*c.in_restricted_group && c.independent == true) {
+        c.independent = false;
+      }
+    }
     if (Chance(0.75)) {
       c.certifications.emplace();
       const int n = Int(0, 3);
@@ -188,6 +209,7 @@ class RandomModel {
     switch (p.fact) {
       case Fact::kHeadOfficeRegion:
       case Fact::kSiteRegion:
+      case Fact::kFactoryRegion:
         codes_op();
         for (int i = Int(1, 2); i > 0; --i) {
           p.codes.push_back(Pick<std::string>(
@@ -213,7 +235,17 @@ class RandomModel {
       case Fact::kSuspendedOrClosed:
       case Fact::kParticipationBanned:
       case Fact::kIndependent:
+      case Fact::kRestart:
+      case Fact::kInRestrictedGroup:
+      case Fact::kOwnedByRestrictedGroup:
         bool_op();
+        break;
+      case Fact::kLegalForm:
+        codes_op();
+        for (int i = Int(1, 3); i > 0; --i) {
+          p.legal_forms.push_back(
+              static_cast<engine::LegalForm>(Int(1, engine::kMaxLegalForm)));
+        }
         break;
       case Fact::kBusinessAgeMonths:
         range({0, 12, 27, 36, 84});
@@ -236,6 +268,9 @@ class RandomModel {
         break;
       case Fact::kRegularEmployees:
         range({5, 10, 300});
+        break;
+      case Fact::kInsuredEmployees:
+        range({1, 5, 10});
         break;
       case Fact::kEmployeeChange:
         range({-5, -1, 0, 1, 2});

@@ -440,6 +440,38 @@ class Eval {
         }
         return p.op == Op::kNotIn ? TriNot(t) : t;
       }
+      case Fact::kFactoryRegion: {
+        std::vector<std::string> areas = p.codes;
+        for (const auto& g : p.region_groups) {
+          if (auto* codes = ref_.region_groups.Find(g)) {
+            areas.insert(areas.end(), codes->begin(), codes->end());
+          }
+        }
+        if (!c_.factory_regions) return std::nullopt;
+        Tri t = false;
+        for (const auto& f : *c_.factory_regions) {
+          t = TriOr(t, RegionIn(areas, f));
+        }
+        return p.op == Op::kNotIn ? TriNot(t) : t;
+      }
+      case Fact::kInsuredEmployees:
+        if (!c_.insured_employees) return std::nullopt;
+        return InRange(*c_.insured_employees, p);
+      case Fact::kLegalForm: {
+        if (!c_.legal_form) return std::nullopt;
+        const bool in = std::find(p.legal_forms.begin(), p.legal_forms.end(),
+                                  *c_.legal_form) != p.legal_forms.end();
+        return p.op == Op::kNotIn ? !in : in;
+      }
+      case Fact::kRestart:
+      case Fact::kInRestrictedGroup:
+      case Fact::kOwnedByRestrictedGroup: {
+        const Tri v = p.fact == Fact::kRestart ? c_.restart
+                      : p.fact == Fact::kInRestrictedGroup
+                          ? c_.in_restricted_group
+                          : c_.owned_by_restricted_group;
+        return p.op == Op::kIsTrue ? v : TriNot(v);
+      }
       case Fact::kAnyIndustry: {
         Tri t = false;
         if (c_.primary_industry) {

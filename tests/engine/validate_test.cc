@@ -105,6 +105,31 @@ TEST(ValidateCompanyTest, NamesTheBadField) {
   c = testing::KnownCompany();
   c.total_assets_won = -5;
   EXPECT_EQ(OnlyField(CompanyErrors(c)), "company.total_assets_won");
+
+  c = testing::KnownCompany();
+  c.factory_regions = std::vector<std::string>{"99999"};
+  EXPECT_EQ(OnlyField(CompanyErrors(c)), "company.factory_regions.codes[0]");
+
+  c = testing::KnownCompany();
+  c.insured_employees = -1;
+  EXPECT_EQ(OnlyField(CompanyErrors(c)), "company.insured_employees");
+
+  // Equity may be negative (자본잠식); liabilities may not.
+  c = testing::KnownCompany();
+  c.fiscal_years[0].equity_won = -5;
+  c.fiscal_years[0].liabilities_won = 10;
+  EXPECT_TRUE(CompanyErrors(c).empty());
+  c.fiscal_years[0].liabilities_won = -10;
+  EXPECT_EQ(OnlyField(CompanyErrors(c)),
+            "company.fiscal_years[0].liabilities_won");
+
+  // A 상호출자제한기업집단 member is not independent.
+  c = testing::KnownCompany();
+  c.independent = true;
+  c.in_restricted_group = true;
+  EXPECT_EQ(OnlyField(CompanyErrors(c)), "company.independent");
+  c.independent = false;
+  EXPECT_TRUE(CompanyErrors(c).empty());
 }
 
 Program Valid() {
@@ -160,6 +185,19 @@ TEST(ValidateProgramTest, NamesTheBadField) {
   p.rules[0].condition = testing::AllOf({});
   EXPECT_EQ(OnlyField(ProgramErrors(p)),
             "program.rules[0].condition.all.items");
+
+  // Legal forms belong to the legal-form fact, which needs some.
+  p = Valid();
+  p.rules[0].condition.predicate.fact = Fact::kLegalForm;
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.legal_forms");
+  p.rules[0].condition.predicate.codes.clear();
+  p.rules[0].condition.predicate.legal_forms = {LegalForm::kCooperative};
+  EXPECT_TRUE(ProgramErrors(p).empty());
+  p = Valid();
+  p.rules[0].condition.predicate.legal_forms = {LegalForm::kCooperative};
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.legal_forms");
 
   p = Valid();
   p.rules[0].condition =

@@ -52,6 +52,7 @@ TEST(EnumParityTest, EveryApiValueHasItsEngineCounterpartAndBack) {
                Names(&engine::CertificationName));
   ExpectParity(v1::Need_descriptor(), Names(&engine::NeedName));
   ExpectParity(v1::SizeClass_descriptor(), Names(&engine::SizeClassName));
+  ExpectParity(v1::LegalForm_descriptor(), Names(&engine::LegalFormName));
   ExpectParity(v1::RuleKind_descriptor(), Names(&engine::RuleKindName));
   ExpectParity(v1::Category_descriptor(), Names(&engine::CategoryName));
   ExpectParity(v1::WindowStatus_descriptor(), Names(&engine::WindowStatusName));
@@ -78,6 +79,8 @@ TEST(EnumParityTest, OperatorsAndTheLastValuesAgree) {
   EXPECT_EQ(v1::Need_descriptor()->value_count() - 1, engine::kMaxNeed);
   EXPECT_EQ(v1::SizeClass_descriptor()->value_count() - 1,
             engine::kMaxSizeClass);
+  EXPECT_EQ(v1::LegalForm_descriptor()->value_count() - 1,
+            engine::kMaxLegalForm);
 }
 
 TEST(EnumParityTest, FactIdsAreTheApiNames) {
@@ -126,6 +129,7 @@ TEST(EnumParityTest, TheVocabularyNamesEveryValue) {
   ExpectNamed(v1::CertificationKind_descriptor(), v.certifications());
   ExpectNamed(v1::Need_descriptor(), v.needs());
   ExpectNamed(v1::SizeClass_descriptor(), v.size_classes());
+  ExpectNamed(v1::LegalForm_descriptor(), v.legal_forms());
 }
 
 }  // namespace

@@ -99,53 +99,11 @@ bool ValidOn(const CertificationGrant& g, Date on) {
          (!g.valid_to || on <= *g.valid_to);
 }
 
-// Bit per size bucket; the classes of the API are unions of buckets.
-enum SizeBucket : uint8_t {
-  kBucketMicro = 1 << 0,
-  kBucketSmall = 1 << 1,   // 소기업 but not 소상공인
-  kBucketMedium = 1 << 2,  // 중소기업 but not 소기업
-  kBucketMidsize = 1 << 3,
-  kBucketLarge = 1 << 4,
-};
-
-uint8_t BucketsOf(SizeClass c) {
-  switch (c) {
-    case SizeClass::kMicro:
-      return kBucketMicro;
-    case SizeClass::kSmall:
-      return kBucketMicro | kBucketSmall;
-    case SizeClass::kSme:
-      return kBucketMicro | kBucketSmall | kBucketMedium;
-    case SizeClass::kMidsize:
-      return kBucketMidsize;
-    case SizeClass::kLarge:
-      return kBucketLarge;
-  }
-  return 0;
-}
-
-std::string BucketsName(uint8_t mask) {
-  std::vector<std::string> names;
-  if (mask & kBucketMicro) names.push_back("소상공인");
-  if (mask & kBucketSmall) names.push_back("소기업");
-  if (mask & kBucketMedium) names.push_back("중기업");
-  if (mask & kBucketMidsize) names.push_back("중견기업");
-  if (mask & kBucketLarge) names.push_back("대기업");
-  if (mask == (kBucketMidsize | kBucketLarge))
-    return "중견기업 이상(중소기업 아님)";
-  return absl::StrJoin(names, " 또는 ");
-}
-
-struct SizeAssessment {
-  uint8_t buckets = 0;
-  std::string trace;
-};
-
 // The facts of one company at one reference date, derived on demand.
 class Facts {
  public:
-  Facts(const Reference& ref, const Company& c, Date on)
-      : ref_(ref), c_(c), on_(on) {}
+  Facts(const Reference& ref, const SizeRules& sizes, const Company& c, Date on)
+      : ref_(ref), sizes_(sizes), c_(c), on_(on) {}
 
   const Company& company() const { return c_; }
   Date on() const { return on_; }
@@ -178,7 +136,7 @@ class Facts {
   }
 
   const SizeAssessment& Size() {
-    if (!size_) size_ = AssessSize();
+    if (!size_) size_.emplace(sizes_, ref_, c_, on_);
     return *size_;
   }
 
@@ -192,102 +150,12 @@ class Facts {
   }
 
  private:
-  SizeAssessment AssessSize() const;
-
   const Reference& ref_;
+  const SizeRules& sizes_;
   const Company& c_;
   Date on_;
   std::optional<SizeAssessment> size_;
 };
-
-SizeAssessment Facts::AssessSize() const {
-  std::vector<std::string> trace;
-  // Independence and assets decide 중소기업 whatever the revenue.
-  Truth independent = FromOptional(c_.independent);
-  trace.push_back(absl::StrCat("독립성 ", YesNo(c_.independent)));
-  Truth assets_ok = Truth::kUnknown;
-  if (c_.total_assets_won) {
-    assets_ok = FromBool(*c_.total_assets_won < SizeTable::kSmeAssetsLimitWon);
-    trace.push_back(absl::StrCat("자산총액 ", FormatWon(*c_.total_assets_won),
-                                 assets_ok == Truth::kTrue ? " < " : " ≥ ",
-                                 FormatWon(SizeTable::kSmeAssetsLimitWon)));
-  } else {
-    trace.push_back("자산총액 미상");
-  }
-  Truth within_sme = Truth::kUnknown;
-  Truth within_small = Truth::kUnknown;
-  Truth micro_staff = Truth::kUnknown;
-  const SizeTable::Ceilings* ceilings = nullptr;
-  std::string section;
-  if (c_.primary_industry && c_.primary_industry->size() >= 2) {
-    const std::string& code = *c_.primary_industry;
-    section = ref_.industries.Section(code);
-    ceilings = ref_.sizes.ForDivision(std::stoi(code.substr(0, 2)));
-    if (ceilings == nullptr) {
-      trace.push_back(absl::StrCat("주업종 ", code, ": 규모기준표에 없음"));
-    } else {
-      trace.push_back(absl::StrCat(
-          "주업종 ", code, " → ", ceilings->industry, " 기준 중소기업 ",
-          FormatWon(ceilings->sme_avg_revenue_max_won), " 이하, 소기업 ",
-          FormatWon(ceilings->small_avg_revenue_max_won), " 이하"));
-    }
-  } else if (c_.primary_industry) {
-    section = *c_.primary_industry;
-    trace.push_back(absl::StrCat("주업종이 대분류(", section,
-                                 ")까지만 알려져 매출 기준 미상"));
-  } else {
-    trace.push_back("주업종 미상");
-  }
-  if (std::optional<Average> avg = RevenueAvg3()) {
-    trace.push_back(absl::StrCat("3년 평균 매출 ", FormatWon(avg->value), " (",
-                                 avg->first_year, "–", avg->last_year, ", ",
-                                 avg->count, "개년)"));
-    if (ceilings != nullptr) {
-      within_sme = FromBool(avg->value <= ceilings->sme_avg_revenue_max_won);
-      within_small =
-          FromBool(avg->value <= ceilings->small_avg_revenue_max_won);
-    }
-  } else {
-    trace.push_back("매출 미상");
-  }
-  if (!section.empty()) {
-    const int limit = ref_.sizes.MicroEmployeeLimit(section);
-    if (c_.regular_employees) {
-      micro_staff = FromBool(*c_.regular_employees < limit);
-      trace.push_back(absl::StrCat("상시근로자 ", *c_.regular_employees,
-                                   "명 (소상공인 기준 ", limit, "명 미만)"));
-    } else {
-      trace.push_back("상시근로자 수 미상");
-    }
-  }
-  // Every combination of the unknown inputs; the class is decided when they
-  // all agree.
-  auto values = [](Truth t) {
-    if (t == Truth::kUnknown) return std::vector<bool>{false, true};
-    return std::vector<bool>{t == Truth::kTrue};
-  };
-  uint8_t buckets = 0;
-  for (bool ind : values(independent)) {
-    for (bool assets : values(assets_ok)) {
-      for (bool sme_rev : values(within_sme)) {
-        for (bool small_rev : values(within_small)) {
-          if (small_rev && !sme_rev) continue;  // small ceiling ≤ sme ceiling
-          for (bool few : values(micro_staff)) {
-            if (!(ind && assets && sme_rev)) {
-              buckets |= kBucketMidsize | kBucketLarge;
-            } else if (!small_rev) {
-              buckets |= kBucketMedium;
-            } else {
-              buckets |= few ? kBucketMicro : kBucketSmall;
-            }
-          }
-        }
-      }
-    }
-  }
-  return SizeAssessment{buckets, absl::StrCat(absl::StrJoin(trace, "; "), " → ",
-                                              BucketsName(buckets))};
-}
 
 // --------------------------------------------------------------- predicates
 
@@ -439,22 +307,8 @@ class PredicateEvaluator {
 
   // The inputs to ask for when a size predicate is undecided.
   std::vector<Fact> SizeUnknownInputs(const Predicate& p) {
-    std::vector<Fact> out;
-    if (SizeIn(p) != Truth::kUnknown) return out;
-    if (!c_.primary_industry || c_.primary_industry->size() < 2) {
-      out.push_back(Fact::kPrimaryIndustry);
-    }
-    if (!f_.RevenueAvg3()) out.push_back(Fact::kRevenueAvg3Won);
-    if (!c_.total_assets_won) out.push_back(Fact::kTotalAssetsWon);
-    if (!c_.independent) out.push_back(Fact::kIndependent);
-    // Employees decide only between 소상공인 and 소기업.
-    const uint8_t allowed = Allowed(p);
-    const bool micro_matters =
-        ((allowed & kBucketMicro) != 0) != ((allowed & kBucketSmall) != 0);
-    if (!c_.regular_employees && micro_matters) {
-      out.push_back(Fact::kRegularEmployees);
-    }
-    return out;
+    if (SizeIn(p) != Truth::kUnknown) return {};
+    return f_.Size().Deciders(AllowedBuckets(p));
   }
 
   // The predicate with what it asks and what the company has, in words.
@@ -586,16 +440,10 @@ class PredicateEvaluator {
     return any;
   }
 
-  static uint8_t Allowed(const Predicate& p) {
-    uint8_t allowed = 0;
-    for (SizeClass s : p.size_classes) allowed |= BucketsOf(s);
-    return allowed;
-  }
-
   // Whether the size class is among the predicate's classes (before NOT_IN).
   Truth SizeIn(const Predicate& p) {
-    const uint8_t allowed = Allowed(p);
-    const uint8_t buckets = f_.Size().buckets;
+    const uint8_t allowed = AllowedBuckets(p);
+    const uint8_t buckets = f_.Size().buckets();
     if ((buckets & ~allowed) == 0) return Truth::kTrue;
     if ((buckets & allowed) == 0) return Truth::kFalse;
     return Truth::kUnknown;
@@ -800,7 +648,7 @@ class PredicateEvaluator {
   }
 
   void Size(const Predicate& p, Check* check) {
-    check->observed = BucketsName(f_.Size().buckets);
+    check->observed = BucketsName(f_.Size().buckets());
     if (!want_expected_) return;
     std::vector<std::string> names;
     for (SizeClass s : p.size_classes) names.push_back(SizeClassName(s));
@@ -891,10 +739,11 @@ std::string FormatWon(int64_t won) {
   return out;
 }
 
-std::optional<int64_t> FigureOf(const Reference& reference,
-                                const Company& company, Fact fact, Date on) {
-  Facts facts(reference, company, on);
-  std::optional<Facts::Figure> f = facts.Numeric(fact);
+std::optional<int64_t> FigureOf(const Reference&, const Company& company,
+                                Fact fact, Date on) {
+  const FactInfo& info = Info(fact);
+  if (info.read_figure == nullptr) return std::nullopt;
+  std::optional<FigureValue> f = info.read_figure(company, on);
   if (!f) return std::nullopt;
   return f->value;
 }
@@ -912,7 +761,9 @@ std::string FormatMonths(int64_t months) {
 }
 
 Evaluator::Evaluator(const Reference* reference, ScoringWeights weights)
-    : reference_(reference), weights_(weights) {}
+    : reference_(reference),
+      size_rules_(std::make_shared<const SizeRules>(*reference)),
+      weights_(weights) {}
 
 Date Evaluator::ReferenceDateFor(const Program& program, Date as_of) {
   switch (program.reference_date) {
@@ -947,7 +798,7 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   out.program = std::move(program);
   out.reference_date = ReferenceDateFor(p, as_of);
   out.window = StatusOn(p.window, as_of);
-  Facts facts(*reference_, company, out.reference_date);
+  Facts facts(*reference_, *size_rules_, company, out.reference_date);
   PredicateEvaluator pe(facts, observed);
   bool failed = false;
   bool unknown = false;
@@ -1051,31 +902,19 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
 
 Truth Evaluator::Holds(const Condition& condition, const Company& company,
                        Date on, std::vector<Fact>* unknown) const {
-  Facts facts(*reference_, company, on);
+  Facts facts(*reference_, *size_rules_, company, on);
   PredicateEvaluator pe(facts);
   return QuickCondition(condition, pe, unknown);
 }
 
 uint8_t Evaluator::SizeBuckets(const Company& company, Date on) const {
-  Facts facts(*reference_, company, on);
-  return facts.Size().buckets;
-}
-
-Truth SizePredicateTruth(const Predicate& p, uint8_t buckets) {
-  uint8_t allowed = 0;
-  for (SizeClass s : p.size_classes) allowed |= BucketsOf(s);
-  Truth in = Truth::kUnknown;
-  if ((buckets & ~allowed) == 0) {
-    in = Truth::kTrue;
-  } else if ((buckets & allowed) == 0) {
-    in = Truth::kFalse;
-  }
-  return p.op == Op::kNotIn ? Not(in) : in;
+  Facts facts(*reference_, *size_rules_, company, on);
+  return facts.Size().buckets();
 }
 
 void Evaluator::PrepareTexts(Program* program) const {
   const Company nobody;
-  Facts facts(*reference_, nobody, Date());
+  Facts facts(*reference_, *size_rules_, nobody, Date());
   PredicateEvaluator pe(facts);
   auto texts = std::make_shared<std::vector<std::string>>();
   for (const Rule& rule : program->rules) {
@@ -1090,13 +929,13 @@ void Evaluator::PrepareTexts(Program* program) const {
 }
 
 std::string Evaluator::SizeLabel(const Company& company, Date on) const {
-  Facts facts(*reference_, company, on);
-  return BucketsName(facts.Size().buckets);
+  Facts facts(*reference_, *size_rules_, company, on);
+  return BucketsName(facts.Size().buckets());
 }
 
 std::vector<DerivedFact> Evaluator::Derive(const Company& c, Date on) const {
   std::vector<DerivedFact> out;
-  Facts facts(*reference_, c, on);
+  Facts facts(*reference_, *size_rules_, c, on);
   out.push_back(
       {"기준일", on.ToString(), "프로그램의 기준일(공고일·신청일·마감일)"});
   const Truth prospective = facts.Prospective();
@@ -1139,7 +978,7 @@ std::vector<DerivedFact> Evaluator::Derive(const Company& c, Date on) const {
                                 avg->count, "개년 평균")});
   }
   const SizeAssessment& size = facts.Size();
-  out.push_back({"기업규모", BucketsName(size.buckets), size.trace});
+  out.push_back({"기업규모", BucketsName(size.buckets()), size.Trace()});
   if (c.certifications) {
     std::vector<std::string> valid;
     for (const CertificationGrant& g : *c.certifications) {

@@ -10,6 +10,7 @@
 #include "engine/date.h"
 #include "engine/model.h"
 #include "engine/reference.h"
+#include "engine/size_class.h"
 #include "engine/truth.h"
 
 namespace jiwon::engine {
@@ -185,6 +186,7 @@ class Evaluator {
 
  private:
   const Reference* reference_;
+  std::shared_ptr<const SizeRules> size_rules_;
   ScoringWeights weights_;
 };
 
@@ -194,10 +196,6 @@ std::optional<int64_t> FigureOf(const Reference& reference,
                                 const Company& company, Fact fact, Date on);
 // A figure in its unit: "126억원", "38명", "3건".
 std::string FormatFigure(Fact fact, int64_t value);
-
-// Whether a size predicate holds for a company whose possible size buckets
-// are `buckets` (see Evaluator::SizeBuckets).
-Truth SizePredicateTruth(const Predicate& p, uint8_t buckets);
 
 // "126억 3,000만원", "120억 1원", "0원".
 std::string FormatWon(int64_t won);

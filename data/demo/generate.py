@@ -544,6 +544,36 @@ def programs():
                       certs("NONE_OF", "RESEARCH_INSTITUTE", "RND_DEPARTMENT")),
          require("patents", "특허 1건 이상", "등록 특허 1건 이상 보유", rng("PATENTS", lo=1))],
         ["TECHNOLOGY"], grant(kind="CONSULTING")))
+    out.append(program(
+        "incheon-youth-employment-2026",
+        "[인천] 2026년 2차 청년 고용안심 지원사업 참여기업 모집", "인천광역시",
+        "MANPOWER", fixed("2026-11-16", "2026-12-24"),
+        [require("incheon", "인천 소재", "상시근로자 수 20인 이상 인천 소재 중소ㆍ중견기업",
+                 hq_in("28")),
+         require("sme-or-midsize", "중소·중견기업",
+                 "상시근로자 수 20인 이상 인천 소재 중소ㆍ중견기업",
+                 size_in("SME", "MIDSIZE")),
+         require("insured-20", "고용보험 피보험자 20인 이상",
+                 "신청일 기준 고용보험 사업장 자격취득자 명부 근로자 수(대표자 제외)",
+                 rng("INSURED_EMPLOYEES", lo=20))],
+        ["MANPOWER"], grant(1200 * MAN, description="청년 신규 채용 인건비 지원"),
+        source="bizinfo", source_id="PBLN_000000000120951"))
+    out.append(program(
+        "kcamp-jeju-5-2026", "2026 K-CAMP 제주 5기 액셀러레이팅 프로그램",
+        "와이앤아처 주식회사", "STARTUP", fixed("2026-04-06", "2026-04-28"),
+        [require("jeju", "제주 소재", "제주 소재 업력 6년 미만 혁신 창업(법인)",
+                 hq_in("50")),
+         require("age-6y", "업력 6년 미만", "제주 소재 업력 6년 미만 혁신 창업(법인)",
+                 rng("BUSINESS_AGE_MONTHS", hi=72, hi_excl=True)),
+         require("corporation", "법인사업자", "법인사업자만 신청 가능",
+                 pred("LEGAL_FORM", "IN", legal_forms=[
+                     "LEGAL_FORM_FOR_PROFIT_CORPORATION",
+                     "LEGAL_FORM_COOPERATIVE",
+                     "LEGAL_FORM_SOCIAL_COOPERATIVE",
+                     "LEGAL_FORM_NONPROFIT_CORPORATION"]))],
+        ["STARTUP", "FUNDING"], grant(description="투자유치·크라우드펀딩 연계, IR 역량 강화",
+                                      kind="CONSULTING"),
+        source="k-startup", source_id="K-CAMP-JEJU-5"))
     return out
 
 

@@ -497,7 +497,7 @@ TEST_F(EndToEndTest, SigtermShutsDownCleanly) {
   // The data is all there after a restart.
   StartServer();
   Result r = Jiwon({"program", "list"});
-  EXPECT_NE(r.out.find("44 programs"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("46 programs"), std::string::npos) << r.out;
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 namespace jiwon::testing {
 namespace {
@@ -100,32 +101,60 @@ class Eval {
   }
 
  private:
-  // The unknown inputs of an undecided size class; employees only when the
-  // rule tells 소상공인 from 소기업.
+  // The unknown inputs of an undecided size class: those whose value, all
+  // else held, can change the answer; the class itself when none can.
   void SizeInputs(const Predicate& p, std::set<Fact>* out) const {
+    const std::set<int> allowed = AllowedOf(p);
+    const std::vector<SizeScenario>& all = SizeScenarios();
+    static constexpr Fact kInputs[7] = {
+        Fact::kPrimaryIndustry,       Fact::kRevenueAvg3Won,
+        Fact::kTotalAssetsWon,        Fact::kRegularEmployees,
+        Fact::kIndependent,           Fact::kInRestrictedGroup,
+        Fact::kOwnedByRestrictedGroup};
     std::set<Fact> local;
-    std::set<Fact>* unknown = &local;
-    if (!c_.primary_industry || c_.primary_industry->size() < 2) {
-      unknown->insert(Fact::kPrimaryIndustry);
+    for (int f = 0; f < 7; ++f) {
+      // Scenarios alike but for input f: do their answers differ?
+      std::unordered_map<uint64_t, int> seen;  // bit 1: in, bit 2: out
+      for (const SizeScenario& s : all) {
+        uint64_t key = static_cast<uint64_t>(s.hidden);
+        for (int g = 0; g < 7; ++g) {
+          key = key * 256 + static_cast<uint64_t>(g == f ? 0 : s.coord[g]);
+        }
+        seen[key] |= allowed.contains(s.bucket) ? 1 : 2;
+      }
+      for (const auto& [key, bits] : seen) {
+        if (bits == 3) {
+          local.insert(kInputs[f]);
+          break;
+        }
+      }
     }
-    if (!Avg3()) unknown->insert(Fact::kRevenueAvg3Won);
-    if (!c_.total_assets_won) unknown->insert(Fact::kTotalAssetsWon);
-    if (!c_.independent) unknown->insert(Fact::kIndependent);
-    bool micro = false, small = false;
-    for (auto s : p.size_classes) {
-      micro = micro || s == engine::SizeClass::kMicro ||
-              s == engine::SizeClass::kSmall || s == engine::SizeClass::kSme;
-      small = small || s == engine::SizeClass::kSmall ||
-              s == engine::SizeClass::kSme;
-    }
-    if (!c_.regular_employees && micro != small) {
-      unknown->insert(Fact::kRegularEmployees);
-    }
-    if (local.empty()) {
-      // Known inputs that cannot tell 중견기업 from 대기업: the class itself.
-      local.insert(Fact::kSizeClass);
-    }
+    if (local.empty()) local.insert(Fact::kSizeClass);
     out->insert(local.begin(), local.end());
+  }
+
+  static std::set<int> AllowedOf(const Predicate& p) {
+    std::set<int> allowed;
+    for (auto s : p.size_classes) {
+      switch (s) {
+        case engine::SizeClass::kMicro:
+          allowed.insert(0);
+          break;
+        case engine::SizeClass::kSmall:
+          allowed.insert({0, 1});
+          break;
+        case engine::SizeClass::kSme:
+          allowed.insert({0, 1, 2});
+          break;
+        case engine::SizeClass::kMidsize:
+          allowed.insert(3);
+          break;
+        case engine::SizeClass::kLarge:
+          allowed.insert(4);
+          break;
+      }
+    }
+    return allowed;
   }
 
   // The current name of a region code, following renamings.
@@ -209,61 +238,139 @@ class Eval {
     return static_cast<int64_t>(sum / static_cast<int>(n));
   }
 
-  // Possible size buckets: 0 micro, 1 small, 2 medium, 3 중견, 4 대기업.
-  std::set<int> SizeBuckets() const {
-    std::vector<std::optional<int64_t>> revenue_options = {Avg3()};
-    if (!revenue_options[0]) revenue_options = {0, INT64_MAX / 4};
-    std::vector<std::optional<int64_t>> asset_options = {c_.total_assets_won};
-    if (!asset_options[0]) asset_options = {0, INT64_MAX / 4};
-    std::vector<std::optional<int64_t>> staff_options;
-    if (c_.regular_employees) {
-      staff_options = {*c_.regular_employees};
-    } else {
-      staff_options = {0, 1000000};
-    }
-    std::vector<bool> independence = c_.independent
-                                         ? std::vector<bool>{*c_.independent}
-                                         : std::vector<bool>{false, true};
-    const engine::SizeTable::Ceilings* ceilings = nullptr;
-    std::string section;
+  // One way the unknown size inputs may be: the index of each input's value
+  // (division, revenue, assets, employees, independence, group, group
+  // ownership), the revenue tests' state where the table has no row, and
+  // the bucket: 0 micro, 1 small, 2 medium, 3 중견, 4 대기업.
+  struct SizeScenario {
+    int coord[7];
+    int hidden;
+    int bucket;
+  };
+
+  // Every combination of actual values the unknown inputs may take:
+  // each division a coarse or unknown KSIC code stands for, each revenue
+  // ceiling and the won above it, both sides of the assets limit, each
+  // employee limit.
+  const std::vector<SizeScenario>& SizeScenarios() const {
+    if (scenarios_) return *scenarios_;
+    __extension__ using I = __int128;
+    std::vector<std::string> divisions;
     if (c_.primary_industry && c_.primary_industry->size() >= 2) {
-      ceilings =
-          ref_.sizes.ForDivision(std::stoi(c_.primary_industry->substr(0, 2)));
-      section = ref_.industries.Section(*c_.primary_industry);
-    } else if (c_.primary_industry) {
-      section = *c_.primary_industry;
+      divisions = {c_.primary_industry->substr(0, 2)};
+    } else {
+      // The divisions the size tables cover; a section without any stands
+      // for its own.
+      std::vector<std::string> uncovered;
+      for (const std::string& code : ref_.industries.AllCodes()) {
+        if (code.size() == 2 &&
+            (!c_.primary_industry ||
+             ref_.industries.Section(code) == *c_.primary_industry)) {
+          (ref_.sizes.ForDivision(std::stoi(code)) ? divisions : uncovered)
+              .push_back(code);
+        }
+      }
+      if (divisions.empty()) divisions = uncovered;
     }
-    std::set<int> out;
-    for (auto rev : revenue_options) {
-      for (auto assets : asset_options) {
-        for (auto staff : staff_options) {
-          for (bool ind : independence) {
-            // Without a table row the revenue tests are unknown: both ways.
-            std::vector<std::pair<bool, bool>> revenue_tests;
-            if (ceilings != nullptr) {
-              revenue_tests = {{*rev <= ceilings->sme_avg_revenue_max_won,
-                                *rev <= ceilings->small_avg_revenue_max_won}};
-            } else {
-              revenue_tests = {{false, false}, {true, false}, {true, true}};
-            }
-            for (auto [sme_rev, small_rev] : revenue_tests) {
-              const bool sme = ind && *assets < 500'000'000'000 && sme_rev;
-              if (!sme) {
-                out.insert({3, 4});  // the profile cannot tell these apart
-              } else if (!small_rev) {
-                out.insert(2);
-              } else if (section.empty()) {
-                out.insert(0);
-                out.insert(1);
-              } else {
-                out.insert(*staff < ref_.sizes.MicroEmployeeLimit(section) ? 0
-                                                                           : 1);
+    std::vector<std::pair<I, int>> revenues;  // (sum, years)
+    std::vector<int64_t> r = RevenuesNewestFirst();
+    if (!r.empty()) {
+      const size_t n = std::min<size_t>(3, r.size());
+      I sum = 0;
+      for (size_t i = 0; i < n; ++i) sum += r[i];
+      revenues = {{sum, static_cast<int>(n)}};
+    } else {
+      std::set<int64_t> values = {0};
+      for (int d = 0; d < 100; ++d) {
+        if (const auto* c = ref_.sizes.ForDivision(d)) {
+          for (int64_t v :
+               {c->sme_avg_revenue_max_won, c->small_avg_revenue_max_won}) {
+            values.insert(v);
+            values.insert(v + 1);
+          }
+        }
+      }
+      for (int64_t v : values) revenues.push_back({v, 1});
+    }
+    std::vector<int64_t> assets = {0, 500'000'000'000};
+    if (c_.total_assets_won) assets = {*c_.total_assets_won};
+    std::vector<int64_t> staff = {0};
+    if (c_.regular_employees) {
+      staff = {*c_.regular_employees};
+    } else {
+      std::set<int64_t> limits = {0};
+      for (char s = 'A'; s <= 'U'; ++s) {
+        limits.insert(ref_.sizes.MicroEmployeeLimit(std::string(1, s)));
+      }
+      staff.assign(limits.begin(), limits.end());
+    }
+    auto both = [](std::optional<bool> v) {
+      return v ? std::vector<bool>{*v} : std::vector<bool>{false, true};
+    };
+    const std::vector<bool> inds = both(c_.independent),
+                            groups = both(c_.in_restricted_group),
+                            owned = both(c_.owned_by_restricted_group);
+    // Where a division has no table row its revenue tests may come out
+    // any of three ways (`hidden`); every scenario carries that state, which
+    // the divisions with a row ignore.
+    bool gaps = false;
+    for (const std::string& d : divisions) {
+      gaps = gaps || ref_.sizes.ForDivision(std::stoi(d)) == nullptr;
+    }
+    std::vector<SizeScenario> out;
+    for (size_t d = 0; d < divisions.size(); ++d) {
+      const auto* ceilings = ref_.sizes.ForDivision(std::stoi(divisions[d]));
+      const int limit =
+          ref_.sizes.MicroEmployeeLimit(ref_.industries.Section(divisions[d]));
+      for (size_t rv = 0; rv < revenues.size(); ++rv) {
+        for (int hidden = 0; hidden < (gaps ? 3 : 1); ++hidden) {
+          bool sme_rev, small_rev;
+          if (ceilings != nullptr) {
+            const auto [sum, n] = revenues[rv];
+            sme_rev = sum <= I(ceilings->sme_avg_revenue_max_won) * n;
+            small_rev = sum <= I(ceilings->small_avg_revenue_max_won) * n;
+          } else {
+            sme_rev = hidden < 2;
+            small_rev = hidden < 1;
+          }
+          for (size_t a = 0; a < assets.size(); ++a) {
+            for (size_t st = 0; st < staff.size(); ++st) {
+              for (size_t i = 0; i < inds.size(); ++i) {
+                for (size_t g = 0; g < groups.size(); ++g) {
+                  // A group member is never independent.
+                  if (inds[i] && groups[g]) continue;
+                  for (size_t o = 0; o < owned.size(); ++o) {
+                    const bool sme =
+                        inds[i] && assets[a] < 500'000'000'000 && sme_rev;
+                    int bucket;
+                    if (!sme) {
+                      bucket = groups[g] || owned[o] ? 4 : 3;
+                    } else if (!small_rev) {
+                      bucket = 2;
+                    } else {
+                      bucket = staff[st] < limit ? 0 : 1;
+                    }
+                    out.push_back({{static_cast<int>(d), static_cast<int>(rv),
+                                    static_cast<int>(a), static_cast<int>(st),
+                                    static_cast<int>(i), static_cast<int>(g),
+                                    static_cast<int>(o)},
+                                   hidden,
+                                   bucket});
+                  }
+                }
               }
             }
           }
         }
       }
     }
+    scenarios_ = std::move(out);
+    return *scenarios_;
+  }
+
+  std::set<int> SizeBuckets() const {
+    std::set<int> out;
+    for (const SizeScenario& s : SizeScenarios()) out.insert(s.bucket);
     return out;
   }
 
@@ -374,26 +481,7 @@ class Eval {
         return held == 0;
       }
       case Fact::kSizeClass: {
-        std::set<int> allowed;
-        for (auto s : p.size_classes) {
-          switch (s) {
-            case engine::SizeClass::kMicro:
-              allowed.insert(0);
-              break;
-            case engine::SizeClass::kSmall:
-              allowed.insert({0, 1});
-              break;
-            case engine::SizeClass::kSme:
-              allowed.insert({0, 1, 2});
-              break;
-            case engine::SizeClass::kMidsize:
-              allowed.insert(3);
-              break;
-            case engine::SizeClass::kLarge:
-              allowed.insert(4);
-              break;
-          }
-        }
+        const std::set<int> allowed = AllowedOf(p);
         std::set<int> possible = SizeBuckets();
         bool all = true, none = true;
         for (int b : possible) {
@@ -625,6 +713,7 @@ class Eval {
   const Company& c_;
   Date on_;
   const engine::Reference& ref_;
+  mutable std::optional<std::vector<SizeScenario>> scenarios_;
 };
 
 }  // namespace

@@ -242,7 +242,13 @@ std::string CheckLine(const v1::RuleResult& r, const v1::Check& c) {
 
 std::string Missing(const v1::ProgramMatch& m) {
   std::vector<std::string> names;
-  for (int f : m.missing_facts()) names.push_back(FactName(f));
+  for (int f : m.missing_facts()) {
+    if (f != v1::FACT_QUESTION) names.push_back(FactName(f));
+  }
+  // A program's own questions, as the caseworker would ask them.
+  for (const v1::MissingQuestion& q : m.missing_questions()) {
+    names.push_back(absl::StrCat("「", q.text(), "」"));
+  }
   return absl::StrJoin(names, ", ");
 }
 

@@ -329,6 +329,7 @@ std::vector<const Rule*> ScanOrder(const std::vector<const Rule*>& rules) {
         case Family::kCeo:
         case Family::kRatio:
         case Family::kHistory:
+        case Family::kQuestion:
           break;
       }
       worst = std::max(worst, v);

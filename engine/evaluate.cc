@@ -161,8 +161,12 @@ class Facts {
 
 class PredicateEvaluator {
  public:
-  PredicateEvaluator(Facts& facts, ObservedTexts* observed = nullptr)
-      : f_(facts), c_(facts.company()), observed_(observed) {}
+  PredicateEvaluator(Facts& facts, ObservedTexts* observed = nullptr,
+                     const Program* program = nullptr)
+      : f_(facts),
+        c_(facts.company()),
+        observed_(observed),
+        program_(program) {}
 
   // Whether `p` holds: the one definition of each predicate's meaning. No
   // text is built.
@@ -301,6 +305,8 @@ class PredicateEvaluator {
             std::find(wanted.begin(), wanted.end(), *v) != wanted.end();
         return FromBool(p.op == Op::kNotIn ? !in : in);
       }
+      case Family::kQuestion:
+        return QuestionTruth(p);
     }
     return Truth::kUnknown;
   }
@@ -341,7 +347,9 @@ class PredicateEvaluator {
   static bool ObservedTextIsTheFacts(Fact fact) {
     // Certifications show the invalid ones the rule names; history counts
     // the rule's programs.
-    return fact != Fact::kCertifications && FamilyOf(fact) != Family::kHistory;
+    return fact != Fact::kCertifications &&
+           FamilyOf(fact) != Family::kHistory &&
+           FamilyOf(fact) != Family::kQuestion;
   }
 
   // Whether the text of what `p` asks depends on the company or the date.
@@ -405,6 +413,9 @@ class PredicateEvaluator {
       case Family::kHistory:
         Participations(p, &check);
         break;
+      case Family::kQuestion:
+        QuestionTexts(p, &check);
+        break;
       case Family::kChoice: {
         const std::optional<int> v = info.read_choice(c_);
         check.observed = v ? info.choice_name(*v) : "미상";
@@ -418,6 +429,113 @@ class PredicateEvaluator {
             absl::StrJoin(names, ", "));
         break;
       }
+    }
+  }
+
+  // The answer the company gave to the predicate's question, if any.
+  const Answer* AnswerTo(const Predicate& p) const {
+    auto it = c_.answers.find(p.question);
+    return it == c_.answers.end() ? nullptr : &it->second;
+  }
+
+  // The operator says which kind of answer is tested: yes/no, a choice, a
+  // number or a date (as YYYYMMDD against the bounds).
+  Truth QuestionTruth(const Predicate& p) const {
+    const Answer* a = AnswerTo(p);
+    if (a == nullptr) return Truth::kUnknown;
+    switch (p.op) {
+      case Op::kIsTrue:
+      case Op::kIsFalse:
+        return a->yes ? BoolOp(p, FromBool(*a->yes)) : Truth::kUnknown;
+      case Op::kIn:
+      case Op::kNotIn: {
+        if (!a->choice) return Truth::kUnknown;
+        const bool in = std::find(p.codes.begin(), p.codes.end(), *a->choice) !=
+                        p.codes.end();
+        return FromBool(p.op == Op::kNotIn ? !in : in);
+      }
+      case Op::kRange:
+        if (a->number) return InRange(*a->number, p);
+        if (a->date) return InRange(DateNumber(*a->date), p);
+        return Truth::kUnknown;
+      case Op::kAnyOf:
+      case Op::kAllOf:
+      case Op::kNoneOf:
+        return Truth::kUnknown;  // validation admits none of these
+    }
+    return Truth::kUnknown;
+  }
+
+  static int64_t DateNumber(Date d) {
+    return int64_t{d.year()} * 10000 + d.month() * 100 + d.day();
+  }
+
+  static std::string DateNumberText(int64_t v) {
+    if (v < 0 || v > 99991231) return absl::StrCat(v);
+    return absl::StrCat(v / 10000, "-", v / 1000 % 10, v / 100 % 10, "-",
+                        v / 10 % 10, v % 10);
+  }
+
+  // 「수출 계획이 있습니까?」 예 / 답변: 아니오.
+  void QuestionTexts(const Predicate& p, Check* check) const {
+    const ProgramQuestion* q =
+        program_ == nullptr ? nullptr : FindQuestion(*program_, p.question);
+    check->question = q;
+    if (want_expected_) {
+      std::string asks;
+      switch (p.op) {
+        case Op::kIsTrue:
+          asks = "예";
+          break;
+        case Op::kIsFalse:
+          asks = "아니오";
+          break;
+        case Op::kIn:
+        case Op::kNotIn:
+          asks = absl::StrCat(
+              p.op == Op::kNotIn ? "다음이 아님: " : "다음 중 하나: ",
+              absl::StrJoin(p.codes, ", "));
+          break;
+        case Op::kRange: {
+          std::vector<std::string> parts;
+          const bool date = q != nullptr && q->type == QuestionType::kDate;
+          const std::string unit = q != nullptr && !date ? q->unit : "";
+          auto value = [&](int64_t v) {
+            return date ? DateNumberText(v) : absl::StrCat(WithCommas(v), unit);
+          };
+          if (p.min) {
+            parts.push_back(absl::StrCat(value(*p.min),
+                                         p.min_exclusive ? " 초과" : " 이상"));
+          }
+          if (p.max) {
+            parts.push_back(absl::StrCat(value(*p.max),
+                                         p.max_exclusive ? " 미만" : " 이하"));
+          }
+          asks = absl::StrJoin(parts, " ");
+          break;
+        }
+        case Op::kAnyOf:
+        case Op::kAllOf:
+        case Op::kNoneOf:
+          break;
+      }
+      check->expected =
+          absl::StrCat("「", q != nullptr ? q->text : p.question, "」 ", asks);
+    }
+    const Answer* a = AnswerTo(p);
+    if (a == nullptr) {
+      check->observed = "미답변";
+    } else if (a->yes) {
+      check->observed = absl::StrCat("답변: ", *a->yes ? "예" : "아니오");
+    } else if (a->choice) {
+      check->observed = absl::StrCat("답변: ", *a->choice);
+    } else if (a->number) {
+      check->observed = absl::StrCat("답변: ", WithCommas(*a->number),
+                                     q != nullptr ? q->unit : "");
+    } else if (a->date) {
+      check->observed = absl::StrCat("답변: ", a->date->ToString());
+    } else {
+      check->observed = "미답변";
     }
   }
 
@@ -673,15 +791,21 @@ class PredicateEvaluator {
   Facts& f_;
   const Company& c_;
   ObservedTexts* observed_;
+  const Program* program_;     // whose questions kQuestion predicates name
   bool want_expected_ = true;  // false: the caller has the expected text
 };
 
 // Kleene evaluation without text; appends the facts of unknown predicates
 // (the inputs of an undecided size class) to `unknown` when given.
 Truth QuickCondition(const Condition& c, PredicateEvaluator& pe,
-                     std::vector<Fact>* unknown) {
+                     std::vector<Fact>* unknown,
+                     std::vector<std::string_view>* questions = nullptr) {
   return FoldCondition(c, [&](const Predicate& p) {
     const Truth t = pe.Quick(p);
+    if (t == Truth::kUnknown && questions != nullptr &&
+        p.fact == Fact::kQuestion) {
+      questions->push_back(p.question);
+    }
     if (t == Truth::kUnknown && unknown != nullptr) {
       std::vector<Fact> inputs;
       if (p.fact == Fact::kSizeClass) inputs = pe.SizeUnknownInputs(p);
@@ -799,11 +923,12 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   out.reference_date = ReferenceDateFor(p, as_of);
   out.window = StatusOn(p.window, as_of);
   Facts facts(*reference_, *size_rules_, company, out.reference_date);
-  PredicateEvaluator pe(facts, observed);
+  PredicateEvaluator pe(facts, observed, &p);
   bool failed = false;
   bool unknown = false;
   int64_t bonus = 0;  // validated points are small; summed wide anyway
   std::vector<Fact> missing;
+  std::vector<std::string_view> missing_questions;
   const std::vector<std::string>* texts = p.expected_texts.get();
   size_t next_text = 0;
   out.rules.reserve(p.rules.size());
@@ -811,11 +936,13 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
     RuleOutcome& r = out.rules.emplace_back();
     r.rule = &rule;
     std::vector<Fact> rule_unknown;
+    std::vector<std::string_view> rule_questions;
     if (detail == Detail::kChecks) {
       r.condition =
           EvaluateCondition(rule.condition, pe, texts, &next_text, &r.checks);
       for (const Check& c : r.checks) {
         if (c.outcome != Truth::kUnknown) continue;
+        if (c.question != nullptr) rule_questions.push_back(c.question->id);
         if (c.unknown_inputs.empty()) {
           rule_unknown.push_back(c.fact);
         } else {
@@ -824,7 +951,8 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
         }
       }
     } else {
-      r.condition = QuickCondition(rule.condition, pe, &rule_unknown);
+      r.condition =
+          QuickCondition(rule.condition, pe, &rule_unknown, &rule_questions);
     }
     switch (rule.kind) {
       case RuleKind::kRequire:
@@ -846,6 +974,8 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
     if (r.passed == Truth::kUnknown) {
       unknown = true;
       missing.insert(missing.end(), rule_unknown.begin(), rule_unknown.end());
+      missing_questions.insert(missing_questions.end(), rule_questions.begin(),
+                               rule_questions.end());
     }
   }
   std::sort(missing.begin(), missing.end());
@@ -860,6 +990,15 @@ ProgramOutcome Evaluator::Evaluate(std::shared_ptr<const Program> program,
   } else if (unknown) {
     out.eligibility = Eligibility::kUndetermined;
     out.missing_facts = std::move(missing);
+    std::sort(missing_questions.begin(), missing_questions.end());
+    missing_questions.erase(
+        std::unique(missing_questions.begin(), missing_questions.end()),
+        missing_questions.end());
+    for (std::string_view id : missing_questions) {
+      if (const ProgramQuestion* q = FindQuestion(p, id)) {
+        out.missing_questions.push_back(q);
+      }
+    }
   } else {
     out.eligibility = Eligibility::kEligible;
   }
@@ -915,7 +1054,7 @@ uint8_t Evaluator::SizeBuckets(const Company& company, Date on) const {
 void Evaluator::PrepareTexts(Program* program) const {
   const Company nobody;
   Facts facts(*reference_, *size_rules_, nobody, Date());
-  PredicateEvaluator pe(facts);
+  PredicateEvaluator pe(facts, nullptr, program);
   auto texts = std::make_shared<std::vector<std::string>>();
   for (const Rule& rule : program->rules) {
     FoldCondition(rule.condition, [&](const Predicate& p) {

@@ -24,6 +24,8 @@ struct Check {
   // For an unknown derived fact (the size class): the unknown inputs that
   // would decide it. Empty otherwise.
   std::vector<Fact> unknown_inputs;
+  // For Fact::kQuestion: the program's question (owned by the program).
+  const ProgramQuestion* question = nullptr;
 };
 
 struct RuleOutcome {
@@ -90,6 +92,9 @@ struct ProgramOutcome {
   std::vector<RuleOutcome> rules;
   // Facts whose values would settle an UNDETERMINED outcome, sorted.
   std::vector<Fact> missing_facts;
+  // The program's own questions among them (Fact::kQuestion), by id; owned
+  // by `program`.
+  std::vector<const ProgramQuestion*> missing_questions;
   int32_t bonus_points = 0;  // after the program's cap
   int64_t score = 0;
   std::vector<ScorePart> score_parts;

@@ -77,6 +77,7 @@ std::string DimensionKey(const Predicate& p, bool application_reference) {
     case Family::kCeo:
     case Family::kRatio:
     case Family::kHistory:
+    case Family::kQuestion:
       return "";
   }
   return "";

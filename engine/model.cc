@@ -2,6 +2,13 @@
 
 namespace jiwon::engine {
 
+const ProgramQuestion* FindQuestion(const Program& p, std::string_view id) {
+  for (const ProgramQuestion& q : p.questions) {
+    if (q.id == id) return &q;
+  }
+  return nullptr;
+}
+
 bool InEffect(const Program& p, Date on) {
   return (!p.effective_from || *p.effective_from <= on) &&
          (!p.effective_to || on <= *p.effective_to);

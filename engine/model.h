@@ -6,9 +6,11 @@
 // values equal the API's, so conversions are casts after a range check.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/date.h"
@@ -51,12 +53,12 @@ inline constexpr int kMaxNeed = 11;
 enum class Gender : uint8_t { kUnknown = 0, kFemale = 1, kMale = 2 };
 
 enum class LegalForm : uint8_t {
-  kSoleProprietor = 1,         // 개인사업자
-  kForProfitCorporation = 2,   // 영리법인
-  kCooperative = 3,            // 협동조합
-  kSocialCooperative = 4,      // 사회적협동조합
-  kNonprofitCorporation = 5,   // 비영리법인
-  kOther = 6,                  // 기타
+  kSoleProprietor = 1,        // 개인사업자
+  kForProfitCorporation = 2,  // 영리법인
+  kCooperative = 3,           // 협동조합
+  kSocialCooperative = 4,     // 사회적협동조합
+  kNonprofitCorporation = 5,  // 비영리법인
+  kOther = 6,                 // 기타
 };
 inline constexpr int kMaxLegalForm = 6;
 
@@ -97,6 +99,16 @@ struct Participation {
   int64_t amount_won = 0;
 };
 
+// An answer to a question a program declares: one of the values is set.
+struct Answer {
+  std::optional<bool> yes;
+  std::optional<std::string> choice;
+  std::optional<int64_t> number;
+  std::optional<Date> date;
+
+  friend bool operator==(const Answer&, const Answer&) = default;
+};
+
 struct Company {
   std::string id;
   std::string name;
@@ -127,8 +139,10 @@ struct Company {
   std::optional<std::vector<std::string>> factory_regions;
   std::optional<bool> restart;  // 재창업
   std::optional<LegalForm> legal_form;
-  std::optional<bool> in_restricted_group;        // 상호출자제한기업집단
+  std::optional<bool> in_restricted_group;  // 상호출자제한기업집단
   std::optional<bool> owned_by_restricted_group;  // ≥30% by its company
+  // Answers to the programs' own questions, by question id.
+  std::map<std::string, Answer> answers;
 };
 
 enum class Fact : uint8_t {
@@ -169,8 +183,9 @@ enum class Fact : uint8_t {
   kLegalForm = 35,
   kInRestrictedGroup = 36,
   kOwnedByRestrictedGroup = 37,
+  kQuestion = 38,
 };
-inline constexpr int kMaxFact = 37;
+inline constexpr int kMaxFact = 38;
 
 enum class Op : uint8_t {
   kIn = 1,
@@ -195,6 +210,7 @@ struct Predicate {
   std::vector<Need> needs;
   std::vector<SizeClass> size_classes;
   std::vector<LegalForm> legal_forms;
+  std::string question;  // kQuestion: a question of the program
   std::optional<int64_t> min;
   std::optional<int64_t> max;
   bool min_exclusive = false;
@@ -296,6 +312,23 @@ enum class ReferenceDateKind : uint8_t {
   kDeadline = 3,      // 마감일
 };
 
+enum class QuestionType : uint8_t {
+  kYesNo = 1,
+  kChoice = 2,
+  kNumber = 3,
+  kDate = 4,  // RANGE bounds written YYYYMMDD
+};
+inline constexpr int kMaxQuestionType = 4;
+
+// A fact a program asks about that no profile field covers.
+struct ProgramQuestion {
+  std::string id;
+  std::string text;
+  QuestionType type = QuestionType::kYesNo;
+  std::vector<std::string> choices;
+  std::string unit;
+};
+
 struct Program {
   std::string id;
   std::string title;
@@ -311,6 +344,7 @@ struct Program {
   std::optional<Date> effective_from;
   std::optional<Date> effective_to;
   int64_t version = 0;
+  std::vector<ProgramQuestion> questions;
   // What each predicate requires, in words, in the order the conditions
   // list them, made once by Evaluator::PrepareTexts; empty where the text
   // depends on the company (CEO and participation facts). Optional: without
@@ -339,6 +373,9 @@ bool IsStandingFlag(Fact f);
 // identity (founding date, CEO age, head office, industry, past
 // participation). Only changeable facts are suggested in near misses.
 bool IsChangeable(Fact f);
+
+// The question `id` of the program, or nullptr.
+const ProgramQuestion* FindQuestion(const Program& p, std::string_view id);
 
 // Whether `on` falls within the program's effective dates.
 bool InEffect(const Program& p, Date on);

@@ -268,15 +268,31 @@ std::optional<NearMiss> FindNearMiss(const Evaluator& evaluator,
 
 std::vector<Question> NextQuestions(
     const std::vector<ProgramOutcome>& outcomes) {
-  std::map<Fact, Question> by_fact;
+  // By fact, and a program's own questions by their ids: each is a
+  // question of its own.
+  std::map<std::pair<Fact, std::string>, Question> by_fact;
   for (const ProgramOutcome& o : outcomes) {
     if (o.eligibility != Eligibility::kUndetermined) continue;
-    for (Fact f : o.missing_facts) {
-      Question& q = by_fact[f];
-      q.fact = f;
+    const size_t missing =
+        o.missing_facts.size() +
+        (o.missing_questions.empty() ? 0 : o.missing_questions.size() - 1);
+    auto count = [&](Question& q) {
       ++q.involves;
-      if (o.missing_facts.size() == 1) ++q.settles;
+      if (missing == 1) ++q.settles;
       q.program_ids.push_back(o.program->id);
+    };
+    for (Fact f : o.missing_facts) {
+      if (f == Fact::kQuestion) continue;
+      Question& q = by_fact[{f, ""}];
+      q.fact = f;
+      count(q);
+    }
+    for (const ProgramQuestion* pq : o.missing_questions) {
+      Question& q = by_fact[{Fact::kQuestion, pq->id}];
+      q.fact = Fact::kQuestion;
+      q.question_id = pq->id;
+      if (q.question_text.empty()) q.question_text = pq->text;
+      count(q);
     }
   }
   std::vector<Question> out;
@@ -287,7 +303,8 @@ std::vector<Question> NextQuestions(
   std::sort(out.begin(), out.end(), [](const Question& a, const Question& b) {
     if (a.settles != b.settles) return a.settles > b.settles;
     if (a.involves != b.involves) return a.involves > b.involves;
-    return a.fact < b.fact;
+    if (a.fact != b.fact) return a.fact < b.fact;
+    return a.question_id < b.question_id;
   });
   return out;
 }

@@ -32,6 +32,9 @@ Company ApplyChanges(Company company, const std::vector<Change>& changes,
 // A fact the company has not given, and how much knowing it would decide.
 struct Question {
   Fact fact = Fact::kHeadOfficeRegion;
+  // For Fact::kQuestion: which question of the programs, and its text.
+  std::string question_id;
+  std::string question_text;
   // UNDETERMINED programs for which this is the only missing fact.
   int settles = 0;
   // UNDETERMINED programs whose outcome depends on it.

@@ -1,5 +1,6 @@
 #include "engine/validate.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -82,7 +83,7 @@ void CheckIndustry(Errors& e, const std::string& field, const std::string& code,
 }
 
 void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
-                    const Reference& ref) {
+                    const Reference& ref, const Program& program) {
   if (static_cast<int>(p.fact) < 1 || static_cast<int>(p.fact) > kMaxFact) {
     e.Add(field + ".fact",
           absl::StrCat("unknown fact ", static_cast<int>(p.fact)));
@@ -130,6 +131,48 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
   if (p.fact == Fact::kLegalForm && p.legal_forms.empty()) {
     e.Add(field + ".legal_forms", "must not be empty");
   }
+  if (p.fact == Fact::kQuestion) {
+    const ProgramQuestion* q = FindQuestion(program, p.question);
+    if (q == nullptr) {
+      e.Add(field + ".question",
+            p.question.empty()
+                ? std::string("must name one of the program's questions")
+                : absl::StrCat("\"", p.question,
+                               "\" is not a question of the program"));
+    } else {
+      bool fits = false;
+      switch (q->type) {
+        case QuestionType::kYesNo:
+          fits = p.op == Op::kIsTrue || p.op == Op::kIsFalse;
+          break;
+        case QuestionType::kChoice:
+          fits = p.op == Op::kIn || p.op == Op::kNotIn;
+          break;
+        case QuestionType::kNumber:
+        case QuestionType::kDate:
+          fits = p.op == Op::kRange;
+          break;
+      }
+      if (!fits) {
+        e.Add(field + ".op",
+              absl::StrCat("operator ", static_cast<int>(p.op),
+                           " does not fit question \"", q->id, "\"'s type"));
+      }
+      if (q->type == QuestionType::kChoice) {
+        if (p.codes.empty()) e.Add(field + ".codes", "must not be empty");
+        for (size_t i = 0; i < p.codes.size(); ++i) {
+          if (std::find(q->choices.begin(), q->choices.end(), p.codes[i]) ==
+              q->choices.end()) {
+            e.Add(absl::StrCat(field, ".codes[", i, "]"),
+                  absl::StrCat("\"", p.codes[i], "\" is not a choice of \"",
+                               q->id, "\""));
+          }
+        }
+      }
+    }
+  } else if (!p.question.empty()) {
+    e.Add(field + ".question", "only FACT_QUESTION names a question");
+  }
   if (p.fact != Fact::kLegalForm && !p.legal_forms.empty()) {
     e.Add(field + ".legal_forms", "only FACT_LEGAL_FORM takes legal forms");
   }
@@ -160,7 +203,7 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
 }
 
 void CheckCondition(Errors& e, const std::string& field, const Condition& c,
-                    const Reference& ref, int depth) {
+                    const Reference& ref, const Program& program, int depth) {
   if (depth > kMaxConditionDepth) {
     e.Add(field,
           absl::StrCat("nests deeper than ", kMaxConditionDepth, " levels"));
@@ -168,7 +211,7 @@ void CheckCondition(Errors& e, const std::string& field, const Condition& c,
   }
   switch (c.kind) {
     case Condition::Kind::kPredicate:
-      CheckPredicate(e, field + ".predicate", c.predicate, ref);
+      CheckPredicate(e, field + ".predicate", c.predicate, ref, program);
       return;
     case Condition::Kind::kAll:
     case Condition::Kind::kAny:
@@ -182,7 +225,7 @@ void CheckCondition(Errors& e, const std::string& field, const Condition& c,
       CheckList(e, field + name + ".items", c.children.size());
       for (size_t i = 0; i < c.children.size(); ++i) {
         CheckCondition(e, absl::StrCat(field, name, ".items[", i, "]"),
-                       c.children[i], ref, depth + 1);
+                       c.children[i], ref, program, depth + 1);
       }
       return;
     }
@@ -325,6 +368,20 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
                   (*c.factory_regions)[i], ref.regions);
     }
   }
+  CheckList(e, "company.answers", c.answers.size(), 200);
+  for (const auto& [id, a] : c.answers) {
+    const std::string f =
+        absl::StrCat("company.answers[\"", id.substr(0, 64), "\"]");
+    if (!IsValidId(id)) {
+      e.Add(f, "a question id is 1-64 characters of [A-Za-z0-9._:-]");
+    }
+    const int values = a.yes.has_value() + a.choice.has_value() +
+                       a.number.has_value() + a.date.has_value();
+    if (values != 1)
+      e.Add(f, "must hold one value (yes, choice, number or date)");
+    if (a.choice) CheckText(e, f + ".choice", *a.choice, 200);
+    if (a.number) CheckBound(e, f + ".number", a.number);
+  }
   if (c.in_restricted_group == true && c.independent == true) {
     e.Add("company.independent",
           "a member of a 상호출자제한기업집단 (in_restricted_group) is not "
@@ -399,6 +456,38 @@ void ValidateProgram(const Program& p, const Reference& ref,
   CheckNonNegative(e, "program.bonus_cap", p.bonus_cap, kMaxBonusCap);
   CheckList(e, "program.rules", p.rules.size(), kMaxRules);
   CheckList(e, "program.tags", p.tags.size(), 20);
+  CheckList(e, "program.questions", p.questions.size(), 50);
+  std::set<std::string> question_ids;
+  for (size_t i = 0; i < p.questions.size(); ++i) {
+    const ProgramQuestion& q = p.questions[i];
+    const std::string f = absl::StrCat("program.questions[", i, "]");
+    if (!IsValidId(q.id)) {
+      e.Add(f + ".id", q.id.empty()
+                           ? "must not be empty"
+                           : "must be 1-64 characters of [A-Za-z0-9._:-]");
+    } else if (!question_ids.insert(q.id).second) {
+      e.Add(f + ".id",
+            absl::StrCat("question id \"", q.id, "\" appears twice"));
+    }
+    if (q.text.empty()) e.Add(f + ".text", "must not be empty");
+    CheckText(e, f + ".text", q.text, 400);
+    CheckText(e, f + ".unit", q.unit, 20);
+    if (q.type == QuestionType::kChoice) {
+      if (q.choices.empty()) e.Add(f + ".choices", "must not be empty");
+      CheckList(e, f + ".choices", q.choices.size(), 50);
+      std::set<std::string> seen;
+      for (size_t j = 0; j < q.choices.size(); ++j) {
+        const std::string cf = absl::StrCat(f, ".choices[", j, "]");
+        if (q.choices[j].empty()) e.Add(cf, "must not be empty");
+        CheckText(e, cf, q.choices[j], 200);
+        if (!seen.insert(q.choices[j]).second) {
+          e.Add(cf, absl::StrCat("\"", q.choices[j], "\" appears twice"));
+        }
+      }
+    } else if (!q.choices.empty()) {
+      e.Add(f + ".choices", "only a choice question has choices");
+    }
+  }
   std::set<std::string> ids;
   for (size_t i = 0; i < p.rules.size(); ++i) {
     const Rule& r = p.rules[i];
@@ -422,7 +511,7 @@ void ValidateProgram(const Program& p, const Reference& ref,
     if (r.kind != RuleKind::kBonus && r.points != 0) {
       e.Add(f + ".points", "only bonus rules carry points");
     }
-    CheckCondition(e, f + ".condition", r.condition, ref, 1);
+    CheckCondition(e, f + ".condition", r.condition, ref, p, 1);
   }
 }
 

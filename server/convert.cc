@@ -106,6 +106,7 @@ engine::Condition Converter::Condition(const std::string& field,
       if (p.has_max()) q.max = p.max();
       q.min_exclusive = p.min_exclusive();
       q.max_exclusive = p.max_exclusive();
+      q.question = p.question();
       q.quantifier = p.quantifier() == v1::QUANTIFIER_ANY
                          ? engine::Quantifier::kAny
                          : engine::Quantifier::kAll;
@@ -337,6 +338,27 @@ engine::Company CompanyFromProto(const v1::Company& in,
       }
     }
   }
+  for (const auto& [id, a] : in.answers()) {
+    engine::Answer& out = c.answers[id];
+    switch (a.value_case()) {
+      case v1::Answer::kYes:
+        out.yes = a.yes();
+        break;
+      case v1::Answer::kChoice:
+        out.choice = a.choice();
+        break;
+      case v1::Answer::kNumber:
+        out.number = a.number();
+        break;
+      case v1::Answer::kDate:
+        out.date = cv.Date(
+            absl::StrCat("company.answers[\"", id.substr(0, 64), "\"].date"),
+            a.date());
+        break;
+      case v1::Answer::VALUE_NOT_SET:
+        break;  // validation names it
+    }
+  }
   return c;
 }
 
@@ -416,6 +438,19 @@ engine::Program ProgramFromProto(const v1::Program& in,
     }
   }
   p.bonus_cap = in.bonus_cap();
+  for (int i = 0; i < in.questions_size(); ++i) {
+    const v1::ProgramQuestion& q = in.questions(i);
+    engine::ProgramQuestion& out = p.questions.emplace_back();
+    out.id = q.id();
+    out.text = q.text();
+    if (auto type = cv.Enum<engine::QuestionType>(
+            absl::StrCat("program.questions[", i, "].type"), q.type(),
+            engine::kMaxQuestionType)) {
+      out.type = *type;
+    }
+    out.choices.assign(q.choices().begin(), q.choices().end());
+    out.unit = q.unit();
+  }
   switch (in.reference_date()) {
     case v1::REFERENCE_DATE_ANNOUNCEMENT:
       p.reference_date = engine::ReferenceDateKind::kAnnouncement;
@@ -472,6 +507,7 @@ void ConditionToProto(const engine::Condition& c, v1::Condition* out) {
     q->set_quantifier(p.quantifier == engine::Quantifier::kAny
                           ? v1::QUANTIFIER_ANY
                           : v1::QUANTIFIER_ALL);
+    if (!p.question.empty()) q->set_question(p.question);
     return;
   }
   v1::ConditionList* list =
@@ -575,6 +611,13 @@ v1::Company CompanyToProto(const engine::Company& c) {
     v1::NeedList* needs = out.mutable_needs();
     for (engine::Need n : *c.needs) needs->add_items(static_cast<v1::Need>(n));
   }
+  for (const auto& [id, a] : c.answers) {
+    v1::Answer& o = (*out.mutable_answers())[id];
+    if (a.yes) o.set_yes(*a.yes);
+    if (a.choice) o.set_choice(*a.choice);
+    if (a.number) o.set_number(*a.number);
+    if (a.date) o.set_date(a.date->ToString());
+  }
   return out;
 }
 
@@ -610,6 +653,14 @@ v1::Program ProgramToProto(const engine::Program& p) {
     ConditionToProto(r.condition, o->mutable_condition());
   }
   out.set_bonus_cap(p.bonus_cap);
+  for (const engine::ProgramQuestion& q : p.questions) {
+    v1::ProgramQuestion* o = out.add_questions();
+    o->set_id(q.id);
+    o->set_text(q.text);
+    o->set_type(static_cast<v1::QuestionType>(q.type));
+    for (const std::string& c : q.choices) o->add_choices(c);
+    o->set_unit(q.unit);
+  }
   out.set_reference_date(static_cast<v1::ReferenceDate>(p.reference_date));
   if (p.effective_from) out.set_effective_from(p.effective_from->ToString());
   if (p.effective_to) out.set_effective_to(p.effective_to->ToString());
@@ -651,6 +702,11 @@ void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
   out->set_program_version(p.version);
   for (engine::Fact f : o.missing_facts) {
     out->add_missing_facts(static_cast<v1::Fact>(f));
+  }
+  for (const engine::ProgramQuestion* q : o.missing_questions) {
+    v1::MissingQuestion* m = out->add_missing_questions();
+    m->set_id(q->id);
+    m->set_text(q->text);
   }
   if (o.near_miss) {
     v1::NearMiss* nm = out->mutable_near_miss();

@@ -178,6 +178,12 @@ void ProgramMatchFields(const engine::ProgramOutcome& o, const Dates& dates,
   if (o.near_miss) {
     out.Message(16, [&] { NearMissFields(*o.near_miss, out); });
   }
+  for (const engine::ProgramQuestion* q : o.missing_questions) {
+    out.Message(17, [&] {
+      out.String(1, q->id);
+      out.String(2, q->text);
+    });
+  }
 }
 
 template <typename Out>

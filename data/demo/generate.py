@@ -152,7 +152,8 @@ def until_budget(opens, note="예산 소진시까지"):
 def program(pid, title, agency, category, window, rules, tags, benefit,
             source="bizinfo", source_id="", operator="", summary="",
             announced_on=None, reference="APPLICATION", bonus_cap=0,
-            effective_from=None, effective_to=None, subcategory=""):
+            effective_from=None, effective_to=None, subcategory="",
+            questions=None):
     p = {
         "id": pid, "source": source, "source_id": source_id or pid,
         "title": title, "agency": agency, "operator": operator or agency,
@@ -174,6 +175,8 @@ def program(pid, title, agency, category, window, rules, tags, benefit,
         p["effective_from"] = effective_from
     if effective_to:
         p["effective_to"] = effective_to
+    if questions:
+        p["questions"] = questions
     return p
 
 
@@ -308,10 +311,13 @@ def programs():
              require("tier", "전년도 수출실적 구간",
                      "전년도 직수출 실적 100만 달러 미만(내수·초보) / 이상(성장·글로벌)", tier),
              require("plan", "수출 계획 보유", "해외 진출 계획이 없는 기업은 제외 (예시)",
-                     needs("EXPORT")),
+                     pred("QUESTION", "IS_TRUE", question="export-plan")),
              NO_TAX_ARREARS, NO_BAN],
             ["EXPORT", "MARKETING"], grant(amount, 70, "VOUCHER"),
-            operator="KOTRA", source_id="EV-" + pid))
+            operator="KOTRA", source_id="EV-" + pid,
+            questions=[{"id": "export-plan",
+                        "text": "향후 1년 안에 해외 진출(수출) 계획이 있습니까?",
+                        "type": "QUESTION_TYPE_YES_NO"}]))
     excluded_industries = ["5621", "9124", "91291", "68"]
     out.append(program(
         "sbiz-policy-fund-2026", "2026년 소상공인 정책자금 (일반경영안정자금)",

@@ -422,6 +422,8 @@ std::array<FactInfo, kMaxFact + 1> MakeTable() {
       Flag(F::kInRestrictedGroup, "in_restricted_group",
            "상호출자제한기업집단 소속", "member of a restricted business group",
            false, Column::kNone, ReadInRestrictedGroup, SetInRestrictedGroup),
+      Row(F::kQuestion, "question", "공고별 질문", "a program's own question",
+          Family::kQuestion, U::kNone, kCodeOps | kRangeOps | kBoolOps),
       Flag(F::kOwnedByRestrictedGroup, "owned_by_restricted_group",
            "상호출자제한기업집단 소속회사의 30% 이상 소유",
            "30% or more owned by a restricted group's company", false,
@@ -477,6 +479,8 @@ const char* FamilyId(Family f) {
       return "history";
     case Family::kChoice:
       return "choice";
+    case Family::kQuestion:
+      return "question";
   }
   return "?";
 }

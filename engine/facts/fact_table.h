@@ -34,8 +34,9 @@ enum class Family : uint8_t {
   kFlag = 9,      // a yes/no standing of the company: IS_TRUE / IS_FALSE
   kHistory = 10,  // counts and sums over past participations: RANGE
   kChoice = 11,   // one value of a fixed list (기업 형태): IN / NOT_IN
+  kQuestion = 12,  // a question a program declares, by its type
 };
-inline constexpr int kMaxFamily = 11;
+inline constexpr int kMaxFamily = 12;
 
 enum class Unit : uint8_t {
   kNone = 0,  // codes, sets, yes/no

@@ -720,7 +720,10 @@ grpc::ServerUnaryReactor* MatchService::NextQuestions(
     if (resp->questions_size() == limit) break;
     v1::Question* out = resp->add_questions();
     out->set_fact(static_cast<v1::Fact>(q.fact));
-    out->set_label(engine::FactName(q.fact));
+    out->set_label(q.question_text.empty()
+                       ? std::string(engine::FactName(q.fact))
+                       : q.question_text);
+    if (!q.question_id.empty()) out->set_question_id(q.question_id);
     out->set_settles(q.settles);
     out->set_involves(q.involves);
     for (const std::string& id : q.program_ids) out->add_program_ids(id);

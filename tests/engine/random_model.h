@@ -148,6 +148,21 @@ class RandomModel {
     }
     if (Chance(0.6)) c.owned_by_restricted_group = Chance(0.15);
     if (Chance(0.8)) c.independent = Chance(0.85);
+    // Answers, some of the wrong kind for their question, one to a question
+    // no program asks.
+    if (Chance(0.5)) c.answers["q-plan"].yes = Chance(0.5);
+    if (Chance(0.5)) {
+      c.answers["q-zone"].choice =
+          Pick<std::string>({"입주", "졸업", "비입주"});
+    }
+    if (Chance(0.5)) c.answers["q-hires"].number = Int(0, 4);
+    if (Chance(0.5)) {
+      c.answers["q-date"].date = Pick(std::vector<Date>{
+          D("2023-12-31"), D("2024-01-01"), D("2025-03-01"), D("2026-11-27")});
+    }
+    if (Chance(0.05))
+      c.answers["q-plan"] = {std::nullopt, std::nullopt, 1, std::nullopt};
+    if (Chance(0.05)) c.answers["q-other"].yes = true;
     if (Chance(0.6)) {
       // A group member is never independent.
       c.in_restricted_group = Chance(0.1);
@@ -310,6 +325,30 @@ class RandomModel {
         if (Chance(0.7))
           p.codes = {Pick<std::string>({"ysa", "tips-rnd", "gbsa"})};
         break;
+      case Fact::kQuestion:
+        // One of the questions every random program declares.
+        switch (Int(0, 3)) {
+          case 0:
+            p.question = "q-plan";
+            bool_op();
+            break;
+          case 1:
+            p.question = "q-zone";
+            codes_op();
+            for (int i = Int(1, 2); i > 0; --i) {
+              p.codes.push_back(Pick<std::string>({"입주", "졸업", "비입주"}));
+            }
+            break;
+          case 2:
+            p.question = "q-hires";
+            range({0, 1, 3});
+            break;
+          default:
+            p.question = "q-date";
+            range({20240101, 20250301, 20261127});
+            break;
+        }
+        break;
       case Fact::kAwardsThisYearWon:
         range({0, 5000, kEok});
         if (Chance(0.5))
@@ -355,6 +394,23 @@ class RandomModel {
       p.rules.push_back(std::move(r));
     }
     if (Chance(0.5)) p.bonus_cap = Int(1, 4);
+    p.questions = {
+        {"q-plan",
+         "수출 계획이 있습니까?",
+         engine::QuestionType::kYesNo,
+         {},
+         ""},
+        {"q-zone",
+         "입주 형태는?",
+         engine::QuestionType::kChoice,
+         {"입주", "졸업", "비입주"},
+         ""},
+        {"q-hires",
+         "청년 채용 예정 인원은?",
+         engine::QuestionType::kNumber,
+         {},
+         "명"},
+        {"q-date", "법인 전환일은?", engine::QuestionType::kDate, {}, ""}};
     return p;
   }
 

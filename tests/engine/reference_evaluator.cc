@@ -528,6 +528,26 @@ class Eval {
         }
         return p.op == Op::kNotIn ? TriNot(t) : t;
       }
+      case Fact::kQuestion: {
+        auto it = c_.answers.find(p.question);
+        if (it == c_.answers.end()) return std::nullopt;
+        const engine::Answer& a = it->second;
+        if (p.op == Op::kIsTrue || p.op == Op::kIsFalse) {
+          if (!a.yes) return std::nullopt;
+          return p.op == Op::kIsTrue ? *a.yes : !*a.yes;
+        }
+        if (p.op == Op::kIn || p.op == Op::kNotIn) {
+          if (!a.choice) return std::nullopt;
+          const bool in = std::count(p.codes.begin(), p.codes.end(), *a.choice);
+          return p.op == Op::kIn ? in : !in;
+        }
+        if (a.number) return InRange(*a.number, p);
+        if (a.date) {
+          const Ymd d = Fields(*a.date);
+          return InRange(d.y * 10000LL + d.m * 100 + d.d, p);
+        }
+        return std::nullopt;
+      }
       case Fact::kFactoryRegion: {
         std::vector<std::string> areas = p.codes;
         for (const auto& g : p.region_groups) {

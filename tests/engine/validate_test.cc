@@ -123,6 +123,13 @@ TEST(ValidateCompanyTest, NamesTheBadField) {
   EXPECT_EQ(OnlyField(CompanyErrors(c)),
             "company.fiscal_years[0].liabilities_won");
 
+  // An answer holds one value.
+  c = testing::KnownCompany();
+  c.answers["plan"] = Answer{};
+  EXPECT_EQ(OnlyField(CompanyErrors(c)), "company.answers[\"plan\"]");
+  c.answers["plan"].yes = true;
+  EXPECT_TRUE(CompanyErrors(c).empty());
+
   // A 상호출자제한기업집단 member is not independent.
   c = testing::KnownCompany();
   c.independent = true;
@@ -185,6 +192,30 @@ TEST(ValidateProgramTest, NamesTheBadField) {
   p.rules[0].condition = testing::AllOf({});
   EXPECT_EQ(OnlyField(ProgramErrors(p)),
             "program.rules[0].condition.all.items");
+
+  // A question predicate names a question the program declares, with an
+  // operator of its type and, for a choice, only its choices.
+  p = Valid();
+  p.questions = {
+      {"zone", "입주 형태는?", QuestionType::kChoice, {"입주", "졸업"}, ""}};
+  p.rules[0].condition.predicate.fact = Fact::kQuestion;
+  p.rules[0].condition.predicate.codes = {"입주"};
+  p.rules[0].condition.predicate.question = "zone";
+  EXPECT_TRUE(ProgramErrors(p).empty());
+  p.rules[0].condition.predicate.codes = {"비입주"};
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.codes[0]");
+  p.rules[0].condition.predicate.codes = {"입주"};
+  p.rules[0].condition.predicate.op = Op::kIsTrue;
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.op");
+  p.rules[0].condition.predicate.op = Op::kIn;
+  p.rules[0].condition.predicate.question = "plan";
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.question");
+  p.rules[0].condition.predicate.question = "zone";
+  p.questions.push_back(p.questions[0]);
+  EXPECT_EQ(OnlyField(ProgramErrors(p)), "program.questions[1].id");
 
   // Legal forms belong to the legal-form fact, which needs some.
   p = Valid();

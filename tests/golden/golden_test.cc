@@ -114,6 +114,9 @@ std::string Render(const std::string& title, const engine::ProgramOutcome& o) {
     }
     absl::StrAppend(&out, "\n");
   }
+  for (const engine::ProgramQuestion* q : o.missing_questions) {
+    absl::StrAppend(&out, "  question: ", q->id, " 「", q->text, "」\n");
+  }
   return out;
 }
 

@@ -25,10 +25,16 @@ uint8_t BucketOf(int t, bool independent, bool assets_ok, bool group,
   return (t & kMicro) ? kBucketMicro : kBucketSmall;
 }
 
-std::vector<bool> Values(std::optional<bool> v) {
-  if (v) return {*v};
-  return {false, true};
-}
+// The values a yes/no input may have: its own when known, both otherwise;
+// no allocation, as the loops below run for every assessment.
+struct Values {
+  explicit Values(std::optional<bool> v)
+      : values{v.value_or(false), true}, n(v ? 1 : 2) {}
+  const bool* begin() const { return values; }
+  const bool* end() const { return values + n; }
+  bool values[2];
+  int n;
+};
 
 const char* YesNo(std::optional<bool> b) {
   if (!b) return "미상";
@@ -167,9 +173,9 @@ SizeAssessment::SizeAssessment(const SizeRules& rules, const Reference& ref,
       bool sme = false, small = false;
       Revenue(p, std::nullopt, hidden, &sme, &small);
       for (bool micro :
-           c.regular_employees
-               ? std::vector<bool>{*c.regular_employees < p.micro_limit}
-               : std::vector<bool>{false, true}) {
+           Values(c.regular_employees
+                      ? std::optional(*c.regular_employees < p.micro_limit)
+                      : std::nullopt)) {
         reachable_ |= static_cast<uint8_t>(1u << ((sme ? kSme : 0) |
                                                   (small ? kSmall : 0) |
                                                   (micro ? kMicro : 0)));
@@ -224,8 +230,7 @@ std::vector<Fact> SizeAssessment::Deciders(uint8_t allowed) const {
   auto truth = [&](int t, bool i, bool a, bool g, bool o) {
     return (BucketOf(t, i, a, g, o) & allowed) != 0;
   };
-  const std::vector<bool> is = Values(independent_), as = Values(assets_ok_),
-                          gs = Values(group_), os = Values(owned_);
+  const Values is(independent_), as(assets_ok_), gs(group_), os(owned_);
 
   // The outer inputs: does flipping one, all else held, change the answer?
   bool flips[4] = {false, false, false, false};  // independent, assets, g, o

@@ -260,18 +260,19 @@ JIWON_FLAG(OwnedByRestrictedGroup, owned_by_restricted_group)
 
 // --------------------------------------------------------------------- rows
 
-FactInfo Row(Fact fact, const char* id, const char* ko, const char* en,
-             Family family, Unit unit, uint16_t ops) {
+constexpr FactInfo Row(Fact fact, const char* id, const char* ko,
+                       const char* en, Family family, Unit unit, uint16_t ops) {
   return FactInfo{fact,          id,      ko,      en,      family,
                   unit,          ops,     false,   false,   false,
                   Column::kNone, nullptr, nullptr, nullptr, nullptr};
 }
 
-FactInfo Figure(Fact fact, const char* id, const char* ko, const char* en,
-                Unit unit, bool changeable, bool year_dependent, bool narrow,
-                Column column,
-                std::optional<FigureValue> (*read)(const Company&, Date),
-                void (*set)(Company*, int64_t, Date)) {
+constexpr FactInfo Figure(Fact fact, const char* id, const char* ko,
+                          const char* en, Unit unit, bool changeable,
+                          bool year_dependent, bool narrow, Column column,
+                          std::optional<FigureValue> (*read)(const Company&,
+                                                             Date),
+                          void (*set)(Company*, int64_t, Date)) {
   FactInfo row = Row(fact, id, ko, en, Family::kFigure, unit, kRangeOps);
   row.changeable = changeable;
   row.year_dependent = year_dependent;
@@ -282,10 +283,10 @@ FactInfo Figure(Fact fact, const char* id, const char* ko, const char* en,
   return row;
 }
 
-FactInfo Flag(Fact fact, const char* id, const char* ko, const char* en,
-              bool changeable, Column column,
-              std::optional<bool> (*read)(const Company&),
-              void (*set)(Company*, std::optional<bool>)) {
+constexpr FactInfo Flag(Fact fact, const char* id, const char* ko,
+                        const char* en, bool changeable, Column column,
+                        std::optional<bool> (*read)(const Company&),
+                        void (*set)(Company*, std::optional<bool>)) {
   FactInfo row = Row(fact, id, ko, en, Family::kFlag, Unit::kNone, kBoolOps);
   row.changeable = changeable;
   row.column = column;
@@ -294,9 +295,11 @@ FactInfo Flag(Fact fact, const char* id, const char* ko, const char* en,
   return row;
 }
 
-FactInfo Ratio(Fact fact, const char* id, const char* ko, const char* en,
-               std::optional<RatioValue> (*read)(const Company&, Date),
-               std::string (*describe)(const Company&, Date)) {
+constexpr FactInfo Ratio(Fact fact, const char* id, const char* ko,
+                         const char* en,
+                         std::optional<RatioValue> (*read)(const Company&,
+                                                           Date),
+                         std::string (*describe)(const Company&, Date)) {
   FactInfo row =
       Row(fact, id, ko, en, Family::kRatio, Unit::kPercent, kRangeOps);
   row.year_dependent = true;
@@ -305,14 +308,15 @@ FactInfo Ratio(Fact fact, const char* id, const char* ko, const char* en,
   return row;
 }
 
-FactInfo Region(Fact fact, const char* id, const char* ko, const char* en,
-                void (*places)(const Company&, PlaceFn)) {
+constexpr FactInfo Region(Fact fact, const char* id, const char* ko,
+                          const char* en,
+                          void (*places)(const Company&, PlaceFn)) {
   FactInfo row = Row(fact, id, ko, en, Family::kRegion, Unit::kNone, kCodeOps);
   row.read_places = places;
   return row;
 }
 
-FactInfo LegalFormRow() {
+constexpr FactInfo LegalFormRow() {
   FactInfo row = Row(Fact::kLegalForm, "legal_form", "기업 형태", "legal form",
                      Family::kChoice, Unit::kNone, kCodeOps);
   row.column = Column::kLegalForm;
@@ -324,12 +328,12 @@ FactInfo LegalFormRow() {
   return row;
 }
 
-FactInfo Changeable(FactInfo row) {
+constexpr FactInfo Changeable(FactInfo row) {
   row.changeable = true;
   return row;
 }
 
-std::array<FactInfo, kMaxFact + 1> MakeTable() {
+constexpr std::array<FactInfo, kMaxFact + 1> MakeTable() {
   using F = Fact;
   using U = Unit;
   const std::array<FactInfo, kMaxFact> rows = {
@@ -439,20 +443,14 @@ std::array<FactInfo, kMaxFact + 1> MakeTable() {
   return table;
 }
 
-const std::array<FactInfo, kMaxFact + 1>& Table() {
-  static const std::array<FactInfo, kMaxFact + 1> table = MakeTable();
-  return table;
-}
-
 }  // namespace
 
-const FactInfo& Info(Fact f) {
-  const size_t i = static_cast<size_t>(f);
-  return Table()[i <= static_cast<size_t>(kMaxFact) ? i : 0];
-}
+// Built at compile time: no initialisation order to mind, no guard to check
+// on every lookup.
+constinit const std::array<FactInfo, kMaxFact + 1> kFactTable = MakeTable();
 
 std::span<const FactInfo> AllFacts() {
-  return std::span<const FactInfo>(Table()).subspan(1);
+  return std::span<const FactInfo>(kFactTable).subspan(1);
 }
 
 const char* FamilyId(Family f) {

@@ -8,6 +8,7 @@
 // column of the company table holds it — is a lookup here, so that adding a
 // fact is adding a row (and, for a new kind of fact, a family).
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -23,17 +24,17 @@ namespace jiwon::engine {
 
 // Facts that are tested, explained, indexed and changed alike.
 enum class Family : uint8_t {
-  kRegion = 1,    // 본사·사업장 소재지: IN / NOT_IN over region codes
-  kIndustry = 2,  // KSIC codes: IN / NOT_IN
-  kFounding = 3,  // 예비창업자 and 업력
-  kCeo = 4,       // per 대표자, with a quantifier
-  kFigure = 5,    // one number of the company: RANGE
-  kRatio = 6,     // a quotient of two figures, compared exactly: RANGE
-  kSet = 7,       // certifications, needs: ANY_OF / ALL_OF / NONE_OF
-  kSize = 8,      // the derived size class: IN / NOT_IN
-  kFlag = 9,      // a yes/no standing of the company: IS_TRUE / IS_FALSE
-  kHistory = 10,  // counts and sums over past participations: RANGE
-  kChoice = 11,   // one value of a fixed list (기업 형태): IN / NOT_IN
+  kRegion = 1,     // 본사·사업장 소재지: IN / NOT_IN over region codes
+  kIndustry = 2,   // KSIC codes: IN / NOT_IN
+  kFounding = 3,   // 예비창업자 and 업력
+  kCeo = 4,        // per 대표자, with a quantifier
+  kFigure = 5,     // one number of the company: RANGE
+  kRatio = 6,      // a quotient of two figures, compared exactly: RANGE
+  kSet = 7,        // certifications, needs: ANY_OF / ALL_OF / NONE_OF
+  kSize = 8,       // the derived size class: IN / NOT_IN
+  kFlag = 9,       // a yes/no standing of the company: IS_TRUE / IS_FALSE
+  kHistory = 10,   // counts and sums over past participations: RANGE
+  kChoice = 11,    // one value of a fixed list (기업 형태): IN / NOT_IN
   kQuestion = 12,  // a question a program declares, by its type
 };
 inline constexpr int kMaxFamily = 12;
@@ -136,8 +137,14 @@ struct FactInfo {
   const char* (*choice_name)(int v);
 };
 
-// The row of `f`. REQUIRES: f is a valid Fact.
-const FactInfo& Info(Fact f);
+// Every row by Fact value; row 0 stands for any value out of range.
+extern const std::array<FactInfo, kMaxFact + 1> kFactTable;
+
+// The row of `f`; the "?" row for a value that is no Fact.
+inline const FactInfo& Info(Fact f) {
+  const size_t i = static_cast<size_t>(f);
+  return kFactTable[i <= static_cast<size_t>(kMaxFact) ? i : 0];
+}
 // Every row, by Fact value.
 std::span<const FactInfo> AllFacts();
 

@@ -1093,6 +1093,11 @@ int main(int argc, char** argv) {
     }
     std::shared_ptr<grpc::Channel> channel =
         jiwon::cli::OpenChannel(jiwon::cli::Address(), *connect);
+    // The names come over this channel while the command runs; it is let go
+    // with the client, before gRPC and OpenSSL shut down at exit.
+    struct LetGo {
+      ~LetGo() { jiwon::cli::vocabulary_channel.reset(); }
+    } let_go;
     jiwon::cli::vocabulary_channel = channel;
     jiwon::cli::Client client(channel);
     return client.Run(args);

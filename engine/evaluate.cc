@@ -136,7 +136,7 @@ class Facts {
   }
 
   const SizeAssessment& Size() {
-    if (!size_) size_.emplace(sizes_, ref_, c_, on_);
+    if (!size_) size_.emplace(sizes_, c_, on_);
     return *size_;
   }
 

@@ -146,9 +146,9 @@ std::span<const SizeRules::Profile> SizeRules::For(
 
 // ----------------------------------------------------------- SizeAssessment
 
-SizeAssessment::SizeAssessment(const SizeRules& rules, const Reference& ref,
-                               const Company& c, Date on)
-    : ref_(ref), c_(c), on_(on) {
+SizeAssessment::SizeAssessment(const SizeRules& rules, const Company& c,
+                               Date on)
+    : c_(c) {
   division_known_ = c.primary_industry && c.primary_industry->size() >= 2;
   profiles_ = rules.For(c.primary_industry, &one_);
   if (std::optional<RevenueAverage> avg = RevenueAvg3(c, on)) {

@@ -71,9 +71,8 @@ class SizeRules {
 // The size class of one company at one reference date.
 class SizeAssessment {
  public:
-  // REQUIRES: `rules`, `ref` and `c` outlive the assessment.
-  SizeAssessment(const SizeRules& rules, const Reference& ref, const Company& c,
-                 Date on);
+  // REQUIRES: `rules` and `c` outlive the assessment.
+  SizeAssessment(const SizeRules& rules, const Company& c, Date on);
   // Not copied: the profiles may point into the assessment itself.
   SizeAssessment(const SizeAssessment&) = delete;
   SizeAssessment& operator=(const SizeAssessment&) = delete;
@@ -94,9 +93,7 @@ class SizeAssessment {
                int hidden, bool* sme, bool* small) const;
   bool Micro(const SizeRules::Profile& p, int64_t rep_staff) const;
 
-  const Reference& ref_;
   const Company& c_;
-  Date on_;
   std::span<const SizeRules::Profile> profiles_;
   SizeRules::Profile one_;
   bool division_known_ = false;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "engine/facts/fact_table.h"
+#include "engine/facts/family.h"
 #include "engine/saturating.h"
 
 // Per-row helpers of the scans, inlined into their loops: a call per row
@@ -231,9 +232,8 @@ void CompanyTable::Upsert(const Company& company) {
   c.data_year[r] = static_cast<uint16_t>(data_year);
   const Date after =
       Date::FromCivil(std::max(data_year + 1, 1900), 12, 31).value();
-  const Reference& ref = evaluator_->reference();
   auto figure = [&](Fact f) {
-    std::optional<int64_t> v = FigureOf(ref, company, f, after);
+    std::optional<int64_t> v = FigureOf(company, f, after);
     return v ? *v : kNoValue;
   };
   c.revenue_latest[r] = figure(Fact::kRevenueLatestWon);
@@ -302,36 +302,7 @@ std::vector<const Rule*> ScanOrder(const std::vector<const Rule*>& rules) {
     Collect(rule.condition, &preds);
     int worst = 0;
     for (const Predicate* p : preds) {
-      int v = 9;
-      switch (FamilyOf(p->fact)) {
-        case Family::kRegion:
-          if (p->fact == Fact::kHeadOfficeRegion) v = 0;
-          break;
-        case Family::kIndustry:
-          if (p->fact == Fact::kPrimaryIndustry) v = 1;
-          break;
-        case Family::kSet:
-        case Family::kChoice:
-          v = 2;
-          break;
-        case Family::kFlag:
-          v = 3;
-          break;
-        case Family::kSize:
-          v = 4;
-          break;
-        case Family::kFigure:
-          if (IsColumnFigure(p->fact)) v = 5;
-          break;
-        case Family::kFounding:
-          v = 6;
-          break;
-        case Family::kCeo:
-        case Family::kRatio:
-        case Family::kHistory:
-        case Family::kQuestion:
-          break;
-      }
+      const int v = RulesOf(p->fact).scan_priority(*p);
       worst = std::max(worst, v);
     }
     return worst;

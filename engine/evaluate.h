@@ -10,6 +10,7 @@
 #include "engine/date.h"
 #include "engine/model.h"
 #include "engine/reference.h"
+#include "engine/scoring.h"
 #include "engine/size_class.h"
 #include "engine/truth.h"
 
@@ -127,15 +128,6 @@ class ObservedTexts {
   std::vector<Entry> entries_;  // a few dozen at most
 };
 
-// Ranking weights: configuration of a deployment, not constants of the code.
-struct ScoringWeights {
-  int64_t per_matching_need = 30;   // per program tag among the company's needs
-  int64_t per_bonus_point = 5;      // per 가점 point earned
-  int64_t deadline_max = 20;        // when closing today; falls to 0 at 30 days
-  int64_t per_ten_million_won = 1;  // per 1,000만원 of maximum benefit
-  int64_t benefit_cap = 50;         // cap on the benefit part
-};
-
 // Evaluates programs against companies. Immutable after construction and
 // safe to share between threads.
 class Evaluator {
@@ -194,18 +186,6 @@ class Evaluator {
   std::shared_ptr<const SizeRules> size_rules_;
   ScoringWeights weights_;
 };
-
-// The value of a figure (revenue, assets, employees, exports, R&D spend,
-// patents) at `on`, when known.
-std::optional<int64_t> FigureOf(const Reference& reference,
-                                const Company& company, Fact fact, Date on);
-// A figure in its unit: "126억원", "38명", "3건".
-std::string FormatFigure(Fact fact, int64_t value);
-
-// "126억 3,000만원", "120억 1원", "0원".
-std::string FormatWon(int64_t won);
-// "3년 2개월".
-std::string FormatMonths(int64_t months);
 
 }  // namespace jiwon::engine
 

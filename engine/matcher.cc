@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/facts/fact_table.h"
+#include "engine/facts/family.h"
 #include "engine/saturating.h"
 
 namespace jiwon::engine {
@@ -33,54 +34,10 @@ void ForEachBit(const Bitmap& b, Fn fn) {
   }
 }
 
-// The dimension a predicate tests, as a key ("" when none can be indexed).
+// The dimension a predicate tests, as a key ("" when none can be indexed):
+// its family's classification.
 std::string DimensionKey(const Predicate& p, bool application_reference) {
-  const FactInfo& info = Info(p.fact);
-  switch (info.family) {
-    case Family::kRegion:
-      return p.fact == Fact::kHeadOfficeRegion ? "region" : "";
-    case Family::kIndustry:
-      return p.fact == Fact::kPrimaryIndustry ? "industry" : "";
-    case Family::kFounding:
-      return application_reference ? "founding" : "";
-    case Family::kSize:
-      return application_reference ? "size" : "";
-    case Family::kSet: {
-      if (p.fact == Fact::kNeeds) {
-        if (p.needs.empty()) return "";
-        for (Need n : p.needs) {
-          if (n != p.needs[0]) return "";
-        }
-        return "need:" + std::to_string(static_cast<int>(p.needs[0]));
-      }
-      if (!application_reference || p.certifications.empty()) return "";
-      for (Certification c : p.certifications) {
-        if (c != p.certifications[0]) return "";
-      }
-      return "cert:" + std::to_string(static_cast<int>(p.certifications[0]));
-    }
-    case Family::kFlag:
-      return "flag:" + std::to_string(static_cast<int>(p.fact));
-    case Family::kFigure: {
-      if (info.year_dependent && !application_reference) return "";
-      if (info.narrow) {
-        constexpr int64_t kLimit = 1'000'000'000;
-        if ((p.min && (*p.min < -kLimit || *p.min > kLimit)) ||
-            (p.max && (*p.max < -kLimit || *p.max > kLimit))) {
-          return "";
-        }
-      }
-      return "figure:" + std::to_string(static_cast<int>(p.fact));
-    }
-    case Family::kChoice:
-      return "choice:" + std::to_string(static_cast<int>(p.fact));
-    case Family::kCeo:
-    case Family::kRatio:
-    case Family::kHistory:
-    case Family::kQuestion:
-      return "";
-  }
-  return "";
+  return RulesOf(p.fact).dimension_key(p, application_reference);
 }
 
 // The one dimension all of a condition's predicates test; "" when they
@@ -276,7 +233,7 @@ struct Matcher::Dimension {
                                 cuts.begin());
       }
       case Kind::kFigure: {
-        std::optional<int64_t> v = FigureOf(e.reference(), c, fact, on);
+        std::optional<int64_t> v = FigureOf(c, fact, on);
         if (!v) return 0;
         return 1 +
                static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), *v) -
@@ -405,11 +362,8 @@ std::shared_ptr<const Matcher> Matcher::Build(
     for (Need t : p.tags) {
       hot.tags |= static_cast<uint16_t>(1u << static_cast<int>(t));
     }
-    if (p.max_amount_won && *p.max_amount_won > 0) {
-      m->benefit_part_[i] = static_cast<int32_t>(std::max<int64_t>(
-          0, std::min(w.benefit_cap,
-                      *p.max_amount_won / 10'000'000 * w.per_ten_million_won)));
-    }
+    m->benefit_part_[i] =
+        static_cast<int32_t>(BenefitPart(w, p.max_amount_won));
     hot.bonus_cap = static_cast<int16_t>(std::min<int32_t>(p.bonus_cap, 32767));
     SetBit(m->by_category_[static_cast<size_t>(p.category)], i);
     for (uint32_t r = 0; r < p.rules.size(); ++r) {
@@ -692,11 +646,8 @@ std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {
     if (status == WindowStatus::kOpen) {
       SetBit(view->open, i);
       if (std::optional<Date> closes = ClosingDate(p.window, day)) {
-        const int64_t days = closes->days() - day.days();
-        if (days >= 0 && days < 30) {
-          view->base_score[i] +=
-              static_cast<int32_t>(w.deadline_max * (30 - days) / 30);
-        }
+        view->base_score[i] +=
+            static_cast<int32_t>(DeadlinePart(w, closes->days() - day.days()));
       }
     } else if (status == WindowStatus::kClosed) {
       SetBit(view->closed, i);
@@ -795,8 +746,7 @@ Matcher::Result Matcher::Run(const Company& company,
       }
       continue;
     }
-    std::optional<int64_t> v =
-        FigureOf(evaluator_->reference(), company, t->fact, options.as_of);
+    std::optional<int64_t> v = FigureOf(company, t->fact, options.as_of);
     if (!v) {
       unknown_from.push_back(t->all.data());
     } else {
@@ -870,17 +820,14 @@ Matcher::Result Matcher::Run(const Company& company,
     const Hot& hot = hot_[p];
     int64_t s = day->base_score[p];
     if (company.needs) {
-      s += std::popcount(static_cast<unsigned>(hot.tags & needs)) *
-           w.per_matching_need;
+      s += NeedsPart(w, std::popcount(static_cast<unsigned>(hot.tags & needs)));
     }
     if (hot.single_dimension >= 0) {
       // The common case: one indexed bonus rule, no array to visit.
       const Bitmap* bits = earned[static_cast<size_t>(hot.single_dimension)];
       const uint32_t b = hot.bonus_begin;
       if (bits != nullptr && ((*bits)[b >> 6] >> (b & 63)) & 1) {
-        int64_t bonus = hot.single_points;
-        if (hot.bonus_cap > 0) bonus = std::min<int64_t>(bonus, hot.bonus_cap);
-        s += bonus * w.per_bonus_point;
+        s += BonusPart(w, CappedBonus(hot.single_points, hot.bonus_cap));
       }
     } else if (hot.bonus_begin != hot.bonus_end) {
       int64_t bonus = 0;
@@ -898,8 +845,7 @@ Matcher::Result Matcher::Run(const Company& company,
         }
         if (got) bonus += rule.points;
       }
-      if (hot.bonus_cap > 0) bonus = std::min<int64_t>(bonus, hot.bonus_cap);
-      s += bonus * w.per_bonus_point;
+      s += BonusPart(w, CappedBonus(bonus, hot.bonus_cap));
     }
     return s;
   };

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/facts/fact_table.h"
+#include "engine/facts/family.h"
+#include "engine/format.h"
 #include "engine/saturating.h"
 
 namespace jiwon::engine {
@@ -92,110 +94,8 @@ class Fixer {
       return Changes{};
     }
     if (!IsChangeable(p.fact)) return std::nullopt;
-    Change change;
-    change.fact = p.fact;
-    if (p.fact == Fact::kCertifications) {
-      // Obtain one (any-of) or every missing one (all-of); never drop one.
-      if (!want || p.op == Op::kNoneOf) return std::nullopt;
-      Changes out;
-      for (Certification cert : p.certifications) {
-        if (p.op == Op::kAllOf && Holds(cert)) continue;
-        Change c = change;
-        c.kind = Change::Kind::kAddCertification;
-        c.certification = cert;
-        c.description =
-            absl::StrCat(CertificationName(cert), " 인증·확인 취득");
-        out.push_back(std::move(c));
-        if (p.op == Op::kAnyOf) break;
-      }
-      if (out.empty() || out.size() > kMaxChanges) return std::nullopt;
-      return out;
-    }
-    if (p.fact == Fact::kNeeds) {
-      if (!want || p.op == Op::kNoneOf || p.needs.empty()) return std::nullopt;
-      change.kind = Change::Kind::kAddNeed;
-      change.need = p.needs.front();
-      change.description = absl::StrCat("관심분야에 '", NeedName(change.need),
-                                        "' 추가 (해당 계획이 있는 경우)");
-      return Changes{change};
-    }
-    if (p.fact == Fact::kSiteRegion) {
-      if (!want || p.op != Op::kIn || p.codes.empty()) return std::nullopt;
-      change.kind = Change::Kind::kAddSite;
-      change.region = p.codes.front();
-      change.description =
-          absl::StrCat(evaluator_.reference().regions.Describe(change.region),
-                       "에 사업장 설치");
-      return Changes{change};
-    }
-    if (IsStandingFlag(p.fact)) {
-      // Only the way out of a flag: settling it.
-      const bool flag_true_needed = (p.op == Op::kIsTrue) == want;
-      if (flag_true_needed) return std::nullopt;
-      change.kind = Change::Kind::kClearFlag;
-      change.description = absl::StrCat(FactName(p.fact), " 해소");
-      return Changes{change};
-    }
-    if (!IsFigure(p.fact) || p.op != Op::kRange) return std::nullopt;
-    std::optional<int64_t> value =
-        FigureOf(evaluator_.reference(), company_, p.fact, on_);
-    if (!value) return std::nullopt;
-    const int64_t v = *value;
-    std::optional<int64_t> target;
-    std::optional<int64_t> bound;
-    if (want) {
-      if (p.min && (v < *p.min || (p.min_exclusive && v == *p.min))) {
-        target = p.min_exclusive ? SatAdd(*p.min, 1) : *p.min;
-        bound = p.min;
-      } else if (p.max && (v > *p.max || (p.max_exclusive && v == *p.max))) {
-        target = p.max_exclusive ? SatSub(*p.max, 1) : *p.max;
-        bound = p.max;
-      }
-    } else {
-      // Leave the range by the nearer side.
-      std::optional<int64_t> below, above;
-      if (p.min) below = p.min_exclusive ? *p.min : SatSub(*p.min, 1);
-      if (p.max) above = p.max_exclusive ? *p.max : SatAdd(*p.max, 1);
-      if (below &&
-          (!above || absl::int128(v) - *below <= absl::int128(*above) - v)) {
-        target = below;
-        bound = p.min;
-      } else {
-        target = above;
-        bound = p.max;
-      }
-    }
-    if (!target || *target < 0) return std::nullopt;
-    // In 128 bits: bounds and figures may be anywhere in int64.
-    const absl::int128 gap = absl::int128(*target) - v;
-    const absl::int128 abs_gap = gap < 0 ? -gap : gap;
-    const absl::int128 abs_bound =
-        *bound < 0 ? -absl::int128(*bound) : absl::int128(*bound);
-    const absl::int128 permille =
-        abs_gap * 1000 / std::max<absl::int128>(1, abs_bound);
-    if (permille > kMaxGapPermille) return std::nullopt;
-    change.kind = Change::Kind::kSetFigure;
-    change.from = v;
-    change.to = *target;
-    change.gap_permille = static_cast<int64_t>(permille);
-    const bool up = *target > v;
-    change.description =
-        absl::StrCat(FactName(p.fact), " ", FormatFigure(p.fact, *target),
-                     up ? " 이상" : " 이하", " (현재 ", FormatFigure(p.fact, v),
-                     ", ", FormatFigure(p.fact, static_cast<int64_t>(abs_gap)),
-                     up ? " 부족)" : " 초과)");
-    return Changes{change};
-  }
-
-  bool Holds(Certification cert) const {
-    if (!company_.certifications) return false;
-    for (const CertificationGrant& g : *company_.certifications) {
-      if (g.kind == cert && (!g.valid_from || *g.valid_from <= on_) &&
-          (!g.valid_to || on_ <= *g.valid_to)) {
-        return true;
-      }
-    }
-    return false;
+    return RulesOf(p.fact).fix(FixInput{evaluator_.reference(), company_, on_},
+                               p, want);
   }
 
   const Evaluator& evaluator_;

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/evaluate.h"
+#include "engine/format.h"
 #include "engine/facts/figures.h"
 
 namespace jiwon::engine {

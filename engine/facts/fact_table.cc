@@ -4,8 +4,8 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
-#include "engine/evaluate.h"
 #include "engine/facts/figures.h"
+#include "engine/format.h"
 
 namespace jiwon::engine {
 namespace {
@@ -481,6 +481,14 @@ const char* FamilyId(Family f) {
       return "question";
   }
   return "?";
+}
+
+std::optional<int64_t> FigureOf(const Company& company, Fact fact, Date on) {
+  const FactInfo& info = Info(fact);
+  if (info.read_figure == nullptr) return std::nullopt;
+  std::optional<FigureValue> f = info.read_figure(company, on);
+  if (!f) return std::nullopt;
+  return f->value;
 }
 
 bool RatioInRange(const RatioValue& r, std::optional<int64_t> min,

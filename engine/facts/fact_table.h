@@ -152,6 +152,10 @@ inline Family FamilyOf(Fact f) { return Info(f).family; }
 inline Unit UnitOf(Fact f) { return Info(f).unit; }
 inline bool Admits(Fact f, Op op) { return (Info(f).ops & OpBit(op)) != 0; }
 
+// The value of a figure fact at `on`, when known; nullopt for a fact that
+// is no figure.
+std::optional<int64_t> FigureOf(const Company& company, Fact fact, Date on);
+
 // Whether `r` lies within the predicate's RANGE bounds, exactly.
 bool RatioInRange(const RatioValue& r, std::optional<int64_t> min,
                   bool min_exclusive, std::optional<int64_t> max,

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "engine/format.h"
 #include "tests/testing.h"
 
 namespace jiwon::engine {

@@ -158,6 +158,11 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
               absl::StrCat("operator ", static_cast<int>(p.op),
                            " does not fit question \"", q->id, "\"'s type"));
       }
+      if (q->type != QuestionType::kChoice && !p.codes.empty()) {
+        e.Add(field + ".codes",
+              absl::StrCat("question \"", q->id,
+                           "\" is not one of a list: it takes no codes"));
+      }
       if (q->type == QuestionType::kChoice) {
         if (p.codes.empty()) e.Add(field + ".codes", "must not be empty");
         for (size_t i = 0; i < p.codes.size(); ++i) {
@@ -175,6 +180,25 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
   }
   if (p.fact != Fact::kLegalForm && !p.legal_forms.empty()) {
     e.Add(field + ".legal_forms", "only FACT_LEGAL_FORM takes legal forms");
+  }
+  if (p.fact != Fact::kCertifications && !p.certifications.empty()) {
+    e.Add(field + ".certifications",
+          "only FACT_CERTIFICATIONS takes certifications");
+  }
+  if (p.fact != Fact::kNeeds && !p.needs.empty()) {
+    e.Add(field + ".needs", "only FACT_NEEDS takes needs");
+  }
+  if (p.fact != Fact::kSizeClass && !p.size_classes.empty()) {
+    e.Add(field + ".size_classes", "only FACT_SIZE_CLASS takes size classes");
+  }
+  // Codes are region and KSIC codes, program-id prefixes of history facts,
+  // and the choices of a question of that type; anything else would be
+  // ignored, so it is refused.
+  const bool takes_codes = region || industry || family == Family::kHistory ||
+                           family == Family::kQuestion;
+  if (!takes_codes && !p.codes.empty()) {
+    e.Add(field + ".codes",
+          absl::StrCat(FactName(p.fact), " takes no codes"));
   }
   if (p.fact == Fact::kSizeClass && p.size_classes.empty()) {
     e.Add(field + ".size_classes", "must not be empty");
@@ -245,6 +269,14 @@ bool IsValidId(std::string_view id) {
   return true;
 }
 
+// An id field: 1-64 characters of [A-Za-z0-9._:-].
+void CheckId(Errors& e, const std::string& field, std::string_view id) {
+  if (!IsValidId(id)) {
+    e.Add(field, id.empty() ? "must not be empty"
+                            : "must be 1-64 characters of [A-Za-z0-9._:-]");
+  }
+}
+
 bool IsValidBusinessNumber(std::string_view d) {
   if (d.size() != 10) return false;
   for (char c : d) {
@@ -260,11 +292,7 @@ bool IsValidBusinessNumber(std::string_view d) {
 void ValidateCompany(const Company& c, const Reference& ref, Date today,
                      std::vector<FieldError>* errors) {
   Errors e(errors);
-  if (!IsValidId(c.id)) {
-    e.Add("company.id", c.id.empty()
-                            ? "must not be empty"
-                            : "must be 1-64 characters of [A-Za-z0-9._:-]");
-  }
+  CheckId(e, "company.id", c.id);
   CheckText(e, "company.name", c.name, 400);
   if (c.business_number && !IsValidBusinessNumber(*c.business_number)) {
     e.Add("company.business_number",
@@ -419,11 +447,7 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
 void ValidateProgram(const Program& p, const Reference& ref,
                      std::vector<FieldError>* errors) {
   Errors e(errors);
-  if (!IsValidId(p.id)) {
-    e.Add("program.id", p.id.empty()
-                            ? "must not be empty"
-                            : "must be 1-64 characters of [A-Za-z0-9._:-]");
-  }
+  CheckId(e, "program.id", p.id);
   if (p.title.empty()) e.Add("program.title", "must not be empty");
   CheckText(e, "program.title", p.title, 400);
   const Window& w = p.window;
@@ -461,11 +485,8 @@ void ValidateProgram(const Program& p, const Reference& ref,
   for (size_t i = 0; i < p.questions.size(); ++i) {
     const ProgramQuestion& q = p.questions[i];
     const std::string f = absl::StrCat("program.questions[", i, "]");
-    if (!IsValidId(q.id)) {
-      e.Add(f + ".id", q.id.empty()
-                           ? "must not be empty"
-                           : "must be 1-64 characters of [A-Za-z0-9._:-]");
-    } else if (!question_ids.insert(q.id).second) {
+    CheckId(e, f + ".id", q.id);
+    if (IsValidId(q.id) && !question_ids.insert(q.id).second) {
       e.Add(f + ".id",
             absl::StrCat("question id \"", q.id, "\" appears twice"));
     }
@@ -492,11 +513,8 @@ void ValidateProgram(const Program& p, const Reference& ref,
   for (size_t i = 0; i < p.rules.size(); ++i) {
     const Rule& r = p.rules[i];
     const std::string f = absl::StrCat("program.rules[", i, "]");
-    if (!IsValidId(r.id)) {
-      e.Add(f + ".id", r.id.empty()
-                           ? "must not be empty"
-                           : "must be 1-64 characters of [A-Za-z0-9._:-]");
-    } else if (!ids.insert(r.id).second) {
+    CheckId(e, f + ".id", r.id);
+    if (IsValidId(r.id) && !ids.insert(r.id).second) {
       e.Add(f + ".id", absl::StrCat("rule id \"", r.id, "\" appears twice"));
     }
     if (r.label.empty()) e.Add(f + ".label", "must not be empty");

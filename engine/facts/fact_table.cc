@@ -252,11 +252,18 @@ JIWON_FLAG(TaxArrears, tax_arrears)
 JIWON_FLAG(LoanDefault, loan_default)
 JIWON_FLAG(SuspendedOrClosed, suspended_or_closed)
 JIWON_FLAG(ParticipationBanned, participation_banned)
-JIWON_FLAG(Independent, independent)
 JIWON_FLAG(Restart, restart)
 JIWON_FLAG(InRestrictedGroup, in_restricted_group)
 JIWON_FLAG(OwnedByRestrictedGroup, owned_by_restricted_group)
 #undef JIWON_FLAG
+
+// A member of a 상호출자제한기업집단 is not independent (중소기업기본법
+// 시행령 §3), whatever the profile says of independence.
+std::optional<bool> ReadIndependent(const Company& c) {
+  if (c.in_restricted_group == true) return false;
+  return c.independent;
+}
+void SetIndependent(Company* c, std::optional<bool> v) { c->independent = v; }
 
 // --------------------------------------------------------------------- rows
 
@@ -437,8 +444,14 @@ constexpr std::array<FactInfo, kMaxFact + 1> MakeTable() {
   std::array<FactInfo, kMaxFact + 1> table{};
   table[0] = Row(static_cast<Fact>(0), "unspecified", "?", "?", Family::kFlag,
                  U::kNone, 0);
+  // A row left out (value-initialised, fact 0) or a fact given twice stops
+  // the build here: the table is evaluated at compile time.
   for (const FactInfo& row : rows) {
-    table[static_cast<size_t>(row.fact)] = row;
+    const size_t i = static_cast<size_t>(row.fact);
+    if (i == 0 || i > static_cast<size_t>(kMaxFact) || table[i].id != nullptr) {
+      throw "every fact has exactly one row";
+    }
+    table[i] = row;
   }
   return table;
 }

@@ -7,13 +7,21 @@
 namespace jiwon::engine::family {
 namespace {
 
+// The flag; unknown for a row without a reader (the table's row 0, which
+// validation lets no predicate reach).
+Truth Flag(FactContext& f, Fact fact) {
+  const FactInfo& info = Info(fact);
+  return info.read_flag != nullptr ? FromOptional(info.read_flag(f.company()))
+                                   : Truth::kUnknown;
+}
+
 Truth FlagTruth(FactContext& f, const Predicate& p) {
-  return BoolOp(p, FromOptional(Info(p.fact).read_flag(f.company())));
+  return BoolOp(p, Flag(f, p.fact));
 }
 
 void FlagTexts(FactContext& f, const Predicate& p, const TextRequest& r,
                Check* check) {
-  BoolTexts(p, FromOptional(Info(p.fact).read_flag(f.company())), r, check);
+  BoolTexts(p, Flag(f, p.fact), r, check);
 }
 
 std::string FlagKey(const Predicate& p, bool) {

@@ -235,6 +235,22 @@ TEST_F(EvaluateTest, SiteRegionCountsTheHeadOfficeAndUnknownSites) {
   EXPECT_EQ(Require(testing::Leaf(p), c, D("2026-01-01")), Truth::kUnknown);
 }
 
+TEST_F(EvaluateTest, AGroupMemberIsNotIndependentWhateverTheProfileLeavesOpen) {
+  using testing::Is;
+  Company c = KnownCompany();
+  c.independent.reset();
+  EXPECT_EQ(Require(Is(Fact::kIndependent), c, D("2026-11-27")),
+            Truth::kUnknown);
+  c.in_restricted_group = true;
+  EXPECT_EQ(Require(Is(Fact::kIndependent), c, D("2026-11-27")),
+            Truth::kFalse);
+  EXPECT_EQ(Require(Is(Fact::kIndependent, false), c, D("2026-11-27")),
+            Truth::kTrue);
+  c.in_restricted_group = false;
+  EXPECT_EQ(Require(Is(Fact::kIndependent), c, D("2026-11-27")),
+            Truth::kUnknown);
+}
+
 TEST_F(EvaluateTest, SizeClassFromTheTable) {
   Company c = KnownCompany();  // C25, avg 100억, 38 people, independent
   const Date on = D("2026-01-01");

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "engine/evaluate.h"
 #include "engine/validate.h"
 #include "tests/engine/random_model.h"
@@ -29,6 +30,7 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
   constexpr int kPairs = 120'000;
   int mismatches = 0;
   int by_status[5] = {0, 0, 0, 0, 0};
+  int with_questions = 0;  // pairs with unanswered questions
   for (int i = 0; i < kPairs && mismatches < 5; ++i) {
     const Date on = gen.RefDate();
     Program program = gen.MakeProgram(on);
@@ -46,6 +48,12 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
                            on, Evaluator::Detail::kOutcomeOnly);
     EXPECT_EQ(quick.eligibility, got.eligibility);
     EXPECT_EQ(quick.missing_facts, got.missing_facts);
+    auto ids = [](const ProgramOutcome& o) {
+      std::vector<std::string> out;
+      for (const ProgramQuestion* q : o.missing_questions) out.push_back(q->id);
+      return out;
+    };
+    EXPECT_EQ(ids(quick), ids(got));
     EXPECT_EQ(quick.bonus_points, got.bonus_points);
     EXPECT_EQ(quick.score, got.score);
     for (size_t r = 0; r < program.rules.size(); ++r) {
@@ -79,6 +87,16 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
         diff += absl::StrCat(" ", static_cast<int>(f));
       diff += ";";
     }
+    std::set<std::string> questions;
+    for (const ProgramQuestion* q : got.missing_questions) {
+      questions.insert(q->id);
+    }
+    if (questions != want.missing_questions) {
+      diff += absl::StrCat(" missing questions differ: ",
+                           absl::StrJoin(questions, ","), " vs ",
+                           absl::StrJoin(want.missing_questions, ","), ";");
+    }
+    if (!questions.empty()) ++with_questions;
     if (!diff.empty()) {
       ++mismatches;
       ADD_FAILURE() << "pair " << i << " at " << on.ToString() << ":" << diff;
@@ -88,6 +106,7 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
   EXPECT_GT(by_status[1], 1000);
   EXPECT_GT(by_status[2], 1000);
   EXPECT_GT(by_status[3], 1000);
+  EXPECT_GT(with_questions, 1000);
 }
 
 }  // namespace

@@ -70,6 +70,10 @@ class Eval {
   Eval(const Company& c, Date on, const engine::Reference& ref)
       : c_(c), on_(on), ref_(ref) {}
 
+  // The questions of the predicates Run found unknown, since it was last
+  // cleared.
+  std::set<std::string> unanswered;
+
   Tri Run(const Condition& c, std::set<Fact>* unknown) {
     switch (c.kind) {
       case Condition::Kind::kPredicate: {
@@ -78,6 +82,9 @@ class Eval {
           SizeInputs(c.predicate, unknown);
         } else if (!t) {
           unknown->insert(c.predicate.fact);
+        }
+        if (!t && c.predicate.fact == Fact::kQuestion) {
+          unanswered.insert(c.predicate.question);
         }
         return t;
       }
@@ -707,7 +714,9 @@ class Eval {
             p.fact == Fact::kLoanDefault           ? c_.loan_default
             : p.fact == Fact::kSuspendedOrClosed   ? c_.suspended_or_closed
             : p.fact == Fact::kParticipationBanned ? c_.participation_banned
-                                                   : c_.independent;
+            // A group member is never independent.
+            : c_.in_restricted_group == true ? std::optional<bool>(false)
+                                             : c_.independent;
         return p.op == Op::kIsTrue ? v : TriNot(v);
       }
       case Fact::kParticipationsThisYear:
@@ -754,6 +763,7 @@ ReferenceOutcome ReferenceEvaluate(const engine::Program& program,
   bool failed = false, unknown = false;
   for (const engine::Rule& rule : program.rules) {
     std::set<Fact> rule_unknown;
+    eval.unanswered.clear();
     const Tri cond = eval.Run(rule.condition, &rule_unknown);
     out.conditions.push_back(cond);
     Tri passed;
@@ -774,13 +784,18 @@ ReferenceOutcome ReferenceEvaluate(const engine::Program& program,
     if (!passed) {
       unknown = true;
       out.missing.insert(rule_unknown.begin(), rule_unknown.end());
+      out.missing_questions.insert(eval.unanswered.begin(),
+                                   eval.unanswered.end());
     }
   }
   if (program.bonus_cap > 0) out.bonus = std::min(out.bonus, program.bonus_cap);
   out.eligibility = failed    ? engine::Eligibility::kIneligible
                     : unknown ? engine::Eligibility::kUndetermined
                               : engine::Eligibility::kEligible;
-  if (failed) out.missing.clear();
+  if (failed) {
+    out.missing.clear();
+    out.missing_questions.clear();
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "engine/evaluate.h"
@@ -21,6 +22,7 @@ struct ReferenceOutcome {
   std::vector<std::optional<bool>> conditions;  // per rule
   int bonus = 0;
   std::set<engine::Fact> missing;
+  std::set<std::string> missing_questions;  // ids of unanswered questions
 };
 
 ReferenceOutcome ReferenceEvaluate(const engine::Program& program,

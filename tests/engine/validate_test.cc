@@ -217,18 +217,37 @@ TEST(ValidateProgramTest, NamesTheBadField) {
   p.questions.push_back(p.questions[0]);
   EXPECT_EQ(OnlyField(ProgramErrors(p)), "program.questions[1].id");
 
-  // Legal forms belong to the legal-form fact, which needs some.
+  // Legal forms belong to the legal-form fact, which needs some and takes
+  // no codes (they would be ignored).
   p = Valid();
   p.rules[0].condition.predicate.fact = Fact::kLegalForm;
+  p.rules[0].condition.predicate.legal_forms = {LegalForm::kCooperative};
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.codes");
+  p.rules[0].condition.predicate.legal_forms.clear();
+  p.rules[0].condition.predicate.codes.clear();
   EXPECT_EQ(OnlyField(ProgramErrors(p)),
             "program.rules[0].condition.predicate.legal_forms");
-  p.rules[0].condition.predicate.codes.clear();
   p.rules[0].condition.predicate.legal_forms = {LegalForm::kCooperative};
   EXPECT_TRUE(ProgramErrors(p).empty());
   p = Valid();
   p.rules[0].condition.predicate.legal_forms = {LegalForm::kCooperative};
   EXPECT_EQ(OnlyField(ProgramErrors(p)),
             "program.rules[0].condition.predicate.legal_forms");
+  // So do certifications, needs and size classes: on another fact they
+  // would be ignored.
+  p = Valid();
+  p.rules[0].condition.predicate.needs = {Need::kManpower};
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.needs");
+  p = Valid();
+  p.rules[0].condition.predicate.certifications = {Certification::kVenture};
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.certifications");
+  p = Valid();
+  p.rules[0].condition.predicate.size_classes = {SizeClass::kSmall};
+  EXPECT_EQ(OnlyField(ProgramErrors(p)),
+            "program.rules[0].condition.predicate.size_classes");
 
   p = Valid();
   p.rules[0].condition =

@@ -184,8 +184,9 @@ enum class Fact : uint8_t {
   kInRestrictedGroup = 36,
   kOwnedByRestrictedGroup = 37,
   kQuestion = 38,
+  kRndIntensityPercent = 39,
 };
-inline constexpr int kMaxFact = 38;
+inline constexpr int kMaxFact = 39;
 
 enum class Op : uint8_t {
   kIn = 1,

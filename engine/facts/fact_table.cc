@@ -242,6 +242,39 @@ const char* LegalFormLabel(int v) {
   return LegalFormName(static_cast<LegalForm>(v));
 }
 
+// 매출액 대비 연구개발비 비율 = 100 연구개발비 / 매출액 of the latest fiscal
+// year before `on` that has both (벤처기업 연구개발기업 유형, 기술혁신 사업);
+// past every bound for R&D spent before the first revenue.
+const FiscalYear* RndYear(const Company& c, Date on) {
+  const FiscalYear* latest = nullptr;
+  for (const FiscalYear& fy : c.fiscal_years) {
+    if (fy.year < on.year() && fy.rnd_spend_won && fy.revenue_won &&
+        (latest == nullptr || fy.year > latest->year)) {
+      latest = &fy;
+    }
+  }
+  return latest;
+}
+std::optional<RatioValue> ReadRndIntensity(const Company& c, Date on) {
+  const FiscalYear* fy = RndYear(c, on);
+  if (fy == nullptr) return std::nullopt;
+  if (*fy->revenue_won > 0) {
+    return RatioValue{absl::int128(*fy->rnd_spend_won) * 100, *fy->revenue_won,
+                      false};
+  }
+  if (*fy->rnd_spend_won > 0) return RatioValue{1, 0, true};
+  return std::nullopt;  // neither revenue nor R&D: no ratio
+}
+std::string DescribeRndIntensity(const Company& c, Date on) {
+  const FiscalYear* fy = RndYear(c, on);
+  std::optional<RatioValue> r = ReadRndIntensity(c, on);
+  if (!r) return "미상 (같은 해 매출액·연구개발비 필요)";
+  return absl::StrCat(r->infinite ? "매출 없음" : PercentText(*r), " (",
+                      fy->year, "년: 연구개발비 ",
+                      FormatWon(*fy->rnd_spend_won), ", 매출액 ",
+                      FormatWon(*fy->revenue_won), ")");
+}
+
 // -------------------------------------------------------------------- flags
 
 #define JIWON_FLAG(name, member)                                        \
@@ -440,6 +473,9 @@ constexpr std::array<FactInfo, kMaxFact + 1> MakeTable() {
            "30% or more owned by a restricted group's company", false,
            Column::kNone, ReadOwnedByRestrictedGroup,
            SetOwnedByRestrictedGroup),
+      Ratio(F::kRndIntensityPercent, "rnd_intensity_percent",
+            "매출액 대비 연구개발비 비율", "R&D spending as a share of revenue",
+            ReadRndIntensity, DescribeRndIntensity),
   };
   std::array<FactInfo, kMaxFact + 1> table{};
   table[0] = Row(static_cast<Fact>(0), "unspecified", "?", "?", Family::kFlag,

@@ -97,6 +97,32 @@ TEST_F(EvaluateTest, RevenueGrowthComparesExactly) {
             Truth::kUnknown);
 }
 
+TEST_F(EvaluateTest, RndIntensityComparesExactlyOnOneYear) {
+  Company c = KnownCompany();
+  c.fiscal_years.clear();
+  engine::FiscalYear fy;
+  fy.year = 2025;
+  fy.revenue_won = 20 * kEok;
+  fy.rnd_spend_won = kEok - 1;  // 4.99999995%
+  c.fiscal_years.push_back(fy);
+  auto five = [] {
+    return Range(Fact::kRndIntensityPercent, 5, std::nullopt);
+  };
+  EXPECT_EQ(Require(five(), c, D("2026-11-27")), Truth::kFalse);
+  c.fiscal_years[0].rnd_spend_won = kEok;  // exactly 5%
+  EXPECT_EQ(Require(five(), c, D("2026-11-27")), Truth::kTrue);
+  // Read from years before the reference year only.
+  EXPECT_EQ(Require(five(), c, D("2025-06-01")), Truth::kUnknown);
+  // R&D before any revenue is above every bound.
+  c.fiscal_years[0].revenue_won = 0;
+  EXPECT_EQ(Require(five(), c, D("2026-11-27")), Truth::kTrue);
+  EXPECT_EQ(Require(Range(Fact::kRndIntensityPercent, std::nullopt, 50), c,
+                    D("2026-11-27")),
+            Truth::kFalse);
+  c.fiscal_years[0].revenue_won.reset();
+  EXPECT_EQ(Require(five(), c, D("2026-11-27")), Truth::kUnknown);
+}
+
 TEST_F(EvaluateTest, BusinessAgeWithinIncludesTheAnniversary) {
   Company c = KnownCompany();
   c.founded_on = D("2021-03-15");

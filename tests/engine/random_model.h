@@ -278,6 +278,9 @@ class RandomModel {
       case Fact::kDebtRatioPercent:
         range({0, 100, 300, 1000});
         break;
+      case Fact::kRndIntensityPercent:
+        range({0, 2, 5, 10});
+        break;
       case Fact::kTotalAssetsWon:
         range({10 * kEok, 5000 * kEok});
         break;

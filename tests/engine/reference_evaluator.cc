@@ -674,6 +674,35 @@ class Eval {
         }
         return ok;
       }
+      case Fact::kRndIntensityPercent: {
+        // The newest year before the reference year with revenue and R&D.
+        const engine::FiscalYear* year = nullptr;
+        for (const auto& fy : c_.fiscal_years) {
+          if (fy.year < on_.year() && fy.revenue_won && fy.rnd_spend_won &&
+              (year == nullptr || fy.year > year->year)) {
+            year = &fy;
+          }
+        }
+        if (year == nullptr) return std::nullopt;
+        const int64_t rnd = *year->rnd_spend_won;
+        const int64_t revenue = *year->revenue_won;
+        if (revenue <= 0) {
+          if (rnd == 0) return std::nullopt;
+          return !p.max;  // R&D without revenue: above any ceiling
+        }
+        __extension__ using I = __int128;
+        const I lhs = I(rnd) * 100;
+        bool ok = true;
+        if (p.min) {
+          ok = ok && (p.min_exclusive ? lhs > I(*p.min) * revenue
+                                      : lhs >= I(*p.min) * revenue);
+        }
+        if (p.max) {
+          ok = ok && (p.max_exclusive ? lhs < I(*p.max) * revenue
+                                      : lhs <= I(*p.max) * revenue);
+        }
+        return ok;
+      }
       case Fact::kTotalAssetsWon:
         if (!c_.total_assets_won) return std::nullopt;
         return InRange(*c_.total_assets_won, p);

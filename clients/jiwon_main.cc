@@ -15,14 +15,17 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "clients/rpc_util.h"
 #include "clients/table.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "jiwon/v1/admin_service.grpc.pb.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
@@ -338,31 +341,30 @@ std::string Arg(const std::vector<std::string>& args, size_t i,
   return args[i];
 }
 
+// --category=finance,export: the lower-case names of the API's categories,
+// read from the proto's own enum so that no list is kept here.
 std::vector<int> ParseCategories() {
-  static const std::pair<const char*, v1::Category> kNames[] = {
-      {"finance", v1::CATEGORY_FINANCE},
-      {"technology", v1::CATEGORY_TECHNOLOGY},
-      {"manpower", v1::CATEGORY_MANPOWER},
-      {"export", v1::CATEGORY_EXPORT},
-      {"domestic", v1::CATEGORY_DOMESTIC},
-      {"startup", v1::CATEGORY_STARTUP},
-      {"management", v1::CATEGORY_MANAGEMENT},
-      {"other", v1::CATEGORY_OTHER}};
+  const google::protobuf::EnumDescriptor* d = v1::Category_descriptor();
   std::vector<int> out;
   const std::string flag = absl::GetFlag(FLAGS_category);
   if (flag.empty()) return out;
   for (absl::string_view name : absl::StrSplit(flag, ',')) {
-    bool found = false;
-    for (const auto& [n, c] : kNames) {
-      if (name == n) {
-        out.push_back(c);
-        found = true;
+    const google::protobuf::EnumValueDescriptor* v =
+        name.empty() ? nullptr
+                     : d->FindValueByName(absl::StrCat(
+                           "CATEGORY_", absl::AsciiStrToUpper(name)));
+    if (v == nullptr || v->number() == 0) {
+      std::vector<std::string> names;
+      for (int i = 0; i < d->value_count(); ++i) {
+        if (d->value(i)->number() == 0) continue;
+        names.push_back(absl::AsciiStrToLower(
+            absl::StripPrefix(d->value(i)->name(), "CATEGORY_")));
       }
-    }
-    if (!found) {
       throw UsageError{absl::StrCat("--category: unknown category \"",
-                                    std::string(name), "\"")};
+                                    std::string(name), "\" (one of ",
+                                    absl::StrJoin(names, ", "), ")")};
     }
+    out.push_back(v->number());
   }
   return out;
 }

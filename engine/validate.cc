@@ -197,8 +197,7 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
   const bool takes_codes = region || industry || family == Family::kHistory ||
                            family == Family::kQuestion;
   if (!takes_codes && !p.codes.empty()) {
-    e.Add(field + ".codes",
-          absl::StrCat(FactName(p.fact), " takes no codes"));
+    e.Add(field + ".codes", absl::StrCat(FactName(p.fact), " takes no codes"));
   }
   if (p.fact == Fact::kSizeClass && p.size_classes.empty()) {
     e.Add(field + ".size_classes", "must not be empty");

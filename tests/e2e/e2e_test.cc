@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_split.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "tests/e2e/pki.h"
@@ -498,6 +499,31 @@ TEST_F(EndToEndTest, SigtermShutsDownCleanly) {
   StartServer();
   Result r = Jiwon({"program", "list"});
   EXPECT_NE(r.out.find("46 programs"), std::string::npos) << r.out;
+}
+
+TEST_F(EndToEndTest, ProgramListFiltersByTheApisCategoryNames) {
+  LoadDemo();
+  Result r = Jiwon({"program", "list", "--category=export,finance", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> lines =
+      absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+  ASSERT_FALSE(lines.empty());
+  bool export_seen = false, finance_seen = false;
+  for (const std::string& line : lines) {
+    const bool is_export =
+        line.find("\"CATEGORY_EXPORT\"") != std::string::npos;
+    const bool is_finance =
+        line.find("\"CATEGORY_FINANCE\"") != std::string::npos;
+    EXPECT_TRUE(is_export || is_finance) << line;
+    export_seen |= is_export;
+    finance_seen |= is_finance;
+  }
+  EXPECT_TRUE(export_seen && finance_seen);
+  Result bad = Jiwon({"program", "list", "--category=exports"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown category \"exports\" (one of finance, "),
+            std::string::npos)
+      << bad.err;
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

@@ -105,9 +105,7 @@ TEST_F(EvaluateTest, RndIntensityComparesExactlyOnOneYear) {
   fy.revenue_won = 20 * kEok;
   fy.rnd_spend_won = kEok - 1;  // 4.99999995%
   c.fiscal_years.push_back(fy);
-  auto five = [] {
-    return Range(Fact::kRndIntensityPercent, 5, std::nullopt);
-  };
+  auto five = [] { return Range(Fact::kRndIntensityPercent, 5, std::nullopt); };
   EXPECT_EQ(Require(five(), c, D("2026-11-27")), Truth::kFalse);
   c.fiscal_years[0].rnd_spend_won = kEok;  // exactly 5%
   EXPECT_EQ(Require(five(), c, D("2026-11-27")), Truth::kTrue);
@@ -268,8 +266,7 @@ TEST_F(EvaluateTest, AGroupMemberIsNotIndependentWhateverTheProfileLeavesOpen) {
   EXPECT_EQ(Require(Is(Fact::kIndependent), c, D("2026-11-27")),
             Truth::kUnknown);
   c.in_restricted_group = true;
-  EXPECT_EQ(Require(Is(Fact::kIndependent), c, D("2026-11-27")),
-            Truth::kFalse);
+  EXPECT_EQ(Require(Is(Fact::kIndependent), c, D("2026-11-27")), Truth::kFalse);
   EXPECT_EQ(Require(Is(Fact::kIndependent, false), c, D("2026-11-27")),
             Truth::kTrue);
   c.in_restricted_group = false;

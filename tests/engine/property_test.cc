@@ -92,9 +92,9 @@ TEST(PropertyTest, EngineAgreesWithTheReferenceEvaluator) {
       questions.insert(q->id);
     }
     if (questions != want.missing_questions) {
-      diff += absl::StrCat(" missing questions differ: ",
-                           absl::StrJoin(questions, ","), " vs ",
-                           absl::StrJoin(want.missing_questions, ","), ";");
+      diff += absl::StrCat(
+          " missing questions differ: ", absl::StrJoin(questions, ","), " vs ",
+          absl::StrJoin(want.missing_questions, ","), ";");
     }
     if (!questions.empty()) ++with_questions;
     if (!diff.empty()) {

@@ -282,35 +282,97 @@ struct Matcher::DayView {
 
 Matcher::~Matcher() = default;
 
-std::shared_ptr<const Matcher> Matcher::Build(
-    std::shared_ptr<const Catalog> catalog, const Evaluator* evaluator) {
-  std::shared_ptr<Matcher> m(new Matcher());
-  m->catalog_ = std::move(catalog);
-  m->evaluator_ = evaluator;
-  const auto& programs = m->catalog_->programs();
-  const size_t n = programs.size();
-  m->words_ = (n + 63) / 64;
-  m->info_.resize(n);
-  m->hot_.assign(n, Hot());
-  m->benefit_part_.assign(n, 0);
-  // Bonus rules per program, collected then flattened.
+// Builds a matcher in steps: each rule is placed (a threshold index, an
+// indexed dimension, or residual), dimensions with too many cuts give their
+// rules back, each dimension is made with its classes and representatives,
+// the rules' outcomes are indexed per class, and the bonus rules are laid
+// out for scoring.
+class Matcher::Builder {
+ public:
+  Builder(std::shared_ptr<const Catalog> catalog, const Evaluator* evaluator)
+      : m_(new Matcher()),
+        evaluator_(evaluator),
+        ref_(evaluator->reference()),
+        n_(catalog->programs().size()) {
+    m_->catalog_ = std::move(catalog);
+    m_->evaluator_ = evaluator;
+    m_->words_ = (n_ + 63) / 64;
+    m_->info_.resize(n_);
+    m_->hot_.assign(n_, Hot());
+    m_->benefit_part_.assign(n_, 0);
+    m_->has_residual_.assign(m_->words_, 0);
+    m_->by_category_.assign(10, Bitmap(m_->words_, 0));
+    bonuses_.resize(n_);
+  }
+
+  std::shared_ptr<const Matcher> Build() {
+    for (size_t i = 0; i < n_; ++i) PlaceProgram(i);
+    for (auto& [fact, t] : thresholds_) {
+      t->Finish(m_->words_);
+      m_->thresholds_.push_back(std::move(t));
+    }
+    GiveBackCrowdedDimensions();
+    IndexRules();
+    LayOutBonuses();
+    return Finish();
+  }
+
+ private:
+  // A bonus rule of a program, before the bonus arrays are laid out.
   struct PendingBonus {
     uint32_t rule;
     int32_t points;
     int dimension = -1;
-    std::vector<uint8_t> earned;
+    std::vector<uint8_t> earned;  // by class of its dimension
   };
-  std::vector<std::vector<PendingBonus>> bonuses(n);
-  m->has_residual_.assign(m->words_, 0);
-  m->by_category_.assign(10, Bitmap(m->words_, 0));
-  const Reference& ref = evaluator->reference();
-  const ScoringWeights& w = evaluator->weights();
+  // A rule that tests one dimension.
+  struct Placement {
+    size_t program;
+    uint32_t rule;
+    std::string key;  // cleared when the rule went back to residual
+  };
+
+  const std::vector<std::shared_ptr<const Program>>& programs() const {
+    return m_->catalog_->programs();
+  }
+
+  void PlaceProgram(size_t i) {
+    const Program& p = *programs()[i];
+    ProgramInfo& info = m_->info_[i];
+    info.application_reference =
+        p.reference_date == ReferenceDateKind::kApplication;
+    Hot& hot = m_->hot_[i];
+    for (Need t : p.tags) {
+      hot.tags |= static_cast<uint16_t>(1u << static_cast<int>(t));
+    }
+    m_->benefit_part_[i] = static_cast<int32_t>(
+        BenefitPart(evaluator_->weights(), p.max_amount_won));
+    hot.bonus_cap = static_cast<int16_t>(std::min<int32_t>(p.bonus_cap, 32767));
+    SetBit(m_->by_category_[static_cast<size_t>(p.category)], i);
+    for (uint32_t r = 0; r < p.rules.size(); ++r) {
+      const Rule& rule = p.rules[r];
+      if (AddThreshold(i, rule, info.application_reference)) {
+        ++m_->stats_.threshold_rules;
+        continue;
+      }
+      const std::string key =
+          ConditionKey(rule.condition, info.application_reference);
+      if (!key.empty()) CollectCutsAndCodes(key, rule.condition);
+      if (rule.kind == RuleKind::kBonus) {
+        bonuses_[i].push_back({r, rule.points, -1, {}});
+        if (!key.empty()) indexed_.push_back({i, r, key});
+      } else if (key.empty()) {
+        MakeResidual(i, r);
+      } else {
+        indexed_.push_back({i, r, key});
+      }
+    }
+  }
 
   // A require or cap rule that is one range over a figure (or 업력) goes to
   // the threshold index of that fact.
-  auto AddThreshold = [](Matcher& m, size_t program, const Rule& rule,
-                         bool application_reference,
-                         std::map<Fact, std::unique_ptr<Thresholds>>& index) {
+  bool AddThreshold(size_t program, const Rule& rule,
+                    bool application_reference) {
     if (rule.kind != RuleKind::kRequire && rule.kind != RuleKind::kCap) {
       return false;
     }
@@ -322,11 +384,11 @@ std::shared_ptr<const Matcher> Matcher::Build(
     if ((age || Info(p.fact).year_dependent) && !application_reference) {
       return false;
     }
-    std::unique_ptr<Thresholds>& t = index[p.fact];
+    std::unique_ptr<Thresholds>& t = thresholds_[p.fact];
     if (t == nullptr) {
       t = std::make_unique<Thresholds>();
       t->fact = p.fact;
-      t->all.assign(m.words_, 0);
+      t->all.assign(m_->words_, 0);
     }
     const uint32_t id = static_cast<uint32_t>(program);
     if (p.min) {
@@ -341,289 +403,287 @@ std::shared_ptr<const Matcher> Matcher::Build(
     }
     SetBit(t->all, program);
     return true;
-  };
+  }
 
-  // Which rules test one dimension, and the thresholds each dimension needs.
-  struct Placement {
-    size_t program;
-    uint32_t rule;
-    std::string key;
-  };
-  std::vector<Placement> indexed;
-  std::map<Fact, std::unique_ptr<Thresholds>> thresholds;
-  std::map<std::string, std::set<int64_t>> cuts;
-  std::map<std::string, std::set<std::string>> codes;
-  for (size_t i = 0; i < n; ++i) {
-    const Program& p = *programs[i];
-    ProgramInfo& info = m->info_[i];
-    info.application_reference =
-        p.reference_date == ReferenceDateKind::kApplication;
-    Hot& hot = m->hot_[i];
-    for (Need t : p.tags) {
-      hot.tags |= static_cast<uint16_t>(1u << static_cast<int>(t));
-    }
-    m->benefit_part_[i] =
-        static_cast<int32_t>(BenefitPart(w, p.max_amount_won));
-    hot.bonus_cap = static_cast<int16_t>(std::min<int32_t>(p.bonus_cap, 32767));
-    SetBit(m->by_category_[static_cast<size_t>(p.category)], i);
-    for (uint32_t r = 0; r < p.rules.size(); ++r) {
-      const Rule& rule = p.rules[r];
-      if (AddThreshold(*m, i, rule, info.application_reference, thresholds)) {
-        ++m->stats_.threshold_rules;
-        continue;
-      }
-      std::string key =
-          ConditionKey(rule.condition, info.application_reference);
-      if (!key.empty()) {
-        std::vector<const Predicate*> preds;
-        CollectPredicates(rule.condition, &preds);
-        for (const Predicate* pr : preds) {
-          if (key == "founding" && pr->fact == Fact::kBusinessAgeMonths) {
-            if (pr->min) {
-              cuts[key].insert(2 * *pr->min);
-              cuts[key].insert(2 * *pr->min + 1);
-            }
-            if (pr->max) {
-              cuts[key].insert(2 * *pr->max);
-              cuts[key].insert(2 * *pr->max + 1);
-            }
-          } else if (key.rfind("figure:", 0) == 0) {
-            if (pr->min) {
-              cuts[key].insert(*pr->min);
-              cuts[key].insert(*pr->min + 1);
-            }
-            if (pr->max) {
-              cuts[key].insert(*pr->max);
-              cuts[key].insert(*pr->max + 1);
-            }
-          } else if (key == "region") {
-            codes[key].insert(pr->codes.begin(), pr->codes.end());
-            for (const std::string& g : pr->region_groups) {
-              if (const auto* group = ref.region_groups.Find(g)) {
-                codes[key].insert(group->begin(), group->end());
-              }
-            }
-          } else if (key == "industry") {
-            codes[key].insert(pr->codes.begin(), pr->codes.end());
+  // The cuts (founding, figures) and codes (region, industry) the
+  // dimension of `key` needs for the predicates of `c`.
+  void CollectCutsAndCodes(const std::string& key, const Condition& c) {
+    std::vector<const Predicate*> preds;
+    CollectPredicates(c, &preds);
+    auto cut_at = [&](int64_t v) {
+      cuts_[key].insert(v);
+      cuts_[key].insert(v + 1);
+    };
+    for (const Predicate* pr : preds) {
+      if (key == "founding" && pr->fact == Fact::kBusinessAgeMonths) {
+        if (pr->min) cut_at(2 * *pr->min);
+        if (pr->max) cut_at(2 * *pr->max);
+      } else if (key.rfind("figure:", 0) == 0) {
+        if (pr->min) cut_at(*pr->min);
+        if (pr->max) cut_at(*pr->max);
+      } else if (key == "region") {
+        codes_[key].insert(pr->codes.begin(), pr->codes.end());
+        for (const std::string& g : pr->region_groups) {
+          if (const auto* group = ref_.region_groups.Find(g)) {
+            codes_[key].insert(group->begin(), group->end());
           }
         }
-      }
-      if (rule.kind == RuleKind::kBonus) {
-        bonuses[i].push_back({r, rule.points, -1, {}});
-        if (!key.empty()) indexed.push_back({i, r, key});
-        continue;
-      }
-      if (key.empty()) {
-        info.residual_rules.push_back(r);
-        SetBit(m->has_residual_, i);
-        ++m->stats_.residual_rules;
-      } else {
-        indexed.push_back({i, r, key});
+      } else if (key == "industry") {
+        codes_[key].insert(pr->codes.begin(), pr->codes.end());
       }
     }
   }
-  for (auto& [fact, t] : thresholds) {
-    t->Finish(m->words_);
-    m->thresholds_.push_back(std::move(t));
+
+  void MakeResidual(size_t program, uint32_t rule) {
+    m_->info_[program].residual_rules.push_back(rule);
+    SetBit(m_->has_residual_, program);
+    ++m_->stats_.residual_rules;
   }
-  for (auto& [key, set] : cuts) {
-    if (set.size() > kMaxCuts) {
-      // Too many thresholds to index: those rules stay residual.
-      for (Placement& pl : indexed) {
+
+  // Too many thresholds to index: those rules stay residual (bonus rules
+  // are then evaluated directly).
+  void GiveBackCrowdedDimensions() {
+    for (auto& [key, set] : cuts_) {
+      if (set.size() <= kMaxCuts) continue;
+      for (Placement& pl : indexed_) {
         if (pl.key != key) continue;
-        const Rule& rule = programs[pl.program]->rules[pl.rule];
         pl.key.clear();
-        if (rule.kind != RuleKind::kBonus) {
-          m->info_[pl.program].residual_rules.push_back(pl.rule);
-          SetBit(m->has_residual_, pl.program);
-          ++m->stats_.residual_rules;
+        if (programs()[pl.program]->rules[pl.rule].kind != RuleKind::kBonus) {
+          MakeResidual(pl.program, pl.rule);
         }
       }
     }
   }
 
-  // The dimensions, with their classes and representatives.
-  std::map<std::string, int> dimension_of;
-  auto make_dimension = [&](const std::string& key) -> int {
-    auto found = dimension_of.find(key);
-    if (found != dimension_of.end()) return found->second;
+  // The dimension of `key`, made the first time with its classes and
+  // representatives.
+  int DimensionFor(const std::string& key) {
+    auto found = dimension_of_.find(key);
+    if (found != dimension_of_.end()) return found->second;
     auto d = std::make_unique<Dimension>();
     if (key == "region" || key == "industry") {
-      const bool region = key == "region";
-      d->kind = region ? Dimension::Kind::kRegion : Dimension::Kind::kIndustry;
-      const std::set<std::string>& areas = codes[key];
-      // Every code of the table, grouped by how the catalog's codes cover it.
-      std::map<std::vector<Truth>, int> signature_class;
-      d->representatives.emplace_back();  // class 0: unknown
-      auto add = [&](const std::string& code) {
-        std::vector<Truth> sig;
-        for (const std::string& a : areas) {
-          sig.push_back(region ? ref.regions.Covers(a, code)
-                               : ref.industries.Covers(a, code));
-        }
-        auto [it, inserted] = signature_class.try_emplace(
-            sig, static_cast<int>(d->representatives.size()));
-        if (inserted) {
-          Company c;
-          (region ? c.head_office_region : c.primary_industry) = code;
-          d->representatives.push_back(std::move(c));
-        }
-        d->code_class[code] = it->second;
-      };
-      if (region) {
-        for (const std::string& code : ref.regions.AllCodes()) add(code);
-      } else {
-        for (const std::string& code : ref.industries.AllCodes()) add(code);
-      }
+      CodeDimension(key, d.get());
     } else if (key == "founding") {
-      d->kind = Dimension::Kind::kFounding;
-      d->cuts.assign(cuts[key].begin(), cuts[key].end());
-      d->representatives.emplace_back();  // unknown
-      Company not_prospective;
-      not_prospective.prospective_founder = false;
-      d->representatives.push_back(not_prospective);
-      Company prospective;
-      prospective.prospective_founder = true;
-      d->representatives.push_back(prospective);
-      d->representatives.push_back(FoundingRepresentative(0));
-      for (int64_t cut : d->cuts) {
-        d->representatives.push_back(FoundingRepresentative(cut));
-      }
+      FoundingDimension(key, d.get());
     } else if (key == "size") {
       d->kind = Dimension::Kind::kSize;
-      d->representatives.resize(32);
+      d->representatives.resize(32);  // by bucket set; SizeTree decides
     } else {
-      const int param = std::stoi(key.substr(key.find(':') + 1));
-      if (key.rfind("figure:", 0) == 0) {
-        d->kind = Dimension::Kind::kFigure;
-        d->fact = static_cast<Fact>(param);
-        d->cuts.assign(cuts[key].begin(), cuts[key].end());
-        d->representatives.emplace_back();  // unknown
-        d->representatives.push_back(FigureRepresentative(
-            d->fact, d->cuts.empty() ? 0 : d->cuts.front() - 1));
-        for (int64_t cut : d->cuts) {
-          d->representatives.push_back(FigureRepresentative(d->fact, cut));
-        }
-      } else if (key.rfind("flag:", 0) == 0) {
-        d->kind = Dimension::Kind::kFlag;
-        d->fact = static_cast<Fact>(param);
-        for (int v = 0; v < 3; ++v) {
-          Company c;
-          std::optional<bool> value;
-          if (v > 0) value = v == 2;
-          Info(d->fact).set_flag(&c, value);
-          d->representatives.push_back(std::move(c));
-        }
-      } else if (key.rfind("choice:", 0) == 0) {
-        d->kind = Dimension::Kind::kChoice;
-        d->fact = static_cast<Fact>(param);
-        const FactInfo& info = Info(d->fact);
-        for (int v = 0; v <= info.choices; ++v) {
-          Company c;
-          info.set_choice(&c, v == 0 ? std::nullopt : std::optional<int>(v));
-          d->representatives.push_back(std::move(c));
-        }
-      } else if (key.rfind("cert:", 0) == 0) {
-        d->kind = Dimension::Kind::kCert;
-        d->param = param;
-        d->representatives.emplace_back();
-        Company none;
-        none.certifications.emplace();
-        d->representatives.push_back(none);
-        Company held;
-        held.certifications = std::vector<CertificationGrant>{
-            {static_cast<Certification>(param), std::nullopt, std::nullopt}};
-        d->representatives.push_back(held);
-      } else {
-        d->kind = Dimension::Kind::kNeed;
-        d->param = param;
-        d->representatives.emplace_back();
-        Company none;
-        none.needs.emplace();
-        d->representatives.push_back(none);
-        Company has;
-        has.needs = std::vector<Need>{static_cast<Need>(param)};
-        d->representatives.push_back(has);
-      }
+      KeyedDimension(key, d.get());
     }
     d->classes = static_cast<int>(d->representatives.size());
     d->fail.resize(static_cast<size_t>(d->classes));
     d->unknown.resize(static_cast<size_t>(d->classes));
-    const int index = static_cast<int>(m->dimensions_.size());
-    m->dimensions_.push_back(std::move(d));
-    dimension_of[key] = index;
+    const int index = static_cast<int>(m_->dimensions_.size());
+    m_->dimensions_.push_back(std::move(d));
+    dimension_of_[key] = index;
     return index;
-  };
+  }
 
-  for (const Placement& pl : indexed) {
-    if (pl.key.empty()) continue;
-    const int di = make_dimension(pl.key);
-    Dimension& d = *m->dimensions_[static_cast<size_t>(di)];
-    const Rule& rule = programs[pl.program]->rules[pl.rule];
-    std::vector<Truth> table = d.Table(rule.condition, *evaluator);
-    if (rule.kind == RuleKind::kBonus) {
-      for (PendingBonus& b : bonuses[pl.program]) {
-        if (b.rule != pl.rule) continue;
-        b.dimension = di;
-        b.earned.resize(table.size());
-        for (size_t k = 0; k < table.size(); ++k) {
-          b.earned[k] = table[k] == Truth::kTrue ? 1 : 0;
+  // Every code of the table, grouped by how the catalog's codes cover it;
+  // class 0 is unknown.
+  void CodeDimension(const std::string& key, Dimension* d) {
+    const bool region = key == "region";
+    d->kind = region ? Dimension::Kind::kRegion : Dimension::Kind::kIndustry;
+    const std::set<std::string>& areas = codes_[key];
+    std::map<std::vector<Truth>, int> signature_class;
+    d->representatives.emplace_back();  // class 0: unknown
+    auto add = [&](const std::string& code) {
+      std::vector<Truth> sig;
+      for (const std::string& a : areas) {
+        sig.push_back(region ? ref_.regions.Covers(a, code)
+                             : ref_.industries.Covers(a, code));
+      }
+      auto [it, inserted] = signature_class.try_emplace(
+          sig, static_cast<int>(d->representatives.size()));
+      if (inserted) {
+        Company c;
+        (region ? c.head_office_region : c.primary_industry) = code;
+        d->representatives.push_back(std::move(c));
+      }
+      d->code_class[code] = it->second;
+    };
+    if (region) {
+      for (const std::string& code : ref_.regions.AllCodes()) add(code);
+    } else {
+      for (const std::string& code : ref_.industries.AllCodes()) add(code);
+    }
+  }
+
+  // Unknown, not prospective (no date), prospective, then founded at 0 and
+  // at each cut of 업력.
+  void FoundingDimension(const std::string& key, Dimension* d) {
+    d->kind = Dimension::Kind::kFounding;
+    d->cuts.assign(cuts_[key].begin(), cuts_[key].end());
+    d->representatives.emplace_back();  // unknown
+    Company not_prospective;
+    not_prospective.prospective_founder = false;
+    d->representatives.push_back(not_prospective);
+    Company prospective;
+    prospective.prospective_founder = true;
+    d->representatives.push_back(prospective);
+    d->representatives.push_back(FoundingRepresentative(0));
+    for (int64_t cut : d->cuts) {
+      d->representatives.push_back(FoundingRepresentative(cut));
+    }
+  }
+
+  // "figure:N", "flag:N", "choice:N", "cert:N", "need:N".
+  void KeyedDimension(const std::string& key, Dimension* d) {
+    const int param = std::stoi(key.substr(key.find(':') + 1));
+    if (key.rfind("figure:", 0) == 0) {
+      d->kind = Dimension::Kind::kFigure;
+      d->fact = static_cast<Fact>(param);
+      d->cuts.assign(cuts_[key].begin(), cuts_[key].end());
+      d->representatives.emplace_back();  // unknown
+      d->representatives.push_back(FigureRepresentative(
+          d->fact, d->cuts.empty() ? 0 : d->cuts.front() - 1));
+      for (int64_t cut : d->cuts) {
+        d->representatives.push_back(FigureRepresentative(d->fact, cut));
+      }
+    } else if (key.rfind("flag:", 0) == 0) {
+      d->kind = Dimension::Kind::kFlag;
+      d->fact = static_cast<Fact>(param);
+      for (int v = 0; v < 3; ++v) {  // unknown, false, true
+        Company c;
+        std::optional<bool> value;
+        if (v > 0) value = v == 2;
+        Info(d->fact).set_flag(&c, value);
+        d->representatives.push_back(std::move(c));
+      }
+    } else if (key.rfind("choice:", 0) == 0) {
+      d->kind = Dimension::Kind::kChoice;
+      d->fact = static_cast<Fact>(param);
+      const FactInfo& info = Info(d->fact);
+      for (int v = 0; v <= info.choices; ++v) {  // unknown, then each value
+        Company c;
+        info.set_choice(&c, v == 0 ? std::nullopt : std::optional<int>(v));
+        d->representatives.push_back(std::move(c));
+      }
+    } else if (key.rfind("cert:", 0) == 0) {
+      d->kind = Dimension::Kind::kCert;
+      d->param = param;
+      d->representatives.emplace_back();  // unknown, none, held
+      Company none;
+      none.certifications.emplace();
+      d->representatives.push_back(none);
+      Company held;
+      held.certifications = std::vector<CertificationGrant>{
+          {static_cast<Certification>(param), std::nullopt, std::nullopt}};
+      d->representatives.push_back(held);
+    } else {
+      d->kind = Dimension::Kind::kNeed;
+      d->param = param;
+      d->representatives.emplace_back();  // unknown, none, has
+      Company none;
+      none.needs.emplace();
+      d->representatives.push_back(none);
+      Company has;
+      has.needs = std::vector<Need>{static_cast<Need>(param)};
+      d->representatives.push_back(has);
+    }
+  }
+
+  // Each indexed rule's outcome per class of its dimension: the programs it
+  // fails or leaves unknown, and the classes that earn a bonus rule.
+  void IndexRules() {
+    for (const Placement& pl : indexed_) {
+      if (pl.key.empty()) continue;
+      const int di = DimensionFor(pl.key);
+      Dimension& d = *m_->dimensions_[static_cast<size_t>(di)];
+      const Rule& rule = programs()[pl.program]->rules[pl.rule];
+      std::vector<Truth> table = d.Table(rule.condition, *evaluator_);
+      if (rule.kind == RuleKind::kBonus) {
+        for (PendingBonus& b : bonuses_[pl.program]) {
+          if (b.rule != pl.rule) continue;
+          b.dimension = di;
+          b.earned.resize(table.size());
+          for (size_t k = 0; k < table.size(); ++k) {
+            b.earned[k] = table[k] == Truth::kTrue ? 1 : 0;
+          }
+        }
+        continue;
+      }
+      ++m_->stats_.indexed_rules;
+      for (size_t k = 0; k < table.size(); ++k) {
+        const Truth passed =
+            rule.kind == RuleKind::kExclude ? Not(table[k]) : table[k];
+        if (passed == Truth::kTrue) continue;
+        Bitmap& target = passed == Truth::kFalse ? d.fail[k] : d.unknown[k];
+        if (target.empty()) target.assign(m_->words_, 0);
+        SetBit(target, pl.program);
+      }
+    }
+  }
+
+  // The bonus rules in one array by program, with a bitmap per dimension
+  // and class of the entries it earns; a program's only indexed bonus rule
+  // is kept in its hot entry.
+  void LayOutBonuses() {
+    size_t entries = 0;
+    for (const auto& list : bonuses_) entries += list.size();
+    const size_t bonus_words = (entries + 63) / 64;
+    m_->bonus_earned_.resize(m_->dimensions_.size());
+    for (size_t d = 0; d < m_->dimensions_.size(); ++d) {
+      m_->bonus_earned_[d].resize(
+          static_cast<size_t>(m_->dimensions_[d]->classes));
+    }
+    for (size_t i = 0; i < n_; ++i) {
+      m_->hot_[i].bonus_begin = static_cast<uint32_t>(m_->bonus_.size());
+      for (PendingBonus& b : bonuses_[i]) {
+        const size_t entry = m_->bonus_.size();
+        m_->bonus_.push_back({b.points, b.dimension, b.rule});
+        if (b.dimension < 0) continue;
+        for (size_t k = 0; k < b.earned.size(); ++k) {
+          if (!b.earned[k]) continue;
+          Bitmap& bits = m_->bonus_earned_[static_cast<size_t>(b.dimension)][k];
+          if (bits.empty()) bits.assign(bonus_words, 0);
+          SetBit(bits, entry);
         }
       }
-      continue;
-    }
-    ++m->stats_.indexed_rules;
-    for (size_t k = 0; k < table.size(); ++k) {
-      const Truth passed =
-          rule.kind == RuleKind::kExclude ? Not(table[k]) : table[k];
-      if (passed == Truth::kTrue) continue;
-      Bitmap& target = passed == Truth::kFalse ? d.fail[k] : d.unknown[k];
-      if (target.empty()) target.assign(m->words_, 0);
-      SetBit(target, pl.program);
-    }
-  }
-  size_t entries = 0;
-  for (const auto& list : bonuses) entries += list.size();
-  const size_t bonus_words = (entries + 63) / 64;
-  m->bonus_earned_.resize(m->dimensions_.size());
-  for (size_t d = 0; d < m->dimensions_.size(); ++d) {
-    m->bonus_earned_[d].resize(static_cast<size_t>(m->dimensions_[d]->classes));
-  }
-  for (size_t i = 0; i < n; ++i) {
-    m->hot_[i].bonus_begin = static_cast<uint32_t>(m->bonus_.size());
-    for (PendingBonus& b : bonuses[i]) {
-      const size_t entry = m->bonus_.size();
-      m->bonus_.push_back({b.points, b.dimension, b.rule});
-      if (b.dimension < 0) continue;
-      for (size_t k = 0; k < b.earned.size(); ++k) {
-        if (!b.earned[k]) continue;
-        Bitmap& bits = m->bonus_earned_[static_cast<size_t>(b.dimension)][k];
-        if (bits.empty()) bits.assign(bonus_words, 0);
-        SetBit(bits, entry);
-      }
-    }
-    Hot& hot = m->hot_[i];
-    hot.bonus_end = static_cast<uint32_t>(m->bonus_.size());
-    if (hot.bonus_end == hot.bonus_begin + 1) {
-      const Bonus& only = m->bonus_[hot.bonus_begin];
-      if (only.dimension >= 0 && only.points <= 32767 && only.points >= 0) {
-        hot.single_dimension = static_cast<int16_t>(only.dimension);
-        hot.single_points = static_cast<int16_t>(only.points);
+      Hot& hot = m_->hot_[i];
+      hot.bonus_end = static_cast<uint32_t>(m_->bonus_.size());
+      if (hot.bonus_end == hot.bonus_begin + 1) {
+        const Bonus& only = m_->bonus_[hot.bonus_begin];
+        if (only.dimension >= 0 && only.points <= 32767 && only.points >= 0) {
+          hot.single_dimension = static_cast<int16_t>(only.dimension);
+          hot.single_points = static_cast<int16_t>(only.points);
+        }
       }
     }
   }
-  for (auto& d : m->dimensions_) {
-    d->representatives.clear();
-    d->representatives.shrink_to_fit();
-    m->stats_.classes += d->classes;
-    for (size_t k = 0; k < d->fail.size(); ++k) {
-      m->stats_.bitmap_bytes +=
-          (d->fail[k].size() + d->unknown[k].size()) * sizeof(uint64_t);
+
+  // Representatives are for the build only; the figures of the index.
+  std::shared_ptr<const Matcher> Finish() {
+    for (auto& d : m_->dimensions_) {
+      d->representatives.clear();
+      d->representatives.shrink_to_fit();
+      m_->stats_.classes += d->classes;
+      for (size_t k = 0; k < d->fail.size(); ++k) {
+        m_->stats_.bitmap_bytes +=
+            (d->fail[k].size() + d->unknown[k].size()) * sizeof(uint64_t);
+      }
     }
+    m_->stats_.programs = static_cast<int>(n_);
+    m_->stats_.dimensions = static_cast<int>(m_->dimensions_.size());
+    return std::move(m_);
   }
-  m->stats_.programs = static_cast<int>(n);
-  m->stats_.dimensions = static_cast<int>(m->dimensions_.size());
-  return m;
+
+  std::shared_ptr<Matcher> m_;
+  const Evaluator* evaluator_;
+  const Reference& ref_;
+  const size_t n_;
+  std::vector<std::vector<PendingBonus>> bonuses_;  // by program
+  std::vector<Placement> indexed_;
+  std::map<Fact, std::unique_ptr<Thresholds>> thresholds_;
+  std::map<std::string, std::set<int64_t>> cuts_;
+  std::map<std::string, std::set<std::string>> codes_;
+  std::map<std::string, int> dimension_of_;
+};
+
+std::shared_ptr<const Matcher> Matcher::Build(
+    std::shared_ptr<const Catalog> catalog, const Evaluator* evaluator) {
+  return Builder(std::move(catalog), evaluator).Build();
 }
 
 std::shared_ptr<const Matcher::DayView> Matcher::Day(Date day) const {

@@ -85,6 +85,7 @@ class Matcher {
   struct Dimension;
   struct Thresholds;
   struct DayView;
+  class Builder;
 
   Matcher() = default;
   std::shared_ptr<const DayView> Day(Date day) const;

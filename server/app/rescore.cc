@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/matcher.h"
@@ -132,6 +133,299 @@ struct Output {
 
 bool Has(const std::vector<std::string>& sorted, std::string_view id) {
   return std::binary_search(sorted.begin(), sorted.end(), id);
+}
+
+// Scores a run's companies against its catalog and finds what changed since
+// each company's stored results: the alerts to send and the reminders to
+// keep. Shared by the run's threads, each with its own Output.
+class CompanyScorer {
+ public:
+  using RemapFn =
+      std::function<absl::StatusOr<std::shared_ptr<const std::vector<int32_t>>>(
+          int64_t from_version)>;
+
+  CompanyScorer(const engine::Matcher& matcher, std::string run_id,
+                engine::Date as_of, RemapFn remap)
+      : matcher_(matcher),
+        catalog_(matcher.catalog()),
+        version_(catalog_.version()),
+        run_id_(std::move(run_id)),
+        as_of_(as_of),
+        as_of_text_(as_of.ToString()),
+        facts_(FactsOf(catalog_, as_of)),
+        remap_(std::move(remap)) {
+    match_options_.as_of = as_of;
+  }
+
+  // Scores company i of `chunk`; appends its results, alerts, counts and
+  // errors to `out`.
+  void Score(const Chunk& chunk, size_t i, Output* out) const {
+    const Clock::time_point t0 = Clock::now();
+    const std::string& id = chunk.ids[i];
+    Output::Scratch& x = out->scratch;
+    if (!x.proto.ParseFromString(chunk.profiles[i])) {
+      out->errors.push_back(absl::StrCat(id, ": stored profile unreadable"));
+      return;
+    }
+    std::vector<engine::FieldError> errors;
+    const engine::Company company = server::CompanyFromProto(x.proto, &errors);
+    if (!errors.empty()) {
+      out->errors.push_back(
+          absl::StrCat(id, ": stored profile invalid: ", errors[0].field));
+      return;
+    }
+    matcher_.MatchAll(company, match_options_, &x.ranked);
+    const Clock::time_point t1 = Clock::now();
+    out->match_seconds += Seconds(t1 - t0);
+
+    StoredResults& next = x.next;
+    next.catalog_version = version_;
+    next.computed_at = chunk.now;
+    next.as_of = as_of_;
+    next.run_id = run_id_;
+    next.entries.clear();
+    next.reminders.clear();
+    for (const engine::Matcher::Ranked& r : x.ranked) {
+      next.entries.push_back(
+          {static_cast<uint32_t>(r.index), r.eligibility, r.score});
+      if (r.eligibility == engine::Eligibility::kEligible) {
+        ++out->eligible;
+      } else {
+        ++out->undetermined;
+      }
+    }
+    if (Previous(chunk, i, out)) {
+      ChangeAlerts(chunk, i, out);
+      KeepReminders(out);
+    }
+    NewReminders(chunk, i, out);
+    auto& result = out->results.emplace_back(id, std::string());
+    EncodeResultsTo(next, &result.second);
+    out->diff_seconds += Seconds(Clock::now() - t1);
+  }
+
+ private:
+  // The company's previous results into scratch.before, and their entries
+  // in this catalog's positions into scratch.was; false when it has none
+  // that can be read (a first run for it).
+  bool Previous(const Chunk& chunk, size_t i, Output* out) const {
+    const std::string& id = chunk.ids[i];
+    Output::Scratch& x = out->scratch;
+    x.was.clear();
+    if (!chunk.previous[i]) return false;
+    if (!DecodeResultsInto(*chunk.previous[i], &x.before)) {
+      out->errors.push_back(absl::StrCat(
+          id, ": stored results unreadable; taken as a first run"));
+      return false;
+    }
+    if (x.map == nullptr || x.map_version != x.before.catalog_version) {
+      auto map = remap_(x.before.catalog_version);
+      if (!map.ok()) {
+        out->errors.push_back(absl::StrCat(id, ": ", map.status().message(),
+                                           "; taken as a first run"));
+        return false;
+      }
+      x.map = *std::move(map);
+      x.map_version = x.before.catalog_version;
+    }
+    const std::vector<int32_t>& map = *x.map;
+    for (const StoredResults::Entry& e : x.before.entries) {
+      if (e.index < map.size() && map[e.index] >= 0) {
+        x.was.emplace_back(map[e.index], e.eligibility);
+      }
+    }
+    return true;
+  }
+
+  // NEWLY_ELIGIBLE and NO_LONGER_ELIGIBLE alerts: both lists ascend by
+  // position, so one merge finds what changed. Dismissed programs alert
+  // no more.
+  void ChangeAlerts(const Chunk& chunk, size_t i, Output* out) const {
+    const Output::Scratch& x = out->scratch;
+    const auto& was = x.was;
+    const auto& now = x.next.entries;
+    const auto& dismissed = chunk.dismissed[i];
+    static const std::string kNone;
+    size_t a = 0, b = 0;
+    while (a < was.size() || b < now.size()) {
+      const int32_t old_p = a < was.size() ? was[a].first : INT32_MAX;
+      const int32_t new_p =
+          b < now.size() ? static_cast<int32_t>(now[b].index) : INT32_MAX;
+      if (old_p == new_p && was[a].second == now[b].eligibility) {
+        ++a;
+        ++b;
+        continue;
+      }
+      const size_t p = static_cast<size_t>(std::min(old_p, new_p));
+      const engine::Eligibility from =
+          old_p <= new_p ? was[a].second : engine::Eligibility::kIneligible;
+      const engine::Eligibility to = new_p <= old_p
+                                         ? now[b].eligibility
+                                         : engine::Eligibility::kIneligible;
+      const int64_t score = new_p <= old_p ? now[b].score : 0;
+      if (old_p <= new_p) ++a;
+      if (new_p <= old_p) ++b;
+      if (from == to || Has(dismissed, catalog_.programs()[p]->id)) continue;
+      if (to == engine::Eligibility::kEligible) {
+        Alert(chunk, i, v1::ALERT_KIND_NEWLY_ELIGIBLE, p, from, to, score,
+              kNone, out);
+        ++out->newly;
+      } else if (from == engine::Eligibility::kEligible &&
+                 facts_.considered[p]) {
+        Alert(chunk, i, v1::ALERT_KIND_NO_LONGER_ELIGIBLE, p, from, to, score,
+              kNone, out);
+        ++out->no_longer;
+      }
+    }
+  }
+
+  // Reminders whose window is still ahead are kept, in this catalog's
+  // positions (the map keeps their order).
+  void KeepReminders(Output* out) const {
+    Output::Scratch& x = out->scratch;
+    const std::vector<int32_t>& map = *x.map;
+    for (const StoredResults::Reminder& m : x.before.reminders) {
+      if (m.window_end < as_of_ || m.index >= map.size() || map[m.index] < 0) {
+        continue;
+      }
+      x.next.reminders.push_back(
+          {static_cast<uint32_t>(map[m.index]), m.window_end});
+    }
+  }
+
+  // CLOSING_SOON reminders for eligible programs closing soon, once per
+  // window, not for programs dismissed or applied to. Entries and kept
+  // reminders both ascend by position.
+  void NewReminders(const Chunk& chunk, size_t i, Output* out) const {
+    StoredResults& next = out->scratch.next;
+    const auto& dismissed = chunk.dismissed[i];
+    const auto& applied = chunk.applied[i];
+    const size_t kept = next.reminders.size();
+    size_t k = 0;
+    for (const StoredResults::Entry& e : next.entries) {
+      if (!facts_.closing[e.index] ||
+          e.eligibility != engine::Eligibility::kEligible) {
+        continue;
+      }
+      const StoredResults::Reminder reminder{e.index, *facts_.closing[e.index]};
+      while (k < kept && next.reminders[k] < reminder) ++k;
+      if (k < kept && next.reminders[k] == reminder) continue;  // sent
+      const std::string& pid = catalog_.programs()[e.index]->id;
+      if (Has(dismissed, pid) || Has(applied, pid)) continue;
+      Alert(chunk, i, v1::ALERT_KIND_CLOSING_SOON, e.index, e.eligibility,
+            e.eligibility, e.score, facts_.closing_text[e.index], out);
+      ++out->closing;
+      next.reminders.push_back(reminder);
+    }
+    if (next.reminders.size() > kept && kept > 0) {
+      std::inplace_merge(next.reminders.begin(),
+                         next.reminders.begin() + static_cast<ptrdiff_t>(kept),
+                         next.reminders.end());
+    }
+  }
+
+  void Alert(const Chunk& chunk, size_t i, v1::AlertKind kind, size_t p,
+             engine::Eligibility from, engine::Eligibility to, int64_t score,
+             const std::string& window_end, Output* out) const {
+    const std::string& id = chunk.ids[i];
+    const engine::Program& program = *catalog_.programs()[p];
+    AlertRecord a;
+    a.kind = kind;
+    a.company_id = id;
+    a.program_id = program.id;
+    a.program_title = program.title;
+    a.before = static_cast<v1::Eligibility>(from);
+    a.after = static_cast<v1::Eligibility>(to);
+    a.score = score;
+    a.window_end = window_end;
+    a.source = run_id_;
+    a.catalog_version = version_;
+    a.as_of = as_of_text_;
+    a.created_at = chunk.now_text;
+    AlertLog::Pending& pending = out->alerts.emplace_back();
+    pending.company_id.reserve(id.size() + 9);
+    pending.company_id = id;
+    EncodeAlert(a, &pending.bytes);
+  }
+
+  const engine::Matcher& matcher_;
+  const engine::Catalog& catalog_;
+  const int64_t version_;
+  const std::string run_id_;
+  const engine::Date as_of_;
+  const std::string as_of_text_;
+  const ProgramFacts facts_;
+  const RemapFn remap_;
+  engine::RecommendOptions match_options_;
+};
+
+// The shard's next companies after `after` (at most `limit`), read from
+// the run's snapshot, with their stored results and feedback, and the
+// results of companies gone since; no companies when the shard is done.
+absl::Status ReadChunk(storage::Store* store, const storage::Snapshot& snapshot,
+                       const std::string& after, size_t limit,
+                       absl::FunctionRef<bool(std::string_view)> in_shard,
+                       Chunk* chunk) {
+  absl::Status scan =
+      store->ScanSnapshot(snapshot, Table::kCompanies, after,
+                          [&](std::string_view key, std::string_view value) {
+                            if (!in_shard(key)) return true;
+                            chunk->ids.emplace_back(key);
+                            chunk->profiles.emplace_back(value);
+                            return chunk->ids.size() < limit;
+                          });
+  if (!scan.ok()) return scan;
+  if (chunk->ids.empty()) return absl::OkStatus();
+  const std::string& last = chunk->ids.back();
+  chunk->previous.resize(chunk->ids.size());
+  chunk->dismissed.resize(chunk->ids.size());
+  chunk->applied.resize(chunk->ids.size());
+  {
+    size_t i = 0;
+    scan = store->Scan(Table::kResults, after,
+                       [&](std::string_view key, std::string_view value) {
+                         if (key > last) return false;
+                         while (i < chunk->ids.size() && chunk->ids[i] < key)
+                           ++i;
+                         if (i < chunk->ids.size() && chunk->ids[i] == key) {
+                           chunk->previous[i] = std::string(value);
+                         } else if (in_shard(key)) {
+                           chunk->stale.emplace_back(key);
+                         }
+                         return true;
+                       });
+    if (!scan.ok()) return scan;
+  }
+  {
+    // Feedback keys are company id, 0x00, program id; ids use no byte
+    // below '-', so every key of a company after `after` sorts after
+    // `after` + 0x01.
+    size_t i = 0;
+    absl::Status bad;
+    scan = store->Scan(
+        Table::kFeedback, after.empty() ? after : after + '\x01',
+        [&](std::string_view key, std::string_view value) {
+          const size_t cut = key.find('\0');
+          const std::string_view company = key.substr(0, cut);
+          if (company > last) return false;
+          while (i < chunk->ids.size() && chunk->ids[i] < company) ++i;
+          if (i == chunk->ids.size() || chunk->ids[i] != company) return true;
+          v1::Feedback f;
+          if (!f.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            bad = absl::DataLossError("unreadable feedback record");
+            return false;
+          }
+          if (f.kind() == v1::FEEDBACK_KIND_DISMISSED) {
+            chunk->dismissed[i].push_back(f.program_id());
+          } else if (f.kind() == v1::FEEDBACK_KIND_APPLIED) {
+            chunk->applied[i].push_back(f.program_id());
+          }
+          return true;
+        });
+    if (!scan.ok()) return scan;
+    if (!bad.ok()) return bad;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -506,44 +800,16 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   const int64_t version = catalog.version();
 
   // Resume or begin.
-  RunState state;
-  absl::StatusOr<std::optional<std::string>> saved =
-      store_->Get(Table::kMeta, run_key);
-  if (!saved.ok()) return saved.status();
   bool resumed = false;
-  int64_t sequence = 1;
-  if (saved->has_value()) {
-    std::optional<RunState> old = DecodeRunState(**saved);
-    if (!old) return absl::DataLossError("rescore checkpoint unreadable");
-    sequence = old->sequence + 1;
-    if (options.restart) {
-      // A new run from the first company.
-    } else if (!old->finished && old->catalog_version == version) {
-      state = *std::move(old);
-      resumed = true;
-    } else if (!old->finished) {
-      server::Log(server::LogLevel::kWarning,
-                  absl::StrCat("rescore: run ", old->run_id,
-                               " was left unfinished on catalog version ",
-                               old->catalog_version, "; the catalog is now ",
-                               version, ", starting over"));
-    }
-  }
-  if (!resumed) {
-    state = RunState();
-    state.started_at = now_();
-    state.sequence = sequence;
-    state.run_id = NewRunId(state.started_at, options.shard_index,
-                            options.shard_count, sequence);
-    state.catalog_version = version;
-    state.as_of = options.as_of.value_or(TodayInKorea());
-  }
+  absl::StatusOr<RunState> begun =
+      BeginOrResume(run_key, options, version, &resumed);
+  if (!begun.ok()) return begun.status();
+  RunState state = *std::move(begun);
   const int64_t resumed_from = state.companies;
   // The scoring threads read these while the writer thread replaces
   // `state` with each checkpoint: they keep copies of their own.
   const std::string run_id = state.run_id;
   const engine::Date as_of = state.as_of;
-  const std::string as_of_text = as_of.ToString();
 
   // The program list the results will refer to, and the run's start.
   if (absl::Status s = EnsureProgramList(catalog); !s.ok()) return s;
@@ -552,7 +818,6 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     batch.Put(Table::kMeta, run_key, EncodeRunState(state));
     if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   }
-  const ProgramFacts facts = FactsOf(catalog, as_of);
 
   std::mutex remap_mu;
   std::map<int64_t, std::shared_ptr<const std::vector<int32_t>>> remaps;
@@ -578,174 +843,7 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
 
   double read_seconds = 0, match_seconds = 0, diff_seconds = 0,
          write_seconds = 0;
-  engine::RecommendOptions match_options;
-  match_options.as_of = as_of;
-
-  // Scores one company; appends to `out`.
-  auto score_one = [&](const Chunk& chunk, size_t i, Output* out) {
-    const Clock::time_point t0 = Clock::now();
-    const std::string& id = chunk.ids[i];
-    Output::Scratch& x = out->scratch;
-    if (!x.proto.ParseFromString(chunk.profiles[i])) {
-      out->errors.push_back(absl::StrCat(id, ": stored profile unreadable"));
-      return;
-    }
-    std::vector<engine::FieldError> errors;
-    const engine::Company company = server::CompanyFromProto(x.proto, &errors);
-    if (!errors.empty()) {
-      out->errors.push_back(
-          absl::StrCat(id, ": stored profile invalid: ", errors[0].field));
-      return;
-    }
-    matcher->MatchAll(company, match_options, &x.ranked);
-    const Clock::time_point t1 = Clock::now();
-    out->match_seconds += Seconds(t1 - t0);
-
-    StoredResults& next = x.next;
-    next.catalog_version = version;
-    next.computed_at = chunk.now;
-    next.as_of = as_of;
-    next.run_id = run_id;
-    next.entries.clear();
-    next.reminders.clear();
-    for (const engine::Matcher::Ranked& r : x.ranked) {
-      next.entries.push_back(
-          {static_cast<uint32_t>(r.index), r.eligibility, r.score});
-      if (r.eligibility == engine::Eligibility::kEligible) {
-        ++out->eligible;
-      } else {
-        ++out->undetermined;
-      }
-    }
-
-    // The previous results, in this catalog's positions.
-    StoredResults& before = x.before;
-    bool has_before = false;
-    x.was.clear();
-    if (chunk.previous[i]) {
-      has_before = DecodeResultsInto(*chunk.previous[i], &before);
-      if (!has_before) {
-        out->errors.push_back(absl::StrCat(
-            id, ": stored results unreadable; taken as a first run"));
-      }
-    }
-    if (has_before) {
-      if (x.map == nullptr || x.map_version != before.catalog_version) {
-        auto map = remap_for(before.catalog_version);
-        if (map.ok()) {
-          x.map = *std::move(map);
-          x.map_version = before.catalog_version;
-        } else {
-          out->errors.push_back(absl::StrCat(id, ": ", map.status().message(),
-                                             "; taken as a first run"));
-          has_before = false;
-        }
-      }
-    }
-    if (has_before) {
-      const std::vector<int32_t>& map = *x.map;
-      for (const StoredResults::Entry& e : before.entries) {
-        if (e.index < map.size() && map[e.index] >= 0) {
-          x.was.emplace_back(map[e.index], e.eligibility);
-        }
-      }
-    }
-    const auto& dismissed = chunk.dismissed[i];
-    const auto& applied = chunk.applied[i];
-    auto alert = [&](v1::AlertKind kind, size_t p, engine::Eligibility from,
-                     engine::Eligibility to, int64_t score,
-                     const std::string& window_end) {
-      const engine::Program& program = *catalog.programs()[p];
-      AlertRecord a;
-      a.kind = kind;
-      a.company_id = id;
-      a.program_id = program.id;
-      a.program_title = program.title;
-      a.before = static_cast<v1::Eligibility>(from);
-      a.after = static_cast<v1::Eligibility>(to);
-      a.score = score;
-      a.window_end = window_end;
-      a.source = run_id;
-      a.catalog_version = version;
-      a.as_of = as_of_text;
-      a.created_at = chunk.now_text;
-      AlertLog::Pending& pending = out->alerts.emplace_back();
-      pending.company_id.reserve(id.size() + 9);
-      pending.company_id = id;
-      EncodeAlert(a, &pending.bytes);
-    };
-    static const std::string kNone;
-    // Both lists ascend by position: one merge finds what changed.
-    if (has_before) {
-      const auto& was = x.was;
-      size_t a = 0, b = 0;
-      while (a < was.size() || b < next.entries.size()) {
-        const int32_t old_p = a < was.size() ? was[a].first : INT32_MAX;
-        const int32_t new_p = b < next.entries.size()
-                                  ? static_cast<int32_t>(next.entries[b].index)
-                                  : INT32_MAX;
-        if (old_p == new_p && was[a].second == next.entries[b].eligibility) {
-          ++a;
-          ++b;
-          continue;
-        }
-        const size_t p = static_cast<size_t>(std::min(old_p, new_p));
-        const engine::Eligibility from =
-            old_p <= new_p ? was[a].second : engine::Eligibility::kIneligible;
-        const engine::Eligibility to = new_p <= old_p
-                                           ? next.entries[b].eligibility
-                                           : engine::Eligibility::kIneligible;
-        const int64_t score = new_p <= old_p ? next.entries[b].score : 0;
-        if (old_p <= new_p) ++a;
-        if (new_p <= old_p) ++b;
-        if (from == to || Has(dismissed, catalog.programs()[p]->id)) continue;
-        if (to == engine::Eligibility::kEligible) {
-          alert(v1::ALERT_KIND_NEWLY_ELIGIBLE, p, from, to, score, kNone);
-          ++out->newly;
-        } else if (from == engine::Eligibility::kEligible &&
-                   facts.considered[p]) {
-          alert(v1::ALERT_KIND_NO_LONGER_ELIGIBLE, p, from, to, score, kNone);
-          ++out->no_longer;
-        }
-      }
-      // Reminders whose window is still ahead are kept, in this catalog's
-      // positions (the map keeps their order).
-      const std::vector<int32_t>& map = *x.map;
-      for (const StoredResults::Reminder& m : before.reminders) {
-        if (m.window_end < as_of || m.index >= map.size() || map[m.index] < 0) {
-          continue;
-        }
-        next.reminders.push_back(
-            {static_cast<uint32_t>(map[m.index]), m.window_end});
-      }
-    }
-    // New reminders; entries and kept reminders both ascend by position.
-    const size_t kept = next.reminders.size();
-    size_t k = 0;
-    for (const StoredResults::Entry& e : next.entries) {
-      if (!facts.closing[e.index] ||
-          e.eligibility != engine::Eligibility::kEligible) {
-        continue;
-      }
-      const StoredResults::Reminder reminder{e.index, *facts.closing[e.index]};
-      while (k < kept && next.reminders[k] < reminder) ++k;
-      if (k < kept && next.reminders[k] == reminder) continue;  // sent
-      const std::string& pid = catalog.programs()[e.index]->id;
-      if (Has(dismissed, pid) || Has(applied, pid)) continue;
-      alert(v1::ALERT_KIND_CLOSING_SOON, e.index, e.eligibility, e.eligibility,
-            e.score, facts.closing_text[e.index]);
-      ++out->closing;
-      next.reminders.push_back(reminder);
-    }
-    if (next.reminders.size() > kept && kept > 0) {
-      std::inplace_merge(next.reminders.begin(),
-                         next.reminders.begin() + static_cast<ptrdiff_t>(kept),
-                         next.reminders.end());
-    }
-    auto& result = out->results.emplace_back(id, std::string());
-    EncodeResultsTo(next, &result.second);
-    out->diff_seconds += Seconds(Clock::now() - t1);
-  };
+  const CompanyScorer scorer(*matcher, run_id, as_of, remap_for);
 
   // Chunk k is committed by the writer while chunk k + 1 is read and
   // scored; commits stay in order.
@@ -819,68 +917,15 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     // ---- read: the next chunk of the shard, what is stored about it
     const Clock::time_point t_read = Clock::now();
     Chunk chunk;
-    const std::string after = cursor;
-    absl::Status scan = store_->ScanSnapshot(
-        *snapshot, Table::kCompanies, after,
-        [&](std::string_view key, std::string_view value) {
-          if (!in_shard(key)) return true;
-          chunk.ids.emplace_back(key);
-          chunk.profiles.emplace_back(value);
-          return chunk.ids.size() < options.checkpoint_companies;
-        });
-    if (!scan.ok()) return scan;
+    if (absl::Status s =
+            ReadChunk(store_, *snapshot, cursor, options.checkpoint_companies,
+                      in_shard, &chunk);
+        !s.ok()) {
+      return s;
+    }
     if (chunk.ids.empty()) break;
     const std::string last = chunk.ids.back();
     cursor = last;
-    chunk.previous.resize(chunk.ids.size());
-    chunk.dismissed.resize(chunk.ids.size());
-    chunk.applied.resize(chunk.ids.size());
-    {
-      size_t i = 0;
-      scan = store_->Scan(Table::kResults, after,
-                          [&](std::string_view key, std::string_view value) {
-                            if (key > last) return false;
-                            while (i < chunk.ids.size() && chunk.ids[i] < key)
-                              ++i;
-                            if (i < chunk.ids.size() && chunk.ids[i] == key) {
-                              chunk.previous[i] = std::string(value);
-                            } else if (in_shard(key)) {
-                              chunk.stale.emplace_back(key);
-                            }
-                            return true;
-                          });
-      if (!scan.ok()) return scan;
-    }
-    {
-      // Feedback keys are company id, 0x00, program id; ids use no byte
-      // below '-', so every key of a company after `after` sorts after
-      // `after` + 0x01.
-      size_t i = 0;
-      absl::Status bad;
-      scan = store_->Scan(
-          Table::kFeedback, after.empty() ? after : after + '\x01',
-          [&](std::string_view key, std::string_view value) {
-            const size_t cut = key.find('\0');
-            const std::string_view company = key.substr(0, cut);
-            if (company > last) return false;
-            while (i < chunk.ids.size() && chunk.ids[i] < company) ++i;
-            if (i == chunk.ids.size() || chunk.ids[i] != company) return true;
-            v1::Feedback f;
-            if (!f.ParseFromArray(value.data(),
-                                  static_cast<int>(value.size()))) {
-              bad = absl::DataLossError("unreadable feedback record");
-              return false;
-            }
-            if (f.kind() == v1::FEEDBACK_KIND_DISMISSED) {
-              chunk.dismissed[i].push_back(f.program_id());
-            } else if (f.kind() == v1::FEEDBACK_KIND_APPLIED) {
-              chunk.applied[i].push_back(f.program_id());
-            }
-            return true;
-          });
-      if (!scan.ok()) return scan;
-      if (!bad.ok()) return bad;
-    }
     read_seconds += Seconds(Clock::now() - t_read);
 
     // ---- match and diff, the chunk split between the threads
@@ -893,7 +938,8 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
       if (background_) YieldToEveryone(cpus_);
       const size_t begin = n * part / parts, end = n * (part + 1) / parts;
       outputs[part].results.reserve(end - begin);
-      for (size_t i = begin; i < end; ++i) score_one(chunk, i, &outputs[part]);
+      for (size_t i = begin; i < end; ++i)
+        scorer.Score(chunk, i, &outputs[part]);
     };
     {
       std::vector<std::thread> workers;
@@ -922,6 +968,60 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     batch.Put(Table::kMeta, run_key, EncodeRunState(state));
     if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   }
+  TrimAlertFeed();
+  RescoreSummary summary;
+  summary.state = state;
+  summary.seconds = Seconds(Clock::now() - started);
+  summary.resumed_from = resumed_from;
+  summary.phases = {{"read", read_seconds},
+                    {"match", match_seconds},
+                    {"diff", diff_seconds},
+                    {"write", write_seconds}};
+  std::stable_sort(
+      summary.phases.begin(), summary.phases.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
+  return summary;
+}
+
+absl::StatusOr<RunState> Rescorer::BeginOrResume(const std::string& run_key,
+                                                 const RescoreOptions& options,
+                                                 int64_t version,
+                                                 bool* resumed) {
+  RunState state;
+  absl::StatusOr<std::optional<std::string>> saved =
+      store_->Get(Table::kMeta, run_key);
+  if (!saved.ok()) return saved.status();
+  int64_t sequence = 1;
+  if (saved->has_value()) {
+    std::optional<RunState> old = DecodeRunState(**saved);
+    if (!old) return absl::DataLossError("rescore checkpoint unreadable");
+    sequence = old->sequence + 1;
+    if (options.restart) {
+      // A new run from the first company.
+    } else if (!old->finished && old->catalog_version == version) {
+      state = *std::move(old);
+      *resumed = true;
+    } else if (!old->finished) {
+      server::Log(server::LogLevel::kWarning,
+                  absl::StrCat("rescore: run ", old->run_id,
+                               " was left unfinished on catalog version ",
+                               old->catalog_version, "; the catalog is now ",
+                               version, ", starting over"));
+    }
+  }
+  if (!*resumed) {
+    state = RunState();
+    state.started_at = now_();
+    state.sequence = sequence;
+    state.run_id = NewRunId(state.started_at, options.shard_index,
+                            options.shard_count, sequence);
+    state.catalog_version = version;
+    state.as_of = options.as_of.value_or(TodayInKorea());
+  }
+  return state;
+}
+
+void Rescorer::TrimAlertFeed() {
   if (const int days = retention_days_; days > 0) {
     // The feed keeps what its readers may still want; the run is done
     // whatever happens here.
@@ -939,18 +1039,6 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
                       days, " days; it starts at alert ", alerts_->first_id()));
     }
   }
-  RescoreSummary summary;
-  summary.state = state;
-  summary.seconds = Seconds(Clock::now() - started);
-  summary.resumed_from = resumed_from;
-  summary.phases = {{"read", read_seconds},
-                    {"match", match_seconds},
-                    {"diff", diff_seconds},
-                    {"write", write_seconds}};
-  std::stable_sort(
-      summary.phases.begin(), summary.phases.end(),
-      [](const auto& a, const auto& b) { return a.second > b.second; });
-  return summary;
 }
 
 }  // namespace jiwon::app

@@ -132,6 +132,13 @@ class Rescorer {
   absl::Status EnsureProgramList(const engine::Catalog& catalog);
   void ChangeLoop();
   absl::Status ApplyChange(const Registry::ProgramChange& change);
+  // The run of `run_key` to go on with (its checkpoint, on the same catalog
+  // version and unfinished, unless options.restart), or a new one.
+  absl::StatusOr<RunState> BeginOrResume(const std::string& run_key,
+                                         const RescoreOptions& options,
+                                         int64_t version, bool* resumed);
+  // Drops alerts past the retention; the run is done whatever happens here.
+  void TrimAlertFeed();
 
   Registry* registry_;
   storage::Store* store_;

@@ -423,61 +423,23 @@ CompanyTable::Delta CompanyTable::ProgramDelta(const Program& before,
   return out;
 }
 
-void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
-                            Scan* scan) const {
-  const Columns& c = *c_;
-  const size_t rows = c.id.size();
-  const Evaluator& e = *evaluator_;
-  std::vector<uint8_t>& verdict = scan->verdict;
-  std::vector<uint32_t>& standing = scan->standing;
-  bool& first = scan->first;
+// Runs a scan's rules over the columns: each kind of rule that one column
+// answers makes a table of its truth per class of that column, by probing
+// the evaluator with a company of each class, then visits the rows still
+// standing. Rules no column answers send the rows to the full profile.
+class CompanyTable::RuleRunner {
+ public:
+  RuleRunner(const CompanyTable& table, Date on, Scan* scan)
+      : t_(table),
+        c_(*table.c_),
+        e_(*table.evaluator_),
+        on_(on),
+        rows_(c_.id.size()),
+        verdict_(scan->verdict),
+        standing_(scan->standing),
+        first_(scan->first) {}
 
-  auto apply = [&](size_t r, const Rule& rule, Truth t) JIWON_ALWAYS_INLINE {
-    if (rule.kind == RuleKind::kExclude) t = Not(t);
-    if (t == Truth::kFalse) {
-      verdict[r] = 2;
-    } else if (t == Truth::kUnknown && verdict[r] == 0) {
-      verdict[r] = 1;
-    }
-  };
-  // Runs `fn` on every row still standing (all live rows the first time)
-  // and keeps those it does not fail.
-  auto visit = [&](auto&& fn) {
-    if (first) {
-      first = false;
-      standing.reserve(live_);
-      for (uint32_t r = 0; r < rows; ++r) {
-        if (!(c.state[r] & kAlive)) continue;
-        fn(r);
-        if (verdict[r] != 2) standing.push_back(r);
-      }
-      return;
-    }
-    size_t kept = 0;
-    for (const uint32_t r : standing) {
-      fn(r);
-      if (verdict[r] != 2) standing[kept++] = r;
-    }
-    standing.resize(kept);
-  };
-  auto table_rule = [&](const Rule& rule, const std::vector<Truth>& table,
-                        auto class_of) {
-    visit([&](uint32_t r) JIWON_ALWAYS_INLINE {
-      if (verdict[r] == 3) return;
-      const int k = class_of(r);
-      if (k < 0) {
-        verdict[r] = 3;
-      } else {
-        apply(r, rule, table[static_cast<size_t>(k)]);
-      }
-    });
-  };
-  auto to_full_profile = [&] {
-    visit([&](uint32_t r) JIWON_ALWAYS_INLINE { verdict[r] = 3; });
-  };
-
-  for (const Rule* rule_ptr : order) {
-    const Rule& rule = *rule_ptr;
+  void Run(const Rule& rule) {
     std::vector<const Predicate*> preds;
     Collect(rule.condition, &preds);
     auto all = [&](auto test) {
@@ -487,296 +449,395 @@ void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
       return true;
     };
     const Fact f0 = preds[0]->fact;
-    if (all([&](const Predicate& p) {
-          return p.fact == Fact::kHeadOfficeRegion ||
-                 p.fact == Fact::kPrimaryIndustry;
-        }) &&
-        all([&](const Predicate& p) { return p.fact == f0; })) {
-      // One class per code; each code's truth is computed when first met.
-      const bool region = f0 == Fact::kHeadOfficeRegion;
-      const std::vector<std::string>& codes = region ? regions_ : industries_;
-      const std::vector<uint16_t>& column = region ? c.region : c.industry;
-      std::vector<Truth> table(codes.size() + 1, Truth{});
-      std::vector<uint8_t> known(codes.size() + 1, 0);
-      auto truth = [&](size_t k) JIWON_ALWAYS_INLINE {
-        if (!known[k]) {
-          Company probe;
-          if (k > 0) {
-            (region ? probe.head_office_region : probe.primary_industry) =
-                codes[k - 1];
-          }
-          table[k] = e.Holds(rule.condition, probe, on);
-          known[k] = 1;
-        }
-        return table[k];
-      };
-      visit([&](uint32_t r) JIWON_ALWAYS_INLINE {
-        if (verdict[r] != 3) apply(r, rule, truth(column[r]));
-      });
-    } else if (all([&](const Predicate& p) {
-                 return IsStandingFlag(p.fact) && p.fact == f0;
-               })) {
-      const std::optional<TriField> field = TriOf(Info(f0).column);
-      if (!field) {
-        to_full_profile();
-        continue;
-      }
-      std::vector<Truth> table(3);
-      for (uint8_t t = 0; t < 3; ++t) {
-        Company probe;
-        Info(f0).set_flag(&probe, FromTri(t));
-        table[t] = e.Holds(rule.condition, probe, on);
-      }
-      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE {
-        return c.GetTri(static_cast<uint32_t>(r), *field);
-      });
-    } else if (all([&](const Predicate& p) {
-                 return p.fact == Fact::kCertifications ||
-                        p.fact == Fact::kNeeds;
-               }) &&
-               all([&](const Predicate& p) { return p.fact == f0; })) {
-      // Classes: the subset held of the kinds the rule names, or unknown.
-      const bool certs = f0 == Fact::kCertifications;
-      std::vector<int> kinds;
-      for (const Predicate* p : preds) {
-        if (certs) {
-          for (auto k : p->certifications) kinds.push_back(static_cast<int>(k));
-        } else {
-          for (auto k : p->needs) kinds.push_back(static_cast<int>(k));
-        }
-      }
-      std::sort(kinds.begin(), kinds.end());
-      kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
-      if (kinds.size() > 8) {
-        to_full_profile();
-        continue;
-      }
-      const size_t subsets = size_t{1} << kinds.size();
-      std::vector<Truth> table(subsets + 1);
-      table[0] = e.Holds(rule.condition, Company(), on);
-      for (size_t m = 0; m < subsets; ++m) {
-        Company probe;
-        if (certs) {
-          probe.certifications.emplace();
-        } else {
-          probe.needs.emplace();
-        }
-        for (size_t b = 0; b < kinds.size(); ++b) {
-          if (!(m & (size_t{1} << b))) continue;
-          if (certs) {
-            probe.certifications->push_back(
-                {static_cast<Certification>(kinds[b]), std::nullopt,
-                 std::nullopt});
-          } else {
-            probe.needs->push_back(static_cast<Need>(kinds[b]));
-          }
-        }
-        table[m + 1] = e.Holds(rule.condition, probe, on);
-      }
-      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
-        const uint8_t s = c.state[r];
-        if (certs && (s & kDatedCerts)) return -1;  // validity needs dates
-        if (!(s & (certs ? kCertsKnown : kNeedsKnown))) return 0;
-        const uint16_t held = certs ? c.certs[r] : c.needs[r];
-        int m = 0;
-        for (size_t b = 0; b < kinds.size(); ++b) {
-          if (held & (1u << kinds[b])) m |= 1 << b;
-        }
-        return m + 1;
-      });
-    } else if (all([&](const Predicate& p) {
-                 return p.fact == Fact::kLegalForm;
-               })) {
-      // One class per form, 0 unknown.
-      const FactInfo& info = Info(Fact::kLegalForm);
-      std::vector<Truth> table(static_cast<size_t>(info.choices) + 1);
-      for (int v = 0; v <= info.choices; ++v) {
-        Company probe;
-        info.set_choice(&probe, v == 0 ? std::nullopt : std::optional<int>(v));
-        table[static_cast<size_t>(v)] = e.Holds(rule.condition, probe, on);
-      }
-      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
-        return c.legal_form[r];
-      });
-    } else if (all([&](const Predicate& p) {
-                 return p.fact == Fact::kSizeClass;
-               })) {
-      std::vector<Truth> table(32);
-      for (uint8_t b = 0; b < 32; ++b) {
-        table[b] = FoldCondition(rule.condition, [&](const Predicate& p) {
-          return SizePredicateTruth(p, b);
-        });
-      }
-      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
-        return on.year() > c.data_year[r] ? c.size[r] : -1;
-      });
-    } else if (all([&](const Predicate& p) {
-                 return IsColumnFigure(p.fact) && p.fact == f0 &&
-                        p.op == Op::kRange;
-               })) {
-      // Piecewise constant between the bounds: one probe per interval.
-      std::vector<int64_t> cuts;
-      for (const Predicate* p : preds) {
-        for (const std::optional<int64_t>& b : {p->min, p->max}) {
-          if (b) {
-            cuts.push_back(*b);
-            cuts.push_back(SatAdd(*b, 1));
-          }
-        }
-      }
-      std::sort(cuts.begin(), cuts.end());
-      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-      const FactInfo& info = Info(f0);
-      auto probe_for = [&](int64_t v) {
-        Company probe;
-        info.set_figure(&probe, v, on);
-        return probe;
-      };
-      const bool narrow = info.narrow;
-      bool representable = true;
-      for (int64_t cut : cuts) {
-        if (narrow && (cut < -1'000'000'000 || cut > 1'000'000'000))
-          representable = false;
-      }
-      if (!representable) {
-        to_full_profile();
-        continue;
-      }
-      // table[0]: unknown; table[1 + i]: values in interval i.
-      std::vector<Truth> table(cuts.size() + 2);
-      table[0] = e.Holds(rule.condition, Company(), on);
-      table[1] = e.Holds(rule.condition,
-                         probe_for(cuts.empty() ? 0 : SatSub(cuts[0], 1)), on);
-      for (size_t i = 0; i < cuts.size(); ++i) {
-        table[i + 2] = e.Holds(rule.condition, probe_for(cuts[i]), on);
-      }
-      auto interval = [&](int64_t v) JIWON_ALWAYS_INLINE {
-        return 1 +
-               static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), v) -
-                                cuts.begin());
-      };
-      switch (info.column) {
-        case Column::kRevenueLatest:
-        case Column::kRevenueAvg3: {
-          const std::vector<int64_t>& col =
-              info.column == Column::kRevenueLatest ? c.revenue_latest
-                                                    : c.revenue_avg3;
-          const int year = on.year();
-          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
-            if (c.data_year[r] >= year) return -1;  // a later fiscal year
-            return col[r] == kNoValue ? 0 : interval(col[r]);
-          });
-          break;
-        }
-        case Column::kAssets:
-          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
-            return c.assets[r] == kNoValue ? 0 : interval(c.assets[r]);
-          });
-          break;
-        case Column::kEmployees:
-          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
-            return c.employees[r] == kNoCount ? 0 : interval(c.employees[r]);
-          });
-          break;
-        case Column::kEmployeeChange:
-          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
-            if (c.employees[r] == kNoCount || c.employees_last[r] == kNoCount) {
-              return 0;
-            }
-            return interval(int64_t{c.employees[r]} - c.employees_last[r]);
-          });
-          break;
-        case Column::kPatents:
-          table_rule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
-            if (c.patents[r] == std::numeric_limits<int16_t>::min()) return 0;
-            if (c.patents[r] == 32767) return -1;  // clipped
-            return interval(c.patents[r]);
-          });
-          break;
-        case Column::kNone:
-        case Column::kLegalForm:
-        case Column::kTaxArrears:
-        case Column::kLoanDefault:
-        case Column::kSuspendedOrClosed:
-        case Column::kParticipationBanned:
-        case Column::kIndependent:
-          to_full_profile();  // IsColumnFigure admits none of these
-          break;
-      }
-    } else if (all([&](const Predicate& p) {
+    const bool one_fact = all([&](const Predicate& p) { return p.fact == f0; });
+    if (one_fact &&
+        (f0 == Fact::kHeadOfficeRegion || f0 == Fact::kPrimaryIndustry)) {
+      CodeRule(rule, f0 == Fact::kHeadOfficeRegion);
+    } else if (one_fact && IsStandingFlag(f0)) {
+      FlagRule(rule, f0);
+    } else if (one_fact &&
+               (f0 == Fact::kCertifications || f0 == Fact::kNeeds)) {
+      SetRule(rule, preds, f0 == Fact::kCertifications);
+    } else if (one_fact && f0 == Fact::kLegalForm) {
+      ChoiceRule(rule);
+    } else if (one_fact && f0 == Fact::kSizeClass) {
+      SizeRule(rule);
+    } else if (one_fact && IsColumnFigure(f0) &&
+               all([](const Predicate& p) { return p.op == Op::kRange; })) {
+      FigureRule(rule, preds, f0);
+    } else if (all([](const Predicate& p) {
                  return p.fact == Fact::kBusinessAgeMonths ||
                         p.fact == Fact::kProspectiveFounder;
                })) {
-      // Piecewise constant in the founding date: the breaks are the days
-      // where one bound flips, found by bisection (each bound is monotone).
-      std::vector<int32_t> breaks;
-      const int32_t lo_day = on.AddMonths(-12 * 120).days();
-      const int32_t hi_day = on.days();
-      for (const Predicate* p : preds) {
-        if (p->fact != Fact::kBusinessAgeMonths) continue;
-        for (int side = 0; side < 2; ++side) {
-          const std::optional<int64_t>& b = side == 0 ? p->min : p->max;
-          if (!b) continue;
-          Predicate single = *p;
-          single.min = side == 0 ? b : std::nullopt;
-          single.max = side == 1 ? b : std::nullopt;
-          Condition cond;
-          cond.predicate = single;
-          auto holds = [&](int32_t day) {
-            Company probe;
-            probe.founded_on = Date::FromDays(day);
-            return e.Holds(cond, probe, on) == Truth::kTrue;
-          };
-          // Find the first day where the truth differs from lo_day's.
-          const bool first = holds(lo_day);
-          if (holds(hi_day) == first) continue;
-          int32_t lo = lo_day, hi = hi_day;
-          while (hi - lo > 1) {
-            const int32_t mid = lo + (hi - lo) / 2;
-            (holds(mid) == first ? lo : hi) = mid;
-          }
-          breaks.push_back(hi);
-        }
-      }
-      std::sort(breaks.begin(), breaks.end());
-      breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
-      // Classes: 0 unknown, 1 founding unknown but not prospective,
-      // 2 prospective, 3 founded before lo_day (too old to tell apart: full
-      // profile), 4 + i intervals from lo_day.
-      std::vector<Truth> table(breaks.size() + 5);
-      table[0] = e.Holds(rule.condition, Company(), on);
-      Company not_prospective;
-      not_prospective.prospective_founder = false;
-      table[1] = e.Holds(rule.condition, not_prospective, on);
-      Company prospective;
-      prospective.prospective_founder = true;
-      table[2] = e.Holds(rule.condition, prospective, on);
-      Company start;
-      start.founded_on = Date::FromDays(lo_day);
-      table[4] = e.Holds(rule.condition, start, on);
-      for (size_t i = 0; i < breaks.size(); ++i) {
-        Company probe;
-        probe.founded_on = Date::FromDays(breaks[i]);
-        table[i + 5] = e.Holds(rule.condition, probe, on);
-      }
-      const uint8_t tri_shift = 2 * kProspective;
-      table_rule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
-        const int32_t f = c.founded[r];
-        if (f == kNoDate) {
-          const uint8_t p = (c.tri[r] >> tri_shift) & 3;
-          return p == 0 ? 0 : (p == 2 ? 2 : 1);
-        }
-        if (f > hi_day) return 2;
-        if (f < lo_day) return -1;
-        return 4 + static_cast<int>(
-                       std::upper_bound(breaks.begin(), breaks.end(), f) -
-                       breaks.begin());
-      });
+      FoundingRule(rule, preds);
     } else {
       // CEO facts, history, 사업장, several dimensions: the full profile.
-      to_full_profile();
+      ToFullProfile();
     }
   }
+
+ private:
+  void Apply(size_t r, const Rule& rule, Truth t) JIWON_ALWAYS_INLINE {
+    if (rule.kind == RuleKind::kExclude) t = Not(t);
+    if (t == Truth::kFalse) {
+      verdict_[r] = 2;
+    } else if (t == Truth::kUnknown && verdict_[r] == 0) {
+      verdict_[r] = 1;
+    }
+  }
+
+  // Runs `fn` on every row still standing (all live rows the first time)
+  // and keeps those it does not fail.
+  template <typename Fn>
+  void Visit(Fn&& fn) {
+    if (first_) {
+      first_ = false;
+      standing_.reserve(t_.live_);
+      for (uint32_t r = 0; r < rows_; ++r) {
+        if (!(c_.state[r] & kAlive)) continue;
+        fn(r);
+        if (verdict_[r] != 2) standing_.push_back(r);
+      }
+      return;
+    }
+    size_t kept = 0;
+    for (const uint32_t r : standing_) {
+      fn(r);
+      if (verdict_[r] != 2) standing_[kept++] = r;
+    }
+    standing_.resize(kept);
+  }
+
+  // `table` by the class `class_of` gives each row; a class below 0 sends
+  // the row to the full profile.
+  template <typename ClassOf>
+  void TableRule(const Rule& rule, const std::vector<Truth>& table,
+                 ClassOf class_of) {
+    Visit([&](uint32_t r) JIWON_ALWAYS_INLINE {
+      if (verdict_[r] == 3) return;
+      const int k = class_of(r);
+      if (k < 0) {
+        verdict_[r] = 3;
+      } else {
+        Apply(r, rule, table[static_cast<size_t>(k)]);
+      }
+    });
+  }
+
+  void ToFullProfile() {
+    Visit([&](uint32_t r) JIWON_ALWAYS_INLINE { verdict_[r] = 3; });
+  }
+
+  // 본사 소재지 or 주업종 alone: one class per code of the table; each
+  // code's truth is computed when first met.
+  void CodeRule(const Rule& rule, bool region) {
+    const Columns& c = c_;
+    // One class per code; each code's truth is computed when first met.
+    const std::vector<std::string>& codes =
+        region ? t_.regions_ : t_.industries_;
+    const std::vector<uint16_t>& column = region ? c.region : c.industry;
+    std::vector<Truth> table(codes.size() + 1, Truth{});
+    std::vector<uint8_t> known(codes.size() + 1, 0);
+    auto truth = [&](size_t k) JIWON_ALWAYS_INLINE {
+      if (!known[k]) {
+        Company probe;
+        if (k > 0) {
+          (region ? probe.head_office_region : probe.primary_industry) =
+              codes[k - 1];
+        }
+        table[k] = e_.Holds(rule.condition, probe, on_);
+        known[k] = 1;
+      }
+      return table[k];
+    };
+    Visit([&](uint32_t r) JIWON_ALWAYS_INLINE {
+      if (verdict_[r] != 3) Apply(r, rule, truth(column[r]));
+    });
+  }
+
+  // One standing flag: unknown, false, true.
+  void FlagRule(const Rule& rule, Fact f0) {
+    const Columns& c = c_;
+    const std::optional<TriField> field = TriOf(Info(f0).column);
+    if (!field) {
+      ToFullProfile();
+      return;
+    }
+    std::vector<Truth> table(3);
+    for (uint8_t t = 0; t < 3; ++t) {
+      Company probe;
+      Info(f0).set_flag(&probe, FromTri(t));
+      table[t] = e_.Holds(rule.condition, probe, on_);
+    }
+    TableRule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE {
+      return c.GetTri(static_cast<uint32_t>(r), *field);
+    });
+  }
+
+  // Certifications or needs alone.
+  void SetRule(const Rule& rule, const std::vector<const Predicate*>& preds,
+               bool certs) {
+    const Columns& c = c_;
+    // Classes: the subset held of the kinds the rule names, or unknown.
+    std::vector<int> kinds;
+    for (const Predicate* p : preds) {
+      if (certs) {
+        for (auto k : p->certifications) kinds.push_back(static_cast<int>(k));
+      } else {
+        for (auto k : p->needs) kinds.push_back(static_cast<int>(k));
+      }
+    }
+    std::sort(kinds.begin(), kinds.end());
+    kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+    if (kinds.size() > 8) {
+      ToFullProfile();
+      return;
+    }
+    const size_t subsets = size_t{1} << kinds.size();
+    std::vector<Truth> table(subsets + 1);
+    table[0] = e_.Holds(rule.condition, Company(), on_);
+    for (size_t m = 0; m < subsets; ++m) {
+      Company probe;
+      if (certs) {
+        probe.certifications.emplace();
+      } else {
+        probe.needs.emplace();
+      }
+      for (size_t b = 0; b < kinds.size(); ++b) {
+        if (!(m & (size_t{1} << b))) continue;
+        if (certs) {
+          probe.certifications->push_back({static_cast<Certification>(kinds[b]),
+                                           std::nullopt, std::nullopt});
+        } else {
+          probe.needs->push_back(static_cast<Need>(kinds[b]));
+        }
+      }
+      table[m + 1] = e_.Holds(rule.condition, probe, on_);
+    }
+    TableRule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
+      const uint8_t s = c.state[r];
+      if (certs && (s & kDatedCerts)) return -1;  // validity needs dates
+      if (!(s & (certs ? kCertsKnown : kNeedsKnown))) return 0;
+      const uint16_t held = certs ? c.certs[r] : c.needs[r];
+      int m = 0;
+      for (size_t b = 0; b < kinds.size(); ++b) {
+        if (held & (1u << kinds[b])) m |= 1 << b;
+      }
+      return m + 1;
+    });
+  }
+
+  // 기업 형태.
+  void ChoiceRule(const Rule& rule) {
+    const Columns& c = c_;
+    // One class per form, 0 unknown.
+    const FactInfo& info = Info(Fact::kLegalForm);
+    std::vector<Truth> table(static_cast<size_t>(info.choices) + 1);
+    for (int v = 0; v <= info.choices; ++v) {
+      Company probe;
+      info.set_choice(&probe, v == 0 ? std::nullopt : std::optional<int>(v));
+      table[static_cast<size_t>(v)] = e_.Holds(rule.condition, probe, on_);
+    }
+    TableRule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
+      return c.legal_form[r];
+    });
+  }
+
+  // The size class, from the size column of rows whose figures are all
+  // before the year.
+  void SizeRule(const Rule& rule) {
+    const Columns& c = c_;
+    std::vector<Truth> table(32);
+    for (uint8_t b = 0; b < 32; ++b) {
+      table[b] = FoldCondition(rule.condition, [&](const Predicate& p) {
+        return SizePredicateTruth(p, b);
+      });
+    }
+    TableRule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
+      return on_.year() > c.data_year[r] ? c.size[r] : -1;
+    });
+  }
+
+  // RANGE over one figure a column holds.
+  void FigureRule(const Rule& rule, const std::vector<const Predicate*>& preds,
+                  Fact f0) {
+    const Columns& c = c_;
+    // Piecewise constant between the bounds: one probe per interval.
+    std::vector<int64_t> cuts;
+    for (const Predicate* p : preds) {
+      for (const std::optional<int64_t>& b : {p->min, p->max}) {
+        if (b) {
+          cuts.push_back(*b);
+          cuts.push_back(SatAdd(*b, 1));
+        }
+      }
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    const FactInfo& info = Info(f0);
+    auto probe_for = [&](int64_t v) {
+      Company probe;
+      info.set_figure(&probe, v, on_);
+      return probe;
+    };
+    const bool narrow = info.narrow;
+    bool representable = true;
+    for (int64_t cut : cuts) {
+      if (narrow && (cut < -1'000'000'000 || cut > 1'000'000'000))
+        representable = false;
+    }
+    if (!representable) {
+      ToFullProfile();
+      return;
+    }
+    // table[0]: unknown; table[1 + i]: values in interval i.
+    std::vector<Truth> table(cuts.size() + 2);
+    table[0] = e_.Holds(rule.condition, Company(), on_);
+    table[1] = e_.Holds(rule.condition,
+                        probe_for(cuts.empty() ? 0 : SatSub(cuts[0], 1)), on_);
+    for (size_t i = 0; i < cuts.size(); ++i) {
+      table[i + 2] = e_.Holds(rule.condition, probe_for(cuts[i]), on_);
+    }
+    auto interval = [&](int64_t v) JIWON_ALWAYS_INLINE {
+      return 1 +
+             static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), v) -
+                              cuts.begin());
+    };
+    switch (info.column) {
+      case Column::kRevenueLatest:
+      case Column::kRevenueAvg3: {
+        const std::vector<int64_t>& col = info.column == Column::kRevenueLatest
+                                              ? c.revenue_latest
+                                              : c.revenue_avg3;
+        const int year = on_.year();
+        TableRule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
+          if (c.data_year[r] >= year) return -1;  // a later fiscal year
+          return col[r] == kNoValue ? 0 : interval(col[r]);
+        });
+        break;
+      }
+      case Column::kAssets:
+        TableRule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
+          return c.assets[r] == kNoValue ? 0 : interval(c.assets[r]);
+        });
+        break;
+      case Column::kEmployees:
+        TableRule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
+          return c.employees[r] == kNoCount ? 0 : interval(c.employees[r]);
+        });
+        break;
+      case Column::kEmployeeChange:
+        TableRule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
+          if (c.employees[r] == kNoCount || c.employees_last[r] == kNoCount) {
+            return 0;
+          }
+          return interval(int64_t{c.employees[r]} - c.employees_last[r]);
+        });
+        break;
+      case Column::kPatents:
+        TableRule(rule, table, [&](uint32_t r) JIWON_ALWAYS_INLINE -> int {
+          if (c.patents[r] == std::numeric_limits<int16_t>::min()) return 0;
+          if (c.patents[r] == 32767) return -1;  // clipped
+          return interval(c.patents[r]);
+        });
+        break;
+      case Column::kNone:
+      case Column::kLegalForm:
+      case Column::kTaxArrears:
+      case Column::kLoanDefault:
+      case Column::kSuspendedOrClosed:
+      case Column::kParticipationBanned:
+      case Column::kIndependent:
+        ToFullProfile();  // IsColumnFigure admits none of these
+        break;
+    }
+  }
+
+  // 업력 and 예비창업자.
+  void FoundingRule(const Rule& rule,
+                    const std::vector<const Predicate*>& preds) {
+    const Columns& c = c_;
+    // Piecewise constant in the founding date: the breaks are the days
+    // where one bound flips, found by bisection (each bound is monotone).
+    std::vector<int32_t> breaks;
+    const int32_t lo_day = on_.AddMonths(-12 * 120).days();
+    const int32_t hi_day = on_.days();
+    for (const Predicate* p : preds) {
+      if (p->fact != Fact::kBusinessAgeMonths) continue;
+      for (int side = 0; side < 2; ++side) {
+        const std::optional<int64_t>& b = side == 0 ? p->min : p->max;
+        if (!b) continue;
+        Predicate single = *p;
+        single.min = side == 0 ? b : std::nullopt;
+        single.max = side == 1 ? b : std::nullopt;
+        Condition cond;
+        cond.predicate = single;
+        auto holds = [&](int32_t day) {
+          Company probe;
+          probe.founded_on = Date::FromDays(day);
+          return e_.Holds(cond, probe, on_) == Truth::kTrue;
+        };
+        // Find the first day where the truth differs from lo_day's.
+        const bool first = holds(lo_day);
+        if (holds(hi_day) == first) continue;
+        int32_t lo = lo_day, hi = hi_day;
+        while (hi - lo > 1) {
+          const int32_t mid = lo + (hi - lo) / 2;
+          (holds(mid) == first ? lo : hi) = mid;
+        }
+        breaks.push_back(hi);
+      }
+    }
+    std::sort(breaks.begin(), breaks.end());
+    breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+    // Classes: 0 unknown, 1 founding unknown but not prospective,
+    // 2 prospective, 3 founded before lo_day (too old to tell apart: full
+    // profile), 4 + i intervals from lo_day.
+    std::vector<Truth> table(breaks.size() + 5);
+    table[0] = e_.Holds(rule.condition, Company(), on_);
+    Company not_prospective;
+    not_prospective.prospective_founder = false;
+    table[1] = e_.Holds(rule.condition, not_prospective, on_);
+    Company prospective;
+    prospective.prospective_founder = true;
+    table[2] = e_.Holds(rule.condition, prospective, on_);
+    Company start;
+    start.founded_on = Date::FromDays(lo_day);
+    table[4] = e_.Holds(rule.condition, start, on_);
+    for (size_t i = 0; i < breaks.size(); ++i) {
+      Company probe;
+      probe.founded_on = Date::FromDays(breaks[i]);
+      table[i + 5] = e_.Holds(rule.condition, probe, on_);
+    }
+    const uint8_t tri_shift = 2 * kProspective;
+    TableRule(rule, table, [&](size_t r) JIWON_ALWAYS_INLINE -> int {
+      const int32_t f = c.founded[r];
+      if (f == kNoDate) {
+        const uint8_t p = (c.tri[r] >> tri_shift) & 3;
+        return p == 0 ? 0 : (p == 2 ? 2 : 1);
+      }
+      if (f > hi_day) return 2;
+      if (f < lo_day) return -1;
+      return 4 + static_cast<int>(
+                     std::upper_bound(breaks.begin(), breaks.end(), f) -
+                     breaks.begin());
+    });
+  }
+
+  const CompanyTable& t_;
+  const Columns& c_;
+  const Evaluator& e_;
+  const Date on_;
+  const size_t rows_;
+  std::vector<uint8_t>& verdict_;
+  std::vector<uint32_t>& standing_;
+  bool& first_;
+};
+
+void CompanyTable::RunRules(const std::vector<const Rule*>& order, Date on,
+                            Scan* scan) const {
+  RuleRunner runner(*this, on, scan);
+  for (const Rule* rule : order) runner.Run(*rule);
 }
 
 void CompanyTable::Gather(const Program& program, Date as_of, Scan* scan,

@@ -81,6 +81,7 @@ class CompanyTable {
 
  private:
   struct Columns;
+  class RuleRunner;
   // A scan in progress: per row 0 passes so far, 1 unknown, 2 fails, 3
   // needs the full profile; and the rows not failed yet.
   struct Scan {

@@ -23,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/feed_file.h"
 #include "clients/rpc_util.h"
 #include "clients/table.h"
 #include "google/protobuf/descriptor.h"
@@ -97,6 +98,11 @@ constexpr const char* kUsage =
   jiwon results COMPANY            what the last rescore computed for a company, and when
   jiwon alerts [--after ID] [--company ID] [--follow]
                                    the alert feed as JSON Lines, in order; resume with --after the last id
+  jiwon feed import bizinfo|kstartup FILE
+                                   a saved 기업마당 or K-Startup response: each record becomes a draft
+                                   program with proposed rules (re-importing changes nothing)
+  jiwon draft list                 imported announcements awaiting review
+  jiwon draft show ID              one draft: its prose, proposed rules and their evidence
   jiwon admin token new NAME ROLE [--scope=region:41]
                                    a fresh token and its line for jiwond's --auth_tokens file
                                    (ROLE: portal, caseworker, catalog, batch, admin)
@@ -324,6 +330,8 @@ class Client {
   int Alerts();
   int Admin(const std::vector<std::string>& args);
   int AccessLog();
+  int FeedCommand(const std::vector<std::string>& args);
+  int DraftCommand(const std::vector<std::string>& args);
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -339,6 +347,30 @@ std::string Arg(const std::vector<std::string>& args, size_t i,
                 const char* what) {
   if (i >= args.size()) throw UsageError{absl::StrCat("missing ", what)};
   return args[i];
+}
+
+// What the 마감 column shows for a window that is not a plain closing
+// date: the kind in words, with the closing date when there is one.
+std::string ClosesText(const v1::ApplicationWindow& w, std::string closes) {
+  const std::string until =
+      w.has_closes_on() ? absl::StrCat(" (~", closes, ")") : std::string();
+  switch (w.kind()) {
+    case v1::WINDOW_KIND_ROLLING:
+      return "상시" + until;
+    case v1::WINDOW_KIND_UNTIL_BUDGET:
+      return "예산 소진시" + until;
+    case v1::WINDOW_KIND_TO_BE_ANNOUNCED:
+      return "추후 공지";
+    case v1::WINDOW_KIND_UNTIL_FILLED:
+      return "선착순·모집 완료시" + until;
+    case v1::WINDOW_KIND_VARIES:
+      return "세부사업별 상이" + until;
+    case v1::WINDOW_KIND_MONTHLY:
+      return absl::StrCat("매월 ", w.monthly_from_day(), "일~",
+                          w.monthly_to_day(), "일", until);
+    default:  // a proto enum: values added later print as a date
+      return closes;
+  }
 }
 
 // --category=finance,export: the lower-case names of the API's categories,
@@ -385,6 +417,8 @@ int Client::Run(const std::vector<std::string>& args) {
   if (command == "results") return Results(Arg(args, 1, "COMPANY id"));
   if (command == "alerts") return Alerts();
   if (command == "admin") return Admin(args);
+  if (command == "feed") return FeedCommand(args);
+  if (command == "draft") return DraftCommand(args);
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
@@ -654,9 +688,7 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
         }
         const v1::ApplicationWindow& w = p.program().window();
         std::string closes = w.has_closes_on() ? w.closes_on() : "-";
-        if (w.kind() == v1::WINDOW_KIND_ROLLING) closes = "상시";
-        if (w.kind() == v1::WINDOW_KIND_UNTIL_BUDGET) closes = "예산 소진시";
-        if (w.kind() == v1::WINDOW_KIND_TO_BE_ANNOUNCED) closes = "추후 공지";
+        closes = ClosesText(w, closes);
         table.AddRow({p.program().id(), p.program().title(),
                       CategoryName(p.program().category()),
                       WindowName(p.window_status()), closes,
@@ -673,6 +705,147 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
                                "program");
   }
   throw UsageError{absl::StrCat("unknown program verb \"", verb, "\"")};
+}
+
+// jiwon feed import bizinfo|kstartup FILE: a saved response of the feed
+// (any of its envelopes), each record sent as it is; jiwond normalises it
+// into a draft.
+int Client::FeedCommand(const std::vector<std::string>& args) {
+  const std::string verb = Arg(args, 1, "feed verb (import)");
+  if (verb != "import") {
+    throw UsageError{absl::StrCat("unknown feed verb \"", verb, "\"")};
+  }
+  const std::string name = Arg(args, 2, "feed (bizinfo|kstartup)");
+  v1::Feed feed;
+  if (name == "bizinfo") {
+    feed = v1::FEED_BIZINFO;
+  } else if (name == "kstartup" || name == "k-startup") {
+    feed = v1::FEED_KSTARTUP;
+  } else {
+    throw UsageError{
+        absl::StrCat("unknown feed \"", name, "\" (bizinfo or kstartup)")};
+  }
+  const std::string path = Arg(args, 3, "FILE");
+  const std::string text = ReadInput(path);
+  int64_t total = 0;
+  absl::StatusOr<std::vector<std::string>> records =
+      clients::RecordsOfResponse(text, &total);
+  if (!records.ok()) {
+    std::cerr << path << ": not a saved " << name
+              << " response: " << records.status().message() << "\n";
+    return kFailed;
+  }
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout) + records->size() / 100.0);
+  v1::ImportAnnouncementsResponse response;
+  auto writer = programs_->ImportAnnouncements(&ctx, &response);
+  size_t sent = 0;
+  for (; sent < records->size(); ++sent) {
+    v1::ImportAnnouncementsRequest req;
+    req.set_feed(feed);
+    req.set_record_json(std::move((*records)[sent]));
+    if (!writer->Write(req)) break;
+  }
+  if (sent == records->size()) writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) {
+    if (sent < records->size()) {
+      std::cerr << path << ": the server stopped the import at record "
+                << sent + 1 << " of " << records->size() << "\n";
+    }
+    return FailRpc(status);
+  }
+  for (const v1::ImportError& e : response.errors()) {
+    std::cerr << path << ": record " << e.index() + 1
+              << " rejected: " << e.message() << "\n";
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    std::cout << "read " << response.received() << " " << name
+              << " records from " << path;
+    if (total > 0) std::cout << " (the feed counts " << total << ")";
+    std::cout << ": " << response.created() << " new drafts, "
+              << response.updated() << " changed, " << response.unchanged()
+              << " unchanged";
+    if (response.errors_size() > 0) {
+      std::cout << "; " << response.errors_size() << " rejected (see above)";
+    }
+    std::cout << "\n";
+  }
+  return response.errors_size() > 0 ? kFailed : kOk;
+}
+
+// jiwon draft list | show ID: imported announcements awaiting review.
+int Client::DraftCommand(const std::vector<std::string>& args) {
+  const std::string verb = Arg(args, 1, "draft verb (list|show)");
+  const bool json = absl::GetFlag(FLAGS_json);
+  const double timeout = absl::GetFlag(FLAGS_timeout);
+  if (verb == "show") {
+    v1::GetDraftRequest req;
+    req.set_program_id(Arg(args, 2, "program ID"));
+    v1::GetDraftResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->GetDraft(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (json) {
+      std::cout << ToJson(resp.draft()) << "\n";
+      return kOk;
+    }
+    const v1::Draft& d = resp.draft();
+    const v1::Program& p = d.program();
+    std::cout << p.title() << "\n"
+              << p.id() << " · " << p.source() << " " << p.source_id()
+              << " · version " << d.version() << "\n"
+              << "소관 " << p.agency()
+              << (p.operator_().empty() ? "" : " · 수행 " + p.operator_())
+              << "\n"
+              << "접수 " << p.window().note() << "\n";
+    if (!p.url().empty()) std::cout << p.url() << "\n";
+    if (!d.eligibility_text().empty()) {
+      std::cout << "\n[신청대상]\n" << d.eligibility_text() << "\n";
+    }
+    if (!d.exclusion_text().empty()) {
+      std::cout << "\n[제외대상]\n" << d.exclusion_text() << "\n";
+    }
+    std::cout << "\n[제안 규칙] " << d.proposals_size() << "\n";
+    for (const v1::ProposedRule& r : d.proposals()) {
+      std::cout << "- " << r.rule().id() << " (" << r.rule().label()
+                << "), from " << r.field() << " \"" << r.evidence()
+                << "\", confidence " << r.confidence() << "\n";
+    }
+    for (const std::string& n : d.notes()) std::cout << "※ " << n << "\n";
+    return kOk;
+  }
+  if (verb == "list") {
+    Table table({{"ID"}, {"제목", 40}, {"출처"}, {"제안"}, {"판"}});
+    std::string token;
+    int count = 0;
+    do {
+      v1::ListDraftsRequest req;
+      req.set_page_token(token);
+      v1::ListDraftsResponse resp;
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, timeout);
+      grpc::Status s = programs_->ListDrafts(&ctx, req, &resp);
+      if (!s.ok()) return FailRpc(s);
+      for (const v1::Draft& d : resp.drafts()) {
+        ++count;
+        if (json) {
+          std::cout << ToJson(d) << "\n";
+          continue;
+        }
+        table.AddRow({d.program().id(), d.program().title(),
+                      d.program().source(), absl::StrCat(d.proposals_size()),
+                      absl::StrCat(d.version())});
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    if (!json) std::cout << table.Render() << count << " drafts\n";
+    return kOk;
+  }
+  throw UsageError{absl::StrCat("unknown draft verb \"", verb, "\"")};
 }
 
 int Client::Recommend(const std::string& company) {

@@ -286,10 +286,14 @@ enum class Category : uint8_t {
 
 enum class WindowKind : uint8_t {
   kFixed = 1,
-  kRolling = 2,
-  kUntilBudget = 3,
-  kToBeAnnounced = 4,
+  kRolling = 2,        // 상시 접수
+  kUntilBudget = 3,    // 예산 소진시까지
+  kToBeAnnounced = 4,  // 추후 공지
+  kUntilFilled = 5,    // 선착순, 모집 완료시, 모집규모 충족시
+  kVaries = 6,  // 세부사업별·차수별·반기별 상이: see the announcement
+  kMonthly = 7,  // 매월 D1일~D2일
 };
+inline constexpr int kMaxWindowKind = 7;
 
 enum class WindowStatus : uint8_t { kOpen = 1, kUpcoming = 2, kClosed = 3 };
 
@@ -304,7 +308,13 @@ struct Window {
   std::optional<Date> opens_on;
   std::optional<Date> closes_on;
   std::vector<IntakeRound> rounds;
+  // kUntilBudget: the budget has run out; kUntilFilled: the places are
+  // taken.
   bool budget_exhausted = false;
+  // kMonthly: the days of every month the window is open, both included
+  // (1-31; a day past the month's end stands for its last day).
+  int monthly_from_day = 0;
+  int monthly_to_day = 0;
 };
 
 enum class ReferenceDateKind : uint8_t {
@@ -362,6 +372,7 @@ const char* LegalFormName(LegalForm f);
 const char* RuleKindName(RuleKind k);
 const char* CategoryName(Category c);
 const char* WindowStatusName(WindowStatus s);
+const char* WindowKindName(WindowKind k);
 
 // Figures: the numeric facts FigureOf reads (revenue, assets, employees and
 // their change, exports, R&D spend, patents).

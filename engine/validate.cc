@@ -454,6 +454,25 @@ void ValidateProgram(const Program& p, const Reference& ref,
     e.Add("program.window.closes_on",
           "a fixed window needs closes_on (or intake rounds)");
   }
+  if (w.kind == WindowKind::kMonthly) {
+    if (w.monthly_from_day < 1 || w.monthly_from_day > 31) {
+      e.Add("program.window.monthly_from_day",
+            absl::StrCat("a monthly window opens on a day 1-31, got ",
+                         w.monthly_from_day));
+    }
+    if (w.monthly_to_day < 1 || w.monthly_to_day > 31) {
+      e.Add("program.window.monthly_to_day",
+            absl::StrCat("a monthly window closes on a day 1-31, got ",
+                         w.monthly_to_day));
+    } else if (w.monthly_to_day < w.monthly_from_day) {
+      e.Add("program.window.monthly_to_day",
+            absl::StrCat("day ", w.monthly_to_day,
+                         " is before the opening day ", w.monthly_from_day));
+    }
+  } else if (w.monthly_from_day != 0 || w.monthly_to_day != 0) {
+    e.Add("program.window.monthly_from_day",
+          "only a monthly window (WINDOW_KIND_MONTHLY) has days of the month");
+  }
   if (w.opens_on && w.closes_on && *w.closes_on < *w.opens_on) {
     e.Add("program.window.closes_on",
           absl::StrCat("ends ", w.closes_on->ToString(), " before it opens ",

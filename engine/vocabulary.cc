@@ -23,6 +23,16 @@ constexpr Term kWindowStatuses[] = {
     {3, "closed", "마감", "closed"},
 };
 
+constexpr Term kWindowKinds[] = {
+    {1, "fixed", "기간 접수", "fixed dates"},
+    {2, "rolling", "상시 접수", "rolling"},
+    {3, "until_budget", "예산 소진시까지", "until the budget runs out"},
+    {4, "to_be_announced", "추후 공지", "to be announced"},
+    {5, "until_filled", "선착순·모집 완료시까지", "until the places are taken"},
+    {6, "varies", "세부사업별 상이", "varies by part"},
+    {7, "monthly", "매월 정해진 기간", "monthly days"},
+};
+
 constexpr Term kEligibilities[] = {
     {1, "eligible", "신청 가능", "eligible"},
     {2, "ineligible", "신청 불가", "ineligible"},
@@ -94,6 +104,7 @@ const char* KoreanName(std::span<const Term> terms, int value) {
 
 std::span<const Term> CategoryTerms() { return kCategories; }
 std::span<const Term> WindowStatusTerms() { return kWindowStatuses; }
+std::span<const Term> WindowKindTerms() { return kWindowKinds; }
 std::span<const Term> EligibilityTerms() { return kEligibilities; }
 std::span<const Term> RuleKindTerms() { return kRuleKinds; }
 std::span<const Term> CertificationTerms() { return kCertifications; }
@@ -126,6 +137,9 @@ const char* CategoryName(Category c) {
 }
 const char* WindowStatusName(WindowStatus s) {
   return KoreanName(kWindowStatuses, static_cast<int>(s));
+}
+const char* WindowKindName(WindowKind k) {
+  return KoreanName(kWindowKinds, static_cast<int>(k));
 }
 const char* EligibilityName(Eligibility e) {
   return KoreanName(kEligibilities, static_cast<int>(e));

@@ -18,6 +18,7 @@ struct Term {
 
 std::span<const Term> CategoryTerms();
 std::span<const Term> WindowStatusTerms();
+std::span<const Term> WindowKindTerms();
 std::span<const Term> EligibilityTerms();
 std::span<const Term> RuleKindTerms();
 std::span<const Term> CertificationTerms();

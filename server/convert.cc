@@ -387,8 +387,8 @@ engine::Program ProgramFromProto(const v1::Program& in,
     p.announced_on = cv.Date("program.announced_on", in.announced_on());
   }
   const v1::ApplicationWindow& w = in.window();
-  if (auto kind =
-          cv.Enum<engine::WindowKind>("program.window.kind", w.kind(), 4)) {
+  if (auto kind = cv.Enum<engine::WindowKind>("program.window.kind", w.kind(),
+                                              engine::kMaxWindowKind)) {
     p.window.kind = *kind;
   }
   if (w.has_opens_on()) {
@@ -406,6 +406,8 @@ engine::Program ProgramFromProto(const v1::Program& in,
     }
   }
   p.window.budget_exhausted = w.budget_exhausted();
+  p.window.monthly_from_day = w.monthly_from_day();
+  p.window.monthly_to_day = w.monthly_to_day();
   if (in.benefit().has_max_amount_won()) {
     p.max_amount_won = in.benefit().max_amount_won();
   }
@@ -640,6 +642,8 @@ v1::Program ProgramToProto(const engine::Program& p) {
     o->set_closes_on(r.closes_on.ToString());
   }
   w->set_budget_exhausted(p.window.budget_exhausted);
+  w->set_monthly_from_day(p.window.monthly_from_day);
+  w->set_monthly_to_day(p.window.monthly_to_day);
   if (p.max_amount_won) {
     out.mutable_benefit()->set_max_amount_won(*p.max_amount_won);
   }
@@ -778,6 +782,7 @@ v1::Vocabulary VocabularyToProto() {
   }
   TermsToProto(engine::CategoryTerms(), out.mutable_categories());
   TermsToProto(engine::WindowStatusTerms(), out.mutable_window_statuses());
+  TermsToProto(engine::WindowKindTerms(), out.mutable_window_kinds());
   TermsToProto(engine::EligibilityTerms(), out.mutable_eligibilities());
   TermsToProto(engine::RuleKindTerms(), out.mutable_rule_kinds());
   TermsToProto(engine::CertificationTerms(), out.mutable_certifications());

@@ -408,7 +408,8 @@ int Run() {
   rpc::StreamSlots streams(absl::GetFlag(FLAGS_max_streams_per_caller));
   const rpc::CallPolicy policy{access_log->get(), &streams, gate.get()};
   rpc::CompanyService companies(registry->get(), policy);
-  rpc::ProgramService programs(registry->get());
+  app::Drafts drafts(store->get(), reference->get());
+  rpc::ProgramService programs(registry->get(), &drafts);
   rpc::MatchService matching(registry->get(), policy);
   rpc::FeedbackService feedback(registry->get(), policy);
   rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),
@@ -417,11 +418,11 @@ int Run() {
   rpc::VocabularyService vocabulary;
   // Our own health service: its Watch streams end at shutdown.
   grpc::EnableDefaultHealthCheckService(false);
-  rpc::HealthService health(
-      {"jiwon.v1.CompanyService", "jiwon.v1.ProgramService",
-       "jiwon.v1.MatchService", "jiwon.v1.FeedbackService",
-       "jiwon.v1.RescoreService", "jiwon.v1.AdminService",
-       "jiwon.v1.VocabularyService"});
+  rpc::HealthService health({"jiwon.v1.CompanyService",
+                             "jiwon.v1.ProgramService", "jiwon.v1.MatchService",
+                             "jiwon.v1.FeedbackService",
+                             "jiwon.v1.RescoreService", "jiwon.v1.AdminService",
+                             "jiwon.v1.VocabularyService"});
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;

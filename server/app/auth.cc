@@ -69,6 +69,12 @@ const std::vector<MethodRule>& MethodTable() {
       {"/jiwon.v1.ProgramService/DeleteProgram", kCatalog | kAdmin, kWrite},
       {"/jiwon.v1.ProgramService/ListPrograms", kEveryone, 0},
       {"/jiwon.v1.ProgramService/ImportPrograms", kCatalog | kAdmin, kWrite},
+      // Announcements from the feeds, and the drafts they make: the catalog
+      // team reviews them.
+      {"/jiwon.v1.ProgramService/ImportAnnouncements", kCatalog | kAdmin,
+       kWrite},
+      {"/jiwon.v1.ProgramService/GetDraft", kCatalog | kAdmin, 0},
+      {"/jiwon.v1.ProgramService/ListDrafts", kCatalog | kAdmin, 0},
       // Matching one company.
       {"/jiwon.v1.MatchService/Recommend", kCompanySite, 0},
       {"/jiwon.v1.MatchService/Explain", kCompanySite, 0},

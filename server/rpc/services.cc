@@ -246,6 +246,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   static std::string Id(const v1::ImportProgramsRequest& r) {
     return r.program().id();
   }
+  static std::string Id(const v1::ImportAnnouncementsRequest&) { return ""; }
 
   grpc::ByteBuffer bytes_;
   Request request_;
@@ -585,6 +586,52 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ProgramService::ImportPrograms(
         if (w.ok()) resp->set_catalog_version(w->catalog_version);
         return w.status();
       });
+}
+
+grpc::ServerReadReactor<grpc::ByteBuffer>* ProgramService::ImportAnnouncements(
+    grpc::CallbackServerContext*, grpc::ByteBuffer* out) {
+  app::Drafts* drafts = drafts_;
+  return new ImportReactor<v1::ImportAnnouncementsRequest,
+                           v1::ImportAnnouncementsResponse>(
+      out,
+      [drafts](v1::ImportAnnouncementsRequest& r,
+               v1::ImportAnnouncementsResponse* resp) -> absl::Status {
+        absl::StatusOr<app::Drafts::Imported> imported =
+            drafts->Import(r.feed(), r.record_json(), app::UnixNow());
+        if (!imported.ok()) return imported.status();
+        switch (imported->change) {
+          case app::Drafts::Change::kCreated:
+            resp->set_created(resp->created() + 1);
+            break;
+          case app::Drafts::Change::kUpdated:
+            resp->set_updated(resp->updated() + 1);
+            break;
+          case app::Drafts::Change::kUnchanged:
+            resp->set_unchanged(resp->unchanged() + 1);
+            break;
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* ProgramService::GetDraft(
+    grpc::CallbackServerContext* ctx, const v1::GetDraftRequest* req,
+    v1::GetDraftResponse* resp) {
+  absl::StatusOr<v1::Draft> d = drafts_->Get(req->program_id());
+  if (!d.ok()) return Done(ctx, d.status());
+  *resp->mutable_draft() = *std::move(d);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::ListDrafts(
+    grpc::CallbackServerContext* ctx, const v1::ListDraftsRequest* req,
+    v1::ListDraftsResponse* resp) {
+  absl::StatusOr<app::Drafts::Page> page =
+      drafts_->List(req->page_size(), req->page_token());
+  if (!page.ok()) return Done(ctx, page.status());
+  for (v1::Draft& d : page->drafts) *resp->add_drafts() = std::move(d);
+  resp->set_next_page_token(page->next_page_token);
+  return Done(ctx, absl::OkStatus());
 }
 
 // ---------------------------------------------------------------- matching

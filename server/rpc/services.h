@@ -18,6 +18,7 @@
 #include "jiwon/v1/vocabulary_service.grpc.pb.h"
 #include "server/app/access_log.h"
 #include "server/app/alerts.h"
+#include "server/app/drafts.h"
 #include "server/app/registry.h"
 #include "server/app/rescore.h"
 #include "server/rpc/auth.h"
@@ -76,12 +77,15 @@ class CompanyService final
   CallPolicy policy_;
 };
 
-// ImportPrograms reads bytes, as ImportCompanies does.
+// ImportPrograms and ImportAnnouncements read bytes, as ImportCompanies
+// does.
 class ProgramService final
     : public v1::ProgramService::WithRawCallbackMethod_ImportPrograms<
-          v1::ProgramService::CallbackService> {
+          v1::ProgramService::WithRawCallbackMethod_ImportAnnouncements<
+              v1::ProgramService::CallbackService>> {
  public:
-  explicit ProgramService(app::Registry* registry) : registry_(registry) {}
+  ProgramService(app::Registry* registry, app::Drafts* drafts)
+      : registry_(registry), drafts_(drafts) {}
 
   grpc::ServerUnaryReactor* UpsertProgram(
       grpc::CallbackServerContext* ctx, const v1::UpsertProgramRequest* req,
@@ -97,9 +101,18 @@ class ProgramService final
       v1::ListProgramsResponse* resp) override;
   grpc::ServerReadReactor<grpc::ByteBuffer>* ImportPrograms(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportAnnouncements(
+      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetDraft(grpc::CallbackServerContext* ctx,
+                                     const v1::GetDraftRequest* req,
+                                     v1::GetDraftResponse* resp) override;
+  grpc::ServerUnaryReactor* ListDrafts(grpc::CallbackServerContext* ctx,
+                                       const v1::ListDraftsRequest* req,
+                                       v1::ListDraftsResponse* resp) override;
 
  private:
   app::Registry* registry_;
+  app::Drafts* drafts_;
 };
 
 // Request and response of one call on one protobuf arena: the many small

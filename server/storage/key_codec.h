@@ -31,6 +31,9 @@
 //   meta           "access_first_kept"               uint64, 8 bytes: access
 //                                                    records before it were
 //                                                    trimmed
+//   drafts         program id (bytes as given)       jiwon.v1.Draft, binary:
+//                                                    an imported announcement
+//                                                    awaiting review
 //
 // The rescore's values (server/app/results.cc) are built from unsigned
 // LEB128 varints (signed ones zigzag-coded) and strings prefixed with their

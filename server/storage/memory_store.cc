@@ -27,6 +27,8 @@ const char* TableName(Table t) {
       return "alerts_by_company";
     case Table::kAccess:
       return "access";
+    case Table::kDrafts:
+      return "drafts";
   }
   return "?";
 }

@@ -23,12 +23,18 @@ enum class Table : uint8_t {
   kResults,
   kAlerts,
   kAlertsByCompany,
-  kAccess
+  kAccess,
+  kDrafts,
 };
-inline constexpr Table kTables[] = {Table::kMeta,           Table::kCompanies,
-                                    Table::kPrograms,       Table::kFeedback,
-                                    Table::kResults,        Table::kAlerts,
-                                    Table::kAlertsByCompany, Table::kAccess};
+inline constexpr Table kTables[] = {Table::kMeta,
+                                    Table::kCompanies,
+                                    Table::kPrograms,
+                                    Table::kFeedback,
+                                    Table::kResults,
+                                    Table::kAlerts,
+                                    Table::kAlertsByCompany,
+                                    Table::kAccess,
+                                    Table::kDrafts};
 const char* TableName(Table t);
 
 // Changes applied together or not at all.

@@ -15,10 +15,13 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <regex>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "tests/e2e/pki.h"
@@ -524,6 +527,108 @@ TEST_F(EndToEndTest, ProgramListFiltersByTheApisCategoryNames) {
   EXPECT_NE(bad.err.find("unknown category \"exports\" (one of finance, "),
             std::string::npos)
       << bad.err;
+}
+
+// The sample records of a feed in the envelope it sends them in, as a
+// saved response; partial K-Startup rows get back what their collector
+// kept beside them (tests/data/feeds/README.md).
+std::string SavedResponse(const std::string& file, const char* envelope) {
+  namespace pb = google::protobuf;
+  std::ifstream in(std::string(JIWON_TEST_DATA_DIR) + "/feeds/" + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  pb::Struct samples;
+  EXPECT_TRUE(pb::util::JsonStringToMessage(text.str(), &samples).ok());
+  pb::Value records;
+  records.mutable_list_value();
+  for (const char* group : {"records", "full_rows", "partial_rows",
+                            "minimal_rows", "documentation_examples"}) {
+    auto g = samples.fields().find(group);
+    if (g == samples.fields().end()) continue;
+    for (const pb::Value& s : g->second.list_value().values()) {
+      if (file == "bizinfo_samples.json" &&
+          std::string(group) == "documentation_examples") {
+        continue;  // the guide's RSS example is no JSON item
+      }
+      pb::Value raw = s.struct_value().fields().at("raw");
+      auto c = s.struct_value().fields().find("collector_fields");
+      if (c != s.struct_value().fields().end()) {
+        auto* f = raw.mutable_struct_value()->mutable_fields();
+        const auto& kept = c->second.struct_value().fields();
+        if (!f->contains("pbanc_sn")) (*f)["pbanc_sn"] = kept.at("pbancSn");
+        if (!f->contains("pbanc_rcpt_end_dt") && kept.contains("deadline")) {
+          std::string d = kept.at("deadline").string_value();
+          d.erase(std::remove(d.begin(), d.end(), '-'), d.end());
+          (*f)["pbanc_rcpt_end_dt"].set_string_value(d);
+        }
+      }
+      *records.mutable_list_value()->add_values() = std::move(raw);
+    }
+  }
+  pb::Value out;
+  (*out.mutable_struct_value()->mutable_fields())[envelope] = records;
+  std::string json;
+  EXPECT_TRUE(pb::util::MessageToJsonString(out, &json).ok());
+  return json;
+}
+
+TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
+  LoadDemo();
+  const std::string bizinfo = WriteInput(
+      "bizinfo.json", SavedResponse("bizinfo_samples.json", "jsonArray"));
+  Result first = Jiwon({"feed", "import", "bizinfo", bizinfo});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("read 70 bizinfo records"), std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find(": 70 new drafts, 0 changed, 0 unchanged"),
+            std::string::npos)
+      << first.out;
+  // Again: nothing changes.
+  Result again = Jiwon({"feed", "import", "bizinfo", bizinfo});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(": 0 new drafts, 0 changed, 70 unchanged"),
+            std::string::npos)
+      << again.out;
+
+  // K-Startup rows, and one the importer must refuse by field: the others
+  // are still imported.
+  std::string rows = SavedResponse("kstartup_samples.json", "data");
+  const std::string bad = R"({"id":1,"biz_pbanc_nm":"번호 없는 공고"})";
+  rows.insert(rows.rfind(']'), "," + bad);
+  Result ks =
+      Jiwon({"feed", "import", "kstartup", WriteInput("kstartup.json", rows)});
+  EXPECT_EQ(ks.exit_code, 1);
+  EXPECT_NE(ks.out.find(": 97 new drafts, 0 changed, 0 unchanged; 1 rejected"),
+            std::string::npos)
+      << ks.out;
+  EXPECT_NE(ks.err.find("record 98 rejected: pbanc_sn: missing"),
+            std::string::npos)
+      << ks.err;
+
+  Result drafts = Jiwon({"draft", "list", "--json"});
+  ASSERT_EQ(drafts.exit_code, 0) << drafts.err;
+  EXPECT_EQ(std::count(drafts.out.begin(), drafts.out.end(), '\n'), 167);
+  Result shown = Jiwon({"draft", "show", "kstartup-178845"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("2026년 웰컴 투 팁스 1차 참가기업 모집 (충청권)"),
+            std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find("from biz_enyy \"3년미만\""), std::string::npos)
+      << shown.out;
+
+  // Drafts are not in the catalog, and never recommended.
+  Result list = Jiwon({"program", "list"});
+  EXPECT_NE(list.out.find("46 programs"), std::string::npos) << list.out;
+  for (const char* company : {"C0001", "C0002", "C0003"}) {
+    Result rec =
+        Jiwon({"recommend", company, "--all", "--limit=500", "--json"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    // Drafts are bizinfo-PBLN_… and kstartup-<number> (the demo catalog's
+    // own kstartup-chungcheong-2026 is a published program).
+    EXPECT_FALSE(std::regex_search(
+        rec.out, std::regex("bizinfo-PBLN_|kstartup-[0-9]")))
+        << company;
+  }
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

@@ -860,6 +860,53 @@ TEST_F(HostileInputTest, ImportsGoOnPastRecordsThatDoNotDecode) {
   EXPECT_EQ(presp.accepted(), 1);
   ASSERT_EQ(presp.errors_size(), 1);
   EXPECT_NE(presp.errors(0).message().find("record 0"), std::string::npos);
+
+  // Feed records: undecodable bytes, no JSON, JSON that is no object, a
+  // record over 1 MiB, no feed, deep nesting and a period in no known form
+  // are each refused by position; the good record after them is read.
+  auto announcement = [](v1::Feed feed, std::string json) {
+    v1::ImportAnnouncementsRequest r;
+    r.set_feed(feed);
+    r.set_record_json(std::move(json));
+    return r.SerializeAsString();
+  };
+  const std::string good_item =
+      R"({"pblancId":"PBLN_000000000999999","pblancNm":"[경기] 시험 공고",)"
+      R"("reqstBeginEndDe":"2026-04-13 ~ 2026-04-28"})";
+  const RawCall::Outcome feed = Call(
+      "/jiwon.v1.ProgramService/ImportAnnouncements",
+      {std::string("\x0a\xff", 2), announcement(v1::FEED_BIZINFO, "{not json"),
+       announcement(v1::FEED_BIZINFO, "[1,2]"),
+       announcement(v1::FEED_BIZINFO, R"({"pblancId":"PBLN_1","pblancNm":")" +
+                                          std::string(2 << 20, 'a') + R"("})"),
+       announcement(v1::FEED_UNSPECIFIED, good_item),
+       announcement(v1::FEED_BIZINFO,
+                    std::string(100'000, '[') + std::string(100'000, ']')),
+       announcement(v1::FEED_BIZINFO,
+                    R"({"pblancId":"PBLN_000000000999998","pblancNm":"x",)"
+                    R"("reqstBeginEndDe":"공고문 참조"})"),
+       announcement(v1::FEED_BIZINFO, good_item)});
+  ASSERT_TRUE(feed.status.ok()) << feed.status.error_message();
+  v1::ImportAnnouncementsResponse fresp;
+  ASSERT_EQ(feed.responses.size(), 1u);
+  ASSERT_TRUE(fresp.ParseFromString(feed.responses[0]));
+  EXPECT_EQ(fresp.received(), 8);
+  EXPECT_EQ(fresp.created(), 1);
+  ASSERT_EQ(fresp.errors_size(), 7);
+  EXPECT_NE(fresp.errors(1).message().find("record_json: not JSON"),
+            std::string::npos)
+      << fresp.errors(1).message();
+  EXPECT_NE(fresp.errors(3).message().find("at most 1048576"),
+            std::string::npos)
+      << fresp.errors(3).message();
+  EXPECT_NE(fresp.errors(4).message().find("feed: must be"), std::string::npos);
+  EXPECT_NE(fresp.errors(5).message().find("nest deeper than 16 levels"),
+            std::string::npos)
+      << fresp.errors(5).message();
+  EXPECT_NE(fresp.errors(6).message().find("reqstBeginEndDe: the application "
+                                           "period \"공고문 참조\""),
+            std::string::npos)
+      << fresp.errors(6).message();
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ TEST(EnumParityTest, EveryApiValueHasItsEngineCounterpartAndBack) {
   ExpectParity(v1::RuleKind_descriptor(), Names(&engine::RuleKindName));
   ExpectParity(v1::Category_descriptor(), Names(&engine::CategoryName));
   ExpectParity(v1::WindowStatus_descriptor(), Names(&engine::WindowStatusName));
+  ExpectParity(v1::WindowKind_descriptor(), Names(&engine::WindowKindName));
   ExpectParity(v1::Eligibility_descriptor(), Names(&engine::EligibilityName));
   // TruthName says "unknown" for a value it does not know, too.
   ExpectParity(v1::Truth_descriptor(), [](int n) -> std::string {

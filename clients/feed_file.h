@@ -1,0 +1,28 @@
+#ifndef JIWON_CLIENTS_FEED_FILE_H_
+#define JIWON_CLIENTS_FEED_FILE_H_
+
+// Saved responses of the public feeds, split into their records: what
+// `jiwon feed import` sends to jiwond as it finds them.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace jiwon::clients {
+
+// The records of a saved response, each as its JSON text:
+//   기업마당: [item, …], {"jsonArray": [item, …]}, {"jsonArray": {"item":
+//   [item, …]}} or {"item": {…}} (one item), data.go.kr's {"response":
+//   {"body": {"items": {"item": […] or {…}}}}};
+//   K-Startup: {"data": [row, …], "totalCount": …}.
+// `total` is set from totCnt / totalCount / matchCount when given (0
+// otherwise).
+absl::StatusOr<std::vector<std::string>> RecordsOfResponse(
+    std::string_view json, int64_t* total = nullptr);
+
+}  // namespace jiwon::clients
+
+#endif  // JIWON_CLIENTS_FEED_FILE_H_

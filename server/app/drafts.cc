@@ -1,0 +1,211 @@
+#include "server/app/drafts.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/feeds/announcement.h"
+#include "engine/validate.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/app/registry.h"
+#include "server/convert.h"
+#include "server/feed_json.h"
+
+namespace jiwon::app {
+namespace {
+
+using storage::Table;
+
+constexpr size_t kMaxRecordBytes = 1 << 20;
+
+std::string Deterministic(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+v1::Draft ToDraft(const engine::feeds::Announcement& a, v1::Feed feed,
+                  std::string_view record_json) {
+  v1::Draft d;
+  v1::Program& p = *d.mutable_program();
+  p = server::ProgramToProto(engine::feeds::DraftProgram(a));
+  p.set_source(engine::feeds::FeedName(a.feed));
+  p.set_source_id(a.source_id);
+  p.set_operator_(a.operator_name);
+  p.set_subcategory(a.subcategory);
+  p.set_summary(a.summary);
+  p.set_url(a.url);
+  p.set_contact(a.contact);
+  p.mutable_window()->set_note(a.window_note);
+  p.set_version(0);
+  for (const engine::feeds::ProposedRule& r : a.proposals) {
+    v1::ProposedRule* o = d.add_proposals();
+    *o->mutable_rule() = p.rules(d.proposals_size() - 1);
+    o->set_field(r.field);
+    o->set_evidence(r.evidence);
+    o->set_confidence(r.confidence);
+  }
+  d.set_eligibility_text(a.eligibility_text);
+  d.set_exclusion_text(a.exclusion_text);
+  for (const std::string& n : a.notes) d.add_notes(n);
+  v1::AnnouncementSource* s = d.add_sources();
+  s->set_feed(feed);
+  s->set_source_id(a.source_id);
+  s->set_record_json(std::string(record_json));
+  return d;
+}
+
+}  // namespace
+
+std::string DraftContentHash(const v1::Draft& draft) {
+  v1::Draft content = draft;
+  content.clear_version();
+  content.clear_updated_at();
+  for (v1::AnnouncementSource& s : *content.mutable_sources()) {
+    s.clear_record_json();
+    s.clear_content_sha256();
+  }
+  const std::string bytes = Deterministic(content);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+absl::StatusOr<v1::Draft> Drafts::Normalize(
+    v1::Feed feed, std::string_view record_json) const {
+  if (record_json.size() > kMaxRecordBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("record_json: ", record_json.size(),
+                     " bytes; a record is at most ", kMaxRecordBytes));
+  }
+  if (feed != v1::FEED_BIZINFO && feed != v1::FEED_KSTARTUP) {
+    return absl::InvalidArgumentError(
+        "feed: must be FEED_BIZINFO or FEED_KSTARTUP");
+  }
+  absl::StatusOr<engine::feeds::FeedRecord> record =
+      server::FeedRecordFromJson(record_json);
+  if (!record.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("record_json: ", record.status().message()));
+  }
+  std::vector<engine::feeds::RecordError> errors;
+  std::optional<engine::feeds::Announcement> a =
+      feed == v1::FEED_BIZINFO
+          ? engine::feeds::NormalizeBizinfo(*record, *reference_, &errors)
+          : engine::feeds::NormalizeKstartup(*record, *reference_, &errors);
+  if (!a) {
+    std::vector<std::string> parts;
+    for (const engine::feeds::RecordError& e : errors) {
+      parts.push_back(absl::StrCat(e.field, ": ", e.message));
+    }
+    return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
+  }
+  v1::Draft d = ToDraft(*a, feed, record_json);
+  // What it proposes must be a program the catalog would take.
+  std::vector<engine::FieldError> invalid;
+  engine::Program program = server::ProgramFromProto(d.program(), &invalid);
+  if (invalid.empty()) engine::ValidateProgram(program, *reference_, &invalid);
+  if (absl::Status v = engine::ErrorsToStatus(invalid); !v.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the draft the record makes is not a valid program: ", v.message()));
+  }
+  d.mutable_sources(0)->set_content_sha256(DraftContentHash(d));
+  return d;
+}
+
+absl::StatusOr<Drafts::Imported> Drafts::Import(v1::Feed feed,
+                                                std::string_view record_json,
+                                                int64_t now_unix) {
+  absl::StatusOr<v1::Draft> draft = Normalize(feed, record_json);
+  if (!draft.ok()) return draft.status();
+  const std::string& id = draft->program().id();
+  std::lock_guard lock(write_mu_);
+  absl::StatusOr<std::optional<std::string>> stored =
+      store_->Get(Table::kDrafts, id);
+  if (!stored.ok()) return stored.status();
+  Imported out;
+  out.program_id = id;
+  int64_t version = 1;
+  if (stored->has_value()) {
+    v1::Draft before;
+    if (!before.ParseFromString(**stored)) {
+      return absl::DataLossError(
+          absl::StrCat("stored draft \"", id, "\" unreadable"));
+    }
+    if (DraftContentHash(before) == DraftContentHash(*draft)) {
+      out.change = Change::kUnchanged;
+      out.version = before.version();
+      return out;
+    }
+    version = before.version() + 1;
+    out.change = Change::kUpdated;
+  } else {
+    out.change = Change::kCreated;
+  }
+  draft->set_version(version);
+  draft->set_updated_at(Rfc3339(now_unix));
+  out.version = version;
+  storage::WriteBatch batch;
+  batch.Put(Table::kDrafts, id, Deterministic(*draft));
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::Draft> Drafts::Get(std::string_view program_id) const {
+  absl::StatusOr<std::optional<std::string>> stored =
+      store_->Get(Table::kDrafts, program_id);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no draft \"", std::string(program_id).substr(0, 64), "\""));
+  }
+  v1::Draft d;
+  if (!d.ParseFromString(**stored)) {
+    return absl::DataLossError(absl::StrCat(
+        "stored draft \"", std::string(program_id), "\" unreadable"));
+  }
+  return d;
+}
+
+absl::StatusOr<Drafts::Page> Drafts::List(int page_size,
+                                          std::string_view page_token) const {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size: must be 0-", kMaxPageSize, ", got ", page_size));
+  }
+  const size_t want =
+      static_cast<size_t>(page_size == 0 ? kDefaultPageSize : page_size);
+  Page page;
+  absl::Status bad;
+  std::string last;
+  absl::Status s = store_->Scan(
+      Table::kDrafts, page_token,
+      [&](std::string_view key, std::string_view value) {
+        if (key == page_token) return true;  // the page before ended here
+        if (page.drafts.size() == want) {
+          page.next_page_token = last;
+          return false;
+        }
+        v1::Draft& d = page.drafts.emplace_back();
+        if (!d.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          bad = absl::DataLossError(absl::StrCat(
+              "stored draft \"", std::string(key), "\" unreadable"));
+          return false;
+        }
+        last = std::string(key);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  return page;
+}
+
+}  // namespace jiwon::app

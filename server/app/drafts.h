@@ -1,0 +1,67 @@
+#ifndef JIWON_SERVER_APP_DRAFTS_H_
+#define JIWON_SERVER_APP_DRAFTS_H_
+
+// Announcements imported from the public feeds, kept as drafts until a
+// caseworker reviews them. Drafts live in their own table: the catalog,
+// matching, rescores and alerts never read it.
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/reference.h"
+#include "jiwon/v1/program.pb.h"
+#include "server/storage/store.h"
+
+namespace jiwon::app {
+
+class Drafts {
+ public:
+  // REQUIRES: `store` and `reference` outlive the object.
+  Drafts(storage::Store* store, const engine::Reference* reference)
+      : store_(store), reference_(reference) {}
+
+  enum class Change { kCreated, kUpdated, kUnchanged };
+  struct Imported {
+    std::string program_id;
+    Change change = Change::kUnchanged;
+    int64_t version = 0;
+  };
+
+  // Normalises one feed record (JSON) into a draft and stores it, unless
+  // the stored draft of the same program has the same content. Errors name
+  // the record's field: "reqstBeginEndDe: …".
+  absl::StatusOr<Imported> Import(v1::Feed feed, std::string_view record_json,
+                                  int64_t now_unix);
+
+  // The draft the announcement of a record makes, without storing it.
+  absl::StatusOr<v1::Draft> Normalize(v1::Feed feed,
+                                      std::string_view record_json) const;
+
+  absl::StatusOr<v1::Draft> Get(std::string_view program_id) const;
+
+  struct Page {
+    std::vector<v1::Draft> drafts;
+    std::string next_page_token;
+  };
+  static constexpr int kDefaultPageSize = 100;
+  static constexpr int kMaxPageSize = 1000;
+  // In program id order, from after `page_token` (the last id of the page
+  // before).
+  absl::StatusOr<Page> List(int page_size, std::string_view page_token) const;
+
+ private:
+  storage::Store* store_;
+  const engine::Reference* reference_;
+  std::mutex write_mu_;  // an import reads, compares and writes
+};
+
+// SHA-256 of the draft's content (everything but its version, update time
+// and sources' record text), in hex.
+std::string DraftContentHash(const v1::Draft& draft);
+
+}  // namespace jiwon::app
+
+#endif  // JIWON_SERVER_APP_DRAFTS_H_

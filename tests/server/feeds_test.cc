@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "clients/feed_file.h"
 #include "engine/feeds/announcement.h"
+#include "engine/feeds/duplicates.h"
 #include "engine/feeds/period.h"
 #include "engine/feeds/text.h"
 #include "engine/validate.h"
@@ -446,6 +448,48 @@ TEST(FeedRecordsTest, AKstartupRowReadFieldByField) {
   EXPECT_FALSE(feeds::NormalizeKstartup(no_sn, ref, &errors).has_value());
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].field, "pbanc_sn");
+}
+
+TEST(FeedDuplicatesTest, TheNineteenPairsMergeAndTheLookAlikeDoesNot) {
+  const pb::Struct biz = Samples("bizinfo_samples.json");
+  const pb::Struct ks = Samples("kstartup_samples.json");
+  const pb::Struct labels = Samples("cross_feed_duplicates.json");
+  std::vector<std::string> ks_titles, ks_ids, biz_titles, biz_ids;
+  for (const char* group : {"full_rows", "partial_rows", "minimal_rows",
+                            "documentation_examples"}) {
+    for (const pb::Value& s : Get(ks, group).list_value().values()) {
+      const feeds::FeedRecord r = Record(Restored(s));
+      ks_titles.push_back(r.at("biz_pbanc_nm"));
+      ks_ids.push_back(r.at("pbanc_sn"));
+    }
+  }
+  for (const pb::Value& s : Get(biz, "records").list_value().values()) {
+    const feeds::FeedRecord r = Record(Get(s.struct_value(), "raw"));
+    biz_titles.push_back(r.at("pblancNm"));
+    biz_ids.push_back(r.at("pblancId"));
+  }
+  std::set<std::pair<std::string, std::string>> found, want, lookalike;
+  for (auto [i, j] : feeds::SamePrograms(ks_titles, biz_titles)) {
+    found.emplace(ks_ids[i], biz_ids[j]);
+  }
+  for (const pb::Value& p : Get(labels, "same_program").list_value().values()) {
+    want.emplace(Get(p.struct_value(), "kstartup_pbanc_sn").string_value(),
+                 Get(p.struct_value(), "bizinfo_pblancId").string_value());
+  }
+  for (const pb::Value& p :
+       Get(labels, "different_programs_similar_titles").list_value().values()) {
+    lookalike.emplace(Get(p.struct_value(), "kstartup_pbanc_sn").string_value(),
+                      Get(p.struct_value(), "bizinfo_pblancId").string_value());
+  }
+  EXPECT_EQ(want.size(), 19u);
+  EXPECT_EQ(found, want);  // every pair, and nothing else among 97 × 70
+  for (const auto& l : lookalike) EXPECT_FALSE(found.contains(l));
+  // Decoration is not content.
+  EXPECT_EQ(feeds::TitleCore("[대구] 2026년도 「찾아가는 노무서비스」 지원"),
+            "2026찾아가는노무서비스지원");
+  EXPECT_GT(feeds::TitleSimilarity("2026 여성발명왕EXPO 참가기업 모집 공고",
+                                   "2026년 여성발명왕EXPO 참가기업 모집 공고"),
+            0.99);
 }
 
 }  // namespace

@@ -4,15 +4,21 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "bench/synthetic.h"
 #include "engine/catalog.h"
 #include "engine/company_table.h"
 #include "engine/matcher.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "server/app/drafts.h"
 #include "server/convert.h"
 #include "server/reference_loader.h"
 #include "server/response_wire.h"
@@ -285,6 +291,74 @@ void BM_CatalogBuild(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CatalogBuild)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// The feeds' sample records (tests/data/feeds), 70 기업마당 items and 97
+// K-Startup rows, cycled to `n` records with ids made unique: what one
+// import of n announcements reads.
+std::vector<std::pair<v1::Feed, std::string>> FeedRecords(size_t n) {
+  namespace pb = google::protobuf;
+  auto load = [](const char* file) {
+    std::ifstream in(std::string(JIWON_TEST_DATA_DIR) + "/feeds/" + file);
+    std::stringstream text;
+    text << in.rdbuf();
+    pb::Struct s;
+    if (!pb::util::JsonStringToMessage(text.str(), &s).ok()) std::abort();
+    return s;
+  };
+  std::vector<std::pair<v1::Feed, pb::Value>> samples;
+  const pb::Struct biz = load("bizinfo_samples.json");
+  for (const pb::Value& v : biz.fields().at("records").list_value().values()) {
+    samples.emplace_back(v1::FEED_BIZINFO, v.struct_value().fields().at("raw"));
+  }
+  const pb::Struct ks = load("kstartup_samples.json");
+  for (const char* g : {"full_rows", "partial_rows", "minimal_rows"}) {
+    for (const pb::Value& v : ks.fields().at(g).list_value().values()) {
+      pb::Value raw = v.struct_value().fields().at("raw");
+      auto c = v.struct_value().fields().find("collector_fields");
+      if (c != v.struct_value().fields().end()) {
+        (*raw.mutable_struct_value()->mutable_fields())["pbanc_sn"] =
+            c->second.struct_value().fields().at("pbancSn");
+      }
+      samples.emplace_back(v1::FEED_KSTARTUP, raw);
+    }
+  }
+  std::vector<std::pair<v1::Feed, std::string>> out;
+  for (size_t i = 0; i < n; ++i) {
+    auto [feed, raw] = samples[i % samples.size()];
+    auto* f = raw.mutable_struct_value()->mutable_fields();
+    if (feed == v1::FEED_BIZINFO) {
+      char id[32];
+      std::snprintf(id, sizeof id, "PBLN_%015zu", i);
+      (*f)["pblancId"].set_string_value(id);
+    } else {
+      (*f)["pbanc_sn"].set_string_value(std::to_string(1'000'000 + i));
+    }
+    std::string json;
+    if (!pb::util::MessageToJsonString(raw, &json).ok()) std::abort();
+    out.emplace_back(feed, std::move(json));
+  }
+  return out;
+}
+
+// Importing n announcements into an empty draft table (normalise, propose,
+// validate, hash, store), then the one pass that finds the programs in both
+// feeds.
+void BM_ImportAnnouncements(benchmark::State& state) {
+  const auto records = FeedRecords(static_cast<size_t>(state.range(0)));
+  int pairs = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<storage::Store> store = storage::NewMemoryStore();
+    app::Drafts drafts(store.get(), &Reference());
+    state.ResumeTiming();
+    for (const auto& [feed, json] : records) {
+      if (!drafts.Import(feed, json, 1'780'000'000).ok()) std::abort();
+    }
+    pairs = *drafts.LinkSamePrograms();
+  }
+  state.counters["pairs"] = pairs;
+}
+BENCHMARK(BM_ImportAnnouncements)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace jiwon

@@ -768,6 +768,10 @@ int Client::FeedCommand(const std::vector<std::string>& args) {
     std::cout << ": " << response.created() << " new drafts, "
               << response.updated() << " changed, " << response.unchanged()
               << " unchanged";
+    if (response.same_program_pairs() > 0) {
+      std::cout << "; " << response.same_program_pairs()
+                << " programs announced in both feeds";
+    }
     if (response.errors_size() > 0) {
       std::cout << "; " << response.errors_size() << " rejected (see above)";
     }
@@ -814,6 +818,9 @@ int Client::DraftCommand(const std::vector<std::string>& args) {
       std::cout << "- " << r.rule().id() << " (" << r.rule().label()
                 << "), from " << r.field() << " \"" << r.evidence()
                 << "\", confidence " << r.confidence() << "\n";
+    }
+    for (const std::string& other : d.same_program_as()) {
+      std::cout << "= the same program as draft " << other << "\n";
     }
     for (const std::string& n : d.notes()) std::cout << "※ " << n << "\n";
     return kOk;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/feeds/announcement.h"
+#include "engine/feeds/duplicates.h"
 #include "engine/validate.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -67,6 +68,7 @@ std::string DraftContentHash(const v1::Draft& draft) {
   v1::Draft content = draft;
   content.clear_version();
   content.clear_updated_at();
+  content.clear_same_program_as();
   for (v1::AnnouncementSource& s : *content.mutable_sources()) {
     s.clear_record_json();
     s.clear_content_sha256();
@@ -157,6 +159,55 @@ absl::StatusOr<Drafts::Imported> Drafts::Import(v1::Feed feed,
   batch.Put(Table::kDrafts, id, Deterministic(*draft));
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
   return out;
+}
+
+absl::StatusOr<int> Drafts::LinkSamePrograms() {
+  std::lock_guard lock(write_mu_);
+  std::vector<v1::Draft> all;
+  absl::Status bad;
+  absl::Status s = store_->Scan(
+      Table::kDrafts, "", [&](std::string_view key, std::string_view value) {
+        v1::Draft& d = all.emplace_back();
+        if (!d.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          bad = absl::DataLossError(absl::StrCat(
+              "stored draft \"", std::string(key), "\" unreadable"));
+          return false;
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  std::vector<size_t> ks, biz;
+  std::vector<std::string> ks_titles, biz_titles;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const v1::Program& p = all[i].program();
+    if (p.source() == engine::feeds::FeedName(engine::feeds::Feed::kKstartup)) {
+      ks.push_back(i);
+      ks_titles.push_back(p.title());
+    } else if (p.source() ==
+               engine::feeds::FeedName(engine::feeds::Feed::kBizinfo)) {
+      biz.push_back(i);
+      biz_titles.push_back(p.title());
+    }
+  }
+  std::vector<std::vector<std::string>> links(all.size());
+  const auto pairs = engine::feeds::SamePrograms(ks_titles, biz_titles);
+  for (auto [i, j] : pairs) {
+    links[ks[i]].push_back(all[biz[j]].program().id());
+    links[biz[j]].push_back(all[ks[i]].program().id());
+  }
+  storage::WriteBatch batch;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto& now = all[i].same_program_as();
+    if (std::vector<std::string>(now.begin(), now.end()) == links[i]) continue;
+    all[i].clear_same_program_as();
+    for (std::string& id : links[i]) all[i].add_same_program_as(std::move(id));
+    batch.Put(Table::kDrafts, all[i].program().id(), Deterministic(all[i]));
+  }
+  if (!batch.empty()) {
+    if (absl::Status w = store_->Write(batch); !w.ok()) return w;
+  }
+  return static_cast<int>(pairs.size());
 }
 
 absl::StatusOr<v1::Draft> Drafts::Get(std::string_view program_id) const {

@@ -40,6 +40,12 @@ class Drafts {
   absl::StatusOr<v1::Draft> Normalize(v1::Feed feed,
                                       std::string_view record_json) const;
 
+  // Finds the drafts of the two feeds that announce the same program and
+  // records each pair in both drafts' same_program_as (rewriting only the
+  // drafts whose links changed); returns the number of pairs. Over every
+  // draft: run once an import, not once a record.
+  absl::StatusOr<int> LinkSamePrograms();
+
   absl::StatusOr<v1::Draft> Get(std::string_view program_id) const;
 
   struct Page {
@@ -58,8 +64,8 @@ class Drafts {
   std::mutex write_mu_;  // an import reads, compares and writes
 };
 
-// SHA-256 of the draft's content (everything but its version, update time
-// and sources' record text), in hex.
+// SHA-256 of the draft's content (everything but its version, update time,
+// links to other drafts and sources' record text), in hex.
 std::string DraftContentHash(const v1::Draft& draft);
 
 }  // namespace jiwon::app

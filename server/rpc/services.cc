@@ -159,6 +159,8 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   using TakeFn = std::function<absl::Status(Request&, Response*)>;
   using FlushFn = std::function<absl::Status(Response*)>;
+  // Once, when the stream has ended and every record is stored.
+  using EndFn = std::function<void(Response*)>;
   // Records held before a flush, at most.
   static constexpr size_t kBatchRecords = 256;
   static constexpr size_t kBatchBytes = 4 << 20;
@@ -166,14 +168,19 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // must not grow the answer without end.
   static constexpr int kMaxErrors = 10'000;
 
-  ImportReactor(grpc::ByteBuffer* out, TakeFn take, FlushFn flush = nullptr)
-      : out_(out), take_(std::move(take)), flush_(std::move(flush)) {
+  ImportReactor(grpc::ByteBuffer* out, TakeFn take, FlushFn flush = nullptr,
+                EndFn end = nullptr)
+      : out_(out),
+        take_(std::move(take)),
+        flush_(std::move(flush)),
+        end_(std::move(end)) {
     StartRead(&bytes_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
       Flush();
+      if (end_) end_(&response_);
       std::sort(response_.mutable_errors()->begin(),
                 response_.mutable_errors()->end(),
                 [](const v1::ImportError& a, const v1::ImportError& b) {
@@ -254,6 +261,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::ByteBuffer* out_;
   TakeFn take_;
   FlushFn flush_;
+  EndFn end_;
   std::vector<std::pair<int, std::string>> held_;  // index, id
   size_t held_bytes_ = 0;
 };
@@ -611,6 +619,20 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ProgramService::ImportAnnouncements(
             break;
         }
         return absl::OkStatus();
+      },
+      nullptr,
+      [drafts](v1::ImportAnnouncementsResponse* resp) {
+        // The records are stored whatever happens here; the next import
+        // links them again.
+        absl::StatusOr<int> pairs = drafts->LinkSamePrograms();
+        if (pairs.ok()) {
+          resp->set_same_program_pairs(*pairs);
+        } else {
+          server::Log(server::LogLevel::kWarning,
+                      absl::StrCat("drafts: finding programs announced in both "
+                                   "feeds failed: ",
+                                   pairs.status().ToString()));
+        }
       });
 }
 

@@ -598,7 +598,8 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
   Result ks =
       Jiwon({"feed", "import", "kstartup", WriteInput("kstartup.json", rows)});
   EXPECT_EQ(ks.exit_code, 1);
-  EXPECT_NE(ks.out.find(": 97 new drafts, 0 changed, 0 unchanged; 1 rejected"),
+  EXPECT_NE(ks.out.find(": 97 new drafts, 0 changed, 0 unchanged; 19 "
+                        "programs announced in both feeds; 1 rejected"),
             std::string::npos)
       << ks.out;
   EXPECT_NE(ks.err.find("record 98 rejected: pbanc_sn: missing"),
@@ -615,6 +616,22 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
       << shown.out;
   EXPECT_NE(shown.out.find("from biz_enyy \"3년미만\""), std::string::npos)
       << shown.out;
+  // The same program in the other feed, linked both ways; a re-import of
+  // either feed keeps the links and changes nothing.
+  Result both = Jiwon({"draft", "show", "kstartup-177107"});
+  EXPECT_NE(both.out.find("the same program as draft "
+                          "bizinfo-PBLN_000000000120526"),
+            std::string::npos)
+      << both.out;
+  Result other = Jiwon({"draft", "show", "bizinfo-PBLN_000000000120526"});
+  EXPECT_NE(other.out.find("the same program as draft kstartup-177107"),
+            std::string::npos)
+      << other.out;
+  Result reimport = Jiwon({"feed", "import", "bizinfo", bizinfo});
+  EXPECT_NE(reimport.out.find(": 0 new drafts, 0 changed, 70 unchanged; 19 "
+                              "programs announced in both feeds"),
+            std::string::npos)
+      << reimport.out;
 
   // Drafts are not in the catalog, and never recommended.
   Result list = Jiwon({"program", "list"});
@@ -625,8 +642,8 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
     ASSERT_EQ(rec.exit_code, 0) << rec.err;
     // Drafts are bizinfo-PBLN_… and kstartup-<number> (the demo catalog's
     // own kstartup-chungcheong-2026 is a published program).
-    EXPECT_FALSE(std::regex_search(
-        rec.out, std::regex("bizinfo-PBLN_|kstartup-[0-9]")))
+    EXPECT_FALSE(
+        std::regex_search(rec.out, std::regex("bizinfo-PBLN_|kstartup-[0-9]")))
         << company;
   }
 }

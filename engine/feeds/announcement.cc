@@ -122,6 +122,15 @@ bool TitleTag(const std::string& title, const Reference& ref,
   return true;
 }
 
+// Cuts `s` to at most `max` bytes, at a code point boundary (the catalog
+// takes titles of at most 400 bytes).
+void CutAtCodePoint(std::string* s, size_t max) {
+  if (s->size() <= max) return;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>((*s)[n]) & 0xC0) == 0x80) --n;
+  s->resize(n);
+}
+
 Predicate Pred(Fact fact, Op op) {
   Predicate p;
   p.fact = fact;
@@ -429,7 +438,7 @@ std::optional<Announcement> NormalizeBizinfo(const FeedRecord& r,
     } else {
       a.title = title;
     }
-    if (a.title.size() > 400) a.title.resize(400);  // validation's limit
+    CutAtCodePoint(&a.title, 400);  // validation's limit
   } else {
     error("pblancNm", "missing: the announcement has no title");
   }
@@ -543,7 +552,7 @@ std::optional<Announcement> NormalizeKstartup(
   if (const std::string* t =
           FieldOf(r, {"biz_pbanc_nm", "intg_pbanc_biz_nm"})) {
     a.title = Clean(*t);
-    if (a.title.size() > 400) a.title.resize(400);
+    CutAtCodePoint(&a.title, 400);
   } else {
     error("biz_pbanc_nm", "missing: the announcement has no title");
   }

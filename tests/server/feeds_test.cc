@@ -440,6 +440,19 @@ TEST(FeedRecordsTest, AKstartupRowReadFieldByField) {
   EXPECT_EQ(a->exclusion_text,
             "팁스 R&D 및 팁스 연계 사업에 선정되어 협약을 체결한 이력이 있는 "
             "창업기업(대표자 포함)은 신청 불가");
+  // A title past the catalog's 400 bytes is cut between syllables.
+  feeds::FeedRecord long_title = Record(Get(full.struct_value(), "raw"));
+  long_title["biz_pbanc_nm"].clear();
+  for (int i = 0; i < 200; ++i) long_title["biz_pbanc_nm"] += "가";  // 600 B
+  errors.clear();
+  std::optional<feeds::Announcement> cut =
+      feeds::NormalizeKstartup(long_title, ref, &errors);
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_EQ(cut->title.size(), 399u);  // 133 syllables, not 133⅓
+  std::vector<engine::FieldError> invalid;
+  engine::ValidateProgram(feeds::DraftProgram(*cut), ref, &invalid);
+  EXPECT_TRUE(invalid.empty())
+      << invalid[0].field << ": " << invalid[0].message;
   // Without pbanc_sn (the row number "id" is no id) the row is refused.
   feeds::FeedRecord no_sn = Record(Get(full.struct_value(), "raw"));
   no_sn.erase("pbanc_sn");

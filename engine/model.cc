@@ -25,14 +25,15 @@ Date MonthlyNext(const Window& w, Date on) {
   if (on.day() < std::min(w.monthly_from_day, last)) {
     return Date::FromCivil(on.year(), on.month(),
                            std::min(w.monthly_from_day, last))
-        .value();
+        .value_or(on);
   }
   const int year = on.month() == 12 ? on.year() + 1 : on.year();
   const int month = on.month() == 12 ? 1 : on.month() + 1;
+  // Past the last date the calendar holds: no next month to open in.
   return Date::FromCivil(
              year, month,
              std::clamp(w.monthly_from_day, 1, DaysInMonth(year, month)))
-      .value();
+      .value_or(on);
 }
 
 }  // namespace
@@ -83,8 +84,9 @@ std::optional<Date> ClosingDate(const Window& w, Date on) {
     const int last = DaysInMonth(on.year(), on.month());
     const int to = std::min(w.monthly_to_day, last);
     if (on.day() > to) return std::nullopt;
-    const Date d = Date::FromCivil(on.year(), on.month(), to).value();
-    if (w.closes_on && d > *w.closes_on) return w.closes_on;
+    const std::optional<Date> d = Date::FromCivil(on.year(), on.month(), to);
+    if (!d) return std::nullopt;
+    if (w.closes_on && *d > *w.closes_on) return w.closes_on;
     return d;
   }
   if (!w.rounds.empty()) {

@@ -164,9 +164,20 @@ class EndToEndTest : public ::testing::Test {
     const std::string err = dir_.path() + "/rescore-bg.err";
     unlink(err.c_str());
     const pid_t pid = Spawn(argv, dir_.path() + "/rescore-bg.out", err);
-    for (int i = 0; i < 400; ++i) {
+    // Until the job has printed `lines` progress lines. A job may first
+    // wait (up to 10 s) for the server to stop a run whose job was killed,
+    // and a loaded machine is slower still: the deadline is generous, and
+    // the loop ends as soon as the lines are there.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    for (;;) {
       const std::string text = ReadFile(err);
       if (std::count(text.begin(), text.end(), '\n') >= lines) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "the rescore job printed fewer than " << lines
+                      << " lines in 120 s: " << text;
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return pid;

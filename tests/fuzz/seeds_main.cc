@@ -84,20 +84,20 @@ int main(int argc, char** argv) {
   // Feed records: a 기업마당 item and a K-Startup row (first byte: the feed).
   Put(out / "feeds", 0,
       std::string("\x01") +
-          R"({"pblancId":"PBLN_000000000120526","pblancNm":"[대구] 2026년 )"
-          R"(콘텐츠기업 지원 사업 공고","jrsdInsttNm":"대구광역시",)"
-          R"("pldirSportRealmLclasCodeNm":"경영","bsnsSumryCn":"<p>☞ 대구 )"
-          R"(소재(본사)&nbsp;기업</p>","reqstBeginEndDe":"2026-04-13 ~ )"
-          R"(2026-04-28","hashtags":"경영,대구"})");
+          R"j({"pblancId":"PBLN_000000000120526","pblancNm":"[대구] 2026년 )j"
+          R"j(콘텐츠기업 지원 사업 공고","jrsdInsttNm":"대구광역시",)j"
+          R"j("pldirSportRealmLclasCodeNm":"경영","bsnsSumryCn":"<p>☞ 대구 )j"
+          R"j(소재(본사)&nbsp;기업</p>","reqstBeginEndDe":"2026-04-13 ~ )j"
+          R"j(2026-04-28","hashtags":"경영,대구"})j");
   Put(out / "feeds", 1,
       std::string("\x02") +
-          R"({"pbanc_sn":178845,"biz_pbanc_nm":"2026년 웰컴 투 팁스",)"
-          R"("supt_biz_clsfc":"기술개발(R&amp;D)","supt_regin":"충남",)"
-          R"("biz_enyy":"예비창업자,1년미만,3년미만","biz_trgt_age":"만 20세 )"
-          R"(이상 ~ 만 39세 이하","aply_trgt_ctnt":"창업 후 3년 미만\r\n기업",)"
-          R"("pbanc_rcpt_bgng_dt":"20260807","pbanc_rcpt_end_dt":"20260818"})");
+          R"j({"pbanc_sn":178845,"biz_pbanc_nm":"2026년 웰컴 투 팁스",)j"
+          R"j("supt_biz_clsfc":"기술개발(R&amp;D)","supt_regin":"충남",)j"
+          R"j("biz_enyy":"예비창업자,1년미만,3년미만","biz_trgt_age":"만 20세 )j"
+          R"j(이상 ~ 만 39세 이하","aply_trgt_ctnt":"창업 후 3년 미만\r\n기업",)j"
+          R"j("pbanc_rcpt_bgng_dt":"20260807","pbanc_rcpt_end_dt":"20260818"})j");
   Put(out / "feeds", 2,
-      std::string("\x01") + R"({"reqstBeginEndDe":"매월 1일~20일"})");
+      std::string("\x01") + R"j({"reqstBeginEndDe":"매월 1일~20일"})j");
   std::cout << "seeds written to " << out << "\n";
   return 0;
 }

@@ -11,19 +11,8 @@ namespace {
 // Code points of `s` (a stray byte stands for itself).
 std::vector<uint32_t> CodePoints(std::string_view s) {
   std::vector<uint32_t> out;
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    size_t n = b < 0x80         ? 1
-               : (b >> 5) == 6  ? 2
-               : (b >> 4) == 14 ? 3
-               : (b >> 3) == 30 ? 4
-                                : 1;
-    if (i + n > s.size()) n = 1;
-    uint32_t cp = 0;
-    for (size_t k = 0; k < n; ++k)
-      cp = (cp << 8) | static_cast<unsigned char>(s[i + k]);
-    out.push_back(cp);
-    i += n;
+  for (size_t i = 0, len = 0; i < s.size(); i += len) {
+    out.push_back(DecodeAt(s, i, &len));
   }
   return out;
 }

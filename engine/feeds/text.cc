@@ -28,32 +28,6 @@ void AppendUtf8(std::string* out, uint32_t cp) {
   }
 }
 
-// The code point at s[i] and its length in bytes; a stray byte is taken as
-// itself (length 1) so that nothing is lost or looped over.
-uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80         ? 1
-             : (b >> 5) == 6  ? 2
-             : (b >> 4) == 14 ? 3
-             : (b >> 3) == 30 ? 4
-                              : 1;
-  if (i + n > s.size()) n = 1;
-  uint32_t cp = n == 1   ? b
-                : n == 2 ? (b & 0x1F)
-                : n == 3 ? (b & 0x0F)
-                         : (b & 0x07);
-  for (size_t k = 1; k < n; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) {
-      *len = 1;
-      return b;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  *len = n;
-  return cp;
-}
-
 bool Invisible(uint32_t cp) {
   return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF ||
          (cp >= 0xE000 && cp <= 0xF8FF);
@@ -139,6 +113,30 @@ std::string Tidy(std::string_view raw) {
 }
 
 }  // namespace
+
+uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  size_t n = b < 0x80         ? 1
+             : (b >> 5) == 6  ? 2
+             : (b >> 4) == 14 ? 3
+             : (b >> 3) == 30 ? 4
+                              : 1;
+  if (i + n > s.size()) n = 1;
+  uint32_t cp = n == 1   ? b
+                : n == 2 ? (b & 0x1F)
+                : n == 3 ? (b & 0x0F)
+                         : (b & 0x07);
+  for (size_t k = 1; k < n; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80) {
+      *len = 1;
+      return b;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  *len = n;
+  return cp;
+}
 
 std::vector<std::string_view> Split(
     std::string_view s, std::initializer_list<std::string_view> seps) {

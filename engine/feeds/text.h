@@ -4,6 +4,7 @@
 // The text of feed records as a person reads it: HTML to lines, entities
 // decoded, invisible characters gone, middle dots unified.
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ inline bool Contains(std::string_view s, std::string_view part) {
 // bytes), empty pieces left out.
 std::vector<std::string_view> Split(
     std::string_view s, std::initializer_list<std::string_view> seps);
+// The code point at s[i] and its length in bytes; a stray byte is taken as
+// itself (length 1) so that nothing is lost or looped over.
+uint32_t DecodeAt(std::string_view s, size_t i, size_t* len);
 // Parses a decimal int; false when `s` is not one.
 bool ParseInt(std::string_view s, int* out);
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "absl/flags/flag.h"
@@ -70,6 +71,13 @@ ABSL_FLAG(int64_t, max, 0, "alerts: stop after this many (0: no limit)");
 ABSL_FLAG(std::string, scope, "",
           "admin token new: limit the caller to companies of these regions, "
           "e.g. region:41 or region:41,region:11");
+ABSL_FLAG(std::string, section, "",
+          "propose: eligibility, exclusion, bonus or scoring (default: read "
+          "from --label, else eligibility)");
+ABSL_FLAG(std::string, label, "",
+          "propose: the passage's own label, e.g. 신청제외 or 우대사항");
+ABSL_FLAG(std::string, issuer, "",
+          "propose: the issuer's region codes for 도내 and 관내, e.g. 47");
 ABSL_FLAG(std::string, since, "",
           "admin access-log: records from this day (YYYY-MM-DD) or time "
           "(RFC 3339, UTC) on");
@@ -103,6 +111,9 @@ constexpr const char* kUsage =
                                    program with proposed rules (re-importing changes nothing)
   jiwon draft list                 imported announcements awaiting review
   jiwon draft show ID              one draft: its prose, proposed rules and their evidence
+  jiwon propose FILE|- [--section=exclusion] [--label=신청제외] [--issuer=47]
+                                   rules proposed from a passage of prose, each with its evidence
+                                   marked in the text, and the clauses no rule was read from
   jiwon admin token new NAME ROLE [--scope=region:41]
                                    a fresh token and its line for jiwond's --auth_tokens file
                                    (ROLE: portal, caseworker, catalog, batch, admin)
@@ -332,6 +343,7 @@ class Client {
   int AccessLog();
   int FeedCommand(const std::vector<std::string>& args);
   int DraftCommand(const std::vector<std::string>& args);
+  int Propose(const std::string& path);
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -419,6 +431,7 @@ int Client::Run(const std::vector<std::string>& args) {
   if (command == "admin") return Admin(args);
   if (command == "feed") return FeedCommand(args);
   if (command == "draft") return DraftCommand(args);
+  if (command == "propose") return Propose(Arg(args, 1, "FILE or -"));
   throw UsageError{absl::StrCat("unknown command \"", command, "\"")};
 }
 
@@ -780,6 +793,95 @@ int Client::FeedCommand(const std::vector<std::string>& args) {
   return response.errors_size() > 0 ? kFailed : kOk;
 }
 
+// The line of `text` holding [begin, end), with the span marked 【…】; the
+// evidence alone when the offsets do not fit the text.
+std::string Marked(const std::string& text, int begin, int end,
+                   const std::string& evidence) {
+  if (begin < 0 || end < begin || static_cast<size_t>(end) > text.size()) {
+    return absl::StrCat("\"", evidence, "\"");
+  }
+  const size_t b = static_cast<size_t>(begin);
+  const size_t e = static_cast<size_t>(end);
+  const size_t from = text.rfind('\n', b == 0 ? 0 : b - 1);
+  const size_t line_begin = from == std::string::npos || b == 0 ? 0 : from + 1;
+  size_t line_end = text.find('\n', e);
+  if (line_end == std::string::npos) line_end = text.size();
+  return absl::StrCat(text.substr(line_begin, b - line_begin), "【",
+                      text.substr(b, e - b), "】",
+                      text.substr(e, line_end - e));
+}
+
+// Proposed rules beside their evidence, then what was not read.
+void PrintProposals(
+    const google::protobuf::RepeatedPtrField<v1::ProposedRule>& rules,
+    const google::protobuf::RepeatedPtrField<v1::UnparsedClause>& unparsed,
+    const std::map<std::string, std::string>& texts) {
+  for (const v1::ProposedRule& r : rules) {
+    auto it = texts.find(r.field());
+    std::cout << "- " << r.rule().id() << " "
+              << v1::RuleKind_Name(r.rule().kind()) << ": " << r.rule().label()
+              << " (confidence " << r.confidence()
+              << (r.reference().empty() ? "" : ", 기준 " + r.reference())
+              << ")\n    ";
+    if (it == texts.end()) {
+      std::cout << "from " << r.field() << " \"" << r.evidence() << "\"\n";
+    } else {
+      std::cout << Marked(it->second, r.evidence_begin(), r.evidence_end(),
+                          r.evidence())
+                << "\n";
+    }
+    if (!r.problem().empty()) {
+      std::cout << "    ! before publishing: " << r.problem() << "\n";
+    }
+  }
+  if (unparsed.empty()) return;
+  std::cout << "\n[읽지 못한 문장] " << unparsed.size() << "\n";
+  for (const v1::UnparsedClause& u : unparsed) {
+    std::cout << "? " << u.text()
+              << (u.why().empty() ? "" : absl::StrCat("\n    (", u.why(), ")"))
+              << "\n";
+  }
+}
+
+// jiwon propose FILE|-: rules proposed from a passage of prose.
+int Client::Propose(const std::string& path) {
+  v1::ProposeRulesRequest req;
+  req.set_text(ReadInput(path));
+  const std::string section = absl::GetFlag(FLAGS_section);
+  if (!section.empty()) {
+    v1::ProseSection value;
+    if (!v1::ProseSection_Parse(
+            absl::StrCat("PROSE_SECTION_", absl::AsciiStrToUpper(section)),
+            &value)) {
+      throw UsageError{
+          absl::StrCat("--section: \"", section,
+                       "\" is none of eligibility, exclusion, bonus, scoring")};
+    }
+    req.set_section(value);
+  }
+  req.set_section_label(absl::GetFlag(FLAGS_label));
+  for (absl::string_view code :
+       absl::StrSplit(absl::GetFlag(FLAGS_issuer), ',', absl::SkipEmpty())) {
+    req.add_issuer_regions(std::string(code));
+  }
+  v1::ProposeRulesResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = programs_->ProposeRules(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  std::cout << "[제안 규칙] " << resp.proposals_size() << " ("
+            << v1::ProseSection_Name(resp.section()) << ")\n";
+  PrintProposals(resp.proposals(), resp.unparsed(), {{"text", req.text()}});
+  if (resp.bonus_cap() > 0) {
+    std::cout << "가점 상한 " << resp.bonus_cap() << "점\n";
+  }
+  return kOk;
+}
+
 // jiwon draft list | show ID: imported announcements awaiting review.
 int Client::DraftCommand(const std::vector<std::string>& args) {
   const std::string verb = Arg(args, 1, "draft verb (list|show)");
@@ -814,11 +916,10 @@ int Client::DraftCommand(const std::vector<std::string>& args) {
       std::cout << "\n[제외대상]\n" << d.exclusion_text() << "\n";
     }
     std::cout << "\n[제안 규칙] " << d.proposals_size() << "\n";
-    for (const v1::ProposedRule& r : d.proposals()) {
-      std::cout << "- " << r.rule().id() << " (" << r.rule().label()
-                << "), from " << r.field() << " \"" << r.evidence()
-                << "\", confidence " << r.confidence() << "\n";
-    }
+    const std::map<std::string, std::string> texts = {
+        {"eligibility_text", d.eligibility_text()},
+        {"exclusion_text", d.exclusion_text()}};
+    PrintProposals(d.proposals(), d.unparsed(), texts);
     for (const std::string& other : d.same_program_as()) {
       std::cout << "= the same program as draft " << other << "\n";
     }

@@ -704,6 +704,12 @@ bool PassageReader::OthersNear(size_t begin, size_t end, Clause c) const {
 void PassageReader::Add(Clause c, size_t begin, size_t end, Condition cond,
                         double conf, std::string reading, RuleKind kind,
                         Fact figure) {
+  // Spans end on characters, whatever the readers computed.
+  auto continuation = [&](size_t i) {
+    return i < s_.size() && (static_cast<unsigned char>(s_[i]) & 0xC0) == 0x80;
+  };
+  while (begin > 0 && continuation(begin)) --begin;
+  while (continuation(end)) ++end;
   Found f;
   f.rule.rule.kind = kind;
   f.rule.rule.condition = std::move(cond);
@@ -713,6 +719,10 @@ void PassageReader::Add(Clause c, size_t begin, size_t end, Condition cond,
   f.rule.confidence = conf;
   f.rule.reading = std::move(reading);
   f.rule.reference = ReferenceOf(c);
+  // 전년도 dates a figure; the clause's other rules hold on the day itself.
+  if (f.rule.reference == "전년도" && figure == Fact::kQuestion) {
+    f.rule.reference.clear();
+  }
   f.in_parens = InParens(s_, c.begin, begin);
   f.figure = figure;
   found_.push_back(std::move(f));
@@ -1248,27 +1258,21 @@ void PassageReader::Sizes(Clause c) {
   take("소공인", SizeClass::kMicro);
   take("소기업", SizeClass::kSmall);
   take("중견기업", SizeClass::kMidsize);
-  // "중소ㆍ중견기업", "중견ㆍ중소기업": both.
-  for (size_t at = FindIn(s_, "중소", c.begin, c.end); at != string_view::npos;
-       at = FindIn(s_, "중소", at + 1, c.end)) {
-    const size_t dot = DotAt(s_, at + string_view("중소").size());
-    if (dot > 0 && At(s_, at + string_view("중소").size() + dot, "중견")) {
+  // "중소ㆍ중견기업", "중견ㆍ중소 기업": both.
+  for (const auto& [first, second] :
+       {std::pair<string_view, string_view>{"중소", "중견"},
+        {"중견", "중소"}}) {
+    for (size_t at = FindIn(s_, first, c.begin, c.end); at != string_view::npos;
+         at = FindIn(s_, first, at + 1, c.end)) {
+      const size_t dot = DotAt(s_, at + first.size());
+      if (dot == 0 || !At(s_, at + first.size() + dot, second)) continue;
       sizes.insert(SizeClass::kSme);
       sizes.insert(SizeClass::kMidsize);
+      size_t e = at + first.size() + dot + second.size();
+      const size_t k = SkipSpaces(s_, e, c.end);
+      if (At(s_, k, "기업")) e = k + string_view("기업").size();
       begin = std::min(begin, at);
-      end = std::max(end, at + string_view("중소").size() + dot +
-                              string_view("중견기업").size());
-    }
-  }
-  for (size_t at = FindIn(s_, "중견", c.begin, c.end); at != string_view::npos;
-       at = FindIn(s_, "중견", at + 1, c.end)) {
-    const size_t dot = DotAt(s_, at + string_view("중견").size());
-    if (dot > 0 && At(s_, at + string_view("중견").size() + dot, "중소")) {
-      sizes.insert(SizeClass::kSme);
-      sizes.insert(SizeClass::kMidsize);
-      begin = std::min(begin, at);
-      end = std::max(end, at + string_view("중견").size() + dot +
-                              string_view("중소기업").size());
+      end = std::max(end, e);
     }
   }
   if (sizes.empty()) return;

@@ -62,6 +62,64 @@ v1::Draft ToDraft(const engine::feeds::Announcement& a, v1::Feed feed,
   return d;
 }
 
+// The proposals of one passage, into a draft's or a response's lists.
+// `program` holds the rules read so far; each prose rule is checked alone
+// against it, and what would stop it being published is its problem.
+void ProseToProto(
+    const engine::feeds::ProseProposals& prose, std::string_view field,
+    const engine::Program& program, const engine::Reference& reference,
+    google::protobuf::RepeatedPtrField<v1::ProposedRule>* rules,
+    google::protobuf::RepeatedPtrField<v1::UnparsedClause>* unparsed,
+    google::protobuf::RepeatedPtrField<v1::ProgramQuestion>* questions) {
+  for (const engine::feeds::ProseRule& r : prose.rules) {
+    engine::Program one = program;
+    one.rules.push_back(r.rule);
+    if (r.question && engine::FindQuestion(one, r.question->id) == nullptr) {
+      one.questions.push_back(*r.question);
+    }
+    std::vector<engine::FieldError> invalid;
+    engine::ValidateProgram(one, reference, &invalid);
+    const v1::Program as_proto = server::ProgramToProto(one);
+    v1::ProposedRule* o = rules->Add();
+    *o->mutable_rule() = as_proto.rules(as_proto.rules_size() - 1);
+    o->set_field(std::string(field));
+    o->set_evidence(r.rule.evidence);
+    o->set_confidence(r.confidence);
+    o->set_evidence_begin(static_cast<int32_t>(r.begin));
+    o->set_evidence_end(static_cast<int32_t>(r.end));
+    o->set_reading(r.reading);
+    o->set_reference(r.reference);
+    if (absl::Status v = engine::ErrorsToStatus(invalid); !v.ok()) {
+      o->set_problem(std::string(v.message()));
+    }
+    if (r.question) {
+      bool known = false;
+      for (const v1::ProgramQuestion& q : *questions) {
+        known |= q.id() == r.question->id;
+      }
+      if (!known) {
+        *questions->Add() = as_proto.questions(as_proto.questions_size() - 1);
+      }
+    }
+  }
+  for (const engine::feeds::UnparsedClause& u : prose.unparsed) {
+    v1::UnparsedClause* o = unparsed->Add();
+    o->set_field(std::string(field));
+    o->set_begin(static_cast<int32_t>(u.begin));
+    o->set_end(static_cast<int32_t>(u.end));
+    o->set_text(u.text);
+    o->set_why(u.why);
+  }
+}
+
+// The 시도 of an issuer named "경상북도 / 경상북도경제진흥원"; else the
+// announcement's own regions.
+std::vector<std::string> IssuerRegions(const engine::feeds::Announcement& a) {
+  const std::string first = a.agency.substr(0, a.agency.find_first_of(" /"));
+  std::vector<std::string> codes = engine::feeds::SidoCodes(first);
+  return codes.empty() ? a.regions : codes;
+}
+
 }  // namespace
 
 std::string DraftContentHash(const v1::Draft& draft) {
@@ -111,13 +169,38 @@ absl::StatusOr<v1::Draft> Drafts::Normalize(
     return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
   }
   v1::Draft d = ToDraft(*a, feed, record_json);
-  // What it proposes must be a program the catalog would take.
+  // What the structured fields propose must be a program the catalog would
+  // take.
   std::vector<engine::FieldError> invalid;
   engine::Program program = server::ProgramFromProto(d.program(), &invalid);
   if (invalid.empty()) engine::ValidateProgram(program, *reference_, &invalid);
   if (absl::Status v = engine::ErrorsToStatus(invalid); !v.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the draft the record makes is not a valid program: ", v.message()));
+  }
+  // Then the prose: each rule checked on its own, kept with its problem.
+  engine::feeds::ProposeOptions options;
+  options.issuer_regions = IssuerRegions(*a);
+  options.program_id = a->program_id;
+  const std::pair<const std::string*, engine::feeds::Section> passages[] = {
+      {&a->eligibility_text, engine::feeds::Section::kEligibility},
+      {&a->exclusion_text, engine::feeds::Section::kExclusion}};
+  for (const auto& [text, section] : passages) {
+    if (text->empty()) continue;
+    options.id_prefix = "prose";
+    const engine::feeds::ProseProposals prose =
+        proposer_.Propose(*text, section, options);
+    ProseToProto(
+        prose,
+        section == engine::feeds::Section::kEligibility ? "eligibility_text"
+                                                        : "exclusion_text",
+        program, *reference_, d.mutable_proposals(), d.mutable_unparsed(),
+        d.mutable_program()->mutable_questions());
+  }
+  // The draft's rules are its proposals', in their order.
+  d.mutable_program()->clear_rules();
+  for (const v1::ProposedRule& r : d.proposals()) {
+    *d.mutable_program()->add_rules() = r.rule();
   }
   d.mutable_sources(0)->set_content_sha256(DraftContentHash(d));
   return d;
@@ -208,6 +291,58 @@ absl::StatusOr<int> Drafts::LinkSamePrograms() {
     if (absl::Status w = store_->Write(batch); !w.ok()) return w;
   }
   return static_cast<int>(pairs.size());
+}
+
+absl::StatusOr<v1::ProposeRulesResponse> Drafts::ProposeRules(
+    const v1::ProposeRulesRequest& request) const {
+  if (request.text().size() > kMaxRecordBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("text: ", request.text().size(),
+                     " bytes; a passage is at most ", kMaxRecordBytes));
+  }
+  engine::feeds::Section section;
+  switch (request.section()) {
+    case v1::PROSE_SECTION_UNSPECIFIED:
+      section = engine::feeds::SectionOfLabel(request.section_label());
+      break;
+    case v1::PROSE_SECTION_ELIGIBILITY:
+    case v1::PROSE_SECTION_EXCLUSION:
+    case v1::PROSE_SECTION_BONUS:
+    case v1::PROSE_SECTION_SCORING:
+      section = static_cast<engine::feeds::Section>(request.section());
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("section: ", request.section(), " is no ProseSection"));
+  }
+  engine::feeds::ProposeOptions options;
+  for (int i = 0; i < request.issuer_regions_size(); ++i) {
+    const std::string& code = request.issuer_regions(i);
+    if (reference_->regions.Find(code) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "issuer_regions[", i, "]: ", absl::CHexEscape(code.substr(0, 64)),
+          " is no region code"));
+    }
+    options.issuer_regions.push_back(code);
+  }
+  if (!request.program_id().empty()) {
+    if (!engine::IsValidId(request.program_id())) {
+      return absl::InvalidArgumentError(
+          "program_id: must be 1-64 characters of [A-Za-z0-9._:-]");
+    }
+    options.program_id = request.program_id();
+  }
+  const engine::feeds::ProseProposals prose =
+      proposer_.Propose(request.text(), section, options);
+  v1::ProposeRulesResponse out;
+  engine::Program program;
+  program.id = options.program_id.empty() ? "proposed" : options.program_id;
+  program.title = "proposed";
+  ProseToProto(prose, "text", program, *reference_, out.mutable_proposals(),
+               out.mutable_unparsed(), out.mutable_questions());
+  out.set_bonus_cap(prose.bonus_cap);
+  out.set_section(static_cast<v1::ProseSection>(section));
+  return out;
 }
 
 absl::StatusOr<v1::Draft> Drafts::Get(std::string_view program_id) const {

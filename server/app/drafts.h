@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/feeds/propose.h"
 #include "engine/reference.h"
 #include "jiwon/v1/program.pb.h"
+#include "jiwon/v1/program_service.pb.h"
 #include "server/storage/store.h"
 
 namespace jiwon::app {
@@ -21,7 +23,7 @@ class Drafts {
  public:
   // REQUIRES: `store` and `reference` outlive the object.
   Drafts(storage::Store* store, const engine::Reference* reference)
-      : store_(store), reference_(reference) {}
+      : store_(store), reference_(reference), proposer_(*reference) {}
 
   enum class Change { kCreated, kUpdated, kUnchanged };
   struct Imported {
@@ -46,6 +48,10 @@ class Drafts {
   // draft: run once an import, not once a record.
   absl::StatusOr<int> LinkSamePrograms();
 
+  // Rules proposed from a passage of prose; errors name the request field.
+  absl::StatusOr<v1::ProposeRulesResponse> ProposeRules(
+      const v1::ProposeRulesRequest& request) const;
+
   absl::StatusOr<v1::Draft> Get(std::string_view program_id) const;
 
   struct Page {
@@ -61,6 +67,7 @@ class Drafts {
  private:
   storage::Store* store_;
   const engine::Reference* reference_;
+  engine::feeds::RuleProposer proposer_;
   std::mutex write_mu_;  // an import reads, compares and writes
 };
 

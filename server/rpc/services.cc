@@ -656,6 +656,15 @@ grpc::ServerUnaryReactor* ProgramService::ListDrafts(
   return Done(ctx, absl::OkStatus());
 }
 
+grpc::ServerUnaryReactor* ProgramService::ProposeRules(
+    grpc::CallbackServerContext* ctx, const v1::ProposeRulesRequest* req,
+    v1::ProposeRulesResponse* resp) {
+  absl::StatusOr<v1::ProposeRulesResponse> r = drafts_->ProposeRules(*req);
+  if (!r.ok()) return Done(ctx, r.status());
+  *resp = *std::move(r);
+  return Done(ctx, absl::OkStatus());
+}
+
 // ---------------------------------------------------------------- matching
 
 grpc::ServerUnaryReactor* MatchService::Recommend(

@@ -109,6 +109,9 @@ class ProgramService final
   grpc::ServerUnaryReactor* ListDrafts(grpc::CallbackServerContext* ctx,
                                        const v1::ListDraftsRequest* req,
                                        v1::ListDraftsResponse* resp) override;
+  grpc::ServerUnaryReactor* ProposeRules(
+      grpc::CallbackServerContext* ctx, const v1::ProposeRulesRequest* req,
+      v1::ProposeRulesResponse* resp) override;
 
  private:
   app::Registry* registry_;

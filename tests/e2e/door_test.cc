@@ -170,6 +170,13 @@ std::vector<MethodCase> Cases() {
         v1::ListDraftsResponse resp;
         return s.programs->ListDrafts(ctx, req, &resp);
       });
+  add("ProgramService/ProposeRules", {"catalog", "admin"},
+      [](Stubs& s, auto* ctx) {
+        v1::ProposeRulesRequest req;
+        req.set_text("창업 후 7년 이내 기업");
+        v1::ProposeRulesResponse resp;
+        return s.programs->ProposeRules(ctx, req, &resp);
+      });
   add("MatchService/Recommend", site, [](Stubs& s, auto* ctx) {
     v1::RecommendRequest req;
     req.set_company_id("C0001");
@@ -382,7 +389,7 @@ TEST_F(DoorTest, EveryMethodAnswersEachCallerAsTheRoleTableSays) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 25 * 7);
+  EXPECT_EQ(checked, 26 * 7);
   // The health service stays open to anyone.
   auto health = grpc::health::v1::Health::NewStub(Channel(""));
   grpc::ClientContext ctx;

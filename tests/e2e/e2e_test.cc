@@ -643,6 +643,40 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
             std::string::npos)
       << reimport.out;
 
+  // The prose of a record proposes rules, each beside its evidence: B01's
+  // "전년도 매출액 120억원 미만인 도내 소재" from 경상북도.
+  Result prose = Jiwon({"draft", "show", "bizinfo-PBLN_000000000120818"});
+  ASSERT_EQ(prose.exit_code, 0) << prose.err;
+  EXPECT_NE(prose.out.find("【매출액 120억원 미만】"), std::string::npos)
+      << prose.out;
+  EXPECT_NE(prose.out.find("소재지: 47 경상북도"), std::string::npos)
+      << prose.out;
+  Result json =
+      Jiwon({"draft", "show", "bizinfo-PBLN_000000000120818", "--json"});
+  EXPECT_NE(json.out.find("\"evidence_begin\":14"), std::string::npos)
+      << json.out;
+
+  // Any pasted passage, through ProposeRules: a permission is no exclusion.
+  const std::string passage =
+      WriteInput("passage.txt",
+                 "- 휴ㆍ폐업 중이거나 공고일 현재 국세 및 지방세 체납기업\n"
+                 "* 단, 체납처분의 유예를 받은 자는 신청 가능\n");
+  Result proposed = Jiwon({"propose", passage, "--label=신청제외"});
+  ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
+  EXPECT_NE(proposed.out.find("[제안 규칙] 2 (PROSE_SECTION_EXCLUSION)"),
+            std::string::npos)
+      << proposed.out;
+  EXPECT_NE(proposed.out.find("RULE_KIND_EXCLUDE"), std::string::npos)
+      << proposed.out;
+  EXPECT_NE(proposed.out.find("【체납】"), std::string::npos) << proposed.out;
+  EXPECT_NE(proposed.out.find("? 단, 체납처분의 유예를 받은 자는 신청 가능"),
+            std::string::npos)
+      << proposed.out;
+  Result refused = Jiwon({"propose", passage, "--issuer=99x"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("issuer_regions[0]"), std::string::npos)
+      << refused.err;
+
   // Drafts are not in the catalog, and never recommended.
   Result list = Jiwon({"program", "list"});
   EXPECT_NE(list.out.find("46 programs"), std::string::npos) << list.out;

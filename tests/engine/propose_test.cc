@@ -299,6 +299,41 @@ TEST_F(ProposeTest, HostileTextNeitherCrashesNorLoops) {
   EXPECT_EQ(q.rules.size(), 2u);  // the same two rules, proposed once each
 }
 
+// Whether `s` is well-formed UTF-8 (what protobuf's string fields demand).
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80       ? 1
+                     : c >> 5 == 6  ? 2
+                     : c >> 4 == 14 ? 3
+                     : c >> 3 == 30 ? 4
+                                    : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+TEST_F(ProposeTest, EveryEvidenceSpanIsWholeCharacters) {
+  // "중소ㆍ중견 기업" once ended its span inside 기.
+  const auto p =
+      Read("경기도 소재 중소ㆍ중견 기업, 중견ㆍ중소기업 및 소상공인");
+  ASSERT_NE(RuleOn(p, Fact::kSizeClass), nullptr);
+  for (const ProseRule& r : p.rules) {
+    EXPECT_TRUE(IsUtf8(r.rule.evidence)) << r.rule.evidence;
+  }
+  // Every passage of the labelled set.
+  const auto q = Read(
+      "☞ 만 39세 이하(1987년 1월 1일 이후 출생)의 예비창업자 또는 사업장 "
+      "소재지가 "
+      "인천인 3년 이내 창업자\n- 제조업, 건설업 : 상시종업원 10인 미만 업체");
+  for (const ProseRule& r : q.rules) EXPECT_TRUE(IsUtf8(r.rule.evidence));
+  for (const UnparsedClause& u : q.unparsed) EXPECT_TRUE(IsUtf8(u.text));
+}
+
 TEST(SectionOfLabelTest, LabelsToSections) {
   EXPECT_EQ(SectionOfLabel("신청제외"), Section::kExclusion);
   EXPECT_EQ(SectionOfLabel("제외대상"), Section::kExclusion);

@@ -8,6 +8,7 @@
 
 #include "engine/feeds/duplicates.h"
 #include "engine/feeds/period.h"
+#include "engine/feeds/propose.h"
 #include "engine/feeds/text.h"
 #include "engine/validate.h"
 #include "server/app/drafts.h"
@@ -21,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view json(reinterpret_cast<const char*>(data + 1),
                               size - 1);
   // No store is touched by Normalize.
-  const jiwon::app::Drafts drafts(nullptr, &jiwon::fuzz::Reference());
+  static const jiwon::app::Drafts drafts(nullptr, &jiwon::fuzz::Reference());
   absl::StatusOr<jiwon::v1::Draft> d = drafts.Normalize(feed, json);
   if (d.ok()) {
     const std::string& id = d->program().id();
@@ -31,9 +32,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     jiwon::engine::Program p =
         jiwon::server::ProgramFromProto(d->program(), &errors);
     JIWON_FUZZ_CHECK(errors.empty());
+    JIWON_FUZZ_CHECK(d->proposals_size() == d->program().rules_size());
+    // Without the rules whose proposal names a problem, a valid program.
+    std::vector<jiwon::engine::Rule> valid;
+    for (int i = 0; i < d->proposals_size(); ++i) {
+      if (d->proposals(i).problem().empty()) valid.push_back(p.rules[i]);
+    }
+    p.rules = std::move(valid);
     jiwon::engine::ValidateProgram(p, jiwon::fuzz::Reference(), &errors);
     JIWON_FUZZ_CHECK(errors.empty());
-    JIWON_FUZZ_CHECK(d->proposals_size() == d->program().rules_size());
     JIWON_FUZZ_CHECK(jiwon::app::DraftContentHash(*d).size() == 64);
   } else {
     JIWON_FUZZ_CHECK(!d.status().message().empty());
@@ -43,6 +50,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   JIWON_FUZZ_CHECK(text.find('\r') == std::string::npos);
   JIWON_FUZZ_CHECK(text.find("\n\n") == std::string::npos);
   (void)feeds::ParsePeriod(json);
+  // The prose reader on the raw bytes: spans inside the text, evidence its
+  // very bytes.
+  static const feeds::RuleProposer proposer(jiwon::fuzz::Reference());
+  feeds::ProposeOptions options;
+  options.program_id = "fuzz";
+  options.issuer_regions = {"41"};
+  const auto prose = proposer.Propose(
+      json, static_cast<feeds::Section>(1 + data[0] % feeds::kMaxSection),
+      options);
+  for (const feeds::ProseRule& r : prose.rules) {
+    JIWON_FUZZ_CHECK(r.begin <= r.end && r.end <= json.size());
+    JIWON_FUZZ_CHECK(json.substr(r.begin, r.end - r.begin) == r.rule.evidence);
+    JIWON_FUZZ_CHECK(r.confidence > 0 && r.confidence <= 1);
+  }
+  for (const feeds::UnparsedClause& u : prose.unparsed) {
+    JIWON_FUZZ_CHECK(u.begin <= u.end && u.end <= json.size());
+  }
   const double same = feeds::TitleSimilarity(json, json);
   JIWON_FUZZ_CHECK(same == 0 || same == 1);
   return 0;

@@ -1795,9 +1795,10 @@ std::vector<std::string> RuleProposer::RegionCodes(
     std::string_view name, const std::vector<std::string>& near,
     bool stems) const {
   const std::vector<std::string>* found = nullptr;
-  if (auto it = places_.find(name); it != places_.end()) {
+  const absl::string_view key(name.data(), name.size());
+  if (auto it = places_.find(key); it != places_.end()) {
     found = &it->second;
-  } else if (auto st = stems_.find(name); stems && st != stems_.end()) {
+  } else if (auto st = stems_.find(key); stems && st != stems_.end()) {
     found = &st->second;
   }
   if (found == nullptr) return {};
@@ -1817,7 +1818,7 @@ std::vector<std::string> RuleProposer::RegionCodes(
 }
 
 std::string RuleProposer::IndustryCode(std::string_view name) const {
-  auto it = industries_.find(name);
+  auto it = industries_.find(absl::string_view(name.data(), name.size()));
   return it == industries_.end() ? "" : it->second;
 }
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/model.h"
 #include "engine/reference.h"
 
@@ -108,10 +109,10 @@ class RuleProposer {
   const Reference& reference_;
   // 시군구 names without their 시도 ("상주시") → codes; their stems
   // ("상주") → codes.
-  std::map<std::string, std::vector<std::string>, std::less<>> places_;
-  std::map<std::string, std::vector<std::string>, std::less<>> stems_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> places_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> stems_;
   // Industry names without spaces → the coarsest code.
-  std::map<std::string, std::string, std::less<>> industries_;
+  absl::flat_hash_map<std::string, std::string> industries_;
 };
 
 }  // namespace jiwon::engine::feeds

@@ -409,7 +409,7 @@ int Run() {
   const rpc::CallPolicy policy{access_log->get(), &streams, gate.get()};
   rpc::CompanyService companies(registry->get(), policy);
   app::Drafts drafts(store->get(), reference->get());
-  rpc::ProgramService programs(registry->get(), &drafts);
+  rpc::ProgramService programs(registry->get(), &drafts, gate.get());
   rpc::MatchService matching(registry->get(), policy);
   rpc::FeedbackService feedback(registry->get(), policy);
   rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),

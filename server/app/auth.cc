@@ -76,6 +76,7 @@ const std::vector<MethodRule>& MethodTable() {
       {"/jiwon.v1.ProgramService/GetDraft", kCatalog | kAdmin, 0},
       {"/jiwon.v1.ProgramService/ListDrafts", kCatalog | kAdmin, 0},
       {"/jiwon.v1.ProgramService/ProposeRules", kCatalog | kAdmin, 0},
+      {"/jiwon.v1.ProgramService/PublishDraft", kCatalog | kAdmin, 0},
       // Matching one company.
       {"/jiwon.v1.MatchService/Recommend", kCompanySite, 0},
       {"/jiwon.v1.MatchService/Explain", kCompanySite, 0},

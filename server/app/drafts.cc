@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include <map>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -127,6 +129,11 @@ std::string DraftContentHash(const v1::Draft& draft) {
   content.clear_version();
   content.clear_updated_at();
   content.clear_same_program_as();
+  content.clear_published_program_id();
+  content.clear_published_draft_version();
+  content.clear_published_by();
+  content.clear_published_at();
+  content.clear_rejected_rules();
   for (v1::AnnouncementSource& s : *content.mutable_sources()) {
     s.clear_record_json();
     s.clear_content_sha256();
@@ -232,6 +239,12 @@ absl::StatusOr<Drafts::Imported> Drafts::Import(v1::Feed feed,
     }
     version = before.version() + 1;
     out.change = Change::kUpdated;
+    // What was published stays known: the new version awaits review.
+    draft->set_published_program_id(before.published_program_id());
+    draft->set_published_draft_version(before.published_draft_version());
+    draft->set_published_by(before.published_by());
+    draft->set_published_at(before.published_at());
+    *draft->mutable_same_program_as() = before.same_program_as();
   } else {
     out.change = Change::kCreated;
   }
@@ -362,7 +375,8 @@ absl::StatusOr<v1::Draft> Drafts::Get(std::string_view program_id) const {
 }
 
 absl::StatusOr<Drafts::Page> Drafts::List(int page_size,
-                                          std::string_view page_token) const {
+                                          std::string_view page_token,
+                                          bool awaiting_review) const {
   if (page_size < 0 || page_size > kMaxPageSize) {
     return absl::InvalidArgumentError(absl::StrCat(
         "page_size: must be 0-", kMaxPageSize, ", got ", page_size));
@@ -387,11 +401,190 @@ absl::StatusOr<Drafts::Page> Drafts::List(int page_size,
           return false;
         }
         last = std::string(key);
+        if (awaiting_review && !d.published_program_id().empty() &&
+            d.published_draft_version() == d.version()) {
+          page.drafts.pop_back();
+        }
         return true;
       });
   if (!s.ok()) return s;
   if (!bad.ok()) return bad;
   return page;
+}
+
+namespace {
+
+bool RuleUses(const v1::Condition& c, const std::string& question) {
+  if (c.has_predicate()) return c.predicate().question() == question;
+  for (const v1::Condition& child : c.all().items()) {
+    if (RuleUses(child, question)) return true;
+  }
+  for (const v1::Condition& child : c.any().items()) {
+    if (RuleUses(child, question)) return true;
+  }
+  for (const v1::Condition& child : c.none().items()) {
+    if (RuleUses(child, question)) return true;
+  }
+  return false;
+}
+
+v1::AnnouncementRef RefOf(const v1::Draft& d) {
+  v1::AnnouncementRef ref;
+  if (d.sources_size() > 0) {
+    ref.set_feed(d.sources(0).feed());
+    ref.set_source_id(d.sources(0).source_id());
+  }
+  ref.set_url(d.program().url());
+  ref.set_draft_id(d.program().id());
+  ref.set_draft_version(d.version());
+  return ref;
+}
+
+}  // namespace
+
+absl::StatusOr<Registry::ProgramWrite> Drafts::Publish(
+    Registry* registry, const v1::PublishDraftRequest& request,
+    std::string_view reviewer, int64_t now_unix) {
+  std::lock_guard lock(publish_mu_);
+  absl::StatusOr<v1::Draft> got = Get(request.program_id());
+  if (!got.ok()) return got.status();
+  v1::Draft draft = *std::move(got);
+  if (request.draft_version() != draft.version()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("draft_version: ", request.draft_version(),
+                     " was reviewed, but the "
+                     "draft is at version ",
+                     draft.version(), " now: review it again"));
+  }
+  const std::string at = Rfc3339(now_unix);
+  auto provenance = [&](v1::RuleOrigin origin) {
+    v1::RuleProvenance p;
+    p.set_origin(origin);
+    p.set_reviewed_by(std::string(reviewer));
+    p.set_reviewed_at(at);
+    p.set_draft_id(draft.program().id());
+    p.set_draft_version(draft.version());
+    return p;
+  };
+  std::map<std::string, int> decided;  // rule id -> review index
+  std::vector<v1::Rule> rules;
+  std::vector<std::string> rejected;
+  for (int i = 0; i < request.reviews_size(); ++i) {
+    const v1::RuleReview& review = request.reviews(i);
+    const std::string field = absl::StrCat("reviews[", i, "]");
+    const v1::ProposedRule* proposal = nullptr;
+    for (const v1::ProposedRule& p : draft.proposals()) {
+      if (p.rule().id() == review.rule_id()) proposal = &p;
+    }
+    if (proposal == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".rule_id: the draft proposes no rule \"",
+                       absl::CHexEscape(review.rule_id().substr(0, 64)), "\""));
+    }
+    if (!decided.emplace(review.rule_id(), i).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".rule_id: \"", review.rule_id(),
+                       "\" is decided twice, first in reviews[",
+                       decided[review.rule_id()], "]"));
+    }
+    v1::RuleProvenance p;
+    v1::Rule rule;
+    switch (review.action()) {
+      case v1::REVIEW_ACTION_ACCEPT:
+        rule = proposal->rule();
+        p = provenance(v1::RULE_ORIGIN_PROPOSED);
+        break;
+      case v1::REVIEW_ACTION_EDIT:
+        if (!review.has_edited()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(field,
+                           ".edited: an edit needs the rule as it "
+                           "should be"));
+        }
+        rule = review.edited();
+        if (rule.id().empty()) rule.set_id(review.rule_id());
+        p = provenance(v1::RULE_ORIGIN_EDITED);
+        *p.mutable_proposed() = proposal->rule();
+        break;
+      case v1::REVIEW_ACTION_REJECT:
+        rejected.push_back(review.rule_id());
+        continue;
+      default:
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, ".action: must be ACCEPT, EDIT or REJECT"));
+    }
+    p.set_field(proposal->field());
+    p.set_evidence(proposal->evidence());
+    p.set_confidence(proposal->confidence());
+    *rule.mutable_provenance() = std::move(p);
+    rules.push_back(std::move(rule));
+  }
+  std::vector<std::string> undecided;
+  for (const v1::ProposedRule& p : draft.proposals()) {
+    if (decided.count(p.rule().id()) == 0) undecided.push_back(p.rule().id());
+  }
+  if (!undecided.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reviews: no decision for the proposed rules ",
+                     absl::StrJoin(undecided, ", ")));
+  }
+  for (const v1::Rule& added : request.added_rules()) {
+    v1::Rule rule = added;
+    *rule.mutable_provenance() = provenance(v1::RULE_ORIGIN_WRITTEN);
+    rules.push_back(std::move(rule));
+  }
+  v1::Program program = draft.program();
+  program.clear_rules();
+  for (v1::Rule& r : rules) *program.add_rules() = std::move(r);
+  // The draft's questions the kept rules ask, and the reviewer's.
+  program.clear_questions();
+  for (const v1::ProgramQuestion& q : draft.program().questions()) {
+    bool used = false;
+    for (const v1::Rule& r : program.rules()) {
+      used |= RuleUses(r.condition(), q.id());
+    }
+    if (used) *program.add_questions() = q;
+  }
+  for (const v1::ProgramQuestion& q : request.added_questions()) {
+    *program.add_questions() = q;
+  }
+  if (request.has_bonus_cap()) program.set_bonus_cap(request.bonus_cap());
+  // One program for the announcements of both feeds.
+  std::vector<v1::Draft> linked;
+  program.clear_announced_in();
+  *program.add_announced_in() = RefOf(draft);
+  for (const std::string& other : draft.same_program_as()) {
+    absl::StatusOr<v1::Draft> d = Get(other);
+    if (!d.ok()) return d.status();
+    *program.add_announced_in() = RefOf(*d);
+    linked.push_back(*std::move(d));
+  }
+  program.set_version(0);
+  absl::StatusOr<Registry::ProgramWrite> written =
+      registry->UpsertProgram(std::move(program));
+  if (!written.ok()) return written.status();
+  // The drafts remember what they were published as.
+  std::lock_guard write(write_mu_);
+  storage::WriteBatch batch;
+  linked.insert(linked.begin(), std::move(draft));
+  for (size_t i = 0; i < linked.size(); ++i) {
+    // Read again: an import may have moved the draft on meanwhile.
+    absl::StatusOr<v1::Draft> now = Get(linked[i].program().id());
+    if (!now.ok()) return now.status();
+    if (now->version() != linked[i].version()) continue;
+    v1::Draft& d = *now;
+    d.set_published_program_id(written->program.id());
+    d.set_published_draft_version(d.version());
+    d.set_published_by(std::string(reviewer));
+    d.set_published_at(at);
+    d.clear_rejected_rules();
+    if (i == 0) {
+      for (const std::string& r : rejected) d.add_rejected_rules(r);
+    }
+    batch.Put(Table::kDrafts, d.program().id(), Deterministic(d));
+  }
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  return written;
 }
 
 }  // namespace jiwon::app

@@ -15,6 +15,7 @@
 #include "engine/reference.h"
 #include "jiwon/v1/program.pb.h"
 #include "jiwon/v1/program_service.pb.h"
+#include "server/app/registry.h"
 #include "server/storage/store.h"
 
 namespace jiwon::app {
@@ -62,17 +63,28 @@ class Drafts {
   static constexpr int kMaxPageSize = 1000;
   // In program id order, from after `page_token` (the last id of the page
   // before).
-  absl::StatusOr<Page> List(int page_size, std::string_view page_token) const;
+  // `awaiting_review`: only drafts never published or changed since.
+  absl::StatusOr<Page> List(int page_size, std::string_view page_token,
+                            bool awaiting_review = false) const;
+
+  // Publishes a reviewed draft into `registry`'s catalog (see
+  // ProgramService.PublishDraft): `reviewer` and `now_unix` are recorded on
+  // every rule. Errors name the request field.
+  absl::StatusOr<Registry::ProgramWrite> Publish(
+      Registry* registry, const v1::PublishDraftRequest& request,
+      std::string_view reviewer, int64_t now_unix);
 
  private:
   storage::Store* store_;
   const engine::Reference* reference_;
   engine::feeds::RuleProposer proposer_;
-  std::mutex write_mu_;  // an import reads, compares and writes
+  std::mutex write_mu_;    // an import reads, compares and writes
+  std::mutex publish_mu_;  // one publication at a time
 };
 
 // SHA-256 of the draft's content (everything but its version, update time,
-// links to other drafts and sources' record text), in hex.
+// links to other drafts, what its review published and sources' record
+// text), in hex.
 std::string DraftContentHash(const v1::Draft& draft);
 
 }  // namespace jiwon::app

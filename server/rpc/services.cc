@@ -648,8 +648,8 @@ grpc::ServerUnaryReactor* ProgramService::GetDraft(
 grpc::ServerUnaryReactor* ProgramService::ListDrafts(
     grpc::CallbackServerContext* ctx, const v1::ListDraftsRequest* req,
     v1::ListDraftsResponse* resp) {
-  absl::StatusOr<app::Drafts::Page> page =
-      drafts_->List(req->page_size(), req->page_token());
+  absl::StatusOr<app::Drafts::Page> page = drafts_->List(
+      req->page_size(), req->page_token(), req->awaiting_review());
   if (!page.ok()) return Done(ctx, page.status());
   for (v1::Draft& d : page->drafts) *resp->add_drafts() = std::move(d);
   resp->set_next_page_token(page->next_page_token);
@@ -662,6 +662,19 @@ grpc::ServerUnaryReactor* ProgramService::ProposeRules(
   absl::StatusOr<v1::ProposeRulesResponse> r = drafts_->ProposeRules(*req);
   if (!r.ok()) return Done(ctx, r.status());
   *resp = *std::move(r);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::PublishDraft(
+    grpc::CallbackServerContext* ctx, const v1::PublishDraftRequest* req,
+    v1::PublishDraftResponse* resp) {
+  const CallerInfo caller = CallerOf(ctx, gate_);
+  absl::StatusOr<app::Registry::ProgramWrite> w =
+      drafts_->Publish(registry_, *req, caller.name, app::UnixNow());
+  if (!w.ok()) return Done(ctx, w.status());
+  *resp->mutable_program() = std::move(w->program);
+  resp->set_created(w->created);
+  resp->set_catalog_version(w->catalog_version);
   return Done(ctx, absl::OkStatus());
 }
 

@@ -84,8 +84,10 @@ class ProgramService final
           v1::ProgramService::WithRawCallbackMethod_ImportAnnouncements<
               v1::ProgramService::CallbackService>> {
  public:
-  ProgramService(app::Registry* registry, app::Drafts* drafts)
-      : registry_(registry), drafts_(drafts) {}
+  // `gate` names the reviewer of a published draft; none: "anonymous".
+  ProgramService(app::Registry* registry, app::Drafts* drafts,
+                 const CallerGate* gate = nullptr)
+      : registry_(registry), drafts_(drafts), gate_(gate) {}
 
   grpc::ServerUnaryReactor* UpsertProgram(
       grpc::CallbackServerContext* ctx, const v1::UpsertProgramRequest* req,
@@ -112,10 +114,14 @@ class ProgramService final
   grpc::ServerUnaryReactor* ProposeRules(
       grpc::CallbackServerContext* ctx, const v1::ProposeRulesRequest* req,
       v1::ProposeRulesResponse* resp) override;
+  grpc::ServerUnaryReactor* PublishDraft(
+      grpc::CallbackServerContext* ctx, const v1::PublishDraftRequest* req,
+      v1::PublishDraftResponse* resp) override;
 
  private:
   app::Registry* registry_;
   app::Drafts* drafts_;
+  const CallerGate* gate_;
 };
 
 // Request and response of one call on one protobuf arena: the many small

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "absl/flags/flag.h"
@@ -78,6 +80,8 @@ ABSL_FLAG(std::string, label, "",
           "propose: the passage's own label, e.g. 신청제외 or 우대사항");
 ABSL_FLAG(std::string, issuer, "",
           "propose: the issuer's region codes for 도내 and 관내, e.g. 47");
+ABSL_FLAG(bool, list, false,
+          "program review: list the drafts waiting for review");
 ABSL_FLAG(std::string, since, "",
           "admin access-log: records from this day (YYYY-MM-DD) or time "
           "(RFC 3339, UTC) on");
@@ -109,6 +113,9 @@ constexpr const char* kUsage =
   jiwon feed import bizinfo|kstartup FILE
                                    a saved 기업마당 or K-Startup response: each record becomes a draft
                                    program with proposed rules (re-importing changes nothing)
+  jiwon program review ID          review a draft: accept (a), edit in $EDITOR (e) or reject (r)
+                                   each proposed rule beside its evidence, add rules, publish
+  jiwon program review --list      the drafts waiting for review (new, or changed since published)
   jiwon draft list                 imported announcements awaiting review
   jiwon draft show ID              one draft: its prose, proposed rules and their evidence
   jiwon propose FILE|- [--section=exclusion] [--label=신청제외] [--issuer=47]
@@ -344,6 +351,7 @@ class Client {
   int FeedCommand(const std::vector<std::string>& args);
   int DraftCommand(const std::vector<std::string>& args);
   int Propose(const std::string& path);
+  int Review(const std::vector<std::string>& args);
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -617,9 +625,10 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
 
 int Client::ProgramCommand(const std::vector<std::string>& args) {
   const std::string verb =
-      Arg(args, 1, "program verb (put|get|list|import|delete)");
+      Arg(args, 1, "program verb (put|get|list|import|delete|review)");
   const bool json = absl::GetFlag(FLAGS_json);
   const double timeout = absl::GetFlag(FLAGS_timeout);
+  if (verb == "review") return Review(args);
   if (verb == "put") {
     v1::UpsertProgramRequest req;
     *req.mutable_program() =
@@ -879,6 +888,207 @@ int Client::Propose(const std::string& path) {
   if (resp.bonus_cap() > 0) {
     std::cout << "가점 상한 " << resp.bonus_cap() << "점\n";
   }
+  return kOk;
+}
+
+// One answer from the terminal (or a script on stdin), lower-cased and
+// trimmed; nullopt at the end of the input.
+std::optional<std::string> Ask(const std::string& prompt) {
+  std::cout << prompt << std::flush;
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    std::cout << "\n";
+    return std::nullopt;
+  }
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(line));
+}
+
+// `initial` (JSON) opened in $VISUAL or $EDITOR (vi if neither is set), and
+// what the reviewer saved, parsed as a Message; the parse error otherwise.
+template <typename Message>
+absl::StatusOr<Message> EditAsJson(const google::protobuf::Message& initial) {
+  char path[] = "/tmp/jiwon-review-XXXXXX.json";
+  const int fd = mkstemps(path, 5);
+  if (fd < 0) return absl::InternalError("cannot make a temporary file");
+  {
+    std::string text;
+    JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    options.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(initial, &text, options);
+    const ssize_t n = write(fd, text.data(), text.size());
+    close(fd);
+    if (n != static_cast<ssize_t>(text.size())) {
+      unlink(path);
+      return absl::InternalError(absl::StrCat("cannot write ", path));
+    }
+  }
+  const char* editor = std::getenv("VISUAL");
+  if (editor == nullptr || *editor == '\0') editor = std::getenv("EDITOR");
+  if (editor == nullptr || *editor == '\0') editor = "vi";
+  const int rc = std::system(absl::StrCat(editor, " ", path).c_str());
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream saved;
+  saved << in.rdbuf();
+  unlink(path);
+  if (rc != 0) {
+    return absl::AbortedError(
+        absl::StrCat("the editor (", editor, ") exited with status ", rc));
+  }
+  Message m;
+  google::protobuf::util::Status st =
+      google::protobuf::util::JsonStringToMessage(saved.str(), &m,
+                                                  JsonParseOptions());
+  if (!st.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a rule as JSON: ", st.message().ToString()));
+  }
+  return m;
+}
+
+// jiwon program review ID | --list: a caseworker's review of a draft,
+// rule by rule, then its publication.
+int Client::Review(const std::vector<std::string>& args) {
+  const double timeout = absl::GetFlag(FLAGS_timeout);
+  if (absl::GetFlag(FLAGS_list)) {
+    Table table({{"ID"}, {"제목", 40}, {"제안"}, {"판"}, {"게시"}});
+    std::string token;
+    int count = 0;
+    do {
+      v1::ListDraftsRequest req;
+      req.set_page_token(token);
+      req.set_awaiting_review(true);
+      v1::ListDraftsResponse resp;
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, timeout);
+      grpc::Status s = programs_->ListDrafts(&ctx, req, &resp);
+      if (!s.ok()) return FailRpc(s);
+      for (const v1::Draft& d : resp.drafts()) {
+        ++count;
+        table.AddRow({d.program().id(), d.program().title(),
+                      absl::StrCat(d.proposals_size()),
+                      absl::StrCat(d.version()),
+                      d.published_program_id().empty()
+                          ? "-"
+                          : absl::StrCat("v", d.published_draft_version(),
+                                         " 게시, 바뀜")});
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    std::cout << table.Render() << count << " drafts waiting for review\n";
+    return kOk;
+  }
+  v1::GetDraftRequest get;
+  get.set_program_id(Arg(args, 2, "draft ID (or --list)"));
+  v1::GetDraftResponse got;
+  {
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->GetDraft(&ctx, get, &got);
+    if (!s.ok()) return FailRpc(s);
+  }
+  const v1::Draft& d = got.draft();
+  std::cout << d.program().title() << "\n"
+            << d.program().id() << " · version " << d.version() << " · "
+            << d.proposals_size() << " proposed rules\n";
+  if (!d.published_program_id().empty()) {
+    std::cout << "※ published from version " << d.published_draft_version()
+              << " by " << d.published_by() << " at " << d.published_at()
+              << "\n";
+  }
+  for (const std::string& other : d.same_program_as()) {
+    std::cout << "= published with draft " << other
+              << " as one program (both sources)\n";
+  }
+  if (!d.eligibility_text().empty()) {
+    std::cout << "\n[신청대상]\n" << d.eligibility_text() << "\n";
+  }
+  if (!d.exclusion_text().empty()) {
+    std::cout << "\n[제외대상]\n" << d.exclusion_text() << "\n";
+  }
+  const std::map<std::string, std::string> texts = {
+      {"eligibility_text", d.eligibility_text()},
+      {"exclusion_text", d.exclusion_text()}};
+  v1::PublishDraftRequest req;
+  req.set_program_id(d.program().id());
+  req.set_draft_version(d.version());
+  const auto abandoned = [] {
+    std::cerr << "review abandoned: nothing published\n";
+    return kFailed;
+  };
+  for (int i = 0; i < d.proposals_size(); ++i) {
+    const v1::ProposedRule& p = d.proposals(i);
+    std::cout << "\n(" << i + 1 << "/" << d.proposals_size() << ")\n";
+    google::protobuf::RepeatedPtrField<v1::ProposedRule> one;
+    *one.Add() = p;
+    PrintProposals(one, {}, texts);
+    v1::RuleReview* review = req.add_reviews();
+    review->set_rule_id(p.rule().id());
+    for (;;) {
+      std::optional<std::string> a = Ask("[a]ccept, [e]dit, [r]eject? ");
+      if (!a) return abandoned();
+      if (*a == "a" || *a == "accept") {
+        review->set_action(v1::REVIEW_ACTION_ACCEPT);
+      } else if (*a == "r" || *a == "reject") {
+        review->set_action(v1::REVIEW_ACTION_REJECT);
+      } else if (*a == "e" || *a == "edit") {
+        absl::StatusOr<v1::Rule> edited = EditAsJson<v1::Rule>(p.rule());
+        if (!edited.ok()) {
+          std::cout << edited.status().message() << "\n";
+          continue;
+        }
+        review->set_action(v1::REVIEW_ACTION_EDIT);
+        *review->mutable_edited() = *std::move(edited);
+        std::cout << "edited: " << ToJson(review->edited()) << "\n";
+      } else {
+        continue;
+      }
+      break;
+    }
+  }
+  for (;;) {
+    std::optional<std::string> a = Ask("\nadd a rule of your own? [y/N] ");
+    if (!a) return abandoned();
+    if (*a != "y" && *a != "yes") break;
+    v1::Rule blank;
+    blank.set_id(absl::StrCat("written-", req.added_rules_size() + 1));
+    blank.set_kind(v1::RULE_KIND_REQUIRE);
+    blank.set_label("");
+    absl::StatusOr<v1::Rule> written = EditAsJson<v1::Rule>(blank);
+    if (!written.ok()) {
+      std::cout << written.status().message() << "\n";
+      continue;
+    }
+    *req.add_added_rules() = *std::move(written);
+  }
+  int accepted = 0;
+  int edited = 0;
+  int rejected = 0;
+  for (const v1::RuleReview& r : req.reviews()) {
+    accepted += r.action() == v1::REVIEW_ACTION_ACCEPT;
+    edited += r.action() == v1::REVIEW_ACTION_EDIT;
+    rejected += r.action() == v1::REVIEW_ACTION_REJECT;
+  }
+  std::cout << "\n"
+            << accepted << " accepted, " << edited << " edited, " << rejected
+            << " rejected, " << req.added_rules_size() << " written\n";
+  std::optional<std::string> a = Ask("publish to the catalog? [y/N] ");
+  if (!a) return abandoned();
+  if (*a != "y" && *a != "yes") return abandoned();
+  v1::PublishDraftResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, timeout);
+  grpc::Status s = programs_->PublishDraft(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  std::cout << (resp.created() ? "published" : "republished") << " program "
+            << resp.program().id() << " (version " << resp.program().version()
+            << ", " << resp.program().rules_size() << " rules, from "
+            << resp.program().announced_in_size() << " announcement"
+            << (resp.program().announced_in_size() == 1 ? "" : "s") << ")\n";
   return kOk;
 }
 

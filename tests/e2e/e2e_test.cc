@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -693,6 +694,88 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
       EXPECT_FALSE(next >= '0' && next <= '9') << company;
     }
   }
+}
+
+// A real announcement through propose → review (accept, edit, reject) →
+// publish → Recommend; the drafts never reviewed stay out of every answer.
+TEST_F(EndToEndTest, AReviewedDraftIsPublishedAndOnlyThenRecommended) {
+  LoadDemo();
+  const std::string bizinfo = WriteInput(
+      "bizinfo.json", SavedResponse("bizinfo_samples.json", "jsonArray"));
+  ASSERT_EQ(Jiwon({"feed", "import", "bizinfo", bizinfo}).exit_code, 0);
+  const std::string id = "bizinfo-PBLN_000000000120818";
+  // The nightly rescore over the imported drafts alerts about none.
+  Result nightly = Rescore({"--as_of=2026-12-01"});
+  ASSERT_EQ(nightly.exit_code, 0) << nightly.err;
+  Result alerts = Jiwon({"alerts"});
+  ASSERT_EQ(alerts.exit_code, 0) << alerts.err;
+  EXPECT_NE(alerts.out.find("\"program_id\""), std::string::npos)
+      << "the demo catalog's programs give alerts";
+  EXPECT_EQ(alerts.out.find("bizinfo-PBLN_"), std::string::npos) << alerts.out;
+  // Before review: C0219 (경북, 연매출 21억) is not offered it.
+  Result before = Jiwon({"explain", "C0219", id});
+  EXPECT_NE(before.exit_code, 0);
+  Result waiting = Jiwon({"program", "review", "--list"});
+  ASSERT_EQ(waiting.exit_code, 0) << waiting.err;
+  EXPECT_NE(waiting.out.find("70 drafts waiting for review"), std::string::npos)
+      << waiting.out;
+
+  // The reviewer's editor lowers the revenue ceiling to 100억원.
+  const std::string editor = WriteInput(
+      "editor.sh", "#!/bin/sh\nsed -i 's/12000000000/10000000000/' \"$1\"\n");
+  chmod(editor.c_str(), 0755);
+  setenv("EDITOR", editor.c_str(), 1);
+  // The region from the title, 매출 (edited), 도내 (rejected), the size and
+  // the 경상북도 site accepted; no rule added; published.
+  Result review = Jiwon({"program", "review", id},
+                        WriteInput("answers", "a\ne\nr\na\na\nn\ny\n"));
+  unsetenv("EDITOR");
+  ASSERT_EQ(review.exit_code, 0) << review.out << review.err;
+  EXPECT_NE(review.out.find("【매출액 120억원 미만】"), std::string::npos)
+      << review.out;
+  EXPECT_NE(review.out.find("3 accepted, 1 edited, 1 rejected, 0 written"),
+            std::string::npos)
+      << review.out;
+  EXPECT_NE(review.out.find("published program " + id), std::string::npos)
+      << review.out;
+
+  Result program = Jiwon({"program", "get", id});
+  ASSERT_EQ(program.exit_code, 0) << program.err;
+  EXPECT_NE(program.out.find("\"origin\":\"RULE_ORIGIN_EDITED\""),
+            std::string::npos)
+      << program.out;
+  EXPECT_NE(program.out.find("\"reviewed_by\":\"e2e\""), std::string::npos);
+  EXPECT_NE(program.out.find("\"max\":\"10000000000\""), std::string::npos);
+  EXPECT_EQ(program.out.find("prose-eligibility-2"), std::string::npos)
+      << "the rejected rule is not published";
+
+  // Now matched: C0219 qualifies; C0207 (연매출 112억) would have under the
+  // proposed 120억 ceiling and does not under the edited one.
+  Result eligible = Jiwon({"explain", "C0219", id});
+  ASSERT_EQ(eligible.exit_code, 0) << eligible.err;
+  EXPECT_NE(eligible.out.find("[신청 가능]"), std::string::npos)
+      << eligible.out;
+  Result over = Jiwon({"explain", "C0207", id});
+  ASSERT_EQ(over.exit_code, 0) << over.err;
+  EXPECT_NE(over.out.find("[신청 불가]"), std::string::npos) << over.out;
+  Result rec = Jiwon({"recommend", "C0219", "--limit=500", "--json"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_NE(rec.out.find(id), std::string::npos);
+  // No other draft is recommended.
+  for (size_t at = rec.out.find("bizinfo-PBLN_"); at != std::string::npos;
+       at = rec.out.find("bizinfo-PBLN_", at + 1)) {
+    EXPECT_EQ(rec.out.compare(at, id.size(), id), 0);
+  }
+  waiting = Jiwon({"program", "review", "--list"});
+  EXPECT_NE(waiting.out.find("69 drafts waiting for review"), std::string::npos)
+      << waiting.out;
+  // A review left unfinished publishes nothing.
+  Result quit = Jiwon({"program", "review", "bizinfo-PBLN_000000000120526"},
+                      WriteInput("one-answer", "a\n"));
+  EXPECT_EQ(quit.exit_code, 1);
+  EXPECT_NE(quit.err.find("review abandoned: nothing published"),
+            std::string::npos)
+      << quit.err;
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

@@ -644,6 +644,29 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
             std::string::npos)
       << reimport.out;
 
+  // The linked pair published once: one program with both sources, and
+  // neither draft waits for review any more.
+  const size_t n_at = other.out.find("[제안 규칙] ");
+  ASSERT_NE(n_at, std::string::npos);
+  const int n = std::atoi(other.out.c_str() + n_at + strlen("[제안 규칙] "));
+  ASSERT_GT(n, 0);
+  std::string answers;
+  for (int i = 0; i < n; ++i) answers += "a\n";
+  answers += "n\ny\n";
+  Result pair = Jiwon({"program", "review", "bizinfo-PBLN_000000000120526"},
+                      WriteInput("pair-answers", answers));
+  ASSERT_EQ(pair.exit_code, 0) << pair.out << pair.err;
+  EXPECT_NE(pair.out.find("from 2 announcements"), std::string::npos)
+      << pair.out;
+  Result published = Jiwon({"program", "get", "bizinfo-PBLN_000000000120526"});
+  EXPECT_NE(published.out.find("\"source_id\":\"177107\""), std::string::npos)
+      << published.out;
+  Result waiting = Jiwon({"program", "review", "--list"});
+  EXPECT_NE(waiting.out.find("165 drafts waiting for review"),
+            std::string::npos)
+      << waiting.out;
+  EXPECT_EQ(waiting.out.find("kstartup-177107"), std::string::npos);
+
   // The prose of a record proposes rules, each beside its evidence: B01's
   // "전년도 매출액 120억원 미만인 도내 소재" from 경상북도.
   Result prose = Jiwon({"draft", "show", "bizinfo-PBLN_000000000120818"});
@@ -680,14 +703,20 @@ TEST_F(EndToEndTest, FeedRecordsBecomeDraftsThatAreNeverMatched) {
 
   // Drafts are not in the catalog, and never recommended.
   Result list = Jiwon({"program", "list"});
-  EXPECT_NE(list.out.find("46 programs"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("47 programs"), std::string::npos) << list.out;
   for (const char* company : {"C0001", "C0002", "C0003"}) {
     Result rec =
         Jiwon({"recommend", company, "--all", "--limit=500", "--json"});
     ASSERT_EQ(rec.exit_code, 0) << rec.err;
     // Drafts are bizinfo-PBLN_… and kstartup-<number> (the demo catalog's
     // own kstartup-chungcheong-2026 is a published program).
-    EXPECT_EQ(rec.out.find("bizinfo-PBLN_"), std::string::npos) << company;
+    // Only the published one may appear.
+    const std::string published_id = "bizinfo-PBLN_000000000120526";
+    for (size_t at = rec.out.find("bizinfo-PBLN_"); at != std::string::npos;
+         at = rec.out.find("bizinfo-PBLN_", at + 1)) {
+      EXPECT_EQ(rec.out.compare(at, published_id.size(), published_id), 0)
+          << company;
+    }
     for (size_t at = rec.out.find("kstartup-"); at != std::string::npos;
          at = rec.out.find("kstartup-", at + 1)) {
       const char next = at + 9 < rec.out.size() ? rec.out[at + 9] : ' ';

@@ -26,6 +26,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/feed_fetch.h"
 #include "clients/feed_file.h"
 #include "clients/rpc_util.h"
 #include "clients/table.h"
@@ -80,6 +81,15 @@ ABSL_FLAG(std::string, label, "",
           "propose: the passage's own label, e.g. 신청제외 or 우대사항");
 ABSL_FLAG(std::string, issuer, "",
           "propose: the issuer's region codes for 도내 and 관내, e.g. 47");
+ABSL_FLAG(int, fetch_page_size, 500,
+          "feed import URL: records asked for per page");
+ABSL_FLAG(double, fetch_interval, 1.5,
+          "feed import URL: seconds between calls (the feeds refuse bursts); "
+          "retries wait this doubled each time");
+ABSL_FLAG(int, fetch_retries, 4,
+          "feed import URL: retries of a page on a rate limit, a server "
+          "error or a lost connection");
+ABSL_FLAG(int, fetch_max_pages, 1000, "feed import URL: pages at most");
 ABSL_FLAG(bool, list, false,
           "program review: list the drafts waiting for review");
 ABSL_FLAG(std::string, since, "",
@@ -110,8 +120,10 @@ constexpr const char* kUsage =
   jiwon results COMPANY            what the last rescore computed for a company, and when
   jiwon alerts [--after ID] [--company ID] [--follow]
                                    the alert feed as JSON Lines, in order; resume with --after the last id
-  jiwon feed import bizinfo|kstartup FILE
-                                   a saved 기업마당 or K-Startup response: each record becomes a draft
+  jiwon feed import bizinfo|kstartup FILE|URL
+                                   a saved 기업마당 or K-Startup response (JSON or XML), or the feed
+                                   itself fetched page by page from URL with the key in
+                                   JIWON_BIZINFO_KEY / JIWON_KSTARTUP_KEY: each record becomes a draft
                                    program with proposed rules (re-importing changes nothing)
   jiwon program review ID          review a draft: accept (a), edit in $EDITOR (e) or reject (r)
                                    each proposed rule beside its evidence, add rules, publish
@@ -747,15 +759,50 @@ int Client::FeedCommand(const std::vector<std::string>& args) {
     throw UsageError{
         absl::StrCat("unknown feed \"", name, "\" (bizinfo or kstartup)")};
   }
-  const std::string path = Arg(args, 3, "FILE");
-  const std::string text = ReadInput(path);
+  const std::string path = Arg(args, 3, "FILE or URL");
   int64_t total = 0;
-  absl::StatusOr<std::vector<std::string>> records =
-      clients::RecordsOfResponse(text, &total);
-  if (!records.ok()) {
-    std::cerr << path << ": not a saved " << name
-              << " response: " << records.status().message() << "\n";
-    return kFailed;
+  absl::StatusOr<std::vector<std::string>> records;
+  if (path.starts_with("http://") || path.starts_with("https://")) {
+    const char* env =
+        feed == v1::FEED_BIZINFO ? "JIWON_BIZINFO_KEY" : "JIWON_KSTARTUP_KEY";
+    const char* key = std::getenv(env);
+    if (key == nullptr || *key == '\0') {
+      throw UsageError{absl::StrCat("fetching ", name, " needs its key in ",
+                                    env, " (as issued, not URL-encoded)")};
+    }
+    clients::FetchOptions options;
+    options.url = path;
+    options.key = key;
+    options.page_size = absl::GetFlag(FLAGS_fetch_page_size);
+    options.interval_seconds = absl::GetFlag(FLAGS_fetch_interval);
+    options.retries = absl::GetFlag(FLAGS_fetch_retries);
+    options.max_pages = absl::GetFlag(FLAGS_fetch_max_pages);
+    options.timeout_seconds = std::max(absl::GetFlag(FLAGS_timeout), 30.0);
+    options.progress = [&](const std::string& line) {
+      std::cerr << name << ": " << line << "\n";
+    };
+    absl::StatusOr<clients::Fetched> fetched = clients::FetchFeed(
+        feed == v1::FEED_BIZINFO ? clients::FeedApi::kBizinfo
+                                 : clients::FeedApi::kKstartup,
+        options);
+    if (!fetched.ok()) {
+      std::cerr << name << ": fetching stopped, nothing imported: "
+                << fetched.status().message() << "\n";
+      return kFailed;
+    }
+    total = fetched->total;
+    records = std::move(fetched->records);
+  } else {
+    const std::string text = ReadInput(path);
+    const size_t start = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    records = start != std::string::npos && text[start] == '<'
+                  ? clients::RecordsOfXml(text, &total)
+                  : clients::RecordsOfResponse(text, &total);
+    if (!records.ok()) {
+      std::cerr << path << ": not a saved " << name
+                << " response: " << records.status().message() << "\n";
+      return kFailed;
+    }
   }
   grpc::ClientContext ctx;
   SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout) + records->size() / 100.0);

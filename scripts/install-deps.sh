@@ -10,6 +10,7 @@ packages=(
   libjemalloc-dev
   clang libclang-rt-14-dev
   libssl-dev openssl
+  libcurl4-openssl-dev
 )
 
 missing=()

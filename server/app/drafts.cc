@@ -445,6 +445,10 @@ v1::AnnouncementRef RefOf(const v1::Draft& d) {
 absl::StatusOr<Registry::ProgramWrite> Drafts::Publish(
     Registry* registry, const v1::PublishDraftRequest& request,
     std::string_view reviewer, int64_t now_unix) {
+  if (!engine::IsValidId(request.program_id())) {
+    return absl::InvalidArgumentError(
+        "program_id: must be 1-64 characters of [A-Za-z0-9._:-]");
+  }
   std::lock_guard lock(publish_mu_);
   absl::StatusOr<v1::Draft> got = Get(request.program_id());
   if (!got.ok()) return got.status();

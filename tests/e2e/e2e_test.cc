@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -20,10 +21,12 @@
 #include <thread>
 
 #include "absl/strings/str_split.h"
+#include "clients/feed_file.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
+#include "tests/e2e/http_server.h"
 #include "tests/e2e/pki.h"
 #include "tests/e2e/process.h"
 #include "tests/testing.h"
@@ -805,6 +808,151 @@ TEST_F(EndToEndTest, AReviewedDraftIsPublishedAndOnlyThenRecommended) {
   EXPECT_NE(quit.err.find("review abandoned: nothing published"),
             std::string::npos)
       << quit.err;
+}
+
+// The fetch path against a server on 127.0.0.1 standing in for the feeds:
+// paging to the total, a rate limit answered by retrying, the keys sent
+// URL-encoded once, and a feed error code that stops the import.
+TEST_F(EndToEndTest, FeedsFetchedPageByPageWithRetries) {
+  auto records = clients::RecordsOfResponse(
+      SavedResponse("bizinfo_samples.json", "jsonArray"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 70u);
+  auto rows = clients::RecordsOfResponse(
+      SavedResponse("kstartup_samples.json", "data"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 97u);
+  const std::string biz_key = "biz key+/=";
+  const std::string ks_key = "ks/key==";
+  std::atomic<int> biz_429{0};
+  std::atomic<int> ks_limit{0};
+  auto slice = [](const std::vector<std::string>& all, int page, int size) {
+    std::vector<std::string> out;
+    for (int i = (page - 1) * size;
+         i < page * size && i < static_cast<int>(all.size()); ++i) {
+      out.push_back(all[i]);
+    }
+    return out;
+  };
+  testing::HttpServer feeds([&](const testing::HttpServer::Request& r) {
+    testing::HttpServer::Response out;
+    auto arg = [&](const char* name) {
+      auto it = r.query.find(name);
+      return it == r.query.end() ? std::string() : it->second;
+    };
+    if (r.path == "/uss/rss/bizinfoApi.do") {
+      if (arg("crtfcKey") != biz_key || arg("dataType") != "json") {
+        out.status = 401;
+        return out;
+      }
+      const int page = std::atoi(arg("pageIndex").c_str());
+      if (page == 2 && biz_429++ == 0) {
+        out.status = 429;
+        out.headers = {{"Retry-After", "0"}};
+        return out;
+      }
+      std::string items;
+      for (const std::string& rec :
+           slice(*records, page, std::atoi(arg("pageUnit").c_str()))) {
+        // 기업마당 carries its total on every item.
+        items += (items.empty() ? "" : ",") +
+                 ("{\"totCnt\":\"70\"," + rec.substr(1));
+      }
+      out.body = "{\"jsonArray\":[" + items + "]}";
+    } else if (r.path ==
+               "/B552735/kisedKstartupService01/"
+               "getAnnouncementInformation01") {
+      if (arg("serviceKey") != ks_key || arg("returnType") != "json") {
+        out.body =
+            "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR"
+            "</errMsg><returnAuthMsg>SERVICE_KEY_IS_NOT_REGISTERED_ERROR"
+            "</returnAuthMsg><returnReasonCode>30</returnReasonCode>"
+            "</cmmMsgHeader></OpenAPI_ServiceResponse>";
+        return out;
+      }
+      if (ks_limit++ == 0) {
+        out.body =
+            "<OpenAPI_ServiceResponse><cmmMsgHeader><returnAuthMsg>LIMITED_"
+            "NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR</returnAuthMsg>"
+            "<returnReasonCode>22</returnReasonCode></cmmMsgHeader>"
+            "</OpenAPI_ServiceResponse>";
+        return out;
+      }
+      const int page = std::atoi(arg("page").c_str());
+      const int per = std::atoi(arg("perPage").c_str());
+      std::string data;
+      const auto part = slice(*rows, page, per);
+      for (const std::string& row : part)
+        data += (data.empty() ? "" : ",") + row;
+      out.body = "{\"currentCount\":" + std::to_string(part.size()) +
+                 ",\"data\":[" + data +
+                 "],\"matchCount\":97,\"page\":" + std::to_string(page) +
+                 ",\"perPage\":" + std::to_string(per) + ",\"totalCount\":97}";
+    } else {
+      out.status = 404;
+    }
+    return out;
+  });
+  ASSERT_TRUE(feeds.ok());
+
+  // No key: told which variable to set; nothing is called.
+  Result no_key =
+      Jiwon({"feed", "import", "bizinfo", feeds.Url("/uss/rss/bizinfoApi.do")});
+  EXPECT_NE(no_key.exit_code, 0);
+  EXPECT_NE(no_key.err.find("JIWON_BIZINFO_KEY"), std::string::npos)
+      << no_key.err;
+  EXPECT_TRUE(feeds.requests().empty());
+
+  setenv("JIWON_BIZINFO_KEY", biz_key.c_str(), 1);
+  setenv("JIWON_KSTARTUP_KEY", ks_key.c_str(), 1);
+  Result biz =
+      Jiwon({"feed", "import", "bizinfo", feeds.Url("/uss/rss/bizinfoApi.do"),
+             "--fetch_page_size=30", "--fetch_interval=0.01"});
+  ASSERT_EQ(biz.exit_code, 0) << biz.out << biz.err;
+  EXPECT_NE(biz.out.find("read 70 bizinfo records from http://127.0.0.1:"),
+            std::string::npos)
+      << biz.out;
+  EXPECT_NE(biz.out.find("(the feed counts 70): 70 new drafts"),
+            std::string::npos)
+      << biz.out;
+  EXPECT_NE(biz.err.find("page 2: HTTP 429; retrying"), std::string::npos)
+      << biz.err;
+  // Pages 1, 2 (refused), 2 and 3: the total reached, no fourth page.
+  std::vector<std::string> asked;
+  for (const auto& r : feeds.requests())
+    asked.push_back(r.query.at("pageIndex"));
+  EXPECT_EQ(asked, (std::vector<std::string>{"1", "2", "2", "3"}));
+
+  Result ks = Jiwon({"feed", "import", "kstartup",
+                     feeds.Url("/B552735/kisedKstartupService01/"
+                               "getAnnouncementInformation01"),
+                     "--fetch_page_size=40", "--fetch_interval=0.01"});
+  ASSERT_EQ(ks.exit_code, 0) << ks.out << ks.err;
+  EXPECT_NE(ks.out.find(": 97 new drafts, 0 changed, 0 unchanged; 19 "
+                        "programs announced in both feeds"),
+            std::string::npos)
+      << ks.out;
+  EXPECT_NE(ks.err.find("feed error 22 (LIMITED_NUMBER_OF_SERVICE_REQUESTS_"
+                        "EXCEEDS_ERROR"),
+            std::string::npos)
+      << ks.err;
+
+  // A key the feed does not know: stopped with its words, nothing imported.
+  setenv("JIWON_KSTARTUP_KEY", "ks%2Fkey%3D%3D", 1);  // encoded twice on send
+  Result refused = Jiwon({"feed", "import", "kstartup",
+                          feeds.Url("/B552735/kisedKstartupService01/"
+                                    "getAnnouncementInformation01"),
+                          "--fetch_interval=0.01"});
+  unsetenv("JIWON_BIZINFO_KEY");
+  unsetenv("JIWON_KSTARTUP_KEY");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("page 1: the feed answered error 30 "
+                             "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("nothing imported"), std::string::npos);
+  Result drafts = Jiwon({"draft", "list", "--json"});
+  EXPECT_EQ(std::count(drafts.out.begin(), drafts.out.end(), '\n'), 167);
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

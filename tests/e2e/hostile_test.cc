@@ -597,6 +597,36 @@ TEST_F(HostileInputTest, EveryCaseIsAnsweredAndChangesNothing) {
   }
   simple("GetProgram empty", "/jiwon.v1.ProgramService/GetProgram",
          v1::GetProgramRequest(), kBad, "program_id");
+  // --- prose and review
+  {
+    v1::ProposeRulesRequest r;
+    r.set_text(std::string((1 << 20) + 1, 'a'));
+    simple("ProposeRules over 1 MiB", "/jiwon.v1.ProgramService/ProposeRules",
+           r, kBad, "text");
+    v1::ProposeRulesRequest region;
+    region.set_text("도내 소재 기업");
+    region.add_issuer_regions("<script>41");
+    simple("ProposeRules issuer region not a code",
+           "/jiwon.v1.ProgramService/ProposeRules", region, kBad,
+           "issuer_regions[0]");
+    v1::ProposeRulesRequest section;
+    section.set_text("창업 7년 이내");
+    section.set_section(static_cast<v1::ProseSection>(77));
+    simple("ProposeRules section out of range",
+           "/jiwon.v1.ProgramService/ProposeRules", section, kBad, "section");
+    v1::ProposeRulesRequest id;
+    id.set_text("연간 최대 2회");
+    id.set_program_id(std::string(100, '/'));
+    simple("ProposeRules program_id malformed",
+           "/jiwon.v1.ProgramService/ProposeRules", id, kBad, "program_id");
+    v1::PublishDraftRequest none;
+    simple("PublishDraft empty", "/jiwon.v1.ProgramService/PublishDraft", none,
+           kBad, "program_id");
+    v1::PublishDraftRequest missing;
+    missing.set_program_id("bizinfo-PBLN_000000000000009");
+    simple("PublishDraft of no draft", "/jiwon.v1.ProgramService/PublishDraft",
+           missing, StatusCode::NOT_FOUND, "no draft");
+  }
   simple("DeleteProgram empty", "/jiwon.v1.ProgramService/DeleteProgram",
          v1::DeleteProgramRequest(), kBad, "program_id");
   for (const char* as_of :

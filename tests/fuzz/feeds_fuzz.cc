@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "clients/feed_file.h"
 #include "engine/feeds/duplicates.h"
 #include "engine/feeds/period.h"
 #include "engine/feeds/propose.h"
@@ -67,6 +68,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const feeds::UnparsedClause& u : prose.unparsed) {
     JIWON_FUZZ_CHECK(u.begin <= u.end && u.end <= json.size());
   }
+  // The saved-response splitters: records or an error, never a crash.
+  int64_t total = -1;
+  const auto xml = jiwon::clients::RecordsOfXml(json, &total);
+  JIWON_FUZZ_CHECK(total >= 0 || !xml.ok());
+  if (!xml.ok()) JIWON_FUZZ_CHECK(!xml.status().message().empty());
+  (void)jiwon::clients::RecordsOfResponse(json, &total);
   const double same = feeds::TitleSimilarity(json, json);
   JIWON_FUZZ_CHECK(same == 0 || same == 1);
   return 0;

@@ -292,6 +292,118 @@ TEST(FeedJsonTest, EveryEnvelopeTheFeedsUse) {
                   .ok());
 }
 
+// XML text as a feed writes it: entities for <, > and &, padded with
+// tabs and newlines.
+std::string XmlText(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+TEST(FeedXmlTest, TheRssExampleOfTheGuideIsOneRecord) {
+  // The guide's RSS example, its fields written back into RSS.
+  const pb::Struct samples = Samples("bizinfo_samples.json");
+  const pb::Struct& raw = Get(Get(samples, "documentation_examples")
+                                  .list_value()
+                                  .values(0)
+                                  .struct_value(),
+                              "raw")
+                              .struct_value();
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">"
+      "<channel>\n\t<title>기업마당</title>\n\t<item>\n";
+  for (const auto& [name, value] : raw.fields()) {
+    const std::string& text = value.string_value();
+    xml += "\t\t<" + name + ">" +
+           (name == "description" ? "<![CDATA[" + text + "]]>"
+                                  : "\n\t\t\t" + XmlText(text) + "\n\t\t") +
+           "</" + name + ">\n";
+  }
+  xml += "\t</item>\n</channel></rss>\n";
+  int64_t total = 0;
+  absl::StatusOr<std::vector<std::string>> records =
+      clients::RecordsOfXml(xml, &total);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ(total, 1435);
+  const feeds::FeedRecord r = Record([&] {
+    pb::Value v;
+    EXPECT_TRUE(pb::util::JsonStringToMessage((*records)[0], &v).ok());
+    return v;
+  }());
+  EXPECT_EQ(r.at("title"), "착한임대인 장관 표창 신청 연장 공고");  // trimmed
+  EXPECT_EQ(r.at("description").substr(0, 5), "<div>");  // CDATA as it is
+  EXPECT_FALSE(r.contains("reqstMthPapersCn"));          // empty: left out
+  std::vector<feeds::RecordError> errors;
+  std::optional<feeds::Announcement> a =
+      feeds::NormalizeBizinfo(r, testing::Reference(), &errors);
+  ASSERT_TRUE(a.has_value()) << (errors.empty() ? "" : errors[0].message);
+  EXPECT_EQ(a->program_id, "bizinfo-PBLN_000000000080236");
+  ASSERT_TRUE(a->window.closes_on.has_value());
+  EXPECT_EQ(*a->window.closes_on, Day("2022-09-30"));
+}
+
+TEST(FeedXmlTest, KstartupColumnsByName) {
+  const std::string xml =
+      "<results><currentCount>2</currentCount><data>"
+      "<item><col name=\"pbanc_sn\">177976</col>"
+      "<col name=\"biz_pbanc_nm\"><![CDATA[2026 창업 & 성장 <모집>]]></col>"
+      "<col name=\"aply_trgt_ctnt\">창업 7년 이내&#xD;&#xA;대표자 만 39세 이하"
+      "</col><col name=\"prfn_matr\"/><col name='supt_regin'>경기</col></item>"
+      "<item><biz_pbanc_nm>스펙 예시의 형태 &#40;잘못된&#41;</biz_pbanc_nm>"
+      "<pbanc_sn>1</pbanc_sn></item>"
+      "</data><matchCount>28944</matchCount><page>1</page>"
+      "<totalCount>30000</totalCount></results>";
+  int64_t total = 0;
+  absl::StatusOr<std::vector<std::string>> records =
+      clients::RecordsOfXml(xml, &total);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ(total, 28944);  // matchCount: the count after filters
+  pb::Value v;
+  ASSERT_TRUE(pb::util::JsonStringToMessage((*records)[0], &v).ok());
+  const feeds::FeedRecord r = Record(v);
+  EXPECT_EQ(r.at("pbanc_sn"), "177976");
+  EXPECT_EQ(r.at("biz_pbanc_nm"), "2026 창업 & 성장 <모집>");
+  EXPECT_EQ(r.at("aply_trgt_ctnt"), "창업 7년 이내\r\n대표자 만 39세 이하");
+  EXPECT_FALSE(r.contains("prfn_matr"));
+  EXPECT_EQ(r.at("supt_regin"), "경기");
+  ASSERT_TRUE(pb::util::JsonStringToMessage((*records)[1], &v).ok());
+  EXPECT_EQ(Record(v).at("biz_pbanc_nm"), "스펙 예시의 형태 (잘못된)");
+}
+
+TEST(FeedXmlTest, BrokenXmlIsRefusedWithWhereAndWhy) {
+  for (const char* bad :
+       {"<results><data><item><col name=\"a\">1</col></data></results>",
+        "<results><data><item>", "<results><data><item><![CDATA[ never",
+        "<results <data>", "<>", "<!-- never closed"}) {
+    absl::StatusOr<std::vector<std::string>> r = clients::RecordsOfXml(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("XML:"), std::string::npos) << bad;
+  }
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<a>";
+  absl::StatusOr<std::vector<std::string>> r = clients::RecordsOfXml(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("deeper than"), std::string::npos);
+  // A reference to no character is U+FFFD, an unknown entity stays.
+  r = clients::RecordsOfXml(
+      "<r><item><a>&#0;&#xD800;&#99999999;&bogus;&#x41;</a></item></r>");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_NE((*r)[0].find("\ufffd\ufffd\ufffd&bogus;A"), std::string::npos)
+      << "[" << (*r)[0] << "]";
+}
+
 TEST(FeedRecordsTest, EveryBizinfoSampleBecomesAValidDraft) {
   const engine::Reference& ref = testing::Reference();
   const pb::Struct samples = Samples("bizinfo_samples.json");

@@ -85,6 +85,17 @@ void Collect(const pb::Value& v, std::vector<std::string>* out) {
   }
 }
 
+// 기업마당 carries its total on every item: the first item's totCnt.
+void TotalOfFirstItem(const std::vector<std::string>& records, int64_t* total) {
+  if (total == nullptr || *total != 0 || records.empty()) return;
+  absl::StatusOr<pb::Value> first = Parse(records[0]);
+  if (first.ok() && first->kind_case() == pb::Value::kStructValue) {
+    auto it = first->struct_value().fields().find("totCnt");
+    if (it != first->struct_value().fields().end())
+      ReadTotal(it->second, total);
+  }
+}
+
 // XML entities decoded: the five named ones and numeric references; a
 // reference to no character becomes U+FFFD, an unknown one stays as it is.
 std::string DecodeEntities(std::string_view s) {
@@ -315,16 +326,7 @@ absl::StatusOr<std::vector<std::string>> RecordsOfXml(std::string_view xml,
   }
   if (total != nullptr) {
     *total = match_count > 0 ? match_count : total_count;
-    // 기업마당's RSS carries its total on every item.
-    if (*total == 0 && !out.empty()) {
-      absl::StatusOr<pb::Value> first = Parse(out[0]);
-      if (first.ok() && first->kind_case() == pb::Value::kStructValue) {
-        auto it = first->struct_value().fields().find("totCnt");
-        if (it != first->struct_value().fields().end()) {
-          ReadTotal(it->second, total);
-        }
-      }
-    }
+    TotalOfFirstItem(out, total);
   }
   return out;
 }
@@ -387,16 +389,7 @@ absl::StatusOr<std::vector<std::string>> RecordsOfResponse(
     return absl::InvalidArgumentError(
         "no records: a saved response is a JSON list or object");
   }
-  // 기업마당 carries its total on every item.
-  if (total != nullptr && *total == 0 && !out.empty()) {
-    absl::StatusOr<pb::Value> first = Parse(out[0]);
-    if (first.ok() && first->kind_case() == pb::Value::kStructValue) {
-      auto it = first->struct_value().fields().find("totCnt");
-      if (it != first->struct_value().fields().end()) {
-        ReadTotal(it->second, total);
-      }
-    }
-  }
+  TotalOfFirstItem(out, total);
   return out;
 }
 

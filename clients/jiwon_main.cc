@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -364,6 +365,10 @@ class Client {
   int DraftCommand(const std::vector<std::string>& args);
   int Propose(const std::string& path);
   int Review(const std::vector<std::string>& args);
+  // Every draft (only those awaiting review when `awaiting`), page by page;
+  // kOk, or the exit code of the call that failed.
+  int ForEachDraft(bool awaiting,
+                   const std::function<void(const v1::Draft&)>& fn);
   template <typename Request, typename Response, typename Record, typename Stub>
   int Import(Stub* stub, const std::string& path, const char* what);
 
@@ -993,35 +998,46 @@ absl::StatusOr<Message> EditAsJson(const google::protobuf::Message& initial) {
   return m;
 }
 
+int Client::ForEachDraft(bool awaiting,
+                         const std::function<void(const v1::Draft&)>& fn) {
+  std::string token;
+  do {
+    v1::ListDraftsRequest req;
+    req.set_page_token(token);
+    req.set_awaiting_review(awaiting);
+    v1::ListDraftsResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+    grpc::Status s = programs_->ListDrafts(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    for (const v1::Draft& d : resp.drafts()) fn(d);
+    token = resp.next_page_token();
+  } while (!token.empty());
+  return kOk;
+}
+
 // jiwon program review ID | --list: a caseworker's review of a draft,
 // rule by rule, then its publication.
 int Client::Review(const std::vector<std::string>& args) {
   const double timeout = absl::GetFlag(FLAGS_timeout);
   if (absl::GetFlag(FLAGS_list)) {
     Table table({{"ID"}, {"제목", 40}, {"제안"}, {"판"}, {"게시"}});
-    std::string token;
     int count = 0;
-    do {
-      v1::ListDraftsRequest req;
-      req.set_page_token(token);
-      req.set_awaiting_review(true);
-      v1::ListDraftsResponse resp;
-      grpc::ClientContext ctx;
-      SetDeadline(&ctx, timeout);
-      grpc::Status s = programs_->ListDrafts(&ctx, req, &resp);
-      if (!s.ok()) return FailRpc(s);
-      for (const v1::Draft& d : resp.drafts()) {
-        ++count;
-        table.AddRow({d.program().id(), d.program().title(),
-                      absl::StrCat(d.proposals_size()),
-                      absl::StrCat(d.version()),
-                      d.published_program_id().empty()
-                          ? "-"
-                          : absl::StrCat("v", d.published_draft_version(),
-                                         " 게시, 바뀜")});
-      }
-      token = resp.next_page_token();
-    } while (!token.empty());
+    if (int rc = ForEachDraft(
+            true,
+            [&](const v1::Draft& d) {
+              ++count;
+              table.AddRow({d.program().id(), d.program().title(),
+                            absl::StrCat(d.proposals_size()),
+                            absl::StrCat(d.version()),
+                            d.published_program_id().empty()
+                                ? "-"
+                                : absl::StrCat("v", d.published_draft_version(),
+                                               " 게시, 바뀜")});
+            });
+        rc != kOk) {
+      return rc;
+    }
     std::cout << table.Render() << count << " drafts waiting for review\n";
     return kOk;
   }
@@ -1185,28 +1201,23 @@ int Client::DraftCommand(const std::vector<std::string>& args) {
   }
   if (verb == "list") {
     Table table({{"ID"}, {"제목", 40}, {"출처"}, {"제안"}, {"판"}});
-    std::string token;
     int count = 0;
-    do {
-      v1::ListDraftsRequest req;
-      req.set_page_token(token);
-      v1::ListDraftsResponse resp;
-      grpc::ClientContext ctx;
-      SetDeadline(&ctx, timeout);
-      grpc::Status s = programs_->ListDrafts(&ctx, req, &resp);
-      if (!s.ok()) return FailRpc(s);
-      for (const v1::Draft& d : resp.drafts()) {
-        ++count;
-        if (json) {
-          std::cout << ToJson(d) << "\n";
-          continue;
-        }
-        table.AddRow({d.program().id(), d.program().title(),
-                      d.program().source(), absl::StrCat(d.proposals_size()),
-                      absl::StrCat(d.version())});
-      }
-      token = resp.next_page_token();
-    } while (!token.empty());
+    if (int rc =
+            ForEachDraft(false,
+                         [&](const v1::Draft& d) {
+                           ++count;
+                           if (json) {
+                             std::cout << ToJson(d) << "\n";
+                             return;
+                           }
+                           table.AddRow({d.program().id(), d.program().title(),
+                                         d.program().source(),
+                                         absl::StrCat(d.proposals_size()),
+                                         absl::StrCat(d.version())});
+                         });
+        rc != kOk) {
+      return rc;
+    }
     if (!json) std::cout << table.Render() << count << " drafts\n";
     return kOk;
   }

@@ -447,7 +447,12 @@ std::optional<Announcement> NormalizeBizinfo(const FeedRecord& r,
   }
   if (const std::string* v = FieldOf(r, {"excInsttNm"})) {
     const std::string op = Clean(*v);
-    if (op != "직접수행" && op != a.agency) a.operator_name = op;
+    // 직접수행: the agency itself; 기초자치단체: a 시군구 it does not name.
+    if (op == "기초자치단체") {
+      a.notes.push_back("수행기관 (excInsttNm): 기초자치단체, not named");
+    } else if (op != "직접수행" && op != a.agency) {
+      a.operator_name = op;
+    }
   }
   // 분야: a name, not a code.
   std::string_view category_field;
@@ -611,9 +616,24 @@ std::optional<Announcement> NormalizeKstartup(
     a.eligibility_text = UnifyMiddleDots(HtmlToText(*v));
     parts.push_back(absl::StrCat("신청대상\n", a.eligibility_text));
   }
-  if (const std::string* v = FieldOf(r, {"aply_excl_trgt_ctnt"})) {
-    a.exclusion_text = UnifyMiddleDots(HtmlToText(*v));
-    parts.push_back(absl::StrCat("제외대상\n", a.exclusion_text));
+  // The spec's name is misspelt (aply_exclt_…); a placeholder ("없음",
+  // "공고문 참고") states no exclusion.
+  if (std::string_view name;
+      const std::string* v =
+          FieldOf(r, {"aply_excl_trgt_ctnt", "aply_exclt_trgt_ctnt"}, &name)) {
+    const std::string text = UnifyMiddleDots(HtmlToText(*v));
+    std::string bare;
+    for (char c : text) {
+      if (c != ' ') bare.push_back(c);
+    }
+    if (bare == "없음" || bare == "해당없음" || bare == "-" ||
+        bare == "공고문참고" || bare == "공고문참조") {
+      a.notes.push_back(absl::StrCat("제외대상 (", std::string(name), "): \"",
+                                     text, "\": no exclusions in the feed"));
+    } else {
+      a.exclusion_text = text;
+      parts.push_back(absl::StrCat("제외대상\n", a.exclusion_text));
+    }
   }
   if (const std::string* v = FieldOf(r, {"prfn_matr"})) {
     parts.push_back(

@@ -529,6 +529,90 @@ TEST(FeedRecordsTest, EveryKstartupSampleBecomesAValidDraft) {
   EXPECT_GT(proposals, 100);
 }
 
+// The quirks the feeds' README lists that no sample shows together.
+TEST(FeedRecordsTest, TheQuirksOfKstartupRows) {
+  const engine::Reference& ref = testing::Reference();
+  const pb::Struct samples = Samples("kstartup_samples.json");
+  const feeds::FeedRecord full = Record(Get(
+      Get(samples, "full_rows").list_value().values(0).struct_value(), "raw"));
+  std::vector<feeds::RecordError> errors;
+  // rcrt_prgs_yn lags: the dates decide. The spec's date form is read too.
+  feeds::FeedRecord r = full;
+  r["rcrt_prgs_yn"] = "N";
+  r["pbanc_rcpt_bgng_dt"] = "2026-08-07 00:00:00";
+  r["pbanc_rcpt_end_dt"] = "20991231";
+  // The spec's misspelt name; the detail URL without its scheme.
+  r["aply_exclt_trgt_ctnt"] = r["aply_excl_trgt_ctnt"];
+  r.erase("aply_excl_trgt_ctnt");
+  r.erase("detl_pg_url");
+  r["biz_gdnc_url"] = "www.k-startup.go.kr/web/contents/bizpbanc.do";
+  r["prch_cnpl_no"] = "1357";
+  std::optional<feeds::Announcement> a =
+      feeds::NormalizeKstartup(r, ref, &errors);
+  ASSERT_TRUE(a.has_value()) << errors[0].field << ": " << errors[0].message;
+  EXPECT_EQ(a->window.kind, WindowKind::kFixed);
+  EXPECT_EQ(a->window.opens_on->ToString(), "2026-08-07");
+  EXPECT_EQ(a->window.closes_on->ToString(), "2099-12-31");
+  EXPECT_EQ(engine::StatusOn(a->window, Day("2026-09-01")),
+            engine::WindowStatus::kOpen);
+  EXPECT_NE(a->exclusion_text.find("팁스"), std::string::npos);
+  EXPECT_EQ(a->url, "https://www.k-startup.go.kr/web/contents/bizpbanc.do");
+  EXPECT_EQ(a->contact.find("1357") != std::string::npos, true);
+  // A placeholder states no exclusion; it is noted, not read as one.
+  for (const char* placeholder : {"없음", "공고문 참고", " 해당 없음 "}) {
+    feeds::FeedRecord p = full;
+    p["aply_excl_trgt_ctnt"] = placeholder;
+    errors.clear();
+    std::optional<feeds::Announcement> b =
+        feeds::NormalizeKstartup(p, ref, &errors);
+    ASSERT_TRUE(b.has_value());
+    EXPECT_TRUE(b->exclusion_text.empty()) << placeholder;
+    bool noted = false;
+    for (const std::string& n : b->notes) {
+      noted |= n.find("no exclusions in the feed") != std::string::npos;
+    }
+    EXPECT_TRUE(noted) << placeholder;
+  }
+  // pbanc_sn as a number (JSON) and as a string (XML): the same program.
+  feeds::FeedRecord text_sn = full;
+  text_sn["pbanc_sn"] = " 178845 ";
+  errors.clear();
+  std::optional<feeds::Announcement> c =
+      feeds::NormalizeKstartup(text_sn, ref, &errors);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->program_id, "kstartup-178845");
+}
+
+TEST(FeedRecordsTest, TheQuirksOfBizinfoItems) {
+  const engine::Reference& ref = testing::Reference();
+  const pb::Struct samples = Samples("bizinfo_samples.json");
+  const feeds::FeedRecord item = Record(Get(
+      Get(samples, "records").list_value().values(0).struct_value(), "raw"));
+  std::vector<feeds::RecordError> errors;
+  feeds::FeedRecord r = item;
+  // 전남광주 after the 2026-07 merger: both former 시도.
+  r["pblancNm"] = "[전남광주] 2026년 통합 시범 지원사업 공고";
+  r["excInsttNm"] = "기초자치단체";
+  r.erase("updtPnttm");    // null in some cached items
+  r["inqireCo"] = "1131";  // a string in the XML guide
+  std::optional<feeds::Announcement> a =
+      feeds::NormalizeBizinfo(r, ref, &errors);
+  ASSERT_TRUE(a.has_value()) << errors[0].field << ": " << errors[0].message;
+  EXPECT_EQ(a->title, "2026년 통합 시범 지원사업 공고");
+  EXPECT_EQ(a->regions, (std::vector<std::string>{"29", "46"}));
+  EXPECT_TRUE(a->operator_name.empty());  // 기초자치단체 names none
+  bool noted = false;
+  for (const std::string& n : a->notes) {
+    noted |= n.find("기초자치단체") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+  r["excInsttNm"] = "직접수행";
+  errors.clear();
+  a = feeds::NormalizeBizinfo(r, ref, &errors);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_TRUE(a->operator_name.empty());  // the agency itself
+}
+
 TEST(FeedRecordsTest, AKstartupRowReadFieldByField) {
   const engine::Reference& ref = testing::Reference();
   const pb::Struct samples = Samples("kstartup_samples.json");
@@ -568,7 +652,7 @@ TEST(FeedRecordsTest, AKstartupRowReadFieldByField) {
   // Without pbanc_sn (the row number "id" is no id) the row is refused.
   feeds::FeedRecord no_sn = Record(Get(full.struct_value(), "raw"));
   no_sn.erase("pbanc_sn");
-  no_sn["id"] = "1";
+  no_sn.insert_or_assign(std::string("id"), std::string("1"));
   errors.clear();
   EXPECT_FALSE(feeds::NormalizeKstartup(no_sn, ref, &errors).has_value());
   ASSERT_EQ(errors.size(), 1u);

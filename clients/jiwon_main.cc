@@ -552,6 +552,11 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
     std::cout << "imported " << response.accepted() << " of "
               << response.received() + (bad - response.errors_size()) << " "
               << what << " records from " << path;
+    if constexpr (requires { response.unchanged(); }) {
+      if (response.unchanged() > 0) {
+        std::cout << " (" << response.unchanged() << " unchanged)";
+      }
+    }
     if (bad > 0) std::cout << "; " << bad << " line(s) rejected (see above)";
     std::cout << "\n";
   }
@@ -658,8 +663,10 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
     if (json) {
       std::cout << ToJson(resp) << "\n";
     } else {
-      std::cout << (resp.created() ? "created" : "updated") << " program "
-                << resp.program().id() << " (version "
+      std::cout << (resp.created()     ? "created"
+                    : resp.unchanged() ? "unchanged"
+                                       : "updated")
+                << " program " << resp.program().id() << " (version "
                 << resp.program().version() << ")\n";
     }
     return kOk;

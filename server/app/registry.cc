@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/near_miss.h"
 #include "engine/validate.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "server/convert.h"
 #include "server/log.h"
 #include "server/storage/key_codec.h"
@@ -453,11 +454,27 @@ absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
   if (!checked.ok()) return checked.status();
   std::lock_guard lock(write_mu_);
   std::shared_ptr<const engine::Catalog> current = catalog_.load();
+  ProgramWrite out;
+  out.created = current->Find(program.id()) == nullptr;
+  // The same program again changes nothing: no version, no catalog
+  // version, nothing for a rescore or an alert to see.
+  if (!out.created) {
+    absl::StatusOr<v1::Program> stored = GetProgram(program.id());
+    if (stored.ok()) {
+      v1::Program before = *stored;
+      before.clear_version();
+      program.clear_version();
+      if (google::protobuf::util::MessageDifferencer::Equals(before, program)) {
+        out.program = *std::move(stored);
+        out.unchanged = true;
+        out.catalog_version = current->version();
+        return out;
+      }
+    }
+  }
   const int64_t version = current->version() + 1;
   program.set_version(version);
   checked->version = version;
-  ProgramWrite out;
-  out.created = current->Find(program.id()) == nullptr;
   storage::WriteBatch batch;
   batch.Put(Table::kPrograms, program.id(), program.SerializeAsString());
   batch.Put(Table::kMeta, std::string(storage::kCatalogVersionKey),

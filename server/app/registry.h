@@ -85,8 +85,13 @@ class Registry {
   struct ProgramWrite {
     v1::Program program;  // as stored, with its version
     bool created = false;
+    // The same content as stored (version aside): nothing was written.
+    bool unchanged = false;
     int64_t catalog_version = 0;
   };
+  // Validates and stores `program` with the next catalog version, unless
+  // the stored one has the same content (its version aside): then nothing
+  // changes and the stored program is returned, `unchanged`.
   absl::StatusOr<ProgramWrite> UpsertProgram(v1::Program program);
   absl::StatusOr<v1::Program> GetProgram(std::string_view id) const;
   // Returns the new catalog version.

@@ -516,6 +516,7 @@ grpc::ServerUnaryReactor* ProgramService::UpsertProgram(
   *resp->mutable_program() = std::move(w->program);
   resp->set_created(w->created);
   resp->set_catalog_version(w->catalog_version);
+  resp->set_unchanged(w->unchanged);
   return Done(ctx, absl::OkStatus());
 }
 
@@ -591,7 +592,10 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ProgramService::ImportPrograms(
         }
         absl::StatusOr<app::Registry::ProgramWrite> w =
             registry->UpsertProgram(r.program());
-        if (w.ok()) resp->set_catalog_version(w->catalog_version);
+        if (w.ok()) {
+          resp->set_catalog_version(w->catalog_version);
+          if (w->unchanged) resp->set_unchanged(resp->unchanged() + 1);
+        }
         return w.status();
       });
 }

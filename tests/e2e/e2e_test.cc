@@ -955,6 +955,30 @@ TEST_F(EndToEndTest, FeedsFetchedPageByPageWithRetries) {
   EXPECT_EQ(std::count(drafts.out.begin(), drafts.out.end(), '\n'), 167);
 }
 
+// The same catalog imported again: no program or catalog version moves,
+// and a rescore after it has nothing new to alert.
+TEST_F(EndToEndTest, ImportingTheSameCatalogAgainChangesNothing) {
+  LoadDemo();
+  Result before = Jiwon({"program", "get", "gbsa-star-2026"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  Result again =
+      Jiwon({"program", "import", JIWON_DEMO_DIR "/programs.jsonl", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("\"unchanged\":46"), std::string::npos) << again.out;
+  Result after = Jiwon({"program", "get", "gbsa-star-2026"});
+  EXPECT_EQ(after.out, before.out);  // the same version
+  // One program put back as it is: unchanged, version kept.
+  const std::string one = WriteInput("one.json", [&] {
+    std::ifstream in(JIWON_DEMO_DIR "/programs.jsonl");
+    std::string line;
+    std::getline(in, line);
+    return line;
+  }());
+  Result put = Jiwon({"program", "put", one});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  EXPECT_NE(put.out.find("unchanged program"), std::string::npos) << put.out;
+}
+
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {
   StopServer();
   Result r = Jiwon({"company", "list", "--timeout=2"});

@@ -134,6 +134,16 @@ TEST_F(RegistryTest, CatalogVersionsAndReloads) {
   JIWON_ASSERT_OK(w2);
   EXPECT_FALSE(w2->created);
   EXPECT_EQ(w2->program.version(), 2);
+  // The same content again changes nothing, whatever version it carries.
+  v1::Program same = Program("p1", "11");
+  same.set_version(1);
+  auto w3 = registry_->UpsertProgram(same);
+  JIWON_ASSERT_OK(w3);
+  EXPECT_TRUE(w3->unchanged);
+  EXPECT_FALSE(w3->created);
+  EXPECT_EQ(w3->program.version(), 2);
+  EXPECT_EQ(w3->catalog_version, 2);
+  EXPECT_EQ(registry_->catalog()->version(), 2);
   JIWON_ASSERT_OK(registry_->UpsertProgram(Program("p2")));
   auto before = registry_->catalog();
   auto deleted = registry_->DeleteProgram("p2");

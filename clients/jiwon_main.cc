@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <type_traits>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -489,6 +490,19 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
     google::protobuf::util::Status s =
         google::protobuf::util::JsonStringToMessage(std::string(line), &r,
                                                     JsonParseOptions());
+    if constexpr (std::is_same_v<Record, v1::Program>) {
+      // A line of `jiwon program list --json`: the program beside its
+      // output-only window status.
+      v1::ProgramSummary summary;
+      if (!s.ok() &&
+          google::protobuf::util::JsonStringToMessage(
+              std::string(line), &summary, JsonParseOptions())
+              .ok() &&
+          summary.has_program()) {
+        r = summary.program();
+        s = google::protobuf::util::Status();
+      }
+    }
     if (!s.ok()) {
       std::cerr << path << ":" << line_no << ": not a " << what << ": "
                 << s.message().ToString() << "\n";

@@ -977,6 +977,14 @@ TEST_F(EndToEndTest, ImportingTheSameCatalogAgainChangesNothing) {
   Result put = Jiwon({"program", "put", one});
   ASSERT_EQ(put.exit_code, 0) << put.err;
   EXPECT_NE(put.out.find("unchanged program"), std::string::npos) << put.out;
+  // What `program list --json` prints imports back: unchanged.
+  Result listed = Jiwon({"program", "list", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  Result back = Jiwon(
+      {"program", "import", WriteInput("listed.jsonl", listed.out), "--json"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.out.find("\"accepted\":46"), std::string::npos) << back.out;
+  EXPECT_NE(back.out.find("\"unchanged\":46"), std::string::npos) << back.out;
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

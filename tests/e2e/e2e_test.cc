@@ -22,9 +22,11 @@
 
 #include "absl/strings/str_split.h"
 #include "clients/feed_file.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "tests/e2e/http_server.h"
 #include "tests/e2e/pki.h"
@@ -994,6 +996,50 @@ TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {
   EXPECT_NE(r.err.find("cannot reach jiwond at " + addr_), std::string::npos)
       << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+// What a tool such as `buf curl` or grpcurl does first: list the services,
+// then describe each one. Every service listed must be described.
+TEST_F(EndToEndTest, ReflectionDescribesEveryServiceItLists) {
+  namespace rf = grpc::reflection::v1alpha;
+  auto stub = rf::ServerReflection::NewStub(Channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto stream = stub->ServerReflectionInfo(&ctx);
+  rf::ServerReflectionRequest list;
+  list.set_list_services("");
+  ASSERT_TRUE(stream->Write(list));
+  rf::ServerReflectionResponse listed;
+  ASSERT_TRUE(stream->Read(&listed));
+  std::vector<std::string> names;
+  for (const auto& s : listed.list_services_response().service()) {
+    names.push_back(s.name());
+  }
+  EXPECT_NE(std::find(names.begin(), names.end(), "grpc.health.v1.Health"),
+            names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "jiwon.v1.ProgramService"),
+            names.end());
+  for (const std::string& name : names) {
+    rf::ServerReflectionRequest req;
+    req.set_file_containing_symbol(name);
+    ASSERT_TRUE(stream->Write(req)) << name;
+    rf::ServerReflectionResponse resp;
+    ASSERT_TRUE(stream->Read(&resp)) << name;
+    ASSERT_TRUE(resp.has_file_descriptor_response())
+        << name << ": " << resp.error_response().error_message();
+    bool declared = false;
+    for (const std::string& bytes :
+         resp.file_descriptor_response().file_descriptor_proto()) {
+      google::protobuf::FileDescriptorProto file;
+      ASSERT_TRUE(file.ParseFromString(bytes)) << name;
+      for (const auto& service : file.service()) {
+        declared |= absl::StrCat(file.package(), ".", service.name()) == name;
+      }
+    }
+    EXPECT_TRUE(declared) << name << " is not in the files reflection gave";
+  }
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(EndToEndTest, HealthServiceAnswers) {

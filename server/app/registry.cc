@@ -442,8 +442,27 @@ absl::StatusOr<engine::Program> Registry::ValidateProgram(
   return p;
 }
 
+namespace {
+
+// ABORTED unless `stored` (nullptr: none) is at `expected` (0: none).
+absl::Status CheckExpectedVersion(const engine::Program* stored,
+                                  std::optional<int64_t> expected,
+                                  std::string_view id) {
+  if (!expected) return absl::OkStatus();
+  const int64_t at = stored == nullptr ? 0 : stored->version;
+  if (at == *expected) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("expected_version: ", *expected, ", but program \"",
+                   std::string(id), "\" is ",
+                   stored == nullptr ? std::string("not stored")
+                                     : absl::StrCat("at version ", at),
+                   ": read it again and reapply the change"));
+}
+
+}  // namespace
+
 absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
-    v1::Program program) {
+    v1::Program program, std::optional<int64_t> expected_version) {
   {
     // New records only: one stored by an older jiwond still loads.
     std::vector<engine::FieldError> errors;
@@ -456,6 +475,11 @@ absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
   std::shared_ptr<const engine::Catalog> current = catalog_.load();
   ProgramWrite out;
   out.created = current->Find(program.id()) == nullptr;
+  if (absl::Status s = CheckExpectedVersion(current->Find(program.id()).get(),
+                                            expected_version, program.id());
+      !s.ok()) {
+    return s;
+  }
   // The same program again changes nothing: no version, no catalog
   // version, nothing for a rescore or an alert to see.
   if (!out.created) {
@@ -496,13 +520,19 @@ absl::StatusOr<v1::Program> Registry::GetProgram(std::string_view id) const {
   return ReadRecord<v1::Program>(*store_, Table::kPrograms, "program", id);
 }
 
-absl::StatusOr<int64_t> Registry::DeleteProgram(std::string_view id) {
+absl::StatusOr<int64_t> Registry::DeleteProgram(
+    std::string_view id, std::optional<int64_t> expected_version) {
   if (absl::Status s = CheckId("program_id", id); !s.ok()) return s;
   std::lock_guard lock(write_mu_);
   std::shared_ptr<const engine::Catalog> current = catalog_.load();
   if (current->Find(id) == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("program \"", std::string(id), "\" does not exist"));
+  }
+  if (absl::Status s =
+          CheckExpectedVersion(current->Find(id).get(), expected_version, id);
+      !s.ok()) {
+    return s;
   }
   const int64_t version = current->version() + 1;
   storage::WriteBatch batch;

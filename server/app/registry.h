@@ -92,10 +92,14 @@ class Registry {
   // Validates and stores `program` with the next catalog version, unless
   // the stored one has the same content (its version aside): then nothing
   // changes and the stored program is returned, `unchanged`.
-  absl::StatusOr<ProgramWrite> UpsertProgram(v1::Program program);
+  // `expected_version`, when given: ABORTED unless the stored program is
+  // at that version (0: there is none).
+  absl::StatusOr<ProgramWrite> UpsertProgram(
+      v1::Program program, std::optional<int64_t> expected_version = {});
   absl::StatusOr<v1::Program> GetProgram(std::string_view id) const;
   // Returns the new catalog version.
-  absl::StatusOr<int64_t> DeleteProgram(std::string_view id);
+  absl::StatusOr<int64_t> DeleteProgram(
+      std::string_view id, std::optional<int64_t> expected_version = {});
   struct ProgramFilter {
     std::vector<engine::Category> categories;
     std::optional<engine::WindowStatus> window_status;

@@ -510,8 +510,10 @@ grpc::ServerUnaryReactor* ProgramService::UpsertProgram(
   if (absl::Status s = CheckSize(req->program(), "program"); !s.ok()) {
     return Done(ctx, s);
   }
-  absl::StatusOr<app::Registry::ProgramWrite> w =
-      registry_->UpsertProgram(req->program());
+  absl::StatusOr<app::Registry::ProgramWrite> w = registry_->UpsertProgram(
+      req->program(), req->has_expected_version()
+                          ? std::optional<int64_t>(req->expected_version())
+                          : std::nullopt);
   if (!w.ok()) return Done(ctx, w.status());
   *resp->mutable_program() = std::move(w->program);
   resp->set_created(w->created);
@@ -537,7 +539,10 @@ grpc::ServerUnaryReactor* ProgramService::GetProgram(
 grpc::ServerUnaryReactor* ProgramService::DeleteProgram(
     grpc::CallbackServerContext* ctx, const v1::DeleteProgramRequest* req,
     v1::DeleteProgramResponse* resp) {
-  absl::StatusOr<int64_t> version = registry_->DeleteProgram(req->program_id());
+  absl::StatusOr<int64_t> version = registry_->DeleteProgram(
+      req->program_id(), req->has_expected_version()
+                             ? std::optional<int64_t>(req->expected_version())
+                             : std::nullopt);
   if (!version.ok()) return Done(ctx, version.status());
   resp->set_catalog_version(*version);
   return Done(ctx, absl::OkStatus());

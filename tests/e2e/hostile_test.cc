@@ -597,6 +597,20 @@ TEST_F(HostileInputTest, EveryCaseIsAnsweredAndChangesNothing) {
   }
   simple("GetProgram empty", "/jiwon.v1.ProgramService/GetProgram",
          v1::GetProgramRequest(), kBad, "program_id");
+  // --- writes that read an older version
+  {
+    v1::UpsertProgramRequest stale;
+    *stale.mutable_program() = Program();
+    stale.set_expected_version(999999);
+    simple("UpsertProgram with a stale expected_version", kUpsertProgram, stale,
+           StatusCode::ABORTED, "expected_version");
+    v1::DeleteProgramRequest gone;
+    gone.set_program_id(Program().id());
+    gone.set_expected_version(-5);
+    simple("DeleteProgram with a stale expected_version",
+           "/jiwon.v1.ProgramService/DeleteProgram", gone, StatusCode::ABORTED,
+           "expected_version");
+  }
   // --- prose and review
   {
     v1::ProposeRulesRequest r;

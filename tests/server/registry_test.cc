@@ -144,16 +144,39 @@ TEST_F(RegistryTest, CatalogVersionsAndReloads) {
   EXPECT_EQ(w3->program.version(), 2);
   EXPECT_EQ(w3->catalog_version, 2);
   EXPECT_EQ(registry_->catalog()->version(), 2);
+  // A write that read an older version is refused and changes nothing.
+  auto stale = registry_->UpsertProgram(Program("p1", "26"), int64_t{1});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_NE(stale.status().message().find("at version 2"), std::string::npos)
+      << stale.status();
+  EXPECT_EQ(registry_->catalog()->version(), 2);
+  auto kept = registry_->GetProgram("p1");
+  JIWON_ASSERT_OK(kept);
+  EXPECT_EQ(kept->version(), 2);
+  // 0: only if none is stored.
+  EXPECT_EQ(
+      registry_->UpsertProgram(Program("p1", "26"), int64_t{0}).status().code(),
+      absl::StatusCode::kAborted);
+  auto fresh = registry_->UpsertProgram(Program("p3"), int64_t{0});
+  JIWON_ASSERT_OK(fresh);
+  EXPECT_TRUE(fresh->created);
+  auto current = registry_->UpsertProgram(Program("p1", "26"), int64_t{2});
+  JIWON_ASSERT_OK(current);
+  EXPECT_EQ(current->program.version(), 4);
+  EXPECT_EQ(registry_->DeleteProgram("p3", int64_t{1}).status().code(),
+            absl::StatusCode::kAborted);
+  JIWON_ASSERT_OK(registry_->DeleteProgram("p3", int64_t{3}));
   JIWON_ASSERT_OK(registry_->UpsertProgram(Program("p2")));
   auto before = registry_->catalog();
   auto deleted = registry_->DeleteProgram("p2");
   JIWON_ASSERT_OK(deleted);
-  EXPECT_EQ(*deleted, 4);
+  EXPECT_EQ(*deleted, 7);
   EXPECT_EQ(before->programs().size(), 2u);  // an old snapshot stays whole
   Reopen();
-  EXPECT_EQ(registry_->catalog()->version(), 4);
+  EXPECT_EQ(registry_->catalog()->version(), 7);
   ASSERT_EQ(registry_->catalog()->programs().size(), 1u);
-  EXPECT_EQ(registry_->catalog()->Find("p1")->version, 2);
+  EXPECT_EQ(registry_->catalog()->Find("p1")->version, 4);
 }
 
 TEST_F(RegistryTest, ListsCompaniesInPages) {

@@ -971,7 +971,6 @@ void PassageReader::Regions(Clause c) {
           ch == ']' || DotAt(s_, w) > 0) {
         break;
       }
-      DecodeAt(s_, w, &len);
       const uint32_t cp = DecodeAt(s_, w, &len);
       if (cp == 0x2018 || cp == 0x2019 || cp == 0x300C || cp == 0x300D ||
           cp == 0x201C || cp == 0x201D) {

@@ -14,6 +14,7 @@
 #include "engine/validate.h"
 #include "server/app/drafts.h"
 #include "server/convert.h"
+#include "server/feed_json.h"
 #include "tests/fuzz/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -71,8 +72,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The saved-response splitters: records or an error, never a crash.
   int64_t total = -1;
   const auto xml = jiwon::clients::RecordsOfXml(json, &total);
-  JIWON_FUZZ_CHECK(total >= 0 || !xml.ok());
-  if (!xml.ok()) JIWON_FUZZ_CHECK(!xml.status().message().empty());
+  if (xml.ok()) {
+    // Each record is a JSON object the importer can send.
+    for (const std::string& r : *xml) {
+      JIWON_FUZZ_CHECK(jiwon::server::FeedRecordFromJson(r).ok());
+    }
+  } else {
+    JIWON_FUZZ_CHECK(!xml.status().message().empty());
+  }
   (void)jiwon::clients::RecordsOfResponse(json, &total);
   const double same = feeds::TitleSimilarity(json, json);
   JIWON_FUZZ_CHECK(same == 0 || same == 1);

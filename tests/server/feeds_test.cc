@@ -529,6 +529,13 @@ TEST(FeedRecordsTest, EveryKstartupSampleBecomesAValidDraft) {
   EXPECT_GT(proposals, 100);
 }
 
+bool HasNote(const feeds::Announcement& a, const std::string& words) {
+  for (const std::string& n : a.notes) {
+    if (n.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // The quirks the feeds' README lists that no sample shows together.
 TEST(FeedRecordsTest, TheQuirksOfKstartupRows) {
   const engine::Reference& ref = testing::Reference();
@@ -557,7 +564,7 @@ TEST(FeedRecordsTest, TheQuirksOfKstartupRows) {
             engine::WindowStatus::kOpen);
   EXPECT_NE(a->exclusion_text.find("팁스"), std::string::npos);
   EXPECT_EQ(a->url, "https://www.k-startup.go.kr/web/contents/bizpbanc.do");
-  EXPECT_EQ(a->contact.find("1357") != std::string::npos, true);
+  EXPECT_NE(a->contact.find("1357"), std::string::npos);
   // A placeholder states no exclusion; it is noted, not read as one.
   for (const char* placeholder : {"없음", "공고문 참고", " 해당 없음 "}) {
     feeds::FeedRecord p = full;
@@ -567,11 +574,7 @@ TEST(FeedRecordsTest, TheQuirksOfKstartupRows) {
         feeds::NormalizeKstartup(p, ref, &errors);
     ASSERT_TRUE(b.has_value());
     EXPECT_TRUE(b->exclusion_text.empty()) << placeholder;
-    bool noted = false;
-    for (const std::string& n : b->notes) {
-      noted |= n.find("no exclusions in the feed") != std::string::npos;
-    }
-    EXPECT_TRUE(noted) << placeholder;
+    EXPECT_TRUE(HasNote(*b, "no exclusions in the feed")) << placeholder;
   }
   // pbanc_sn as a number (JSON) and as a string (XML): the same program.
   feeds::FeedRecord text_sn = full;
@@ -601,11 +604,7 @@ TEST(FeedRecordsTest, TheQuirksOfBizinfoItems) {
   EXPECT_EQ(a->title, "2026년 통합 시범 지원사업 공고");
   EXPECT_EQ(a->regions, (std::vector<std::string>{"29", "46"}));
   EXPECT_TRUE(a->operator_name.empty());  // 기초자치단체 names none
-  bool noted = false;
-  for (const std::string& n : a->notes) {
-    noted |= n.find("기초자치단체") != std::string::npos;
-  }
-  EXPECT_TRUE(noted);
+  EXPECT_TRUE(HasNote(*a, "기초자치단체"));
   r["excInsttNm"] = "직접수행";
   errors.clear();
   a = feeds::NormalizeBizinfo(r, ref, &errors);

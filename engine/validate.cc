@@ -12,8 +12,8 @@ namespace {
 class Errors {
  public:
   explicit Errors(std::vector<FieldError>* out) : out_(out) {}
-  void Add(std::string field, std::string message) {
-    out_->push_back({std::move(field), std::move(message)});
+  void Add(std::string field, std::string_view reason, std::string message) {
+    out_->push_back({std::move(field), std::move(message), reason});
   }
 
  private:
@@ -23,15 +23,16 @@ class Errors {
 void CheckText(Errors& e, const std::string& field, const std::string& text,
                size_t limit = kMaxTextLength) {
   if (text.size() > limit) {
-    e.Add(field, absl::StrCat("is ", text.size(), " bytes; at most ", limit,
-                              " allowed"));
+    e.Add(field, reason::kTextTooLong,
+          absl::StrCat("is ", text.size(), " bytes; at most ", limit,
+                       " allowed"));
   }
 }
 
 void CheckList(Errors& e, const std::string& field, size_t size,
                size_t limit = kMaxListLength) {
   if (size > limit) {
-    e.Add(field,
+    e.Add(field, reason::kListTooLong,
           absl::StrCat("has ", size, " items; at most ", limit, " allowed"));
   }
 }
@@ -39,15 +40,17 @@ void CheckList(Errors& e, const std::string& field, size_t size,
 void CheckNonNegative(Errors& e, const std::string& field, int64_t v,
                       int64_t limit = kMaxFigure) {
   if (v < 0) {
-    e.Add(field, absl::StrCat("must not be negative, got ", v));
+    e.Add(field, reason::kValueOutOfRange,
+          absl::StrCat("must not be negative, got ", v));
   } else if (v > limit) {
-    e.Add(field, absl::StrCat("is ", v, "; at most ", limit, " allowed"));
+    e.Add(field, reason::kValueOutOfRange,
+          absl::StrCat("is ", v, "; at most ", limit, " allowed"));
   }
 }
 
 void CheckBound(Errors& e, const std::string& field, std::optional<int64_t> v) {
   if (v && (*v > kMaxFigure || *v < -kMaxFigure)) {
-    e.Add(field,
+    e.Add(field, reason::kValueOutOfRange,
           absl::StrCat("is ", *v, "; bounds must be within ±", kMaxFigure));
   }
 }
@@ -55,8 +58,9 @@ void CheckBound(Errors& e, const std::string& field, std::optional<int64_t> v) {
 void CheckNotAfter(Errors& e, const std::string& field, Date d, Date today,
                    std::string_view why) {
   if (d > today) {
-    e.Add(field, absl::StrCat(d.ToString(), " is after today (",
-                              today.ToString(), "); ", std::string(why)));
+    e.Add(field, reason::kDateInFuture,
+          absl::StrCat(d.ToString(), " is after today (", today.ToString(),
+                       "); ", std::string(why)));
   }
 }
 
@@ -64,28 +68,31 @@ void CheckRegion(Errors& e, const std::string& field, const std::string& code,
                  const RegionTable& regions) {
   const RegionTable::Region* r = regions.Find(code);
   if (r == nullptr) {
-    e.Add(field, absl::StrCat("unknown region code \"", code,
-                              "\" (expected a 2-digit 시도 or 5-digit 시군구 "
-                              "code of regions.csv)"));
+    e.Add(field, reason::kUnknownRegionCode,
+          absl::StrCat("unknown region code \"", code,
+                       "\" (expected a 2-digit 시도 or 5-digit 시군구 "
+                       "code of regions.csv)"));
   } else if (r->abolished) {
-    e.Add(field, absl::StrCat("region code \"", code, "\" (", r->name,
-                              ") is abolished"));
+    e.Add(field, reason::kRetiredRegionCode,
+          absl::StrCat("region code \"", code, "\" (", r->name,
+                       ") is abolished"));
   }
 }
 
 void CheckIndustry(Errors& e, const std::string& field, const std::string& code,
                    const IndustryTable& industries) {
   if (!industries.IsValid(code)) {
-    e.Add(field, absl::StrCat("unknown KSIC code \"", code,
-                              "\" (expected a section letter or a 2-5 digit "
-                              "code of KSIC 11th revision)"));
+    e.Add(field, reason::kUnknownKsicCode,
+          absl::StrCat("unknown KSIC code \"", code,
+                       "\" (expected a section letter or a 2-5 digit "
+                       "code of KSIC 11th revision)"));
   }
 }
 
 void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
                     const Reference& ref, const Program& program) {
   if (static_cast<int>(p.fact) < 1 || static_cast<int>(p.fact) > kMaxFact) {
-    e.Add(field + ".fact",
+    e.Add(field + ".fact", reason::kInvalidValue,
           absl::StrCat("unknown fact ", static_cast<int>(p.fact)));
     return;
   }
@@ -94,24 +101,26 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
   const bool industry = family == Family::kIndustry;
   const bool op_ok = Admits(p.fact, p.op);
   if (!op_ok) {
-    e.Add(field + ".op",
+    e.Add(field + ".op", reason::kInvalidValue,
           absl::StrCat("operator ", static_cast<int>(p.op),
                        " does not apply to fact ", FactName(p.fact)));
     return;
   }
   if (!region && !p.region_groups.empty()) {
-    e.Add(field + ".region_groups", "only region facts take region groups");
+    e.Add(field + ".region_groups", reason::kFieldNotApplicable,
+          "only region facts take region groups");
   }
   for (size_t i = 0; i < p.region_groups.size() && region; ++i) {
     if (ref.region_groups.Find(p.region_groups[i]) == nullptr) {
       e.Add(absl::StrCat(field, ".region_groups[", i, "]"),
+            reason::kUnknownRegionGroup,
             absl::StrCat("unknown region group \"", p.region_groups[i],
                          "\" (see region_groups.csv)"));
     }
   }
   if (region || industry) {
     if (p.codes.empty() && p.region_groups.empty()) {
-      e.Add(field + ".codes", "must not be empty");
+      e.Add(field + ".codes", reason::kFieldRequired, "must not be empty");
     }
     for (size_t i = 0; i < p.codes.size(); ++i) {
       const std::string f = absl::StrCat(field, ".codes[", i, "]");
@@ -123,18 +132,19 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
     }
   }
   if (p.fact == Fact::kCertifications && p.certifications.empty()) {
-    e.Add(field + ".certifications", "must not be empty");
+    e.Add(field + ".certifications", reason::kFieldRequired,
+          "must not be empty");
   }
   if (p.fact == Fact::kNeeds && p.needs.empty()) {
-    e.Add(field + ".needs", "must not be empty");
+    e.Add(field + ".needs", reason::kFieldRequired, "must not be empty");
   }
   if (p.fact == Fact::kLegalForm && p.legal_forms.empty()) {
-    e.Add(field + ".legal_forms", "must not be empty");
+    e.Add(field + ".legal_forms", reason::kFieldRequired, "must not be empty");
   }
   if (p.fact == Fact::kQuestion) {
     const ProgramQuestion* q = FindQuestion(program, p.question);
     if (q == nullptr) {
-      e.Add(field + ".question",
+      e.Add(field + ".question", reason::kInvalidValue,
             p.question.empty()
                 ? std::string("must name one of the program's questions")
                 : absl::StrCat("\"", p.question,
@@ -154,21 +164,22 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
           break;
       }
       if (!fits) {
-        e.Add(field + ".op",
+        e.Add(field + ".op", reason::kInvalidValue,
               absl::StrCat("operator ", static_cast<int>(p.op),
                            " does not fit question \"", q->id, "\"'s type"));
       }
       if (q->type != QuestionType::kChoice && !p.codes.empty()) {
-        e.Add(field + ".codes",
+        e.Add(field + ".codes", reason::kFieldNotApplicable,
               absl::StrCat("question \"", q->id,
                            "\" is not one of a list: it takes no codes"));
       }
       if (q->type == QuestionType::kChoice) {
-        if (p.codes.empty()) e.Add(field + ".codes", "must not be empty");
+        if (p.codes.empty())
+          e.Add(field + ".codes", reason::kFieldRequired, "must not be empty");
         for (size_t i = 0; i < p.codes.size(); ++i) {
           if (std::find(q->choices.begin(), q->choices.end(), p.codes[i]) ==
               q->choices.end()) {
-            e.Add(absl::StrCat(field, ".codes[", i, "]"),
+            e.Add(absl::StrCat(field, ".codes[", i, "]"), reason::kInvalidValue,
                   absl::StrCat("\"", p.codes[i], "\" is not a choice of \"",
                                q->id, "\""));
           }
@@ -176,20 +187,24 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
       }
     }
   } else if (!p.question.empty()) {
-    e.Add(field + ".question", "only FACT_QUESTION names a question");
+    e.Add(field + ".question", reason::kFieldNotApplicable,
+          "only FACT_QUESTION names a question");
   }
   if (p.fact != Fact::kLegalForm && !p.legal_forms.empty()) {
-    e.Add(field + ".legal_forms", "only FACT_LEGAL_FORM takes legal forms");
+    e.Add(field + ".legal_forms", reason::kFieldNotApplicable,
+          "only FACT_LEGAL_FORM takes legal forms");
   }
   if (p.fact != Fact::kCertifications && !p.certifications.empty()) {
-    e.Add(field + ".certifications",
+    e.Add(field + ".certifications", reason::kFieldNotApplicable,
           "only FACT_CERTIFICATIONS takes certifications");
   }
   if (p.fact != Fact::kNeeds && !p.needs.empty()) {
-    e.Add(field + ".needs", "only FACT_NEEDS takes needs");
+    e.Add(field + ".needs", reason::kFieldNotApplicable,
+          "only FACT_NEEDS takes needs");
   }
   if (p.fact != Fact::kSizeClass && !p.size_classes.empty()) {
-    e.Add(field + ".size_classes", "only FACT_SIZE_CLASS takes size classes");
+    e.Add(field + ".size_classes", reason::kFieldNotApplicable,
+          "only FACT_SIZE_CLASS takes size classes");
   }
   // Codes are region and KSIC codes, program-id prefixes of history facts,
   // and the choices of a question of that type; anything else would be
@@ -197,16 +212,17 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
   const bool takes_codes = region || industry || family == Family::kHistory ||
                            family == Family::kQuestion;
   if (!takes_codes && !p.codes.empty()) {
-    e.Add(field + ".codes", absl::StrCat(FactName(p.fact), " takes no codes"));
+    e.Add(field + ".codes", reason::kFieldNotApplicable,
+          absl::StrCat(FactName(p.fact), " takes no codes"));
   }
   if (p.fact == Fact::kSizeClass && p.size_classes.empty()) {
-    e.Add(field + ".size_classes", "must not be empty");
+    e.Add(field + ".size_classes", reason::kFieldRequired, "must not be empty");
   }
   if (p.op == Op::kRange) {
     if (!p.min && !p.max) {
-      e.Add(field, "a range needs min or max");
+      e.Add(field, reason::kFieldRequired, "a range needs min or max");
     } else if (p.min && p.max && *p.min > *p.max) {
-      e.Add(field + ".max",
+      e.Add(field + ".max", reason::kRangeReversed,
             absl::StrCat("max ", *p.max, " is below min ", *p.min));
     }
     CheckBound(e, field + ".min", p.min);
@@ -214,12 +230,14 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
     if (p.fact == Fact::kBusinessAgeMonths &&
         ((p.min && (*p.min < 0 || *p.min > 1200)) ||
          (p.max && (*p.max < 0 || *p.max > 1200)))) {
-      e.Add(field, "business age bounds must be 0-1200 months");
+      e.Add(field, reason::kValueOutOfRange,
+            "business age bounds must be 0-1200 months");
     }
   }
   for (size_t i = 0; i < p.codes.size() && !region && !industry; ++i) {
     if (p.codes[i].empty()) {
-      e.Add(absl::StrCat(field, ".codes[", i, "]"), "must not be empty");
+      e.Add(absl::StrCat(field, ".codes[", i, "]"), reason::kFieldRequired,
+            "must not be empty");
     }
   }
   CheckList(e, field + ".codes", p.codes.size(), 500);
@@ -228,7 +246,7 @@ void CheckPredicate(Errors& e, const std::string& field, const Predicate& p,
 void CheckCondition(Errors& e, const std::string& field, const Condition& c,
                     const Reference& ref, const Program& program, int depth) {
   if (depth > kMaxConditionDepth) {
-    e.Add(field,
+    e.Add(field, reason::kConditionTooDeep,
           absl::StrCat("nests deeper than ", kMaxConditionDepth, " levels"));
     return;
   }
@@ -243,7 +261,8 @@ void CheckCondition(Errors& e, const std::string& field, const Condition& c,
                          : c.kind == Condition::Kind::kAny ? ".any"
                                                            : ".none";
       if (c.children.empty()) {
-        e.Add(field + name + ".items", "must not be empty");
+        e.Add(field + name + ".items", reason::kFieldRequired,
+              "must not be empty");
       }
       CheckList(e, field + name + ".items", c.children.size());
       for (size_t i = 0; i < c.children.size(); ++i) {
@@ -271,8 +290,9 @@ bool IsValidId(std::string_view id) {
 // An id field: 1-64 characters of [A-Za-z0-9._:-].
 void CheckId(Errors& e, const std::string& field, std::string_view id) {
   if (!IsValidId(id)) {
-    e.Add(field, id.empty() ? "must not be empty"
-                            : "must be 1-64 characters of [A-Za-z0-9._:-]");
+    e.Add(field, id.empty() ? reason::kFieldRequired : reason::kBadId,
+          id.empty() ? "must not be empty"
+                     : "must be 1-64 characters of [A-Za-z0-9._:-]");
   }
 }
 
@@ -294,7 +314,7 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
   CheckId(e, "company.id", c.id);
   CheckText(e, "company.name", c.name, 400);
   if (c.business_number && !IsValidBusinessNumber(*c.business_number)) {
-    e.Add("company.business_number",
+    e.Add("company.business_number", reason::kBadBusinessNumber,
           absl::StrCat("\"", *c.business_number,
                        "\" is not a valid 사업자등록번호 (10 digits with a "
                        "valid check digit)"));
@@ -303,7 +323,8 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
     bool ok = c.corporate_number->size() == 13;
     for (char ch : *c.corporate_number) ok = ok && ch >= '0' && ch <= '9';
     if (!ok) {
-      e.Add("company.corporate_number", "must be 13 digits (법인등록번호)");
+      e.Add("company.corporate_number", reason::kBadCorporateNumber,
+            "must be 13 digits (법인등록번호)");
     }
   }
   if (c.head_office_region) {
@@ -328,11 +349,12 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
                   c.secondary_industries[i], ref.industries);
   }
   if (c.founded_on && c.prospective_founder && *c.prospective_founder) {
-    e.Add("company.prospective_founder",
+    e.Add("company.prospective_founder", reason::kConflictingFields,
           "a company with founded_on is not a 예비창업자; set one of them");
   }
   if (c.founded_on && c.founded_on->year() < 1900) {
-    e.Add("company.founded_on", "must be 1900-01-01 or later");
+    e.Add("company.founded_on", reason::kValueOutOfRange,
+          "must be 1900-01-01 or later");
   } else if (c.founded_on) {
     CheckNotAfter(e, "company.founded_on", *c.founded_on, today,
                   "a company not yet registered is a 예비창업자 "
@@ -342,7 +364,7 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
   for (size_t i = 0; i < c.ceos.size(); ++i) {
     const std::string f = absl::StrCat("company.ceos[", i, "].birth_date");
     if (c.ceos[i].birth_date && c.ceos[i].birth_date->year() < 1900) {
-      e.Add(f, "must be 1900-01-01 or later");
+      e.Add(f, reason::kValueOutOfRange, "must be 1900-01-01 or later");
     } else if (c.ceos[i].birth_date) {
       CheckNotAfter(e, f, *c.ceos[i].birth_date, today,
                     "a birth date cannot be in the future");
@@ -354,9 +376,11 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
     const FiscalYear& fy = c.fiscal_years[i];
     const std::string f = absl::StrCat("company.fiscal_years[", i, "]");
     if (fy.year < 1900 || fy.year > 2200) {
-      e.Add(f + ".year", absl::StrCat("must be 1900-2200, got ", fy.year));
+      e.Add(f + ".year", reason::kValueOutOfRange,
+            absl::StrCat("must be 1900-2200, got ", fy.year));
     } else if (!years.insert(fy.year).second) {
-      e.Add(f + ".year", absl::StrCat("year ", fy.year, " appears twice"));
+      e.Add(f + ".year", reason::kDuplicateEntry,
+            absl::StrCat("year ", fy.year, " appears twice"));
     }
     if (fy.revenue_won)
       CheckNonNegative(e, f + ".revenue_won", *fy.revenue_won);
@@ -400,17 +424,19 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
     const std::string f =
         absl::StrCat("company.answers[\"", id.substr(0, 64), "\"]");
     if (!IsValidId(id)) {
-      e.Add(f, "a question id is 1-64 characters of [A-Za-z0-9._:-]");
+      e.Add(f, reason::kBadId,
+            "a question id is 1-64 characters of [A-Za-z0-9._:-]");
     }
     const int values = a.yes.has_value() + a.choice.has_value() +
                        a.number.has_value() + a.date.has_value();
     if (values != 1)
-      e.Add(f, "must hold one value (yes, choice, number or date)");
+      e.Add(f, reason::kFieldRequired,
+            "must hold one value (yes, choice, number or date)");
     if (a.choice) CheckText(e, f + ".choice", *a.choice, 200);
     if (a.number) CheckBound(e, f + ".number", a.number);
   }
   if (c.in_restricted_group == true && c.independent == true) {
-    e.Add("company.independent",
+    e.Add("company.independent", reason::kConflictingFields,
           "a member of a 상호출자제한기업집단 (in_restricted_group) is not "
           "independent; set one of them");
   }
@@ -420,6 +446,7 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
       const CertificationGrant& g = (*c.certifications)[i];
       if (g.valid_from && g.valid_to && *g.valid_to < *g.valid_from) {
         e.Add(absl::StrCat("company.certifications.items[", i, "].valid_to"),
+              reason::kRangeReversed,
               absl::StrCat("ends ", g.valid_to->ToString(),
                            " before it starts ", g.valid_from->ToString()));
       }
@@ -432,10 +459,12 @@ void ValidateCompany(const Company& c, const Reference& ref, Date today,
       const Participation& p = (*c.participations)[i];
       const std::string f =
           absl::StrCat("company.participations.items[", i, "]");
-      if (p.program_id.empty()) e.Add(f + ".program_id", "must not be empty");
+      if (p.program_id.empty())
+        e.Add(f + ".program_id", reason::kFieldRequired, "must not be empty");
       CheckText(e, f + ".program_id", p.program_id, 200);
       if (p.year < 1900 || p.year > 2200) {
-        e.Add(f + ".year", absl::StrCat("must be 1900-2200, got ", p.year));
+        e.Add(f + ".year", reason::kValueOutOfRange,
+              absl::StrCat("must be 1900-2200, got ", p.year));
       }
       CheckNonNegative(e, f + ".amount_won", p.amount_won);
     }
@@ -447,34 +476,35 @@ void ValidateProgram(const Program& p, const Reference& ref,
                      std::vector<FieldError>* errors) {
   Errors e(errors);
   CheckId(e, "program.id", p.id);
-  if (p.title.empty()) e.Add("program.title", "must not be empty");
+  if (p.title.empty())
+    e.Add("program.title", reason::kFieldRequired, "must not be empty");
   CheckText(e, "program.title", p.title, 400);
   const Window& w = p.window;
   if (w.kind == WindowKind::kFixed && w.rounds.empty() && !w.closes_on) {
-    e.Add("program.window.closes_on",
+    e.Add("program.window.closes_on", reason::kFieldRequired,
           "a fixed window needs closes_on (or intake rounds)");
   }
   if (w.kind == WindowKind::kMonthly) {
     if (w.monthly_from_day < 1 || w.monthly_from_day > 31) {
-      e.Add("program.window.monthly_from_day",
+      e.Add("program.window.monthly_from_day", reason::kValueOutOfRange,
             absl::StrCat("a monthly window opens on a day 1-31, got ",
                          w.monthly_from_day));
     }
     if (w.monthly_to_day < 1 || w.monthly_to_day > 31) {
-      e.Add("program.window.monthly_to_day",
+      e.Add("program.window.monthly_to_day", reason::kValueOutOfRange,
             absl::StrCat("a monthly window closes on a day 1-31, got ",
                          w.monthly_to_day));
     } else if (w.monthly_to_day < w.monthly_from_day) {
-      e.Add("program.window.monthly_to_day",
+      e.Add("program.window.monthly_to_day", reason::kRangeReversed,
             absl::StrCat("day ", w.monthly_to_day,
                          " is before the opening day ", w.monthly_from_day));
     }
   } else if (w.monthly_from_day != 0 || w.monthly_to_day != 0) {
-    e.Add("program.window.monthly_from_day",
+    e.Add("program.window.monthly_from_day", reason::kFieldNotApplicable,
           "only a monthly window (WINDOW_KIND_MONTHLY) has days of the month");
   }
   if (w.opens_on && w.closes_on && *w.closes_on < *w.opens_on) {
-    e.Add("program.window.closes_on",
+    e.Add("program.window.closes_on", reason::kRangeReversed,
           absl::StrCat("ends ", w.closes_on->ToString(), " before it opens ",
                        w.opens_on->ToString()));
   }
@@ -482,13 +512,14 @@ void ValidateProgram(const Program& p, const Reference& ref,
   for (size_t i = 0; i < w.rounds.size(); ++i) {
     if (w.rounds[i].closes_on < w.rounds[i].opens_on) {
       e.Add(absl::StrCat("program.window.rounds[", i, "].closes_on"),
+            reason::kRangeReversed,
             absl::StrCat("ends ", w.rounds[i].closes_on.ToString(),
                          " before it opens ", w.rounds[i].opens_on.ToString()));
     }
   }
   if (p.effective_from && p.effective_to &&
       *p.effective_to < *p.effective_from) {
-    e.Add("program.effective_to",
+    e.Add("program.effective_to", reason::kRangeReversed,
           absl::StrCat("ends ", p.effective_to->ToString(), " before ",
                        "effective_from ", p.effective_from->ToString()));
   }
@@ -505,26 +536,31 @@ void ValidateProgram(const Program& p, const Reference& ref,
     const std::string f = absl::StrCat("program.questions[", i, "]");
     CheckId(e, f + ".id", q.id);
     if (IsValidId(q.id) && !question_ids.insert(q.id).second) {
-      e.Add(f + ".id",
+      e.Add(f + ".id", reason::kDuplicateEntry,
             absl::StrCat("question id \"", q.id, "\" appears twice"));
     }
-    if (q.text.empty()) e.Add(f + ".text", "must not be empty");
+    if (q.text.empty())
+      e.Add(f + ".text", reason::kFieldRequired, "must not be empty");
     CheckText(e, f + ".text", q.text, 400);
     CheckText(e, f + ".unit", q.unit, 20);
     if (q.type == QuestionType::kChoice) {
-      if (q.choices.empty()) e.Add(f + ".choices", "must not be empty");
+      if (q.choices.empty())
+        e.Add(f + ".choices", reason::kFieldRequired, "must not be empty");
       CheckList(e, f + ".choices", q.choices.size(), 50);
       std::set<std::string> seen;
       for (size_t j = 0; j < q.choices.size(); ++j) {
         const std::string cf = absl::StrCat(f, ".choices[", j, "]");
-        if (q.choices[j].empty()) e.Add(cf, "must not be empty");
+        if (q.choices[j].empty())
+          e.Add(cf, reason::kFieldRequired, "must not be empty");
         CheckText(e, cf, q.choices[j], 200);
         if (!seen.insert(q.choices[j]).second) {
-          e.Add(cf, absl::StrCat("\"", q.choices[j], "\" appears twice"));
+          e.Add(cf, reason::kDuplicateEntry,
+                absl::StrCat("\"", q.choices[j], "\" appears twice"));
         }
       }
     } else if (!q.choices.empty()) {
-      e.Add(f + ".choices", "only a choice question has choices");
+      e.Add(f + ".choices", reason::kFieldNotApplicable,
+            "only a choice question has choices");
     }
   }
   std::set<std::string> ids;
@@ -533,32 +569,25 @@ void ValidateProgram(const Program& p, const Reference& ref,
     const std::string f = absl::StrCat("program.rules[", i, "]");
     CheckId(e, f + ".id", r.id);
     if (IsValidId(r.id) && !ids.insert(r.id).second) {
-      e.Add(f + ".id", absl::StrCat("rule id \"", r.id, "\" appears twice"));
+      e.Add(f + ".id", reason::kDuplicateEntry,
+            absl::StrCat("rule id \"", r.id, "\" appears twice"));
     }
-    if (r.label.empty()) e.Add(f + ".label", "must not be empty");
+    if (r.label.empty())
+      e.Add(f + ".label", reason::kFieldRequired, "must not be empty");
     CheckText(e, f + ".label", r.label, 400);
     CheckText(e, f + ".evidence", r.evidence);
     if (r.kind == RuleKind::kBonus &&
         (r.points <= 0 || r.points > kMaxBonusPoints)) {
-      e.Add(f + ".points",
+      e.Add(f + ".points", reason::kValueOutOfRange,
             absl::StrCat("a bonus rule needs 1-", kMaxBonusPoints,
                          " points, got ", r.points));
     }
     if (r.kind != RuleKind::kBonus && r.points != 0) {
-      e.Add(f + ".points", "only bonus rules carry points");
+      e.Add(f + ".points", reason::kFieldNotApplicable,
+            "only bonus rules carry points");
     }
     CheckCondition(e, f + ".condition", r.condition, ref, p, 1);
   }
-}
-
-absl::Status ErrorsToStatus(const std::vector<FieldError>& errors) {
-  if (errors.empty()) return absl::OkStatus();
-  std::string message;
-  for (const FieldError& fe : errors) {
-    if (!message.empty()) message += "; ";
-    absl::StrAppend(&message, fe.field, ": ", fe.message);
-  }
-  return absl::InvalidArgumentError(message);
 }
 
 }  // namespace jiwon::engine

@@ -6,17 +6,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engine/errors.h"
 #include "engine/model.h"
 #include "engine/reference.h"
 
 namespace jiwon::engine {
-
-// A problem with one field of a record, named by its path in the API
-// ("company.fiscal_years[2].revenue_won").
-struct FieldError {
-  std::string field;
-  std::string message;
-};
 
 // Limits that keep one record's evaluation cheap.
 inline constexpr size_t kMaxIdLength = 64;
@@ -49,9 +43,6 @@ void ValidateCompany(const Company& company, const Reference& reference,
                      Date today, std::vector<FieldError>* errors);
 void ValidateProgram(const Program& program, const Reference& reference,
                      std::vector<FieldError>* errors);
-
-// OK when `errors` is empty, else INVALID_ARGUMENT listing them all.
-absl::Status ErrorsToStatus(const std::vector<FieldError>& errors);
 
 }  // namespace jiwon::engine
 

@@ -12,6 +12,7 @@ namespace jiwon::server {
 namespace {
 
 using engine::FieldError;
+namespace reason = engine::reason;
 
 class Converter {
  public:
@@ -25,16 +26,18 @@ class Converter {
   template <typename T>
   std::optional<T> Enum(const std::string& field, int value, int max) {
     if (value <= 0 || value > max) {
-      errors_->push_back({field, value == 0
-                                     ? std::string("must be set")
-                                     : absl::StrCat("unknown value ", value)});
+      errors_->push_back(
+          {field,
+           value == 0 ? std::string("must be set")
+                      : absl::StrCat("unknown value ", value),
+           value == 0 ? reason::kFieldRequired : reason::kInvalidValue});
       return std::nullopt;
     }
     return static_cast<T>(value);
   }
 
-  void Error(std::string field, std::string message) {
-    errors_->push_back({std::move(field), std::move(message)});
+  void Error(std::string field, std::string_view reason, std::string message) {
+    errors_->push_back({std::move(field), std::move(message), reason});
   }
 
   engine::Condition Condition(const std::string& field, const v1::Condition& in,
@@ -53,8 +56,9 @@ engine::Condition Converter::Condition(const std::string& field,
                                        const v1::Condition& in, int depth) {
   engine::Condition out;
   if (depth > engine::kMaxConditionDepth) {
-    Error(field, absl::StrCat("nests deeper than ", engine::kMaxConditionDepth,
-                              " levels"));
+    Error(field, reason::kConditionTooDeep,
+          absl::StrCat("nests deeper than ", engine::kMaxConditionDepth,
+                       " levels"));
     return out;
   }
   const v1::ConditionList* list = nullptr;
@@ -128,7 +132,8 @@ engine::Condition Converter::Condition(const std::string& field,
       name = ".none";
       break;
     case v1::Condition::NODE_NOT_SET:
-      Error(field, "must be set (predicate, all, any or none)");
+      Error(field, reason::kFieldRequired,
+            "must be set (predicate, all, any or none)");
       return out;
   }
   for (int i = 0; i < list->items_size(); ++i) {
@@ -157,9 +162,11 @@ void CheckUnknownFields(const google::protobuf::Message& m,
   const google::protobuf::UnknownFieldSet& unknown = r->GetUnknownFields(m);
   for (int i = 0; i < unknown.field_count(); ++i) {
     errors->push_back(
-        {path, absl::StrCat("has field number ", unknown.field(i).number(),
-                            ", which ", m.GetDescriptor()->full_name(),
-                            " does not define; it would not be stored")});
+        {path,
+         absl::StrCat("has field number ", unknown.field(i).number(),
+                      ", which ", m.GetDescriptor()->full_name(),
+                      " does not define; it would not be stored"),
+         reason::kUnknownField});
   }
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(m, &fields);
@@ -185,12 +192,14 @@ std::optional<engine::Date> ParseDateField(std::string_view field,
     errors->push_back(
         {std::string(field),
          absl::StrCat("\"", std::string(text),
-                      "\" is not a calendar date in YYYY-MM-DD form")});
+                      "\" is not a calendar date in YYYY-MM-DD form"),
+         reason::kInvalidDate});
   } else if (d->year() < kEarliestYear || d->year() > kLatestYear) {
     errors->push_back(
         {std::string(field),
          absl::StrCat("\"", std::string(text), "\" is outside ", kEarliestYear,
-                      "-01-01 to ", kLatestYear, "-12-31")});
+                      "-01-01 to ", kLatestYear, "-12-31"),
+         reason::kValueOutOfRange});
     return std::nullopt;
   }
   return d;
@@ -223,17 +232,17 @@ engine::Company CompanyFromProto(const v1::Company& in,
                            in.site_regions().codes().end());
   }
   if (in.tags_size() > 16) {
-    cv.Error("company.tags",
+    cv.Error("company.tags", reason::kListTooLong,
              absl::StrCat("at most 16 tags, got ", in.tags_size()));
   }
   for (int i = 0; i < in.tags_size(); ++i) {
     if (!engine::IsValidId(in.tags(i))) {
-      cv.Error(absl::StrCat("company.tags[", i, "]"),
+      cv.Error(absl::StrCat("company.tags[", i, "]"), reason::kBadId,
                "must be 1-64 characters of [A-Za-z0-9._:-]");
     }
     for (int j = 0; j < i; ++j) {
       if (in.tags(j) == in.tags(i)) {
-        cv.Error(absl::StrCat("company.tags[", i, "]"),
+        cv.Error(absl::StrCat("company.tags[", i, "]"), reason::kDuplicateEntry,
                  absl::StrCat("\"", in.tags(i), "\" repeats tags[", j, "]"));
         break;
       }
@@ -257,6 +266,7 @@ engine::Company CompanyFromProto(const v1::Company& in,
     }
     if (ceo.gender() < 0 || ceo.gender() > 2) {
       cv.Error(absl::StrCat("company.ceos[", i, "].gender"),
+               reason::kInvalidValue,
                absl::StrCat("unknown value ", ceo.gender()));
     } else {
       out.gender = static_cast<engine::Gender>(ceo.gender());
@@ -372,10 +382,11 @@ engine::Program ProgramFromProto(const v1::Program& in,
   if (auto cat = CategoryFromProto(in.category())) {
     p.category = *cat;
   } else {
-    cv.Error("program.category",
-             in.category() == 0
-                 ? std::string("must be set")
-                 : absl::StrCat("unknown value ", in.category()));
+    cv.Error(
+        "program.category",
+        in.category() == 0 ? reason::kFieldRequired : reason::kInvalidValue,
+        in.category() == 0 ? std::string("must be set")
+                           : absl::StrCat("unknown value ", in.category()));
   }
   for (int i = 0; i < in.tags_size(); ++i) {
     if (auto n = cv.Enum<engine::Need>(absl::StrCat("program.tags[", i, "]"),
@@ -415,11 +426,11 @@ engine::Program ProgramFromProto(const v1::Program& in,
       (in.benefit().cofunding_percent() < 0 ||
        in.benefit().cofunding_percent() > 100)) {
     cv.Error(
-        "program.benefit.cofunding_percent",
+        "program.benefit.cofunding_percent", reason::kValueOutOfRange,
         absl::StrCat("must be 0-100, got ", in.benefit().cofunding_percent()));
   }
   if (in.benefit().kind() < 0 || in.benefit().kind() > 7) {
-    cv.Error("program.benefit.kind",
+    cv.Error("program.benefit.kind", reason::kInvalidValue,
              absl::StrCat("unknown value ", in.benefit().kind()));
   }
   for (int i = 0; i < in.rules_size(); ++i) {
@@ -434,7 +445,7 @@ engine::Program ProgramFromProto(const v1::Program& in,
     out.evidence = r.evidence();
     out.points = r.points();
     if (!r.has_condition()) {
-      cv.Error(f + ".condition", "must be set");
+      cv.Error(f + ".condition", reason::kFieldRequired, "must be set");
     } else {
       out.condition = cv.Condition(f + ".condition", r.condition(), 1);
     }
@@ -465,7 +476,7 @@ engine::Program ProgramFromProto(const v1::Program& in,
       p.reference_date = engine::ReferenceDateKind::kApplication;
       break;
     default:
-      cv.Error("program.reference_date",
+      cv.Error("program.reference_date", reason::kInvalidValue,
                absl::StrCat("unknown value ", in.reference_date()));
   }
   if (in.has_effective_from()) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/errors.h"
 #include "server/app/registry.h"
 #include "server/storage/key_codec.h"
 
@@ -135,16 +136,20 @@ absl::StatusOr<AccessLog::Page> AccessLog::Read(
     std::string_view company_id, std::string_view since, int page_size,
     std::string_view page_token) const {
   if (page_size < 0 || page_size > 1000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size: must be 1-1000 (or 0 for 100), got ", page_size));
+    return engine::WithReason(
+        absl::InvalidArgumentError(absl::StrCat(
+            "page_size: must be 1-1000 (or 0 for 100), got ", page_size)),
+        engine::reason::kBadPageSize);
   }
   if (page_size == 0) page_size = 100;
   uint64_t after = 0;
   if (!page_token.empty() &&
       !absl::SimpleAtoi(absl::string_view(page_token.data(), page_token.size()),
                         &after)) {
-    return absl::InvalidArgumentError(
-        "page_token: not one this server gave (a record number)");
+    return engine::WithReason(
+        absl::InvalidArgumentError(
+            "page_token: not one this server gave (a record number)"),
+        engine::reason::kBadPageToken);
   }
   if (!since.empty()) {
     absl::StatusOr<uint64_t> start = FirstAtOrAfter(since);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/errors.h"
 #include "server/storage/key_codec.h"
 #include "server/wire_format.h"
 
@@ -176,11 +177,13 @@ absl::Status AlertLog::Read(uint64_t after, std::string_view company_id,
   }
   // floor >= 1; `after + 1` would wrap at the top of uint64.
   if (after != 0 && after < floor - 1) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "after: alerts ", after + 1, " to ", floor - 1,
-        " are no longer kept (older than jiwond's --alert_retention_days); "
-        "the feed now starts at alert ",
-        floor, ": resume after ", floor - 1, " to go on without them"));
+    return engine::WithReason(
+        absl::OutOfRangeError(absl::StrCat(
+            "after: alerts ", after + 1, " to ", floor - 1,
+            " are no longer kept (older than jiwond's --alert_retention_days); "
+            "the feed now starts at alert ",
+            floor, ": resume after ", floor - 1, " to go on without them")),
+        engine::reason::kAlertsExpired);
   }
   after = std::max(after, floor - 1);
   uint64_t position = std::max(after, until);

@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/errors.h"
 #include "engine/feeds/announcement.h"
 #include "engine/feeds/duplicates.h"
 #include "engine/validate.h"
@@ -363,8 +364,10 @@ absl::StatusOr<v1::Draft> Drafts::Get(std::string_view program_id) const {
       store_->Get(Table::kDrafts, program_id);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no draft \"", std::string(program_id).substr(0, 64), "\""));
+    return engine::WithReason(
+        absl::NotFoundError(absl::StrCat(
+            "no draft \"", std::string(program_id).substr(0, 64), "\"")),
+        engine::reason::kDraftNotFound);
   }
   v1::Draft d;
   if (!d.ParseFromString(**stored)) {
@@ -454,11 +457,11 @@ absl::StatusOr<Registry::ProgramWrite> Drafts::Publish(
   if (!got.ok()) return got.status();
   v1::Draft draft = *std::move(got);
   if (request.draft_version() != draft.version()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("draft_version: ", request.draft_version(),
-                     " was reviewed, but the "
-                     "draft is at version ",
-                     draft.version(), " now: review it again"));
+    return engine::WithReason(absl::FailedPreconditionError(absl::StrCat(
+                                  "draft_version: ", request.draft_version(),
+                                  " was reviewed, but the draft is at version ",
+                                  draft.version(), " now: review it again")),
+                              engine::reason::kDraftChanged);
   }
   const std::string at = Rfc3339(now_unix);
   auto provenance = [&](v1::RuleOrigin origin) {

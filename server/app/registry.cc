@@ -29,17 +29,21 @@ constexpr int kMaxPageSize = 1000;
 absl::StatusOr<int> PageSize(int requested) {
   if (requested == 0) return kDefaultPageSize;
   if (requested < 0 || requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be 1-", kMaxPageSize, " (or 0 for ",
-                     kDefaultPageSize, "), got ", requested));
+    return engine::WithReason(
+        absl::InvalidArgumentError(
+            absl::StrCat("page_size: must be 1-", kMaxPageSize, " (or 0 for ",
+                         kDefaultPageSize, "), got ", requested)),
+        engine::reason::kBadPageSize);
   }
   return requested;
 }
 
 absl::Status CheckPageToken(std::string_view token) {
   if (!token.empty() && !engine::IsValidId(token)) {
-    return absl::InvalidArgumentError(
-        "page_token: not a token returned by a previous call");
+    return engine::WithReason(
+        absl::InvalidArgumentError(
+            "page_token: not a token returned by a previous call"),
+        engine::reason::kBadPageToken);
   }
   return absl::OkStatus();
 }
@@ -68,8 +72,11 @@ absl::StatusOr<Message> ReadRecord(const storage::Store& store, Table table,
   absl::StatusOr<std::optional<std::string>> value = store.Get(table, id);
   if (!value.ok()) return value.status();
   if (!value->has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        std::string(kind), " \"", std::string(id), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(absl::StrCat(std::string(kind), " \"",
+                                         std::string(id), "\" does not exist")),
+        kind == "company" ? engine::reason::kCompanyNotFound
+                          : engine::reason::kProgramNotFound);
   }
   Message m;
   if (!m.ParseFromString(**value)) {
@@ -286,14 +293,39 @@ void Registry::WaitForMatcher() const {
   rebuild_cv_.wait(lock, [&] { return CurrentMatcher() != nullptr; });
 }
 
+namespace {
+
+// Adds the validator's findings to what converting the record found
+// (`errors`, whose first `prior` entries came before converting), leaving
+// out those about a field the conversion already refused: a field that
+// could not be read is left unset, and its absence is no second problem.
+void AddFindings(std::vector<engine::FieldError> checked, size_t prior,
+                 std::vector<engine::FieldError>* errors) {
+  const size_t converted = errors->size();
+  for (engine::FieldError& fe : checked) {
+    bool repeats = false;
+    for (size_t i = prior; i < converted && !repeats; ++i) {
+      const std::string& refused = (*errors)[i].field;
+      repeats =
+          fe.field.compare(0, refused.size(), refused) == 0 &&
+          (fe.field.size() == refused.size() ||
+           fe.field[refused.size()] == '.' || fe.field[refused.size()] == '[');
+    }
+    if (!repeats) errors->push_back(std::move(fe));
+  }
+}
+
+}  // namespace
+
 // ------------------------------------------------------------- companies
 
 absl::StatusOr<engine::Company> Registry::ToDomain(
-    const v1::Company& company) const {
-  std::vector<engine::FieldError> errors;
+    const v1::Company& company, std::vector<engine::FieldError> errors) const {
+  const size_t prior = errors.size();
   engine::Company c = server::CompanyFromProto(company, &errors);
-  if (errors.empty())
-    engine::ValidateCompany(c, *reference_, TodayInKorea(), &errors);
+  std::vector<engine::FieldError> checked;
+  engine::ValidateCompany(c, *reference_, TodayInKorea(), &checked);
+  AddFindings(std::move(checked), prior, &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
   return c;
 }
@@ -304,9 +336,8 @@ absl::StatusOr<engine::Company> Registry::PrepareCompany(
   // inline profile is not stored, and Recommend skips this walk.)
   std::vector<engine::FieldError> unknown;
   server::CheckUnknownFields(*company, "company", &unknown);
-  if (!unknown.empty()) return engine::ErrorsToStatus(unknown);
   server::NormalizeCompany(company);
-  return ToDomain(*company);
+  return ToDomain(*company, std::move(unknown));
 }
 
 absl::Status Registry::StoreCompanies(
@@ -363,8 +394,10 @@ absl::Status Registry::DeleteCompany(std::string_view id) {
       store_->Get(Table::kCompanies, id);
   if (!old.ok()) return old.status();
   if (!old->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("company \"", std::string(id), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(
+            absl::StrCat("company \"", std::string(id), "\" does not exist")),
+        engine::reason::kCompanyNotFound);
   }
   // The company, its feedback and its rescore results go together.
   storage::WriteBatch batch;
@@ -433,10 +466,12 @@ absl::Status Registry::ForEachCompany(
 // -------------------------------------------------------------- programs
 
 absl::StatusOr<engine::Program> Registry::ValidateProgram(
-    const v1::Program& program) const {
-  std::vector<engine::FieldError> errors;
+    const v1::Program& program, std::vector<engine::FieldError> errors) const {
+  const size_t prior = errors.size();
   engine::Program p = server::ProgramFromProto(program, &errors);
-  if (errors.empty()) engine::ValidateProgram(p, *reference_, &errors);
+  std::vector<engine::FieldError> checked;
+  engine::ValidateProgram(p, *reference_, &checked);
+  AddFindings(std::move(checked), prior, &errors);
   if (absl::Status s = engine::ErrorsToStatus(errors); !s.ok()) return s;
   evaluator_.PrepareTexts(&p);
   return p;
@@ -451,25 +486,25 @@ absl::Status CheckExpectedVersion(const engine::Program* stored,
   if (!expected) return absl::OkStatus();
   const int64_t at = stored == nullptr ? 0 : stored->version;
   if (at == *expected) return absl::OkStatus();
-  return absl::AbortedError(
-      absl::StrCat("expected_version: ", *expected, ", but program \"",
-                   std::string(id), "\" is ",
-                   stored == nullptr ? std::string("not stored")
-                                     : absl::StrCat("at version ", at),
-                   ": read it again and reapply the change"));
+  return engine::WithReason(
+      absl::AbortedError(
+          absl::StrCat("expected_version: ", *expected, ", but program \"",
+                       std::string(id), "\" is ",
+                       stored == nullptr ? std::string("not stored")
+                                         : absl::StrCat("at version ", at),
+                       ": read it again and reapply the change")),
+      engine::reason::kVersionMismatch);
 }
 
 }  // namespace
 
 absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
     v1::Program program, std::optional<int64_t> expected_version) {
-  {
-    // New records only: one stored by an older jiwond still loads.
-    std::vector<engine::FieldError> errors;
-    server::CheckUnknownFields(program, "program", &errors);
-    if (!errors.empty()) return engine::ErrorsToStatus(errors);
-  }
-  absl::StatusOr<engine::Program> checked = ValidateProgram(program);
+  // New records only: one stored by an older jiwond still loads.
+  std::vector<engine::FieldError> unknown;
+  server::CheckUnknownFields(program, "program", &unknown);
+  absl::StatusOr<engine::Program> checked =
+      ValidateProgram(program, std::move(unknown));
   if (!checked.ok()) return checked.status();
   std::lock_guard lock(write_mu_);
   std::shared_ptr<const engine::Catalog> current = catalog_.load();
@@ -526,8 +561,10 @@ absl::StatusOr<int64_t> Registry::DeleteProgram(
   std::lock_guard lock(write_mu_);
   std::shared_ptr<const engine::Catalog> current = catalog_.load();
   if (current->Find(id) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("program \"", std::string(id), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(
+            absl::StrCat("program \"", std::string(id), "\" does not exist")),
+        engine::reason::kProgramNotFound);
   }
   if (absl::Status s =
           CheckExpectedVersion(current->Find(id).get(), expected_version, id);
@@ -557,8 +594,9 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
     const engine::RegionTable::Region* r =
         reference_->regions.Find(filter.region);
     if (r == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("region: unknown region code \"", filter.region, "\""));
+      return engine::FieldStatus(
+          "region", engine::reason::kUnknownRegionCode,
+          absl::StrCat("unknown region code \"", filter.region, "\""));
     }
   }
   // The catalog and the stored records as of one moment (writes change
@@ -658,21 +696,25 @@ absl::StatusOr<v1::Feedback> Registry::RecordFeedback(v1::Feedback feedback) {
         "feedback.kind: must be DISMISSED, SAVED or APPLIED");
   }
   if (feedback.note().size() > 2000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("feedback.note: is ", feedback.note().size(),
-                     " bytes; at most 2000 allowed"));
+    return engine::FieldStatus("feedback.note", engine::reason::kTextTooLong,
+                               absl::StrCat("is ", feedback.note().size(),
+                                            " bytes; at most 2000 allowed"));
   }
   std::lock_guard lock(write_mu_);
   absl::StatusOr<std::optional<std::string>> company =
       store_->Get(Table::kCompanies, feedback.company_id());
   if (!company.ok()) return company.status();
   if (!company->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("company \"", feedback.company_id(), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(absl::StrCat("company \"", feedback.company_id(),
+                                         "\" does not exist")),
+        engine::reason::kCompanyNotFound);
   }
   if (catalog_.load()->Find(feedback.program_id()) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("program \"", feedback.program_id(), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(absl::StrCat("program \"", feedback.program_id(),
+                                         "\" does not exist")),
+        engine::reason::kProgramNotFound);
   }
   feedback.set_recorded_at(Rfc3339(UnixNow()));
   storage::WriteBatch batch;
@@ -695,9 +737,11 @@ absl::Status Registry::DeleteFeedback(std::string_view company_id,
       store_->Get(Table::kFeedback, key);
   if (!old.ok()) return old.status();
   if (!old->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("no feedback of company \"", std::string(company_id),
-                     "\" on program \"", std::string(program_id), "\""));
+    return engine::WithReason(
+        absl::NotFoundError(
+            absl::StrCat("no feedback of company \"", std::string(company_id),
+                         "\" on program \"", std::string(program_id), "\"")),
+        engine::reason::kFeedbackNotFound);
   }
   storage::WriteBatch batch;
   batch.Delete(Table::kFeedback, key);
@@ -778,8 +822,10 @@ absl::StatusOr<Registry::Explanation> Registry::Explain(
   std::shared_ptr<const engine::Program> program =
       catalog_.load()->Find(program_id);
   if (program == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "program \"", std::string(program_id), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(absl::StrCat("program \"", std::string(program_id),
+                                         "\" does not exist")),
+        engine::reason::kProgramNotFound);
   }
   Explanation out;
   out.outcome = evaluator_.Evaluate(program, company, as_of);
@@ -866,8 +912,10 @@ absl::StatusOr<Registry::QualifyCounts> Registry::WhoQualifies(
   std::shared_ptr<const engine::Program> program =
       catalog_.load()->Find(program_id);
   if (program == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "program \"", std::string(program_id), "\" does not exist"));
+    return engine::WithReason(
+        absl::NotFoundError(absl::StrCat("program \"", std::string(program_id),
+                                         "\" does not exist")),
+        engine::reason::kProgramNotFound);
   }
   absl::StatusOr<engine::CompanyTable::ScanResult> scanned =
       ScanCompanies(*program, as_of, include_undetermined);

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "engine/catalog.h"
 #include "engine/company_table.h"
+#include "engine/errors.h"
 #include "engine/evaluate.h"
 #include "engine/matcher.h"
 #include "engine/reference.h"
@@ -77,8 +78,11 @@ class Registry {
   absl::Status ForEachCompany(
       const std::function<void(const v1::Company&)>& fn) const;
   // The domain form of a profile (validated); for an inline profile or a
-  // stored one.
-  absl::StatusOr<engine::Company> ToDomain(const v1::Company& company) const;
+  // stored one. A refusal lists every problem: `errors` (found before,
+  // such as unknown fields), then those of conversion and validation.
+  absl::StatusOr<engine::Company> ToDomain(
+      const v1::Company& company,
+      std::vector<engine::FieldError> errors = {}) const;
   absl::StatusOr<engine::Company> LoadCompany(std::string_view id) const;
 
   // ---- programs
@@ -210,7 +214,8 @@ class Registry {
            engine::ScoringWeights weights);
 
   absl::StatusOr<engine::Program> ValidateProgram(
-      const v1::Program& program) const;
+      const v1::Program& program,
+      std::vector<engine::FieldError> errors = {}) const;
   // The ids of the stored companies ELIGIBLE for `program` on `as_of`,
   // sorted; any program, in the catalog or not.
   absl::StatusOr<std::vector<std::string>> EligibleCompanies(

@@ -13,6 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/errors.h"
 #include "engine/matcher.h"
 #include "server/convert.h"
 #include "server/log.h"
@@ -771,9 +772,11 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     std::unique_lock lock(mu_);
     if (!ended_.wait_for(lock, std::chrono::seconds(10),
                          [&] { return !running_.contains(run_key); })) {
-      return absl::AbortedError(absl::StrCat("shard ", options.shard_index, "/",
-                                             options.shard_count,
-                                             " is being rescored already"));
+      return engine::WithReason(
+          absl::AbortedError(absl::StrCat("shard ", options.shard_index, "/",
+                                          options.shard_count,
+                                          " is being rescored already")),
+          engine::reason::kRescoreInProgress);
     }
     running_.insert(run_key);
   }

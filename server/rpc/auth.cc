@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "engine/errors.h"
 #include "server/log.h"
 
 namespace jiwon::rpc {
@@ -67,6 +68,19 @@ std::optional<app::Caller> CallerGate::Identify(
   return *caller;
 }
 
+namespace {
+
+// A call refused before it reaches a handler. gRPC's auth hook sends a
+// code and a message only (no trailers, so no google.rpc.Status details):
+// the reason code leads the message, in brackets, for clients to read.
+grpc::Status Refusal(grpc::StatusCode code, std::string_view reason,
+                     std::string_view message) {
+  return grpc::Status(
+      code, absl::StrCat("[", std::string(reason), "] ", std::string(message)));
+}
+
+}  // namespace
+
 grpc::Status CallerGate::Process(const InputMetadata& auth_metadata,
                                  grpc::AuthContext* context,
                                  OutputMetadata* consumed,
@@ -104,41 +118,44 @@ grpc::Status CallerGate::Admit(const InputMetadata& auth_metadata,
     with_tokens = tokens_ != nullptr;
   }
   if (with_tokens && !has_authorization) {
-    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "authorization: missing; send the metadata "
-                        "\"authorization: Bearer TOKEN\" (the CLI reads "
-                        "TOKEN from JIWON_TOKEN or --token_file)");
+    return Refusal(grpc::StatusCode::UNAUTHENTICATED,
+                   engine::reason::kTokenMissing,
+                   "authorization: missing; send the metadata "
+                   "\"authorization: Bearer TOKEN\" (the CLI reads "
+                   "TOKEN from JIWON_TOKEN or --token_file)");
   }
   if (with_tokens && !authorization.starts_with("Bearer ")) {
-    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "authorization: expected \"Bearer TOKEN\"");
+    return Refusal(grpc::StatusCode::UNAUTHENTICATED,
+                   engine::reason::kTokenInvalid,
+                   "authorization: expected \"Bearer TOKEN\"");
   }
   const std::optional<app::Caller> caller = Identify(authorization);
   if (!caller) {
-    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "authorization: the token is not known to this "
-                        "server (revoked, mistyped, or for another one)");
+    return Refusal(grpc::StatusCode::UNAUTHENTICATED,
+                   engine::reason::kTokenInvalid,
+                   "authorization: the token is not known to this "
+                   "server (revoked, mistyped, or for another one)");
   }
   const app::MethodRule* rule = app::FindMethod(path);
   if (rule == nullptr) {
     if (caller->role != app::Role::kAdmin) {
-      return grpc::Status(
-          grpc::StatusCode::PERMISSION_DENIED,
+      return Refusal(
+          grpc::StatusCode::PERMISSION_DENIED, engine::reason::kRoleNotAllowed,
           absl::StrCat("role ", app::RoleName(caller->role), " may not call ",
                        std::string(path), ": not a method of the jiwon API"));
     }
     return grpc::Status::OK;
   }
   if (!app::RoleMayCall(*rule, caller->role)) {
-    return grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
+    return Refusal(
+        grpc::StatusCode::PERMISSION_DENIED, engine::reason::kRoleNotAllowed,
         absl::StrCat("role ", app::RoleName(caller->role), " (caller ",
                      caller->name, ") may not call ", std::string(path),
                      "; it is for: ", AllowedRoles(*rule)));
   }
   if ((rule->traits & app::kWrite) && !TakeWrite(caller->name)) {
-    return grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
+    return Refusal(
+        grpc::StatusCode::RESOURCE_EXHAUSTED, engine::reason::kRateLimited,
         absl::StrCat("caller ", caller->name, ": more than ",
                      max_writes_per_second_,
                      " writes a second (jiwond --max_writes_per_second); "
@@ -174,10 +191,12 @@ absl::StatusOr<std::unique_ptr<StreamSlots::Slot>> StreamSlots::Acquire(
   std::lock_guard lock(mu_);
   int& n = open_[caller];
   if (n >= max_) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "caller ", caller, " already has ", n,
-        " streams open, the most allowed (jiwond --max_streams_per_caller); "
-        "close one first"));
+    return engine::WithReason(
+        absl::ResourceExhaustedError(
+            absl::StrCat("caller ", caller, " already has ", n,
+                         " streams open, the most allowed (jiwond "
+                         "--max_streams_per_caller); close one first")),
+        engine::reason::kTooManyStreams);
   }
   ++n;
   ++total_;

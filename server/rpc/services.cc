@@ -21,9 +21,10 @@ absl::Status CheckSize(const google::protobuf::Message& m,
                        std::string_view field) {
   const size_t size = m.ByteSizeLong();
   if (size > kMaxRecordBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field), ": record is ", size,
-                     " bytes; at most ", kMaxRecordBytes, " allowed"));
+    return engine::FieldStatus(
+        field, engine::reason::kRecordTooLarge,
+        absl::StrCat("record is ", size, " bytes; at most ", kMaxRecordBytes,
+                     " allowed"));
   }
   return absl::OkStatus();
 }
@@ -54,8 +55,10 @@ absl::StatusOr<std::vector<engine::Category>> Categories(
 // What a scoped caller is told of a company outside its scope: what it
 // would be told of one that does not exist (the registry's words).
 absl::Status HiddenCompany(std::string_view company_id) {
-  return absl::NotFoundError(
-      absl::StrCat("company \"", std::string(company_id), "\" does not exist"));
+  return engine::WithReason(
+      absl::NotFoundError(absl::StrCat("company \"", std::string(company_id),
+                                       "\" does not exist")),
+      engine::reason::kCompanyNotFound);
 }
 
 // A company outside the caller's scope is answered as one that does not
@@ -198,8 +201,10 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     absl::Status s =
         ParseBytes(bytes_, &request_)
             ? take_(request_, &response_)
-            : absl::InvalidArgumentError(absl::StrCat(
-                  "record ", index, ": ", NotDecodable(Request::descriptor())));
+            : engine::WithReason(absl::InvalidArgumentError(absl::StrCat(
+                                     "record ", index, ": ",
+                                     NotDecodable(Request::descriptor()))),
+                                 engine::reason::kRequestUndecodable);
     if (s.ok()) {
       held_.emplace_back(index, Id(request_));
       held_bytes_ += bytes_.Length();
@@ -212,12 +217,12 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     if (response_.errors_size() > kMaxErrors) {
       Flush();
-      Finish(grpc::Status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("import stopped at record ", index, ": more than ",
-                       kMaxErrors, " records refused; the ",
-                       response_.accepted(),
-                       " accepted before it are stored")));
+      Finish(ToGrpcStatus(engine::WithReason(
+          absl::InvalidArgumentError(absl::StrCat(
+              "import stopped at record ", index, ": more than ", kMaxErrors,
+              " records refused; the ", response_.accepted(),
+              " accepted before it are stored")),
+          engine::reason::kImportStopped)));
       return;
     }
     StartRead(&bytes_);
@@ -231,6 +236,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     e->set_index(index);
     e->set_id(std::move(id));
     e->set_message(std::string(s.message()));
+    *e->mutable_status() = ToRpcStatus(s);
   }
 
   void Flush() {
@@ -284,8 +290,9 @@ class UndecodableRequestInterceptor : public grpc::experimental::Interceptor {
         m->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS) &&
         m->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-      m->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                       "request: " + NotDecodable(type_)));
+      m->ModifySendStatus(ToGrpcStatus(engine::WithReason(
+          absl::InvalidArgumentError("request: " + NotDecodable(type_)),
+          engine::reason::kRequestUndecodable)));
     }
     m->Proceed();
   }
@@ -337,19 +344,6 @@ class UndecodableRequestFactory
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewUndecodableRequestInterceptorFactory() {
   return std::make_unique<UndecodableRequestFactory>();
-}
-
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  // A storage failure's details (paths, RocksDB's words) are for the
-  // server's log; the caller gets what failed.
-  if (absl::optional<absl::Cord> detail =
-          status.GetPayload(storage::kDetailPayload)) {
-    server::Log(server::LogLevel::kError,
-                absl::StrCat(status.message(), ": ", std::string(*detail)));
-  }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
 }
 
 // --------------------------------------------------------------- companies
@@ -700,8 +694,10 @@ grpc::ServerUnaryReactor* MatchService::Recommend(
           grpc::SerializationTraits<v1::RecommendRequest>::Deserialize(&bytes,
                                                                        req);
       !s.ok()) {
-    return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
-                         "request: ", NotDecodable(req->GetDescriptor()))));
+    return Done(ctx, engine::WithReason(
+                         absl::InvalidArgumentError(absl::StrCat(
+                             "request: ", NotDecodable(req->GetDescriptor()))),
+                         engine::reason::kRequestUndecodable));
   }
   engine::Recommendation r;
   engine::Date as_of;
@@ -1283,10 +1279,9 @@ class AlertFeed : public grpc::ServerWriteReactor<v1::ReadAlertsResponse> {
         return;
       }
       if (alerts_->closed()) {
-        End(grpc::Status(
-            grpc::StatusCode::UNAVAILABLE,
+        End(ToGrpcStatus(absl::UnavailableError(
             absl::StrCat("jiwond is shutting down; resume with after=", cursor_,
-                         " once it is back")));
+                         " once it is back"))));
         return;
       }
       std::optional<uint64_t> id = alerts_->Subscribe(cursor_, [this] {
@@ -1391,9 +1386,10 @@ grpc::ServerUnaryReactor* AdminService::ReadAccessLog(
     std::vector<engine::FieldError> errors;
     if (!server::ParseDateField("since", since.substr(0, 10), &errors) ||
         since.size() < 20 || since[10] != 'T' || since.back() != 'Z') {
-      return Done(ctx, absl::InvalidArgumentError(
-                           "since: expected YYYY-MM-DD or an RFC 3339 time "
-                           "in UTC such as 2026-12-01T09:00:00Z"));
+      return Done(ctx, engine::FieldStatus(
+                           "since", engine::reason::kInvalidDate,
+                           "expected YYYY-MM-DD or an RFC 3339 time in UTC "
+                           "such as 2026-12-01T09:00:00Z"));
     }
   }
   if (!req->company_id().empty() && !engine::IsValidId(req->company_id())) {

@@ -22,15 +22,12 @@
 #include "server/app/registry.h"
 #include "server/app/rescore.h"
 #include "server/rpc/auth.h"
+#include "server/rpc/status.h"
 
 namespace jiwon::rpc {
 
 // Largest record accepted in one request; larger ones are INVALID_ARGUMENT.
 inline constexpr size_t kMaxRecordBytes = 1 << 20;
-
-// absl and gRPC share the canonical status codes. A storage failure's
-// details are logged here and not sent.
-grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Makes a request that does not decode as its method's message
 // INVALID_ARGUMENT naming the message type, where gRPC's callback API

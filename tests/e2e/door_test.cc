@@ -500,7 +500,9 @@ TEST_F(DoorTest, ReadsOfPersonalDataAreRecordedForTheAdmin) {
   EXPECT_NE(out.find("GetCompany"), std::string::npos) << out;
   // Not for anyone else.
   EXPECT_NE(Cli("caseworker", {"admin", "access-log"}, &out), 0);
-  EXPECT_NE(out.find("not allowed: role caseworker"), std::string::npos) << out;
+  EXPECT_NE(out.find("not allowed: [ROLE_NOT_ALLOWED] role caseworker"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(DoorTest, AScopedPortalSeesOnlyItsRegion) {
@@ -752,8 +754,9 @@ TEST_F(DoorTest, HostileAuthorizationHeadersAreRefused) {
     const grpc::Status s = fresh->ListPrograms(&ctx, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
-  EXPECT_NE(server_->log().find("WARN refused a call: authorization"),
-            std::string::npos)
+  EXPECT_NE(
+      server_->log().find("WARN refused a call: [TOKEN_INVALID] authorization"),
+      std::string::npos)
       << server_->log();
 }
 
@@ -901,6 +904,7 @@ TEST_F(DoorTest, TwoHundredFollowersHoldNoThreadEachAndTheCapHolds) {
   EXPECT_EQ(extra.status().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(extra.status().error_message().find("follower-0"),
             std::string::npos);
+  EXPECT_EQ(testing::ReasonInDetails(extra.status()), "TOO_MANY_STREAMS");
   // Caller 12 holds 8: it may open another.
   Follower more(stubs[12].get(), 0);
   EXPECT_TRUE(more.WaitForAlerts(std::chrono::seconds(30)));
@@ -1022,6 +1026,9 @@ TEST_F(DoorTest, WritesPastTheCallersRateAreRefused) {
     if (last.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
       ++refused;
       EXPECT_NE(last.error_message().find("caller portal"), std::string::npos);
+      // Refused before a handler: the reason leads the message.
+      EXPECT_TRUE(last.error_message().starts_with("[RATE_LIMITED] "))
+          << last.error_message();
     } else {
       EXPECT_TRUE(last.ok()) << last.error_message();
     }

@@ -889,6 +889,7 @@ TEST_F(HostileInputTest, ImportsGoOnPastRecordsThatDoNotDecode) {
                                                 "10000: more than 10000"),
             std::string::npos)
       << endless.status.error_message();
+  EXPECT_EQ(testing::ReasonInDetails(endless.status), "IMPORT_STOPPED");
   // Programs the same way.
   v1::ImportProgramsRequest good;
   *good.mutable_program() = Program();

@@ -10,6 +10,9 @@
 #include <sstream>
 #include <thread>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
 namespace jiwon::testing {
 
 std::string ReadFile(const std::string& path) {
@@ -92,6 +95,16 @@ int ServerProcess::Stop() {
   const int code = WaitExit(pid_);
   pid_ = -1;
   return code;
+}
+
+std::string ReasonInDetails(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
 }
 
 }  // namespace jiwon::testing

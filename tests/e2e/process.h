@@ -4,6 +4,7 @@
 // Child processes for the end-to-end tests: the real binaries, their
 // output in files.
 
+#include <grpcpp/support/status.h>
 #include <sys/types.h>
 
 #include <string>
@@ -21,6 +22,10 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
 
 // Waits for `pid`: its exit code, or 128 + the signal that ended it.
 int WaitExit(pid_t pid);
+
+// The ErrorInfo reason in a failed call's google.rpc.Status details
+// (grpc-status-details-bin); empty when there is none.
+std::string ReasonInDetails(const grpc::Status& status);
 
 // jiwond on 127.0.0.1 with an ephemeral port, over `data_dir`, with
 // `flags` besides; stopped (SIGKILL unless Stop was called) on destruction.

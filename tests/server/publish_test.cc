@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/errors.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/app/drafts.h"
@@ -253,6 +254,7 @@ TEST_F(PublishTest, AcceptedEditedRejectedAndWrittenRulesKeepTheirProvenance) {
   auto stale = drafts_->Publish(registry_.get(), req, "kim", 5000);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine::ReasonOf(stale.status()), "DRAFT_CHANGED");
 }
 
 TEST_F(PublishTest, AProposalWithAProblemCannotBeAcceptedAsIs) {

@@ -6,15 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/errors.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/storage/key_codec.h"
 #include "server/wire_format.h"
@@ -413,6 +417,44 @@ TEST_F(RescoreTest, AFinishedRunTrimsTheFeedToItsRetention) {
             absl::StatusCode::kOutOfRange);
 }
 
+// One run per shard at a time: a second waits a while for the first, then
+// is refused by name.
+TEST_F(RescoreTest, ASecondRunOfTheSameShardIsRefusedWhileOneRuns) {
+  RescoreOptions options;
+  options.as_of = D("2026-12-01");
+  std::mutex mu;
+  std::condition_variable cv;
+  bool running = false;
+  bool release = false;
+  absl::StatusOr<RescoreSummary> first;
+  std::thread runner([&] {
+    first = node_->rescorer->Run(
+        options, [] { return false; },
+        [&](const RescoreProgress&) {
+          std::unique_lock lock(mu);
+          running = true;
+          cv.notify_all();
+          cv.wait(lock, [&] { return release; });
+        });
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return running; });
+  }
+  const absl::StatusOr<RescoreSummary> second = node_->rescorer->Run(
+      options, [] { return false; }, nullptr);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+  runner.join();
+  JIWON_ASSERT_OK(first);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(engine::ReasonOf(second.status()), "RESCORE_IN_PROGRESS");
+}
+
 // Without incremental alerts (a change before any run), the rescore finds
 // what changed, dismissals respected.
 TEST_F(RescoreTest, RescoreFindsNewMatchesAndRespectsDismissals) {
@@ -805,6 +847,7 @@ TEST_F(AlertLogTest, TrimRemovesTheOldestAlerts) {
   EXPECT_EQ(Ids(0, "B"), (std::vector<uint64_t>{5, 6}));
   const absl::Status old = log_->Read(2, "", [](v1::Alert&&) { return true; });
   EXPECT_EQ(old.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(engine::ReasonOf(old), "ALERTS_EXPIRED");
   EXPECT_NE(old.message().find("after:"), std::string::npos) << old;
   EXPECT_EQ(log_->Read(1, "A", [](v1::Alert&&) { return true; }).code(),
             absl::StatusCode::kOutOfRange);

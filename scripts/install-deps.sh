@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   libssl-dev openssl
   libcurl4-openssl-dev
+  python3 python3-grpcio python3-protobuf
 )
 
 missing=()

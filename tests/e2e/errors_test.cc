@@ -109,6 +109,9 @@ std::string RequestBytes(const std::string& method, const pb::Value* request,
   return msg->SerializeAsString();
 }
 
+// The callers' tokens, for the client suites.
+std::map<std::string, std::string>* tokens_of_suite = nullptr;
+
 class ErrorContractTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -178,6 +181,14 @@ class ErrorContractTest : public ::testing::Test {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return done; });
     return status;
+  }
+
+  static void SetSuiteEnvironment() {
+    tokens_of_suite = tokens_;
+    setenv("JIWON_TEST_ADDR", server_->addr().c_str(), 1);
+    setenv("JIWON_TEST_CA", pki_->ca.c_str(), 1);
+    setenv("JIWON_TEST_CERT", pki_->client_cert.c_str(), 1);
+    setenv("JIWON_TEST_KEY", pki_->client_key.c_str(), 1);
   }
 
   static testing::TempDir* dir_;
@@ -307,6 +318,43 @@ TEST_F(ErrorContractTest, EveryReasonCodeIsCoveredAndListedInTheReadme) {
   for (const std::string& r : covered) {
     EXPECT_FALSE(engine::KoreanOf(r).empty()) << r << " is no reason code";
   }
+}
+
+// Runs a client library's suite against this server: its address, the CA
+// and client certificate, and the tokens by caller name in the environment.
+int RunSuite(const std::string& dir, std::vector<std::string> argv,
+             std::string* output) {
+  std::ofstream tokens(dir + "/tokens.json");
+  tokens << "{";
+  bool first = true;
+  for (const auto& [who, token] : *tokens_of_suite) {
+    tokens << (first ? "" : ",") << "\"" << who << "\":\"" << token << "\"";
+    first = false;
+  }
+  tokens << "}";
+  tokens.close();
+  setenv("JIWON_TEST_TOKENS", (dir + "/tokens.json").c_str(), 1);
+  setenv("JIWON_TEST_CASES", JIWON_TEST_DATA_DIR "/errors/cases.jsonl", 1);
+  const int code =
+      WaitExit(Spawn(argv, dir + "/suite.out", dir + "/suite.err"));
+  *output = ReadFile(dir + "/suite.out") + ReadFile(dir + "/suite.err");
+  return code;
+}
+
+TEST_F(ErrorContractTest, ThePythonClientPassesItsSuite) {
+  SetSuiteEnvironment();
+  setenv("PYTHONPATH", JIWON_PYTHON_OUT ":" JIWON_SOURCE_DIR "/clients/python",
+         1);
+  std::string out;
+  EXPECT_EQ(RunSuite(dir_->path(),
+                     {"/usr/bin/python3", "-m", "unittest", "-v",
+                      JIWON_SOURCE_DIR "/clients/python/tests/test_client.py"},
+                     &out),
+            0)
+      << out;
+  // Each test ran; none was skipped.
+  EXPECT_NE(out.find("Ran 5 tests"), std::string::npos) << out;
+  EXPECT_EQ(out.find("skipped"), std::string::npos) << out;
 }
 
 }  // namespace

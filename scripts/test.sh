@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds from nothing if need be, and runs every
-# test: the suite (Release), the same suite under AddressSanitizer and
+# Installs what is missing, checks the API's shape (buf lint, and buf
+# breaking against the previous commit), builds from nothing if need be,
+# and runs every test: the suite (Release, the Python and Node clients'
+# suites among it), the same suite under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and each fuzzer for a bounded time
 # (JIWON_FUZZ_SECONDS, default 30; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/proto-check.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 scripts/sanitize.sh

@@ -357,5 +357,26 @@ TEST_F(ErrorContractTest, ThePythonClientPassesItsSuite) {
   EXPECT_EQ(out.find("skipped"), std::string::npos) << out;
 }
 
+TEST_F(ErrorContractTest, TheNodeClientPassesItsSuite) {
+  SetSuiteEnvironment();
+  std::string out;
+  EXPECT_EQ(RunSuite(dir_->path(),
+                     {"/usr/bin/env", "node", "--test",
+                      JIWON_SOURCE_DIR "/clients/node/test/"},
+                     &out),
+            0)
+      << out;
+  // Each test and each case (a subtest) ran and passed; none was skipped.
+  auto count = [&](const std::string& label) {
+    const size_t at = out.find("# " + label + " ");
+    return at == std::string::npos
+               ? -1
+               : std::atoi(out.c_str() + at + label.size() + 3);
+  };
+  EXPECT_EQ(count("pass"), count("tests")) << out;
+  EXPECT_EQ(count("pass"), 5 + static_cast<int>(ReadCases().size())) << out;
+  EXPECT_EQ(count("skipped"), 0) << out;
+}
+
 }  // namespace
 }  // namespace jiwon

@@ -46,6 +46,13 @@ ABSL_FLAG(std::string, addr, "",
           "jiwond address (default: $JIWON_ADDR, else 127.0.0.1:50051)");
 ABSL_FLAG(bool, json, false, "print JSON (one message per line) for scripts");
 ABSL_FLAG(double, timeout, 10, "deadline of each call, in seconds");
+ABSL_FLAG(std::string, fields, "",
+          "company|program update: the top-level fields to change, "
+          "comma-separated (name,regular_employees); a named field the "
+          "record lacks is cleared; empty: the fields the record sets");
+ABSL_FLAG(int64_t, expected_version, -1,
+          "put, update, delete: write only if the stored record is at this "
+          "version (0: only if none is stored); -1: whatever it is");
 ABSL_FLAG(std::string, as_of, "", "evaluation date YYYY-MM-DD (default today)");
 ABSL_FLAG(int, limit, 20, "recommend: how many programs");
 ABSL_FLAG(bool, open, false, "recommend: only programs open for application");
@@ -108,11 +115,14 @@ constexpr const char* kUsage =
     R"(jiwon: look up companies and programs and see what matches, and why.
 
   jiwon company put FILE|-         store one company (JSON)
+  jiwon company update FILE|- [--fields=name,regular_employees]
+                                   change only those fields of a stored company (JSON with its id)
   jiwon company get ID
   jiwon company list
   jiwon company import FILE|-      load JSON Lines; bad lines are reported by number
   jiwon company delete ID
-  jiwon program put|get|list|import|delete ...   the same for programs
+  jiwon program put|update|get|list|import|delete ...   the same for programs
+                                   (put, update, delete: --expected_version=N writes only at N)
   jiwon recommend COMPANY          programs for a company, best first, with reasons
   jiwon explain COMPANY PROGRAM    every rule, what it asks and what the company has
   jiwon who-qualifies PROGRAM      companies that qualify for a program
@@ -147,6 +157,14 @@ JIWON_TLS_KEY). Token: JIWON_TOKEN, or a file in --token_file (or
 JIWON_TOKEN_FILE).)";
 
 std::string Address() { return ResolveAddress(absl::GetFlag(FLAGS_addr)); }
+
+// --fields as an update mask.
+void SetMask(google::protobuf::FieldMask* mask) {
+  for (absl::string_view f :
+       absl::StrSplit(absl::GetFlag(FLAGS_fields), ',', absl::SkipEmpty())) {
+    mask->add_paths(std::string(absl::StripAsciiWhitespace(f)));
+  }
+}
 
 struct UsageError {
   std::string message;
@@ -579,13 +597,16 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
 
 int Client::CompanyCommand(const std::vector<std::string>& args) {
   const std::string verb =
-      Arg(args, 1, "company verb (put|get|list|import|delete)");
+      Arg(args, 1, "company verb (put|update|get|list|import|delete)");
   const bool json = absl::GetFlag(FLAGS_json);
   const double timeout = absl::GetFlag(FLAGS_timeout);
   if (verb == "put") {
     v1::UpsertCompanyRequest req;
     *req.mutable_company() =
         ParseOne<v1::Company>(ReadInput(Arg(args, 2, "FILE")), "company");
+    if (absl::GetFlag(FLAGS_expected_version) >= 0) {
+      req.set_expected_version(absl::GetFlag(FLAGS_expected_version));
+    }
     v1::UpsertCompanyResponse resp;
     grpc::ClientContext ctx;
     SetDeadline(&ctx, timeout);
@@ -594,8 +615,33 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
     if (json) {
       std::cout << ToJson(resp) << "\n";
     } else {
-      std::cout << (resp.created() ? "created" : "updated") << " company "
-                << resp.company().id() << "\n";
+      std::cout << (resp.created()     ? "created"
+                    : resp.unchanged() ? "unchanged"
+                                       : "updated")
+                << " company " << resp.company().id() << " (version "
+                << resp.company().version() << ")\n";
+    }
+    return kOk;
+  }
+  if (verb == "update") {
+    v1::UpdateCompanyRequest req;
+    *req.mutable_company() =
+        ParseOne<v1::Company>(ReadInput(Arg(args, 2, "FILE")), "company");
+    SetMask(req.mutable_update_mask());
+    if (absl::GetFlag(FLAGS_expected_version) >= 0) {
+      req.set_expected_version(absl::GetFlag(FLAGS_expected_version));
+    }
+    v1::UpdateCompanyResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = companies_->UpdateCompany(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (json) {
+      std::cout << ToJson(resp) << "\n";
+    } else {
+      std::cout << (resp.unchanged() ? "unchanged" : "updated") << " company "
+                << resp.company().id() << " (version "
+                << resp.company().version() << ")\n";
     }
     return kOk;
   }
@@ -613,6 +659,9 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
   if (verb == "delete") {
     v1::DeleteCompanyRequest req;
     req.set_company_id(Arg(args, 2, "company ID"));
+    if (absl::GetFlag(FLAGS_expected_version) >= 0) {
+      req.set_expected_version(absl::GetFlag(FLAGS_expected_version));
+    }
     v1::DeleteCompanyResponse resp;
     grpc::ClientContext ctx;
     SetDeadline(&ctx, timeout);
@@ -661,7 +710,7 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
 
 int Client::ProgramCommand(const std::vector<std::string>& args) {
   const std::string verb =
-      Arg(args, 1, "program verb (put|get|list|import|delete|review)");
+      Arg(args, 1, "program verb (put|update|get|list|import|delete|review)");
   const bool json = absl::GetFlag(FLAGS_json);
   const double timeout = absl::GetFlag(FLAGS_timeout);
   if (verb == "review") return Review(args);
@@ -669,6 +718,9 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
     v1::UpsertProgramRequest req;
     *req.mutable_program() =
         ParseOne<v1::Program>(ReadInput(Arg(args, 2, "FILE")), "program");
+    if (absl::GetFlag(FLAGS_expected_version) >= 0) {
+      req.set_expected_version(absl::GetFlag(FLAGS_expected_version));
+    }
     v1::UpsertProgramResponse resp;
     grpc::ClientContext ctx;
     SetDeadline(&ctx, timeout);
@@ -681,6 +733,28 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
                     : resp.unchanged() ? "unchanged"
                                        : "updated")
                 << " program " << resp.program().id() << " (version "
+                << resp.program().version() << ")\n";
+    }
+    return kOk;
+  }
+  if (verb == "update") {
+    v1::UpdateProgramRequest req;
+    *req.mutable_program() =
+        ParseOne<v1::Program>(ReadInput(Arg(args, 2, "FILE")), "program");
+    SetMask(req.mutable_update_mask());
+    if (absl::GetFlag(FLAGS_expected_version) >= 0) {
+      req.set_expected_version(absl::GetFlag(FLAGS_expected_version));
+    }
+    v1::UpdateProgramResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->UpdateProgram(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (json) {
+      std::cout << ToJson(resp) << "\n";
+    } else {
+      std::cout << (resp.unchanged() ? "unchanged" : "updated") << " program "
+                << resp.program().id() << " (version "
                 << resp.program().version() << ")\n";
     }
     return kOk;
@@ -702,6 +776,9 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
   if (verb == "delete") {
     v1::DeleteProgramRequest req;
     req.set_program_id(Arg(args, 2, "program ID"));
+    if (absl::GetFlag(FLAGS_expected_version) >= 0) {
+      req.set_expected_version(absl::GetFlag(FLAGS_expected_version));
+    }
     v1::DeleteProgramResponse resp;
     grpc::ClientContext ctx;
     SetDeadline(&ctx, timeout);

@@ -10,6 +10,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 ABSL_FLAG(std::string, tls_ca, "",
           "PEM CA certificates to verify jiwond's certificate with: connect "
@@ -208,6 +210,23 @@ int ReportRpcError(const char* program, const grpc::Status& s,
                              "): ", s.error_message());
   }
   std::cerr << program << ": " << message << "\n";
+  // A record refused for several problems: one line each, with its reason
+  // code and the Korean a form would show.
+  google::rpc::Status details;
+  if (details.ParseFromString(s.error_details())) {
+    for (const google::protobuf::Any& any : details.details()) {
+      google::rpc::BadRequest bad;
+      if (!any.UnpackTo(&bad) || bad.field_violations_size() < 2) continue;
+      for (const auto& v : bad.field_violations()) {
+        std::cerr << "  " << v.field() << ": " << v.description() << " ("
+                  << v.reason();
+        if (!v.localized_message().message().empty()) {
+          std::cerr << ": " << v.localized_message().message();
+        }
+        std::cerr << ")\n";
+      }
+    }
+  }
   return code;
 }
 

@@ -135,6 +135,13 @@ class Client {
   upsertCompany(company) {
     return this.call('CompanyService', 'UpsertCompany', { company });
   }
+  // Changes only `fields` (top-level names; empty: those `company` sets)
+  // of the stored company `company.id`; a named field it lacks is cleared.
+  updateCompany(company, fields = [], expectedVersion) {
+    const req = { company, update_mask: { paths: fields } };
+    if (expectedVersion !== undefined) req.expected_version = String(expectedVersion);
+    return this.call('CompanyService', 'UpdateCompany', req);
+  }
   async *listCompanies(pageSize = 0) {
     let token = '';
     do {

@@ -57,6 +57,7 @@ const std::vector<MethodRule>& MethodTable() {
   static const std::vector<MethodRule>* table = new std::vector<MethodRule>{
       // A company's own profile: the portal of its site and caseworkers.
       {"/jiwon.v1.CompanyService/UpsertCompany", kCompanySite, kWrite},
+      {"/jiwon.v1.CompanyService/UpdateCompany", kCompanySite, kWrite},
       {"/jiwon.v1.CompanyService/GetCompany", kCompanySite, 0},
       {"/jiwon.v1.CompanyService/DeleteCompany", kCompanySite, kWrite},
       // Every company at once: caseworkers.
@@ -65,6 +66,7 @@ const std::vector<MethodRule>& MethodTable() {
        kWrite},
       // The catalog is public; its writes are the catalog team's.
       {"/jiwon.v1.ProgramService/UpsertProgram", kCatalog | kAdmin, kWrite},
+      {"/jiwon.v1.ProgramService/UpdateProgram", kCatalog | kAdmin, kWrite},
       {"/jiwon.v1.ProgramService/GetProgram", kEveryone, 0},
       {"/jiwon.v1.ProgramService/DeleteProgram", kCatalog | kAdmin, kWrite},
       {"/jiwon.v1.ProgramService/ListPrograms", kEveryone, 0},

@@ -11,6 +11,7 @@
 #include "engine/near_miss.h"
 #include "engine/validate.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "server/app/update_mask.h"
 #include "server/convert.h"
 #include "server/log.h"
 #include "server/storage/key_codec.h"
@@ -340,37 +341,165 @@ absl::StatusOr<engine::Company> Registry::PrepareCompany(
   return ToDomain(*company, std::move(unknown));
 }
 
-absl::Status Registry::StoreCompanies(
-    const std::vector<v1::Company>& records,
-    const std::vector<engine::Company>& companies) {
-  if (records.empty()) return absl::OkStatus();
-  storage::WriteBatch batch;
-  batch.Reserve(records.size());
-  for (const v1::Company& c : records) {
-    batch.Put(Table::kCompanies, c.id(), c.SerializeAsString());
+namespace {
+
+// The stored company `id`, or none.
+absl::StatusOr<std::optional<v1::Company>> StoredCompany(
+    const storage::Store& store, std::string_view id) {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store.Get(Table::kCompanies, id);
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<v1::Company>();
+  v1::Company c;
+  if (!c.ParseFromString(**bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("company ", std::string(id), " is unreadable"));
   }
-  std::lock_guard lock(write_mu_);
-  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
-  for (const engine::Company& c : companies) companies_.Upsert(c);
-  return absl::OkStatus();
+  return std::optional<v1::Company>(std::move(c));
 }
 
-absl::StatusOr<bool> Registry::UpsertCompany(v1::Company* company) {
+// ABORTED unless `stored_version` (0: none stored) is `expected`.
+absl::Status CheckExpected(std::string_view kind, std::string_view id,
+                           int64_t stored_version,
+                           std::optional<int64_t> expected) {
+  if (!expected || *expected == stored_version) return absl::OkStatus();
+  return engine::WithReason(
+      absl::AbortedError(absl::StrCat(
+          "expected_version: ", *expected, ", but ", std::string(kind), " \"",
+          std::string(id), "\" is ",
+          stored_version == 0 ? std::string("not stored")
+                              : absl::StrCat("at version ", stored_version),
+          ": read it again and reapply the change")),
+      engine::reason::kVersionMismatch);
+}
+
+// Sets `company`'s version after `stored`'s; false when the content is
+// the same as stored (the version is then the stored one's).
+bool NextCompanyVersion(const std::optional<v1::Company>& stored,
+                        v1::Company* company) {
+  company->clear_version();
+  if (!stored) {
+    company->set_version(1);
+    return true;
+  }
+  v1::Company before = *stored;
+  before.clear_version();
+  if (google::protobuf::util::MessageDifferencer::Equals(before, *company)) {
+    company->set_version(std::max<int64_t>(stored->version(), 1));
+    return false;
+  }
+  company->set_version(std::max<int64_t>(stored->version(), 1) + 1);
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<int> Registry::StoreCompanies(
+    std::vector<v1::Company>& records,
+    const std::vector<engine::Company>& companies) {
+  if (records.empty()) return 0;
+  storage::WriteBatch batch;
+  batch.Reserve(records.size());
+  std::lock_guard lock(write_mu_);
+  std::vector<bool> changed(records.size());
+  // A company twice in one batch: the later record follows the earlier.
+  absl::flat_hash_map<std::string, size_t> earlier;
+  int unchanged = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    v1::Company& c = records[i];
+    std::optional<v1::Company> stored;
+    if (auto it = earlier.find(c.id()); it != earlier.end()) {
+      stored = records[it->second];
+    } else {
+      absl::StatusOr<std::optional<v1::Company>> s =
+          StoredCompany(*store_, c.id());
+      if (!s.ok()) return s.status();
+      stored = *std::move(s);
+    }
+    changed[i] = NextCompanyVersion(stored, &c);
+    earlier.insert_or_assign(c.id(), i);
+    if (!changed[i]) {
+      ++unchanged;
+      continue;
+    }
+    batch.Put(Table::kCompanies, c.id(), c.SerializeAsString());
+  }
+  if (absl::Status s = store_->Write(batch); !s.ok()) return s;
+  for (size_t i = 0; i < companies.size(); ++i) {
+    if (changed[i]) companies_.Upsert(companies[i]);
+  }
+  return unchanged;
+}
+
+absl::StatusOr<Registry::CompanyWrite> Registry::UpsertCompany(
+    v1::Company* company, std::optional<int64_t> expected_version) {
+  company->clear_version();
   absl::StatusOr<engine::Company> domain = PrepareCompany(company);
   if (!domain.ok()) return domain.status();
   std::lock_guard lock(write_mu_);
-  absl::StatusOr<std::optional<std::string>> old =
-      store_->Get(Table::kCompanies, company->id());
-  if (!old.ok()) return old.status();
+  absl::StatusOr<std::optional<v1::Company>> stored =
+      StoredCompany(*store_, company->id());
+  if (!stored.ok()) return stored.status();
+  return WriteCompany(*stored, *std::move(domain), expected_version, company);
+}
+
+absl::StatusOr<Registry::CompanyWrite> Registry::UpdateCompany(
+    const v1::Company& patch, const google::protobuf::FieldMask& mask,
+    std::optional<int64_t> expected_version,
+    const std::function<absl::Status(const v1::Company&, const v1::Company&)>&
+        admit,
+    v1::Company* company) {
+  if (absl::Status s = CheckId("company.id", patch.id()); !s.ok()) return s;
+  std::lock_guard lock(write_mu_);
+  absl::StatusOr<std::optional<v1::Company>> stored =
+      StoredCompany(*store_, patch.id());
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return engine::WithReason(
+        absl::NotFoundError(
+            absl::StrCat("company \"", patch.id(), "\" does not exist")),
+        engine::reason::kCompanyNotFound);
+  }
+  *company = **stored;
+  if (absl::Status s = ApplyUpdateMask(patch, mask, company); !s.ok()) {
+    return s;
+  }
+  if (admit) {
+    if (absl::Status s = admit(**stored, *company); !s.ok()) return s;
+  }
+  company->clear_version();
+  absl::StatusOr<engine::Company> domain = PrepareCompany(company);
+  if (!domain.ok()) return domain.status();
+  return WriteCompany(*stored, *std::move(domain), expected_version, company);
+}
+
+absl::StatusOr<Registry::CompanyWrite> Registry::WriteCompany(
+    const std::optional<v1::Company>& stored, engine::Company domain,
+    std::optional<int64_t> expected_version, v1::Company* company) {
+  if (absl::Status s =
+          CheckExpected("company", company->id(),
+                        stored ? std::max<int64_t>(stored->version(), 1) : 0,
+                        expected_version);
+      !s.ok()) {
+    return s;
+  }
+  CompanyWrite out;
+  out.created = !stored.has_value();
+  out.unchanged = !NextCompanyVersion(stored, company);
+  if (out.unchanged) return out;
   storage::WriteBatch batch;
   batch.Put(Table::kCompanies, company->id(), company->SerializeAsString());
   if (absl::Status s = store_->Write(batch); !s.ok()) return s;
-  companies_.Upsert(*domain);
-  return !old->has_value();
+  companies_.Upsert(std::move(domain));
+  return out;
 }
 
 absl::StatusOr<v1::Company> Registry::GetCompany(std::string_view id) const {
-  return ReadRecord<v1::Company>(*store_, Table::kCompanies, "company", id);
+  absl::StatusOr<v1::Company> c =
+      ReadRecord<v1::Company>(*store_, Table::kCompanies, "company", id);
+  // One stored before companies had versions is at its first.
+  if (c.ok() && c->version() == 0) c->set_version(1);
+  return c;
 }
 
 absl::StatusOr<engine::Company> Registry::LoadCompany(
@@ -387,17 +516,23 @@ absl::StatusOr<engine::Company> Registry::LoadCompany(
   return domain;
 }
 
-absl::Status Registry::DeleteCompany(std::string_view id) {
+absl::Status Registry::DeleteCompany(std::string_view id,
+                                     std::optional<int64_t> expected_version) {
   if (absl::Status s = CheckId("company_id", id); !s.ok()) return s;
   std::lock_guard lock(write_mu_);
-  absl::StatusOr<std::optional<std::string>> old =
-      store_->Get(Table::kCompanies, id);
+  absl::StatusOr<std::optional<v1::Company>> old = StoredCompany(*store_, id);
   if (!old.ok()) return old.status();
   if (!old->has_value()) {
     return engine::WithReason(
         absl::NotFoundError(
             absl::StrCat("company \"", std::string(id), "\" does not exist")),
         engine::reason::kCompanyNotFound);
+  }
+  if (absl::Status s =
+          CheckExpected("company", id, std::max<int64_t>((*old)->version(), 1),
+                        expected_version);
+      !s.ok()) {
+    return s;
   }
   // The company, its feedback and its rescore results go together.
   storage::WriteBatch batch;
@@ -549,6 +684,21 @@ absl::StatusOr<Registry::ProgramWrite> Registry::UpsertProgram(
   out.program = std::move(program);
   out.catalog_version = version;
   return out;
+}
+
+absl::StatusOr<Registry::ProgramWrite> Registry::UpdateProgram(
+    const v1::Program& patch, const google::protobuf::FieldMask& mask,
+    std::optional<int64_t> expected_version) {
+  if (absl::Status s = CheckId("program.id", patch.id()); !s.ok()) return s;
+  absl::StatusOr<v1::Program> stored = GetProgram(patch.id());
+  if (!stored.ok()) return stored.status();
+  v1::Program updated = *stored;
+  if (absl::Status s = ApplyUpdateMask(patch, mask, &updated); !s.ok()) {
+    return s;
+  }
+  return UpsertProgram(std::move(updated), expected_version
+                                               ? *expected_version
+                                               : stored->version());
 }
 
 absl::StatusOr<v1::Program> Registry::GetProgram(std::string_view id) const {

@@ -21,6 +21,7 @@
 #include "engine/evaluate.h"
 #include "engine/matcher.h"
 #include "engine/reference.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/feedback_service.pb.h"
 #include "jiwon/v1/program.pb.h"
@@ -55,18 +56,41 @@ class Registry {
       engine::ScoringWeights weights = {});
 
   // ---- companies
-  // Validates and stores `company` (normalised); returns whether it is new.
-  absl::StatusOr<bool> UpsertCompany(v1::Company* company);
+  struct CompanyWrite {
+    bool created = false;
+    // The stored record had the same content: nothing was written.
+    bool unchanged = false;
+  };
+  // Validates and stores `company` (normalised, its version set to the
+  // stored one's plus one, or kept when the content is the same). With
+  // `expected_version`, ABORTED unless the stored company is at it (0:
+  // none is stored).
+  absl::StatusOr<CompanyWrite> UpsertCompany(
+      v1::Company* company,
+      std::optional<int64_t> expected_version = std::nullopt);
+  // Replaces the fields `mask` names of the stored company `patch.id()`
+  // with `patch`'s (see ApplyUpdateMask); `admit(stored, updated)` may
+  // refuse. `*company` receives the record as stored.
+  absl::StatusOr<CompanyWrite> UpdateCompany(
+      const v1::Company& patch, const google::protobuf::FieldMask& mask,
+      std::optional<int64_t> expected_version,
+      const std::function<absl::Status(const v1::Company& stored,
+                                       const v1::Company& updated)>& admit,
+      v1::Company* company);
   // Normalises and validates a company to store (fields the schema does
   // not define refused): UpsertCompany's check, and imports' before
   // StoreCompanies.
   absl::StatusOr<engine::Company> PrepareCompany(v1::Company* company) const;
   // Stores prepared companies in one write (one sync of the log for all),
-  // all or none.
-  absl::Status StoreCompanies(const std::vector<v1::Company>& records,
-                              const std::vector<engine::Company>& companies);
+  // all or none, each at its next version; those identical to the stored
+  // record are left as they are. Returns how many were.
+  absl::StatusOr<int> StoreCompanies(
+      std::vector<v1::Company>& records,
+      const std::vector<engine::Company>& companies);
   absl::StatusOr<v1::Company> GetCompany(std::string_view id) const;
-  absl::Status DeleteCompany(std::string_view id);
+  absl::Status DeleteCompany(
+      std::string_view id,
+      std::optional<int64_t> expected_version = std::nullopt);
   struct CompanyPage {
     std::vector<v1::Company> companies;
     std::string next_page_token;
@@ -100,6 +124,13 @@ class Registry {
   // at that version (0: there is none).
   absl::StatusOr<ProgramWrite> UpsertProgram(
       v1::Program program, std::optional<int64_t> expected_version = {});
+  // Replaces the fields `mask` names of the stored program `patch.id()`
+  // with `patch`'s (see ApplyUpdateMask), then stores it as UpsertProgram
+  // does. Without `expected_version`, the version read is expected: a
+  // write between the read and this one makes it ABORTED, not lost.
+  absl::StatusOr<ProgramWrite> UpdateProgram(
+      const v1::Program& patch, const google::protobuf::FieldMask& mask,
+      std::optional<int64_t> expected_version = {});
   absl::StatusOr<v1::Program> GetProgram(std::string_view id) const;
   // Returns the new catalog version.
   absl::StatusOr<int64_t> DeleteProgram(
@@ -213,6 +244,11 @@ class Registry {
   Registry(storage::Store* store, const engine::Reference* reference,
            engine::ScoringWeights weights);
 
+  // Stores `company` (prepared as `domain`) over `stored` under
+  // write_mu_: UpsertCompany's and UpdateCompany's common end.
+  absl::StatusOr<CompanyWrite> WriteCompany(
+      const std::optional<v1::Company>& stored, engine::Company domain,
+      std::optional<int64_t> expected_version, v1::Company* company);
   absl::StatusOr<engine::Program> ValidateProgram(
       const v1::Program& program,
       std::vector<engine::FieldError> errors = {}) const;

@@ -17,6 +17,13 @@
 namespace jiwon::rpc {
 namespace {
 
+// A request's optional expected_version.
+template <typename Request>
+std::optional<int64_t> ExpectedVersion(const Request& r) {
+  return r.has_expected_version() ? std::optional<int64_t>(r.expected_version())
+                                  : std::nullopt;
+}
+
 absl::Status CheckSize(const google::protobuf::Message& m,
                        std::string_view field) {
   const size_t size = m.ByteSizeLong();
@@ -374,10 +381,55 @@ grpc::ServerUnaryReactor* CompanyService::UpsertCompany(
   v1::Company company = req->company();
   // The answer is the record the caller sent, normalised: it discloses
   // nothing, so no access record.
-  absl::StatusOr<bool> created = registry_->UpsertCompany(&company);
-  if (!created.ok()) return Done(ctx, created.status());
+  absl::StatusOr<app::Registry::CompanyWrite> w =
+      registry_->UpsertCompany(&company, ExpectedVersion(*req));
+  if (!w.ok()) return Done(ctx, w.status());
   *resp->mutable_company() = std::move(company);
-  resp->set_created(*created);
+  resp->set_created(w->created);
+  resp->set_unchanged(w->unchanged);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CompanyService::UpdateCompany(
+    grpc::CallbackServerContext* ctx, const v1::UpdateCompanyRequest* req,
+    v1::UpdateCompanyResponse* resp) {
+  if (!req->has_company()) {
+    return Done(ctx, absl::InvalidArgumentError("company: must be set"));
+  }
+  if (absl::Status s = CheckSize(req->company(), "company"); !s.ok()) {
+    return Done(ctx, s);
+  }
+  const CallerInfo caller = CallerOf(ctx, policy_.gate);
+  // Another scope's company is one this caller cannot see; the update may
+  // not move it out of the caller's scope either.
+  auto admit = [&](const v1::Company& stored,
+                   const v1::Company& updated) -> absl::Status {
+    if (!caller.scope.Admits(stored)) return HiddenCompany(stored.id());
+    if (!caller.scope.Admits(updated)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("company: this caller may write companies of ",
+                       caller.scope.ToString(), " only"));
+    }
+    return absl::OkStatus();
+  };
+  // The answer is the whole record as stored, fields the caller did not
+  // send among them: a read of personal data, recorded as GetCompany's.
+  v1::Company company;
+  absl::StatusOr<app::Registry::CompanyWrite> w =
+      registry_->UpdateCompany(req->company(), req->update_mask(),
+                               ExpectedVersion(*req), admit, &company);
+  if (!w.ok()) return Done(ctx, w.status());
+  std::vector<std::string> fields = PersonalFields(company);
+  if (!fields.empty()) {
+    if (absl::Status s = RecordAccess(policy_.access_log, caller, ctx,
+                                      "/jiwon.v1.CompanyService/UpdateCompany",
+                                      {company.id()}, std::move(fields));
+        !s.ok()) {
+      return Done(ctx, s);
+    }
+  }
+  *resp->mutable_company() = std::move(company);
+  resp->set_unchanged(w->unchanged);
   return Done(ctx, absl::OkStatus());
 }
 
@@ -411,7 +463,8 @@ grpc::ServerUnaryReactor* CompanyService::DeleteCompany(
       !s.ok()) {
     return Done(ctx, s);
   }
-  return Done(ctx, registry_->DeleteCompany(req->company_id()));
+  return Done(
+      ctx, registry_->DeleteCompany(req->company_id(), ExpectedVersion(*req)));
 }
 
 grpc::ServerUnaryReactor* CompanyService::ListCompanies(
@@ -484,12 +537,14 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* CompanyService::ImportCompanies(
         batch->records.push_back(r.company());
         return absl::OkStatus();
       },
-      [registry, batch](v1::ImportCompaniesResponse*) {
-        absl::Status s =
+      [registry, batch](v1::ImportCompaniesResponse* response) {
+        absl::StatusOr<int> unchanged =
             registry->StoreCompanies(batch->records, batch->domains);
         batch->records.clear();
         batch->domains.clear();
-        return s;
+        if (!unchanged.ok()) return unchanged.status();
+        response->set_unchanged(response->unchanged() + *unchanged);
+        return absl::OkStatus();
       });
 }
 
@@ -504,13 +559,29 @@ grpc::ServerUnaryReactor* ProgramService::UpsertProgram(
   if (absl::Status s = CheckSize(req->program(), "program"); !s.ok()) {
     return Done(ctx, s);
   }
-  absl::StatusOr<app::Registry::ProgramWrite> w = registry_->UpsertProgram(
-      req->program(), req->has_expected_version()
-                          ? std::optional<int64_t>(req->expected_version())
-                          : std::nullopt);
+  absl::StatusOr<app::Registry::ProgramWrite> w =
+      registry_->UpsertProgram(req->program(), ExpectedVersion(*req));
   if (!w.ok()) return Done(ctx, w.status());
   *resp->mutable_program() = std::move(w->program);
   resp->set_created(w->created);
+  resp->set_catalog_version(w->catalog_version);
+  resp->set_unchanged(w->unchanged);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::UpdateProgram(
+    grpc::CallbackServerContext* ctx, const v1::UpdateProgramRequest* req,
+    v1::UpdateProgramResponse* resp) {
+  if (!req->has_program()) {
+    return Done(ctx, absl::InvalidArgumentError("program: must be set"));
+  }
+  if (absl::Status s = CheckSize(req->program(), "program"); !s.ok()) {
+    return Done(ctx, s);
+  }
+  absl::StatusOr<app::Registry::ProgramWrite> w = registry_->UpdateProgram(
+      req->program(), req->update_mask(), ExpectedVersion(*req));
+  if (!w.ok()) return Done(ctx, w.status());
+  *resp->mutable_program() = std::move(w->program);
   resp->set_catalog_version(w->catalog_version);
   resp->set_unchanged(w->unchanged);
   return Done(ctx, absl::OkStatus());

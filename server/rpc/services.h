@@ -57,6 +57,9 @@ class CompanyService final
   grpc::ServerUnaryReactor* UpsertCompany(
       grpc::CallbackServerContext* ctx, const v1::UpsertCompanyRequest* req,
       v1::UpsertCompanyResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateCompany(
+      grpc::CallbackServerContext* ctx, const v1::UpdateCompanyRequest* req,
+      v1::UpdateCompanyResponse* resp) override;
   grpc::ServerUnaryReactor* GetCompany(grpc::CallbackServerContext* ctx,
                                        const v1::GetCompanyRequest* req,
                                        v1::GetCompanyResponse* resp) override;
@@ -89,6 +92,9 @@ class ProgramService final
   grpc::ServerUnaryReactor* UpsertProgram(
       grpc::CallbackServerContext* ctx, const v1::UpsertProgramRequest* req,
       v1::UpsertProgramResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateProgram(
+      grpc::CallbackServerContext* ctx, const v1::UpdateProgramRequest* req,
+      v1::UpdateProgramResponse* resp) override;
   grpc::ServerUnaryReactor* GetProgram(grpc::CallbackServerContext* ctx,
                                        const v1::GetProgramRequest* req,
                                        v1::GetProgramResponse* resp) override;

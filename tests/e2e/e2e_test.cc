@@ -27,6 +27,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
 #include "tests/e2e/http_server.h"
 #include "tests/e2e/pki.h"
@@ -987,6 +988,73 @@ TEST_F(EndToEndTest, ImportingTheSameCatalogAgainChangesNothing) {
   ASSERT_EQ(back.exit_code, 0) << back.err;
   EXPECT_NE(back.out.find("\"accepted\":46"), std::string::npos) << back.out;
   EXPECT_NE(back.out.find("\"unchanged\":46"), std::string::npos) << back.out;
+}
+
+// A portal sends a name and an employee count for a profile of many facts:
+// those two change, the others stay, and a write from a stale read is
+// refused without changing anything.
+TEST_F(EndToEndTest,
+       APartialUpdateKeepsTheOtherFactsAndAStaleOneChangesNothing) {
+  LoadDemo();
+  auto company = [&](const std::string& id) {
+    Result r = Jiwon({"company", "get", id});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    v1::Company c;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &c).ok())
+        << r.out;
+    return c;
+  };
+  const v1::Company before = company("C0002");
+  ASSERT_EQ(before.version(), 1);
+  const std::string patch = WriteInput(
+      "patch.json",
+      R"({"id":"C0002","name":"(주)새벽정밀","regular_employees":40,)"
+      R"("head_office_region":"99"})");
+  Result r =
+      Jiwon({"company", "update", patch, "--fields=name,regular_employees"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("updated company C0002 (version 2)"), std::string::npos)
+      << r.out;
+  const v1::Company after = company("C0002");
+  EXPECT_EQ(after.name(), "(주)새벽정밀");
+  EXPECT_EQ(after.regular_employees(), 40);
+  EXPECT_EQ(after.head_office_region(), before.head_office_region());
+  v1::Company rest = after;
+  rest.set_name(before.name());
+  rest.set_regular_employees(before.regular_employees());
+  rest.set_version(before.version());
+  EXPECT_EQ(rest.SerializeAsString(), before.SerializeAsString());
+
+  // Read at version 1, written after version 2: refused, nothing changes.
+  r = Jiwon(
+      {"company", "update", patch, "--fields=name", "--expected_version=1"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("at version 2"), std::string::npos) << r.err;
+  r = Jiwon({"company", "put", patch, "--expected_version=1"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(company("C0002").SerializeAsString(), after.SerializeAsString());
+
+  // Two problems through the mask: both named, each on its own line.
+  const std::string bad = WriteInput(
+      "bad.json",
+      R"({"id":"C0002","founded_on":"2026-02-30","head_office_region":"99"})");
+  r = Jiwon({"company", "update", bad});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("  company.founded_on: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(INVALID_DATE: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  company.head_office_region: "), std::string::npos)
+      << r.err;
+  EXPECT_EQ(company("C0002").SerializeAsString(), after.SerializeAsString());
+
+  // What `company list --json` prints imports back as it is.
+  Result listed = Jiwon({"company", "list", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  Result back = Jiwon(
+      {"company", "import", WriteInput("listed.jsonl", listed.out), "--json"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.out.find("\"accepted\":320"), std::string::npos) << back.out;
+  EXPECT_NE(back.out.find("\"unchanged\":320"), std::string::npos) << back.out;
+  EXPECT_EQ(company("C0002").version(), 2);
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

@@ -55,7 +55,7 @@ const std::set<std::string>& ProducedElsewhere() {
       "IMPORT_STOPPED",   "DRAFT_CHANGED", "ALERTS_EXPIRED",
       "TOO_MANY_STREAMS", "RATE_LIMITED",  "RESCORE_IN_PROGRESS",
       "STORAGE_FAILURE",  "DISK_FULL",     "UNAVAILABLE",
-      "CANCELLED",        "INTERNAL",      "BAD_FIELD_MASK"};
+      "CANCELLED",        "INTERNAL"};
   return *s;
 }
 
@@ -343,14 +343,16 @@ int RunSuite(const std::string& dir, std::vector<std::string> argv,
 
 TEST_F(ErrorContractTest, ThePythonClientPassesItsSuite) {
   SetSuiteEnvironment();
+  setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
   setenv("PYTHONPATH", JIWON_PYTHON_OUT ":" JIWON_SOURCE_DIR "/clients/python",
          1);
   std::string out;
-  EXPECT_EQ(RunSuite(dir_->path(),
-                     {"/usr/bin/python3", "-m", "unittest", "-v",
-                      JIWON_SOURCE_DIR "/clients/python/tests/test_client.py"},
-                     &out),
-            0)
+  EXPECT_EQ(
+      RunSuite(dir_->path(),
+               {"/usr/bin/python3",
+                JIWON_SOURCE_DIR "/clients/python/tests/test_client.py", "-v"},
+               &out),
+      0)
       << out;
   // Each test ran; none was skipped.
   EXPECT_NE(out.find("Ran 5 tests"), std::string::npos) << out;

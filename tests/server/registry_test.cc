@@ -67,15 +67,198 @@ class RegistryTest : public ::testing::Test {
   std::unique_ptr<Registry> registry_;
 };
 
+google::protobuf::FieldMask Mask(std::vector<std::string> paths) {
+  google::protobuf::FieldMask m;
+  for (std::string& p : paths) m.add_paths(std::move(p));
+  return m;
+}
+
+// A name and an employee count sent for a profile of many facts change
+// those two and nothing else; a named field left out becomes unknown.
+TEST_F(RegistryTest, AnUpdateChangesTheNamedFieldsOnly) {
+  v1::Company c = Company("C1");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  const v1::Company before = *registry_->GetCompany("C1");
+  v1::Company patch;
+  patch.set_id("C1");
+  patch.set_name("(주)새이름");
+  patch.set_regular_employees(40);
+  v1::Company stored;
+  auto w = registry_->UpdateCompany(patch, Mask({"name", "regular_employees"}),
+                                    std::nullopt, nullptr, &stored);
+  JIWON_ASSERT_OK(w);
+  EXPECT_FALSE(w->unchanged);
+  auto got = registry_->GetCompany("C1");
+  JIWON_ASSERT_OK(got);
+  EXPECT_EQ(got->name(), "(주)새이름");
+  EXPECT_EQ(got->regular_employees(), 40);
+  EXPECT_EQ(got->version(), 2);
+  v1::Company rest = *got;
+  rest.set_name(before.name());
+  rest.set_regular_employees(before.regular_employees());
+  rest.set_version(before.version());
+  EXPECT_EQ(rest.SerializeAsString(), before.SerializeAsString())
+      << rest.ShortDebugString() << "\n"
+      << before.ShortDebugString();
+  EXPECT_EQ(stored.SerializeAsString(), got->SerializeAsString());
+  // The domain view follows: the matcher sees 40 employees.
+  auto domain = registry_->LoadCompany("C1");
+  JIWON_ASSERT_OK(domain);
+  EXPECT_EQ(domain->regular_employees, 40);
+
+  // A masked field absent from the patch is cleared, on purpose.
+  v1::Company clear;
+  clear.set_id("C1");
+  JIWON_ASSERT_OK(registry_->UpdateCompany(clear, Mask({"fiscal_years"}),
+                                           std::nullopt, nullptr, &stored));
+  got = registry_->GetCompany("C1");
+  EXPECT_EQ(got->fiscal_years_size(), 0);
+  EXPECT_EQ(got->name(), "(주)새이름");
+  EXPECT_EQ(got->version(), 3);
+
+  // No mask: the fields the patch sets.
+  v1::Company implied;
+  implied.set_id("C1");
+  implied.set_regular_employees(41);
+  JIWON_ASSERT_OK(registry_->UpdateCompany(implied, Mask({}), std::nullopt,
+                                           nullptr, &stored));
+  got = registry_->GetCompany("C1");
+  EXPECT_EQ(got->regular_employees(), 41);
+  EXPECT_EQ(got->name(), "(주)새이름");
+
+  // The same values again: nothing is written, the version stays.
+  auto same = registry_->UpdateCompany(implied, Mask({"regular_employees"}),
+                                       std::nullopt, nullptr, &stored);
+  JIWON_ASSERT_OK(same);
+  EXPECT_TRUE(same->unchanged);
+  EXPECT_EQ(registry_->GetCompany("C1")->version(), 4);
+}
+
+TEST_F(RegistryTest, ABadMaskOrAStaleVersionChangesNothing) {
+  v1::Company c = Company("C1");
+  JIWON_ASSERT_OK(registry_->UpsertCompany(&c));
+  const std::string before = registry_->GetCompany("C1")->SerializeAsString();
+  v1::Company patch;
+  patch.set_id("C1");
+  patch.set_name("바뀜");
+  v1::Company stored;
+  auto bad = registry_->UpdateCompany(
+      patch,
+      Mask({"name", "nmae", "version", "fiscal_years.revenue_won", "name"}),
+      std::nullopt, nullptr, &stored);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<engine::FieldError> errors =
+      engine::FieldErrorsOf(bad.status());
+  ASSERT_EQ(errors.size(), 4u) << bad.status();
+  EXPECT_EQ(errors[0].field, "update_mask.paths[1]");
+  EXPECT_EQ(errors[1].field, "update_mask.paths[2]");
+  EXPECT_EQ(errors[2].field, "update_mask.paths[3]");
+  EXPECT_NE(errors[2].message.find("top-level"), std::string::npos);
+  EXPECT_EQ(errors[3].field, "update_mask.paths[4]");
+  for (const auto& e : errors) EXPECT_EQ(e.reason, "BAD_FIELD_MASK");
+  // An invalid value through the mask is refused like any other.
+  patch.set_head_office_region("99");
+  auto invalid = registry_->UpdateCompany(patch, Mask({"head_office_region"}),
+                                          std::nullopt, nullptr, &stored);
+  EXPECT_EQ(engine::ReasonOf(invalid.status()), "UNKNOWN_REGION_CODE");
+  // A stale version.
+  auto stale = registry_->UpdateCompany(patch, Mask({"name"}), int64_t{7},
+                                        nullptr, &stored);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(engine::ReasonOf(stale.status()), "VERSION_MISMATCH");
+  v1::Company whole = Company("C1");
+  whole.set_name("전체");
+  auto stale_upsert = registry_->UpsertCompany(&whole, int64_t{3});
+  EXPECT_EQ(stale_upsert.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(registry_->DeleteCompany("C1", int64_t{2}).code(),
+            absl::StatusCode::kAborted);
+  // The refusal of the admit hook (the RPC layer's scope check).
+  auto refused = registry_->UpdateCompany(
+      patch, Mask({"name"}), std::nullopt,
+      [](const v1::Company&, const v1::Company& updated) {
+        return updated.name() == "바뀜" ? absl::PermissionDeniedError("no")
+                                        : absl::OkStatus();
+      },
+      &stored);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->GetCompany("C1")->SerializeAsString(), before);
+  // Missing company.
+  patch.set_id("C2");
+  EXPECT_EQ(engine::ReasonOf(registry_
+                                 ->UpdateCompany(patch, Mask({"name"}),
+                                                 std::nullopt, nullptr, &stored)
+                                 .status()),
+            "COMPANY_NOT_FOUND");
+  // At the version read, the write goes through.
+  whole.set_name("전체");
+  auto current = registry_->UpsertCompany(&whole, int64_t{1});
+  JIWON_ASSERT_OK(current);
+  EXPECT_EQ(whole.version(), 2);
+  JIWON_ASSERT_OK(registry_->DeleteCompany("C1", int64_t{2}));
+}
+
+TEST_F(RegistryTest, ImportingTheSameCompaniesAgainWritesNothing) {
+  std::vector<v1::Company> records = {Company("A"), Company("B")};
+  std::vector<engine::Company> domains;
+  for (v1::Company& c : records) {
+    auto d = registry_->PrepareCompany(&c);
+    JIWON_ASSERT_OK(d);
+    domains.push_back(*std::move(d));
+  }
+  std::vector<v1::Company> again = records;
+  auto first = registry_->StoreCompanies(records, domains);
+  JIWON_ASSERT_OK(first);
+  EXPECT_EQ(*first, 0);
+  EXPECT_EQ(registry_->GetCompany("A")->version(), 1);
+  again[1].set_name("바뀐 이름");
+  auto second = registry_->StoreCompanies(again, domains);
+  JIWON_ASSERT_OK(second);
+  EXPECT_EQ(*second, 1);  // A as stored; B changed
+  EXPECT_EQ(registry_->GetCompany("A")->version(), 1);
+  EXPECT_EQ(registry_->GetCompany("B")->version(), 2);
+}
+
+TEST_F(RegistryTest, AProgramUpdateReplacesTheNamedFieldsOnce) {
+  JIWON_ASSERT_OK(registry_->UpsertProgram(Program("p1")));
+  const int64_t catalog = registry_->catalog()->version();
+  v1::Program patch;
+  patch.set_id("p1");
+  patch.set_title("새 제목");
+  auto w = registry_->UpdateProgram(patch, Mask({"title"}));
+  JIWON_ASSERT_OK(w);
+  EXPECT_EQ(w->program.title(), "새 제목");
+  EXPECT_EQ(w->program.rules_size(), 2);  // not named: kept
+  EXPECT_EQ(w->catalog_version, catalog + 1);
+  auto same = registry_->UpdateProgram(patch, Mask({"title"}));
+  JIWON_ASSERT_OK(same);
+  EXPECT_TRUE(same->unchanged);
+  EXPECT_EQ(registry_->catalog()->version(), catalog + 1);
+  EXPECT_EQ(registry_->UpdateProgram(patch, Mask({"title"}), int64_t{1})
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(engine::ReasonOf(
+                registry_->UpdateProgram(patch, Mask({"rules.id"})).status()),
+            "BAD_FIELD_MASK");
+  patch.set_id("nope");
+  EXPECT_EQ(engine::ReasonOf(
+                registry_->UpdateProgram(patch, Mask({"title"})).status()),
+            "PROGRAM_NOT_FOUND");
+}
+
 TEST_F(RegistryTest, UpsertReportsCreationAndNormalises) {
   v1::Company c = Company("C1");
   auto created = registry_->UpsertCompany(&c);
   JIWON_ASSERT_OK(created);
-  EXPECT_TRUE(*created);
+  EXPECT_TRUE(created->created);
+  EXPECT_FALSE(created->unchanged);
   EXPECT_EQ(c.business_number(), "2208162517");
+  EXPECT_EQ(c.version(), 1);
   auto again = registry_->UpsertCompany(&c);
   JIWON_ASSERT_OK(again);
-  EXPECT_FALSE(*again);
+  EXPECT_FALSE(again->created);
+  EXPECT_TRUE(again->unchanged);
+  EXPECT_EQ(c.version(), 1);
   auto got = registry_->GetCompany("C1");
   JIWON_ASSERT_OK(got);
   EXPECT_EQ(got->business_number(), "2208162517");

@@ -84,6 +84,13 @@ test('a profile is stored and recommended', async () => {
   const ids = [];
   for await (const co of c.listCompanies(1)) ids.push(co.id);
   assert.ok(ids.includes('NODE1'));
+  // A partial update: only the employee count changes.
+  await c.updateCompany({ id: 'NODE1', regular_employees: 7 }, ['regular_employees'], 1);
+  const got = await c.getCompany('NODE1');
+  assert.deepEqual([got.name, got.regular_employees, got.version], ['(주)노드', 7, '2']);
+  const stale = await c.updateCompany({ id: 'NODE1', name: 'x' }, ['name'], 1)
+    .then(() => assert.fail('succeeded'), (err) => err);
+  assert.equal(stale.reason, 'VERSION_MISMATCH');
 });
 
 test('UNAVAILABLE is retried with backoff, then rejected', async () => {

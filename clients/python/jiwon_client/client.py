@@ -138,6 +138,21 @@ class Client:
         req = company_service_pb2.UpsertCompanyRequest(company=company)
         return self.call(self.companies.UpsertCompany, req)
 
+    def update_company(
+        self,
+        company: company_pb2.Company,
+        fields=(),
+        expected_version: Optional[int] = None,
+    ) -> company_service_pb2.UpdateCompanyResponse:
+        """Changes only `fields` (top-level names; empty: those `company`
+        sets) of the stored company `company.id`; a named field `company`
+        lacks is cleared."""
+        req = company_service_pb2.UpdateCompanyRequest(company=company)
+        req.update_mask.paths.extend(fields)
+        if expected_version is not None:
+            req.expected_version = expected_version
+        return self.call(self.companies.UpdateCompany, req)
+
     def list_companies(self, page_size: int = 0) -> Iterator[company_pb2.Company]:
         """Every company, page by page."""
         token = ""

@@ -122,6 +122,15 @@ class ClientTest(unittest.TestCase):
         ids = [m.program_id for m in got.matches]
         self.assertIn("py-gyeonggi", ids)
         self.assertIn("PY1", [x.id for x in c.list_companies(page_size=1)])
+        # A partial update: only the employee count changes.
+        c.update_company(company_pb2.Company(id="PY1", regular_employees=7),
+                         ["regular_employees"], expected_version=1)
+        got = c.get_company("PY1")
+        self.assertEqual((got.name, got.regular_employees, got.version), ("(주)파이썬", 7, 2))
+        with self.assertRaises(JiwonError) as stale:
+            c.update_company(company_pb2.Company(id="PY1", name="x"), ["name"],
+                             expected_version=1)
+        self.assertEqual(stale.exception.reason, "VERSION_MISMATCH")
 
     def test_unavailable_is_retried_with_backoff_then_raised(self):
         s = socket.socket()

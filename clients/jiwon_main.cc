@@ -1659,22 +1659,25 @@ int Client::Feedback(const std::vector<std::string>& args) {
   if (args.size() == 2) {
     v1::ListFeedbackRequest req;
     req.set_company_id(company);
-    v1::ListFeedbackResponse resp;
-    grpc::ClientContext ctx;
-    SetDeadline(&ctx, timeout);
-    grpc::Status s = feedback_->ListFeedback(&ctx, req, &resp);
-    if (!s.ok()) return FailRpc(s);
     Table table({{"프로그램"}, {"결정"}, {"기록"}, {"메모", 40}});
-    for (const v1::Feedback& f : resp.feedback()) {
-      if (json) {
-        std::cout << ToJson(f) << "\n";
-        continue;
-      }
-      const char* kind = f.kind() == v1::FEEDBACK_KIND_DISMISSED ? "관심 없음"
-                         : f.kind() == v1::FEEDBACK_KIND_SAVED   ? "저장"
+    do {
+      v1::ListFeedbackResponse resp;
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, timeout);
+      grpc::Status s = feedback_->ListFeedback(&ctx, req, &resp);
+      if (!s.ok()) return FailRpc(s);
+      for (const v1::Feedback& f : resp.feedback()) {
+        if (json) {
+          std::cout << ToJson(f) << "\n";
+          continue;
+        }
+        const char* kind = f.kind() == v1::FEEDBACK_KIND_DISMISSED ? "관심 없음"
+                           : f.kind() == v1::FEEDBACK_KIND_SAVED ? "저장"
                                                                  : "신청함";
-      table.AddRow({f.program_id(), kind, f.recorded_at(), f.note()});
-    }
+        table.AddRow({f.program_id(), kind, f.recorded_at(), f.note()});
+      }
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
     if (!json) std::cout << table.Render();
     return kOk;
   }

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/errors.h"
+#include "server/app/page_token.h"
 #include "server/app/registry.h"
 #include "server/storage/key_codec.h"
 
@@ -135,21 +136,18 @@ absl::StatusOr<uint64_t> AccessLog::Trim(std::string_view cutoff) {
 absl::StatusOr<AccessLog::Page> AccessLog::Read(
     std::string_view company_id, std::string_view since, int page_size,
     std::string_view page_token) const {
-  if (page_size < 0 || page_size > 1000) {
-    return engine::WithReason(
-        absl::InvalidArgumentError(absl::StrCat(
-            "page_size: must be 1-1000 (or 0 for 100), got ", page_size)),
-        engine::reason::kBadPageSize);
-  }
-  if (page_size == 0) page_size = 100;
+  absl::StatusOr<int> size = PageSize(page_size, 100, 1000);
+  if (!size.ok()) return size.status();
+  page_size = *size;
+  const std::string filters =
+      absl::StrCat(std::string(company_id), "|", std::string(since));
+  absl::StatusOr<std::string> position =
+      ReadPageToken("access_log", filters, page_token);
+  if (!position.ok()) return position.status();
   uint64_t after = 0;
-  if (!page_token.empty() &&
-      !absl::SimpleAtoi(absl::string_view(page_token.data(), page_token.size()),
-                        &after)) {
-    return engine::WithReason(
-        absl::InvalidArgumentError(
-            "page_token: not one this server gave (a record number)"),
-        engine::reason::kBadPageToken);
+  if (!position->empty() && !absl::SimpleAtoi(*position, &after)) {
+    return engine::FieldStatus("page_token", engine::reason::kBadPageToken,
+                               "not a record number");
   }
   if (!since.empty()) {
     absl::StatusOr<uint64_t> start = FirstAtOrAfter(since);
@@ -184,7 +182,8 @@ absl::StatusOr<AccessLog::Page> AccessLog::Read(
   if (!bad.ok()) return bad;
   if (static_cast<int>(page.records.size()) == page_size &&
       reached < last_id()) {
-    page.next_page_token = absl::StrCat(reached);
+    page.next_page_token =
+        MakePageToken("access_log", filters, absl::StrCat(reached));
   }
   return page;
 }

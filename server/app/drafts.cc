@@ -13,6 +13,7 @@
 #include "engine/validate.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/app/page_token.h"
 #include "server/app/registry.h"
 #include "server/convert.h"
 #include "server/feed_json.h"
@@ -380,21 +381,22 @@ absl::StatusOr<v1::Draft> Drafts::Get(std::string_view program_id) const {
 absl::StatusOr<Drafts::Page> Drafts::List(int page_size,
                                           std::string_view page_token,
                                           bool awaiting_review) const {
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size: must be 0-", kMaxPageSize, ", got ", page_size));
-  }
-  const size_t want =
-      static_cast<size_t>(page_size == 0 ? kDefaultPageSize : page_size);
+  absl::StatusOr<int> size =
+      PageSize(page_size, kDefaultPageSize, kMaxPageSize);
+  if (!size.ok()) return size.status();
+  const size_t want = static_cast<size_t>(*size);
+  const std::string filters = awaiting_review ? "awaiting review" : "";
+  absl::StatusOr<std::string> after =
+      ReadPageToken("drafts", filters, page_token);
+  if (!after.ok()) return after.status();
   Page page;
   absl::Status bad;
   std::string last;
   absl::Status s = store_->Scan(
-      Table::kDrafts, page_token,
+      Table::kDrafts, *after,
       [&](std::string_view key, std::string_view value) {
-        if (key == page_token) return true;  // the page before ended here
         if (page.drafts.size() == want) {
-          page.next_page_token = last;
+          page.next_page_token = MakePageToken("drafts", filters, last);
           return false;
         }
         v1::Draft& d = page.drafts.emplace_back();

@@ -11,6 +11,7 @@
 #include "engine/near_miss.h"
 #include "engine/validate.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "server/app/page_token.h"
 #include "server/app/update_mask.h"
 #include "server/convert.h"
 #include "server/log.h"
@@ -24,30 +25,9 @@ absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 using storage::Table;
 
+// ListCompanies' and ListPrograms' pages.
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
-
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested == 0) return kDefaultPageSize;
-  if (requested < 0 || requested > kMaxPageSize) {
-    return engine::WithReason(
-        absl::InvalidArgumentError(
-            absl::StrCat("page_size: must be 1-", kMaxPageSize, " (or 0 for ",
-                         kDefaultPageSize, "), got ", requested)),
-        engine::reason::kBadPageSize);
-  }
-  return requested;
-}
-
-absl::Status CheckPageToken(std::string_view token) {
-  if (!token.empty() && !engine::IsValidId(token)) {
-    return engine::WithReason(
-        absl::InvalidArgumentError(
-            "page_token: not a token returned by a previous call"),
-        engine::reason::kBadPageToken);
-  }
-  return absl::OkStatus();
-}
 
 absl::Status CheckId(std::string_view field, std::string_view id) {
   if (id.empty()) {
@@ -553,14 +533,17 @@ absl::Status Registry::DeleteCompany(std::string_view id,
 
 absl::StatusOr<Registry::CompanyPage> Registry::ListCompanies(
     int page_size, std::string_view page_token) const {
-  absl::StatusOr<int> size = PageSize(page_size);
+  absl::StatusOr<int> size =
+      PageSize(page_size, kDefaultPageSize, kMaxPageSize);
   if (!size.ok()) return size.status();
-  if (absl::Status s = CheckPageToken(page_token); !s.ok()) return s;
+  absl::StatusOr<std::string> after =
+      ReadPageToken("companies", "", page_token);
+  if (!after.ok()) return after.status();
   CompanyPage page;
   absl::Status failure;
   bool more = false;
   absl::Status scan = store_->Scan(
-      Table::kCompanies, page_token,
+      Table::kCompanies, *after,
       [&](std::string_view key, std::string_view value) {
         if (static_cast<int>(page.companies.size()) == *size) {
           more = true;
@@ -576,7 +559,10 @@ absl::StatusOr<Registry::CompanyPage> Registry::ListCompanies(
       });
   if (!scan.ok()) return scan;
   if (!failure.ok()) return failure;
-  if (more) page.next_page_token = page.companies.back().id();
+  if (more) {
+    page.next_page_token =
+        MakePageToken("companies", "", page.companies.back().id());
+  }
   return page;
 }
 
@@ -737,9 +723,19 @@ absl::StatusOr<int64_t> Registry::DeleteProgram(
 absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
     int page_size, std::string_view page_token,
     const ProgramFilter& filter) const {
-  absl::StatusOr<int> size = PageSize(page_size);
+  absl::StatusOr<int> size =
+      PageSize(page_size, kDefaultPageSize, kMaxPageSize);
   if (!size.ok()) return size.status();
-  if (absl::Status s = CheckPageToken(page_token); !s.ok()) return s;
+  // A token goes with the filters of the request that made it.
+  std::string filters = absl::StrCat(
+      filter.as_of.ToString(), "|", filter.region, "|",
+      filter.window_status ? static_cast<int>(*filter.window_status) : 0);
+  for (engine::Category c : filter.categories) {
+    absl::StrAppend(&filters, "|", static_cast<int>(c));
+  }
+  absl::StatusOr<std::string> after =
+      ReadPageToken("programs", filters, page_token);
+  if (!after.ok()) return after.status();
   if (!filter.region.empty()) {
     const engine::RegionTable::Region* r =
         reference_->regions.Find(filter.region);
@@ -794,7 +790,7 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
     return true;
   };
   absl::Status scan = store_->ScanSnapshot(
-      *records, Table::kPrograms, page_token,
+      *records, Table::kPrograms, *after,
       [&](std::string_view id, std::string_view value) {
         std::shared_ptr<const engine::Program> program = snapshot->Find(id);
         if (program == nullptr) {
@@ -806,7 +802,8 @@ absl::StatusOr<Registry::ProgramPage> Registry::ListPrograms(
         engine::WindowStatus status;
         if (!listed(program, &status)) return true;
         if (static_cast<int>(page.programs.size()) == *size) {
-          page.next_page_token = page.programs.back().first.id();
+          page.next_page_token = MakePageToken("programs", filters,
+                                               page.programs.back().first.id());
           return false;
         }
         v1::Program record;

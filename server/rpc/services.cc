@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "server/app/page_token.h"
 #include "server/convert.h"
 #include "server/log.h"
 #include "server/response_wire.h"
@@ -1040,10 +1041,24 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(
       !s.ok()) {
     return Done(ctx, s);
   }
+  absl::StatusOr<int> size = app::PageSize(req->page_size(), 1000, 1000);
+  if (!size.ok()) return Done(ctx, size.status());
+  absl::StatusOr<std::string> after =
+      app::ReadPageToken("feedback", req->company_id(), req->page_token());
+  if (!after.ok()) return Done(ctx, after.status());
   absl::StatusOr<std::vector<v1::Feedback>> all =
       registry_->ListFeedback(req->company_id());
   if (!all.ok()) return Done(ctx, all.status());
-  for (v1::Feedback& f : *all) *resp->add_feedback() = std::move(f);
+  for (v1::Feedback& f : *all) {
+    if (!after->empty() && f.program_id() <= *after) continue;
+    if (resp->feedback_size() == *size) {
+      resp->set_next_page_token(app::MakePageToken(
+          "feedback", req->company_id(),
+          resp->feedback(resp->feedback_size() - 1).program_id()));
+      break;
+    }
+    *resp->add_feedback() = std::move(f);
+  }
   return Done(ctx, absl::OkStatus());
 }
 

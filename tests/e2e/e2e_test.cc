@@ -28,7 +28,10 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "jiwon/v1/company.pb.h"
+#include "jiwon/v1/company_service.grpc.pb.h"
+#include "jiwon/v1/feedback_service.grpc.pb.h"
 #include "jiwon/v1/match_service.grpc.pb.h"
+#include "jiwon/v1/program_service.grpc.pb.h"
 #include "tests/e2e/http_server.h"
 #include "tests/e2e/pki.h"
 #include "tests/e2e/process.h"
@@ -1055,6 +1058,110 @@ TEST_F(EndToEndTest,
   EXPECT_NE(back.out.find("\"accepted\":320"), std::string::npos) << back.out;
   EXPECT_NE(back.out.find("\"unchanged\":320"), std::string::npos) << back.out;
   EXPECT_EQ(company("C0002").version(), 2);
+}
+
+// Every list pages the same way: page by page it lists what one big page
+// does, in its stable order; a token works only with its own list.
+TEST_F(EndToEndTest, EveryListPagesTheSameWay) {
+  LoadDemo();
+  for (const char* p : {"gbsa-star-2026", "gbsa-dev-prod-2026"}) {
+    ASSERT_EQ(Jiwon({"feedback", "C0001", p, "saved"}).exit_code, 0);
+  }
+  auto channel = Channel();
+  auto companies = v1::CompanyService::NewStub(channel);
+  auto programs = v1::ProgramService::NewStub(channel);
+  auto feedback = v1::FeedbackService::NewStub(channel);
+  auto call = [](auto&& method, auto& req, auto* resp) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    return method(&ctx, req, resp);
+  };
+  // Pages of `size` until the last; the ids in order, and the tokens seen.
+  auto page_through = [&](auto list, int size,
+                          std::vector<std::string>* tokens) {
+    std::vector<std::string> ids;
+    std::string token;
+    do {
+      auto [page, next] = list(size, token);
+      EXPECT_LE(static_cast<int>(page.size()), size);
+      ids.insert(ids.end(), page.begin(), page.end());
+      token = next;
+      if (!token.empty() && tokens != nullptr) tokens->push_back(token);
+    } while (!token.empty());
+    return ids;
+  };
+  auto list_companies = [&](int size, const std::string& token) {
+    v1::ListCompaniesRequest req;
+    req.set_page_size(size);
+    req.set_page_token(token);
+    v1::ListCompaniesResponse resp;
+    EXPECT_TRUE(call([&](auto* c, auto& r,
+                         auto* o) { return companies->ListCompanies(c, r, o); },
+                     req, &resp)
+                    .ok());
+    std::vector<std::string> ids;
+    for (const auto& c : resp.companies()) ids.push_back(c.id());
+    return std::make_pair(ids, resp.next_page_token());
+  };
+  auto list_programs = [&](int size, const std::string& token) {
+    v1::ListProgramsRequest req;
+    req.set_page_size(size);
+    req.set_page_token(token);
+    req.add_categories(v1::CATEGORY_DOMESTIC);
+    v1::ListProgramsResponse resp;
+    EXPECT_TRUE(call([&](auto* c, auto& r,
+                         auto* o) { return programs->ListPrograms(c, r, o); },
+                     req, &resp)
+                    .ok());
+    std::vector<std::string> ids;
+    for (const auto& p : resp.programs()) ids.push_back(p.program().id());
+    return std::make_pair(ids, resp.next_page_token());
+  };
+  auto list_feedback = [&](int size, const std::string& token) {
+    v1::ListFeedbackRequest req;
+    req.set_company_id("C0001");
+    req.set_page_size(size);
+    req.set_page_token(token);
+    v1::ListFeedbackResponse resp;
+    EXPECT_TRUE(call([&](auto* c, auto& r,
+                         auto* o) { return feedback->ListFeedback(c, r, o); },
+                     req, &resp)
+                    .ok());
+    std::vector<std::string> ids;
+    for (const auto& f : resp.feedback()) ids.push_back(f.program_id());
+    return std::make_pair(ids, resp.next_page_token());
+  };
+  std::vector<std::string> company_tokens, program_tokens, feedback_tokens;
+  const auto all_companies = page_through(list_companies, 1000, nullptr);
+  EXPECT_EQ(all_companies.size(), 320u);
+  EXPECT_EQ(page_through(list_companies, 7, &company_tokens), all_companies);
+  const auto all_programs = page_through(list_programs, 1000, nullptr);
+  EXPECT_GT(all_programs.size(), 3u);
+  EXPECT_EQ(page_through(list_programs, 2, &program_tokens), all_programs);
+  EXPECT_EQ(page_through(list_feedback, 1, &feedback_tokens),
+            (std::vector<std::string>{"gbsa-dev-prod-2026", "gbsa-star-2026"}));
+  for (const auto& ids : {all_companies, all_programs}) {
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  }
+  // A token of one list is no token of another, nor with other filters.
+  v1::ListProgramsRequest req;
+  req.set_page_token(company_tokens.front());
+  v1::ListProgramsResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status s = programs->ListPrograms(&ctx, req, &resp);
+  EXPECT_EQ(testing::ReasonInDetails(s), "BAD_PAGE_TOKEN") << s.error_message();
+  req.set_page_token(program_tokens.front());  // made with CATEGORY_DOMESTIC
+  grpc::ClientContext ctx2;
+  s = programs->ListPrograms(&ctx2, req, &resp);
+  EXPECT_EQ(testing::ReasonInDetails(s), "BAD_PAGE_TOKEN") << s.error_message();
+  v1::ListFeedbackRequest freq;
+  freq.set_company_id("C0002");
+  freq.set_page_token(feedback_tokens.front());
+  v1::ListFeedbackResponse fresp;
+  grpc::ClientContext ctx3;
+  s = feedback->ListFeedback(&ctx3, freq, &fresp);
+  EXPECT_EQ(testing::ReasonInDetails(s), "BAD_PAGE_TOKEN") << s.error_message();
 }
 
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {

@@ -370,7 +370,7 @@ TEST_F(RegistryTest, ListsCompaniesInPages) {
   auto page = registry_->ListCompanies(2, "");
   JIWON_ASSERT_OK(page);
   ASSERT_EQ(page->companies.size(), 2u);
-  EXPECT_EQ(page->next_page_token, "C1");
+  EXPECT_FALSE(page->next_page_token.empty());
   std::vector<std::string> ids;
   std::string token;
   do {
@@ -382,6 +382,50 @@ TEST_F(RegistryTest, ListsCompaniesInPages) {
   EXPECT_EQ(ids, (std::vector<std::string>{"C0", "C1", "C2", "C3", "C4"}));
   EXPECT_EQ(registry_->ListCompanies(5000, "").status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine::ReasonOf(registry_->ListCompanies(-1, "").status()),
+            "BAD_PAGE_SIZE");
+  // A token is opaque and the list's own: made-up ones, a bare id, one
+  // changed by a byte or one of another list are refused.
+  for (const std::string& bad :
+       {std::string("C1"), std::string("!!!"), std::string(600, 'A'),
+        page->next_page_token + "A", page->next_page_token.substr(1)}) {
+    EXPECT_EQ(engine::ReasonOf(registry_->ListCompanies(2, bad).status()),
+              "BAD_PAGE_TOKEN")
+        << bad;
+  }
+  EXPECT_EQ(engine::ReasonOf(
+                registry_->ListPrograms(2, page->next_page_token, {}).status()),
+            "BAD_PAGE_TOKEN");
+}
+
+// The programs' pages go with their filters: a token made under one filter
+// is refused under another, and paging under one lists each match once.
+TEST_F(RegistryTest, ProgramPagesGoWithTheirFilters) {
+  for (int i = 0; i < 5; ++i) {
+    JIWON_ASSERT_OK(registry_->UpsertProgram(
+        Program(absl::StrCat("p", i), i % 2 == 0 ? "41" : "11")));
+  }
+  Registry::ProgramFilter gyeonggi;
+  gyeonggi.as_of = *engine::Date::Parse("2026-12-01");
+  gyeonggi.region = "41610";
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    auto p = registry_->ListPrograms(1, token, gyeonggi);
+    JIWON_ASSERT_OK(p);
+    for (const auto& [program, status] : p->programs) {
+      ids.push_back(program.id());
+    }
+    token = p->next_page_token;
+    if (!token.empty()) {
+      Registry::ProgramFilter seoul = gyeonggi;
+      seoul.region = "11110";
+      EXPECT_EQ(
+          engine::ReasonOf(registry_->ListPrograms(1, token, seoul).status()),
+          "BAD_PAGE_TOKEN");
+    }
+  } while (!token.empty());
+  EXPECT_EQ(ids, (std::vector<std::string>{"p0", "p2", "p4"}));
 }
 
 TEST_F(RegistryTest, ListsProgramsAdmittingARegion) {

@@ -279,6 +279,35 @@ int Main() {
   if (absl::GetFlag(FLAGS_warmup_seconds) > 0) {
     RunPhase(stub.get(), 4, absl::GetFlag(FLAGS_warmup_seconds), as_of);
   }
+  // How big an answer is, apart from the timed phases: the first 100
+  // companies, one call each.
+  {
+    std::vector<size_t> sizes;
+    int matches = 0;
+    for (int i = 1; i <= std::min(100, absl::GetFlag(FLAGS_companies)); ++i) {
+      char id[32];
+      std::snprintf(id, sizeof id, "C%07d", i);
+      v1::RecommendRequest req;
+      req.set_company_id(id);
+      req.set_as_of(as_of);
+      req.set_limit(absl::GetFlag(FLAGS_limit));
+      v1::RecommendResponse resp;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+      if (!stub->Recommend(&ctx, req, &resp).ok()) continue;
+      sizes.push_back(resp.ByteSizeLong());
+      matches += resp.matches_size();
+    }
+    if (!sizes.empty()) {
+      std::sort(sizes.begin(), sizes.end());
+      std::printf(
+          "answer bytes, limit %d: median %zu, max %zu (%zu companies, "
+          "%.1f matches each)\n",
+          absl::GetFlag(FLAGS_limit), sizes[sizes.size() / 2], sizes.back(),
+          sizes.size(), static_cast<double>(matches) / sizes.size());
+    }
+  }
   std::printf("%-10s %10s %10s %10s %10s %10s %8s\n", "in flight", "calls",
               "QPS", "p50 us", "p90 us", "p99 us", "errors");
   for (const std::string& text : absl::GetFlag(FLAGS_in_flight)) {

@@ -34,8 +34,26 @@ Condition Leaf(Predicate p) {
   return c;
 }
 
+// The announcement's words a rule was read from, about as long as the
+// feeds' (tests/data/feeds): what Recommend and Explain quote.
+std::string Evidence(std::string_view id) {
+  if (id == "region")
+    return "공고일 기준 본사 소재지가 해당 시·도에 있는 중소기업";
+  if (id == "industry")
+    return "한국표준산업분류상 제조업(C) 중 지원 대상 업종을 영위하는 기업";
+  if (id == "cert") return "신청일 현재 유효한 인증을 보유한 기업";
+  if (id == "age")
+    return "공고일 기준 창업 후 7년 이내의 기업 (법인은 법인등기일 기준)";
+  if (id == "staff") return "상시근로자 수가 기준 이하인 기업";
+  if (id == "arrears")
+    return "국세 또는 지방세를 체납 중인 기업은 신청할 수 없음";
+  if (id == "revenue") return "직전년도 매출액이 기준 이하인 중소기업";
+  return "벤처기업 확인을 받은 기업 가점 부여";
+}
+
 Rule MakeRule(std::string id, RuleKind kind, Predicate p, int points = 0) {
   Rule r;
+  r.evidence = Evidence(id);
   r.label = id;
   r.id = std::move(id);
   r.kind = kind;
@@ -149,6 +167,13 @@ engine::Program Generator::Program(uint64_t index) const {
   p.window.closes_on =
       options_.as_of.AddDays(static_cast<int32_t>(uniform(0, 90)));
   p.max_amount_won = uniform(1, 50) * 10'000'000;
+  p.url =
+      "https://www.bizinfo.go.kr/web/lay1/bbs/S1T122C128/AS/74/view.do?"
+      "pblancId=PBLN_" +
+      p.id;
+  p.contact = "주관기관 고객센터";
+  p.window_note = "공고일부터 마감일 18:00까지 온라인 접수";
+  p.benefit = "사업비의 70% 이내, 기업당 최대 지원";
   double pass = 1.0;  // chance a company passes the rules so far
   // A rule is added only while the program can still reach the wanted
   // fraction; the revenue ceiling then brings it down to it.

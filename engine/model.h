@@ -356,6 +356,13 @@ struct Program {
   std::optional<Date> effective_to;
   int64_t version = 0;
   std::vector<ProgramQuestion> questions;
+  // Shown with a match, never matched on: the announcement's page, whom to
+  // ask, the window as announced ("분기별 접수 (1~4차)") and the benefit in
+  // words.
+  std::string url;
+  std::string contact;
+  std::string window_note;
+  std::string benefit;
   // What each predicate requires, in words, in the order the conditions
   // list them, made once by Evaluator::PrepareTexts; empty where the text
   // depends on the company (CEO and participation facts). Optional: without

@@ -379,6 +379,10 @@ engine::Program ProgramFromProto(const v1::Program& in,
   p.id = in.id();
   p.title = in.title();
   p.agency = in.agency();
+  p.url = in.url();
+  p.contact = in.contact();
+  p.window_note = in.window().note();
+  p.benefit = in.benefit().description();
   if (auto cat = CategoryFromProto(in.category())) {
     p.category = *cat;
   } else {
@@ -639,6 +643,10 @@ v1::Program ProgramToProto(const engine::Program& p) {
   out.set_id(p.id);
   out.set_title(p.title);
   out.set_agency(p.agency);
+  out.set_url(p.url);
+  out.set_contact(p.contact);
+  out.mutable_window()->set_note(p.window_note);
+  if (!p.benefit.empty()) out.mutable_benefit()->set_description(p.benefit);
   out.set_category(static_cast<v1::Category>(p.category));
   for (engine::Need t : p.tags) out.add_tags(static_cast<v1::Need>(t));
   if (p.announced_on) out.set_announced_on(p.announced_on->ToString());
@@ -697,8 +705,7 @@ std::optional<engine::WindowStatus> WindowStatusFromProto(v1::WindowStatus s) {
   return std::nullopt;
 }
 
-void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
-                    v1::ProgramMatch* out) {
+void OutcomeToProto(const engine::ProgramOutcome& o, v1::ProgramMatch* out) {
   const engine::Program& p = *o.program;
   out->set_program_id(p.id);
   out->set_title(p.title);
@@ -715,6 +722,12 @@ void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
   }
   out->set_reference_date(o.reference_date.ToString());
   out->set_program_version(p.version);
+  out->set_url(p.url);
+  out->set_window_kind(static_cast<v1::WindowKind>(p.window.kind));
+  out->set_window_note(p.window_note);
+  out->set_contact(p.contact);
+  out->set_benefit(p.benefit);
+  if (p.max_amount_won) out->set_max_amount_won(*p.max_amount_won);
   for (engine::Fact f : o.missing_facts) {
     out->add_missing_facts(static_cast<v1::Fact>(f));
   }
@@ -747,7 +760,7 @@ void OutcomeToProto(const engine::ProgramOutcome& o, bool with_evidence,
     rr->set_condition(static_cast<v1::Truth>(r.condition));
     rr->set_passed(static_cast<v1::Truth>(r.passed));
     rr->set_points(r.points);
-    if (with_evidence) rr->set_evidence(r.rule->evidence);
+    rr->set_evidence(r.rule->evidence);
     for (const engine::Check& c : r.checks) {
       v1::Check* pc = rr->add_checks();
       pc->set_fact(static_cast<v1::Fact>(c.fact));

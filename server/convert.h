@@ -53,9 +53,9 @@ std::optional<engine::Date> ParseDateField(
     std::string_view field, std::string_view text,
     std::vector<engine::FieldError>* errors);
 
-// Every rule with its result and checks; the announcement's evidence text
-// only with `with_evidence`.
-void OutcomeToProto(const engine::ProgramOutcome& outcome, bool with_evidence,
+// Every rule with its result, checks and the announcement's evidence text,
+// and what a portal shows of the program.
+void OutcomeToProto(const engine::ProgramOutcome& outcome,
                     v1::ProgramMatch* out);
 
 v1::WindowStatus WindowStatusToProto(engine::WindowStatus s);

@@ -25,6 +25,10 @@ class Sizer {
   void Int(int field, int64_t v) {
     if (v != 0) total_ += TagSize(field) + VarintSize(Raw(v));
   }
+  // A field with presence: written when set, zero included.
+  void OptionalInt(int field, std::optional<int64_t> v) {
+    if (v) total_ += TagSize(field) + VarintSize(Raw(*v));
+  }
   void String(int field, std::string_view s) {
     if (!s.empty()) total_ += TagSize(field) + VarintSize(s.size()) + s.size();
   }
@@ -62,6 +66,11 @@ class Writer {
     if (v == 0) return;
     Tag(field, kVarint);
     Put(Raw(v));
+  }
+  void OptionalInt(int field, std::optional<int64_t> v) {
+    if (!v) return;
+    Tag(field, kVarint);
+    Put(Raw(*v));
   }
   void String(int field, std::string_view s) {
     if (s.empty()) return;
@@ -113,7 +122,7 @@ void RuleFields(const engine::RuleOutcome& r, Out& out) {
   out.String(1, r.rule->id);
   out.Int(2, static_cast<int64_t>(r.rule->kind));
   out.String(3, r.rule->label);
-  // 4, the rule's evidence, is for Explain.
+  out.String(4, r.rule->evidence);
   out.Int(5, static_cast<int64_t>(r.condition));
   out.Int(6, static_cast<int64_t>(r.passed));
   out.Int(7, r.points);
@@ -184,6 +193,12 @@ void ProgramMatchFields(const engine::ProgramOutcome& o, const Dates& dates,
       out.String(2, q->text);
     });
   }
+  out.String(18, p.url);
+  out.Int(19, static_cast<int64_t>(p.window.kind));
+  out.String(20, p.window_note);
+  out.String(21, p.contact);
+  out.String(22, p.benefit);
+  out.OptionalInt(23, p.max_amount_won);
 }
 
 template <typename Out>

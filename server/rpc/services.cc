@@ -852,7 +852,7 @@ grpc::ServerUnaryReactor* MatchService::Explain(
       }
     }
   }
-  server::OutcomeToProto(e->outcome, /*with_evidence=*/true,
+  server::OutcomeToProto(e->outcome,
                          resp->mutable_match());
   for (const engine::DerivedFact& d : e->derived) {
     v1::DerivedFact* df = resp->add_derived_facts();

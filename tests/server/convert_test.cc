@@ -121,11 +121,14 @@ TEST(ConvertTest, OutcomeCarriesEveryRuleWithChecks) {
       "p", {testing::MakeRule("seoul", engine::RuleKind::kRequire,
                               testing::HqIn({"11"}))});
   p.rules[0].evidence = "서울 소재";
+  p.url = "https://www.bizinfo.go.kr/p";
+  p.window_note = "분기별 접수";
+  p.max_amount_won = 0;
   engine::ProgramOutcome o =
       evaluator.Evaluate(std::make_shared<const engine::Program>(p),
                          testing::KnownCompany(), testing::D("2026-06-01"));
   v1::ProgramMatch m;
-  OutcomeToProto(o, /*with_evidence=*/true, &m);
+  OutcomeToProto(o, &m);
   EXPECT_EQ(m.eligibility(), v1::ELIGIBILITY_INELIGIBLE);
   ASSERT_EQ(m.rules_size(), 1);
   EXPECT_EQ(m.rules(0).passed(), v1::TRUTH_FALSE);
@@ -133,6 +136,10 @@ TEST(ConvertTest, OutcomeCarriesEveryRuleWithChecks) {
   ASSERT_EQ(m.rules(0).checks_size(), 1);
   EXPECT_EQ(m.rules(0).checks(0).observed(), "본사 41610 경기도 광주시");
   EXPECT_EQ(m.reference_date(), "2026-06-01");
+  EXPECT_EQ(m.url(), "https://www.bizinfo.go.kr/p");
+  EXPECT_EQ(m.window_note(), "분기별 접수");
+  EXPECT_TRUE(m.has_max_amount_won());
+  EXPECT_EQ(m.max_amount_won(), 0);
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ v1::RecommendResponse Reference(const Recommendation& r, std::string_view as_of,
                                 int64_t catalog_version) {
   v1::RecommendResponse resp;
   for (const engine::ProgramOutcome& o : r.matches) {
-    OutcomeToProto(o, /*with_evidence=*/false, resp.add_matches());
+    OutcomeToProto(o, resp.add_matches());
   }
   resp.set_as_of(std::string(as_of));
   resp.set_catalog_version(catalog_version);
@@ -67,6 +67,17 @@ TEST(ResponseWireTest, EqualsTheEncodedMessageOnRandomCatalogs) {
       p.category = static_cast<engine::Category>(gen.Int(1, 7));
       p.tags = {static_cast<engine::Need>(gen.Int(1, 4))};
       if (gen.Chance(0.7)) p.max_amount_won = gen.Int(0, 60) * 10'000'000LL;
+      // What a portal shows: present or not, of any length.
+      if (gen.Chance(0.8))
+        p.url = absl::StrCat("https://www.bizinfo.go.kr/", i);
+      if (gen.Chance(0.5)) p.contact = "경기도경제과학진흥원 고객센터";
+      if (gen.Chance(0.5)) p.window_note = std::string(gen.Int(1, 300), 'n');
+      if (gen.Chance(0.6)) p.benefit = "최대 2,000만원, 사업비의 70% 이내";
+      for (engine::Rule& rule : p.rules) {
+        if (gen.Chance(0.7)) {
+          rule.evidence = std::string(gen.Int(1, 200), 'e');
+        }
+      }
       p.version = gen.Int(0, 1'000'000);
       programs.push_back(std::make_shared<const engine::Program>(std::move(p)));
     }
@@ -103,9 +114,12 @@ TEST(ResponseWireTest, EdgeValues) {
   auto program = std::make_shared<engine::Program>();
   program->id = "P1";
   program->version = -5;
+  program->max_amount_won = 0;  // set, though zero: written
+  program->window.kind = engine::WindowKind::kMonthly;
   engine::Rule rule;
   rule.id = "r";
   rule.label = "업력 7년 이내";
+  rule.evidence = "공고일 기준 업력 7년 이내인 중소기업";
   program->rules.push_back(rule);
   Recommendation r;
   r.evaluated = -1;

@@ -10,7 +10,7 @@ packages=(
   libjemalloc-dev
   clang libclang-rt-14-dev
   libssl-dev openssl
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libcpp-httplib-dev curl
   python3 python3-grpcio python3-protobuf
 )
 

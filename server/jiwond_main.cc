@@ -36,6 +36,7 @@
 #include "server/reference_loader.h"
 #include "server/rpc/auth.h"
 #include "server/rpc/health.h"
+#include "server/rpc/http_gateway.h"
 #include "server/rpc/services.h"
 #include "server/storage/store.h"
 
@@ -74,6 +75,12 @@ ABSL_FLAG(std::string, data_dir, "var/jiwon-data",
 ABSL_FLAG(std::string, reference_dir, JIWON_DEFAULT_REFERENCE_DIR,
           "directory with regions.csv, ksic11.csv, sme_size_thresholds.csv "
           "and micro_employee_limits.csv");
+ABSL_FLAG(std::string, http_listen, "",
+          "also serve the unary methods as JSON over HTTP/1.1 here "
+          "(host:port; port 0 picks one), HTTPS when --tls_cert is given, "
+          "behind the same tokens and roles; empty: no HTTP");
+ABSL_FLAG(std::string, http_port_file, "",
+          "write the HTTP port here once listening (for --http_listen=...:0)");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
 ABSL_FLAG(std::string, scoring, "",
@@ -481,6 +488,38 @@ int Run() {
           "; data ", data_dir, ", ", (*registry)->catalog()->programs().size(),
           " programs, catalog version ", (*registry)->catalog()->version(),
           ")"));
+  std::unique_ptr<rpc::HttpGateway> http;
+  if (const std::string http_listen = absl::GetFlag(FLAGS_http_listen);
+      !http_listen.empty()) {
+    if (!tls && !IsLoopback(http_listen) && !absl::GetFlag(FLAGS_insecure)) {
+      Log(LogLevel::kError,
+          "--http_listen: plaintext HTTP off loopback needs --tls_cert (or "
+          "--insecure)");
+      return 2;
+    }
+    rpc::HttpOptions options;
+    options.listen = http_listen;
+    if (tls) {
+      options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
+      options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
+      options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
+    }
+    absl::StatusOr<std::unique_ptr<rpc::HttpGateway>> started =
+        rpc::HttpGateway::Start(
+            options, server->InProcessChannel(grpc::ChannelArguments()), gate);
+    if (!started.ok()) {
+      Log(LogLevel::kError, std::string(started.status().message()));
+      return 2;
+    }
+    http = *std::move(started);
+    Log(LogLevel::kInfo,
+        absl::StrCat("HTTP/JSON on ",
+                     http_listen.substr(0, http_listen.rfind(':')), ":",
+                     http->port(), http->tls() ? " (HTTPS)" : " (plaintext)"));
+    if (const std::string f = absl::GetFlag(FLAGS_http_port_file); !f.empty()) {
+      std::ofstream(f) << http->port() << "\n";
+    }
+  }
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
       !port_file.empty()) {
     std::ofstream(port_file) << port << "\n";
@@ -514,6 +553,7 @@ int Run() {
   // alert feed are ended (they would hold the grace period), then the calls
   // in flight finish.
   health.Shutdown();
+  if (http != nullptr) http->Stop();
   (*alerts)->Close();
   server->Shutdown(
       std::chrono::system_clock::now() +

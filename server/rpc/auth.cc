@@ -99,16 +99,21 @@ grpc::Status CallerGate::Admit(const InputMetadata& auth_metadata,
                                grpc::AuthContext*, OutputMetadata*,
                                OutputMetadata*) {
   std::string_view path;
-  std::string_view authorization;
-  bool has_authorization = false;
+  std::optional<std::string_view> authorization;
   for (const auto& [key, value] : auth_metadata) {
     if (key == ":path") {
       path = View(value);
     } else if (key == "authorization") {
       authorization = View(value);
-      has_authorization = true;
     }
   }
+  return Check(path, authorization);
+}
+
+grpc::Status CallerGate::Check(
+    std::string_view path, std::optional<std::string_view> authorization_or) {
+  const bool has_authorization = authorization_or.has_value();
+  const std::string_view authorization = authorization_or.value_or("");
   if (path.starts_with("/grpc.health.v1.Health/")) {
     return grpc::Status::OK;
   }

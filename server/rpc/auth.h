@@ -43,6 +43,12 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
   // or nullopt; an anonymous admin when there is no token table.
   std::optional<app::Caller> Identify(std::string_view authorization) const;
 
+  // Whether a call of `method` ("/jiwon.v1.X/Y") with this "authorization"
+  // (nullopt: none sent) may go on: what Process decides, for callers that
+  // reach the services another way (the HTTP gateway).
+  grpc::Status Check(std::string_view method,
+                     std::optional<std::string_view> authorization);
+
   bool IsBlocking() const override { return false; }
   grpc::Status Process(const InputMetadata& auth_metadata,
                        grpc::AuthContext* context,

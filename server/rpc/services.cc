@@ -139,6 +139,17 @@ absl::Status RecordAccess(app::AccessLog* log, const CallerInfo& caller,
   r.set_caller(caller.name);
   r.set_role(std::string(app::RoleName(caller.role)));
   r.set_peer(ctx->peer());
+  // A call of the HTTP gateway comes through the in-process channel, whose
+  // peer is no network address (so no network caller can pass for it), and
+  // names the HTTP client it serves.
+  if (!r.peer().starts_with("ipv4:") && !r.peer().starts_with("ipv6:") &&
+      !r.peer().starts_with("unix:")) {
+    const auto& md = ctx->client_metadata();
+    if (auto it = md.find("jiwon-http-peer"); it != md.end()) {
+      r.set_peer(absl::StrCat(
+          "http ", std::string(it->second.data(), it->second.size())));
+    }
+  }
   r.set_method(std::string(method));
   for (std::string& id : company_ids) r.add_company_ids(std::move(id));
   for (std::string& f : fields) r.add_fields(std::move(f));
@@ -852,8 +863,7 @@ grpc::ServerUnaryReactor* MatchService::Explain(
       }
     }
   }
-  server::OutcomeToProto(e->outcome,
-                         resp->mutable_match());
+  server::OutcomeToProto(e->outcome, resp->mutable_match());
   for (const engine::DerivedFact& d : e->derived) {
     v1::DerivedFact* df = resp->add_derived_facts();
     df->set_name(d.name);

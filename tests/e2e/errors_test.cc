@@ -20,9 +20,12 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -144,10 +147,17 @@ class ErrorContractTest : public ::testing::Test {
         dir_->path(), dir_->path() + "/data",
         {"--tls_cert=" + pki_->server_cert, "--tls_key=" + pki_->server_key,
          "--tls_client_ca=" + pki_->ca,
-         "--auth_tokens=" + dir_->path() + "/tokens"});
+         "--auth_tokens=" + dir_->path() + "/tokens",
+         "--http_listen=127.0.0.1:0",
+         "--http_port_file=" + dir_->path() + "/http.port"});
     ASSERT_TRUE(server_->ok()) << server_->log();
+    http_port_ = new std::string(ReadFile(dir_->path() + "/http.port"));
+    while (!http_port_->empty() && http_port_->back() == '\n') {
+      http_port_->pop_back();
+    }
   }
   static void TearDownTestSuite() {
+    delete http_port_;
     delete server_;
     delete tokens_;
     delete pki_;
@@ -191,12 +201,60 @@ class ErrorContractTest : public ::testing::Test {
     setenv("JIWON_TEST_KEY", pki_->client_key.c_str(), 1);
   }
 
+  struct HttpReply {
+    int status = 0;
+    std::string body;
+  };
+  // curl, over HTTPS with the client certificate, as `who`.
+  static HttpReply Curl(const std::string& who, const std::string& method,
+                        const std::string& path, const std::string& body) {
+    const std::string dir = dir_->path();
+    std::vector<std::string> argv = {"/usr/bin/curl",
+                                     "-sS",
+                                     "-X",
+                                     method,
+                                     "--cacert",
+                                     pki_->ca,
+                                     "--cert",
+                                     pki_->client_cert,
+                                     "--key",
+                                     pki_->client_key,
+                                     "-o",
+                                     dir + "/curl.body",
+                                     "-w",
+                                     "%{http_code}",
+                                     "-H",
+                                     "Content-Type: application/json",
+                                     "--max-time",
+                                     "30"};
+    if (who != "nobody") {
+      argv.push_back("-H");
+      argv.push_back("Authorization: Bearer " + (*tokens_)[who]);
+    }
+    if (!body.empty()) {
+      std::ofstream(dir + "/curl.in", std::ios::binary) << body;
+      argv.push_back("--data-binary");
+      argv.push_back("@" + dir + "/curl.in");
+    }
+    argv.push_back("https://127.0.0.1:" + *http_port_ + path);
+    HttpReply r;
+    std::remove((dir + "/curl.body").c_str());
+    const int code =
+        WaitExit(Spawn(argv, dir + "/curl.out", dir + "/curl.err"));
+    EXPECT_EQ(code, 0) << ReadFile(dir + "/curl.err");
+    r.status = std::atoi(ReadFile(dir + "/curl.out").c_str());
+    r.body = ReadFile(dir + "/curl.body");
+    return r;
+  }
+
+  static std::string* http_port_;
   static testing::TempDir* dir_;
   static testing::TestPki* pki_;
   static std::map<std::string, std::string>* tokens_;
   static ServerProcess* server_;
 };
 
+std::string* ErrorContractTest::http_port_ = nullptr;
 testing::TempDir* ErrorContractTest::dir_ = nullptr;
 testing::TestPki* ErrorContractTest::pki_ = nullptr;
 std::map<std::string, std::string>* ErrorContractTest::tokens_ = nullptr;
@@ -320,6 +378,85 @@ TEST_F(ErrorContractTest, EveryReasonCodeIsCoveredAndListedInTheReadme) {
   }
 }
 
+// The HTTP status each gRPC code is answered with (the README's table).
+int HttpStatusOf(const std::string& code) {
+  static const auto* const m = new std::map<std::string, int>{
+      {"INVALID_ARGUMENT", 400},  {"FAILED_PRECONDITION", 400},
+      {"OUT_OF_RANGE", 400},      {"UNAUTHENTICATED", 401},
+      {"PERMISSION_DENIED", 403}, {"NOT_FOUND", 404},
+      {"ABORTED", 409},           {"RESOURCE_EXHAUSTED", 429},
+      {"UNAVAILABLE", 503},       {"INTERNAL", 500}};
+  auto it = m->find(code);
+  return it == m->end() ? -1 : it->second;
+}
+
+// The routes of the methods the cases call: HTTP method, path with
+// {field}s taken from the request, and the request's field the body is
+// ("*": the whole request); other top-level fields go in the query.
+struct Route {
+  std::string method, path, body;
+};
+const std::map<std::string, Route>& Routes() {
+  static const auto* const m = new std::map<std::string, Route>{
+      {"jiwon.v1.CompanyService/UpsertCompany",
+       {"PUT", "/v1/companies/{company.id}", "company"}},
+      {"jiwon.v1.CompanyService/UpdateCompany",
+       {"PATCH", "/v1/companies/{company.id}", "company"}},
+      {"jiwon.v1.CompanyService/GetCompany",
+       {"GET", "/v1/companies/{company_id}", ""}},
+      {"jiwon.v1.CompanyService/ListCompanies", {"GET", "/v1/companies", ""}},
+      {"jiwon.v1.ProgramService/UpsertProgram",
+       {"PUT", "/v1/programs/{program.id}", "program"}},
+      {"jiwon.v1.ProgramService/GetProgram",
+       {"GET", "/v1/programs/{program_id}", ""}},
+      {"jiwon.v1.ProgramService/GetDraft",
+       {"GET", "/v1/drafts/{program_id}", ""}},
+      {"jiwon.v1.FeedbackService/DeleteFeedback",
+       {"DELETE", "/v1/companies/{company_id}/feedback/{program_id}", ""}},
+      {"jiwon.v1.RescoreService/GetResults",
+       {"GET", "/v1/companies/{company_id}/results", ""}},
+  };
+  return *m;
+}
+
+const pb::Value* At(const pb::Struct& s, const std::string& dotted) {
+  const pb::Struct* at = &s;
+  const pb::Value* v = nullptr;
+  for (absl::string_view part : absl::StrSplit(dotted, '.')) {
+    auto it = at->fields().find(std::string(part));
+    if (it == at->fields().end()) return nullptr;
+    v = &it->second;
+    at = &v->struct_value();
+  }
+  return v;
+}
+
+std::string Percent(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += absl::StrFormat("%%%02X", c);
+    }
+  }
+  return out;
+}
+
+std::string JsonOf(const pb::Message& m) {
+  std::string out;
+  EXPECT_TRUE(pb::util::MessageToJsonString(m, &out).ok());
+  const size_t pad = out.find("@@PAD:");
+  if (pad != std::string::npos) {
+    const size_t end = out.find("@@", pad + 6);
+    out.replace(
+        pad, end + 2 - pad,
+        std::string(std::stoul(out.substr(pad + 6, end - pad - 6)), 'x'));
+  }
+  return out;
+}
+
 // Runs a client library's suite against this server: its address, the CA
 // and client certificate, and the tokens by caller name in the environment.
 int RunSuite(const std::string& dir, std::vector<std::string> argv,
@@ -339,6 +476,231 @@ int RunSuite(const std::string& dir, std::vector<std::string> argv,
       WaitExit(Spawn(argv, dir + "/suite.out", dir + "/suite.err"));
   *output = ReadFile(dir + "/suite.out") + ReadFile(dir + "/suite.err");
   return code;
+}
+
+// The same cases over HTTP/JSON (those sent as JSON): the status of their
+// code, and the google.rpc.Status as the body with the same details.
+TEST_F(ErrorContractTest, OverHttpEveryCaseAnswersItsStatusAndDetails) {
+  int sent = 0;
+  for (const Case& c : ReadCases()) {
+    auto req = c.json.fields().find("request");
+    if (req == c.json.fields().end()) continue;  // bytes: gRPC only
+    SCOPED_TRACE(c.Str("name"));
+    if (auto it = c.json.fields().find("setup"); it != c.json.fields().end()) {
+      for (const pb::Value& step : it->second.list_value().values()) {
+        const std::string method =
+            step.struct_value().fields().at("method").string_value();
+        ASSERT_TRUE(
+            Call("admin", method,
+                 RequestBytes(method,
+                              &step.struct_value().fields().at("request"), ""))
+                .ok());
+      }
+    }
+    auto route = Routes().find(c.Str("method"));
+    ASSERT_NE(route, Routes().end()) << c.Str("method");
+    const pb::Struct& request = req->second.struct_value();
+    std::string path = route->second.path;
+    std::set<std::string> in_path;
+    for (size_t open; (open = path.find('{')) != std::string::npos;) {
+      const size_t close = path.find('}', open);
+      const std::string field = path.substr(open + 1, close - open - 1);
+      in_path.insert(field.substr(0, field.find('.')));
+      const pb::Value* v = At(request, field);
+      path.replace(open, close + 1 - open,
+                   Percent(v == nullptr ? "" : v->string_value()));
+    }
+    std::string body, query;
+    for (const auto& [name, value] : request.fields()) {
+      if (name == route->second.body) {
+        body = JsonOf(value.struct_value());
+      } else if (!in_path.contains(name)) {
+        absl::StrAppend(&query, query.empty() ? "?" : "&", name, "=",
+                        Percent(value.has_number_value()
+                                    ? absl::StrCat(value.number_value())
+                                    : value.string_value()));
+      }
+    }
+    const HttpReply r =
+        Curl(c.Str("as"), route->second.method, path + query, body);
+    EXPECT_EQ(r.status, HttpStatusOf(c.Str("code"))) << r.body;
+    google::rpc::Status status;
+    ASSERT_TRUE(pb::util::JsonStringToMessage(r.body, &status).ok()) << r.body;
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad;
+    for (const pb::Any& any : status.details()) {
+      if (any.Is<google::rpc::ErrorInfo>()) {
+        ASSERT_TRUE(any.UnpackTo(&info));
+      } else if (any.Is<google::rpc::BadRequest>()) {
+        ASSERT_TRUE(any.UnpackTo(&bad));
+      }
+    }
+    EXPECT_EQ(info.reason(), c.Str("reason")) << r.body;
+    EXPECT_EQ(info.domain(), "jiwon.v1");
+    EXPECT_EQ(CodeName(static_cast<grpc::StatusCode>(status.code())),
+              c.Str("code"));
+    if (auto w = c.json.fields().find("violations");
+        w != c.json.fields().end()) {
+      for (const pb::Value& v : w->second.list_value().values()) {
+        const auto& f = v.struct_value().fields();
+        bool found = false;
+        for (const auto& fv : bad.field_violations()) {
+          found |= fv.field() == f.at("field").string_value() &&
+                   fv.reason() == f.at("reason").string_value() &&
+                   !fv.localized_message().message().empty();
+        }
+        EXPECT_TRUE(found) << f.at("field").string_value() << " in " << r.body;
+      }
+    }
+    ++sent;
+  }
+  EXPECT_GE(sent, 28);
+}
+
+// The unary methods as JSON: a portal's page, a partial update, pages of a
+// list, and the refusals only HTTP has.
+TEST_F(ErrorContractTest, OverHttpTheMethodsAnswerJson) {
+  auto reason = [](const HttpReply& r) {
+    google::rpc::Status status;
+    EXPECT_TRUE(pb::util::JsonStringToMessage(r.body, &status).ok()) << r.body;
+    for (const pb::Any& any : status.details()) {
+      google::rpc::ErrorInfo info;
+      if (any.UnpackTo(&info)) return info.reason();
+    }
+    return std::string();
+  };
+  const std::string program = R"({"title":"HTTP 시험 사업",
+      "category":"CATEGORY_DOMESTIC","url":"https://www.bizinfo.go.kr/h1",
+      "window":{"kind":"WINDOW_KIND_ROLLING","note":"상시 접수"},
+      "rules":[{"id":"gyeonggi","kind":"RULE_KIND_REQUIRE","label":"경기도 소재",
+        "evidence":"공고일 기준 본사가 경기도에 소재한 기업",
+        "condition":{"predicate":{"fact":"FACT_HEAD_OFFICE_REGION",
+          "op":"OPERATOR_IN","codes":["41"]}}}]})";
+  for (const char* id : {"h-p1", "h-p2", "h-p3"}) {
+    HttpReply r =
+        Curl("catalog", "PUT", absl::StrCat("/v1/programs/", id), program);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.body.find("\"version\""), std::string::npos) << r.body;
+  }
+  // A portal may not write the catalog: refused at the door, with details.
+  HttpReply r = Curl("portal", "PUT", "/v1/programs/h-p9", program);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(reason(r), "ROLE_NOT_ALLOWED");
+  r = Curl("nobody", "GET", "/v1/programs/h-p1", "");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(reason(r), "TOKEN_MISSING");
+
+  r = Curl("portal", "PUT", "/v1/companies/H1",
+           R"({"name":"(주)에이치","headOfficeRegion":"41610",
+               "regularEmployees":12,"businessNumber":"220-81-62517"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"created\":true"), std::string::npos) << r.body;
+  // Only the employees change.
+  r = Curl("portal", "PATCH", "/v1/companies/H1?update_mask=regularEmployees",
+           R"({"regularEmployees":30,"name":"무시됨"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Curl("portal", "GET", "/v1/companies/H1", "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  v1::GetCompanyResponse got;
+  ASSERT_TRUE(pb::util::JsonStringToMessage(r.body, &got).ok()) << r.body;
+  EXPECT_EQ(got.company().name(), "(주)에이치");
+  EXPECT_EQ(got.company().regular_employees(), 30);
+  EXPECT_EQ(got.company().version(), 2);
+  // The read of personal data is recorded, naming the HTTP client.
+  r = Curl("admin", "GET", "/v1/accessLog?company_id=H1", "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"peer\":\"http 127.0.0.1:"), std::string::npos)
+      << r.body;
+  // A stale version.
+  r = Curl("portal", "PATCH", "/v1/companies/H1?expectedVersion=1",
+           R"({"regularEmployees":31})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(reason(r), "VERSION_MISMATCH");
+
+  // The recommendation page from one call.
+  r = Curl("portal", "POST", "/v1/companies/H1:recommend", R"({"limit":50})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  v1::RecommendResponse page;
+  ASSERT_TRUE(pb::util::JsonStringToMessage(r.body, &page).ok()) << r.body;
+  bool shown = false;
+  for (const v1::ProgramMatch& m : page.matches()) {
+    if (m.program_id() != "h-p1") continue;
+    shown = true;
+    EXPECT_EQ(m.url(), "https://www.bizinfo.go.kr/h1");
+    EXPECT_EQ(m.window_note(), "상시 접수");
+    ASSERT_EQ(m.rules_size(), 1);
+    EXPECT_EQ(m.rules(0).evidence(), "공고일 기준 본사가 경기도에 소재한 기업");
+  }
+  EXPECT_TRUE(shown) << r.body;
+
+  // Pages of a list, by query parameters.
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    r = Curl("portal", "GET",
+             "/v1/programs?page_size=1&categories=CATEGORY_DOMESTIC" +
+                 (token.empty() ? "" : "&page_token=" + Percent(token)),
+             "");
+    ASSERT_EQ(r.status, 200) << r.body;
+    v1::ListProgramsResponse list;
+    ASSERT_TRUE(pb::util::JsonStringToMessage(r.body, &list).ok()) << r.body;
+    for (const auto& p : list.programs()) ids.push_back(p.program().id());
+    token = list.next_page_token();
+  } while (!token.empty() && ids.size() < 100);
+  // (Other tests of this server may have stored programs of their own.)
+  std::erase_if(ids,
+                [](const std::string& id) { return !id.starts_with("h-"); });
+  EXPECT_EQ(ids, (std::vector<std::string>{"h-p1", "h-p2", "h-p3"}));
+
+  // What only HTTP can get wrong.
+  r = Curl("portal", "GET", "/v1/nowhere", "");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(reason(r), "NOT_FOUND");
+  r = Curl("portal", "DELETE", "/v1/vocabulary", "");
+  EXPECT_EQ(r.status, 405);
+  r = Curl("portal", "PUT", "/v1/companies/H1", "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "REQUEST_UNDECODABLE");
+  r = Curl("portal", "GET", "/v1/programs?colour=red", "");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "UNKNOWN_FIELD");
+  r = Curl("portal", "PUT", "/v1/companies/H1", R"({"id":"H2","name":"x"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "CONFLICTING_FIELDS");
+}
+
+// What an attacker would send over HTTP: each refused with a status, and
+// the server answers the next caller.
+TEST_F(ErrorContractTest, OverHttpHostileRequestsAreRefused) {
+  auto status_of = [](const HttpReply& r) { return r.status; };
+  EXPECT_EQ(status_of(Curl("portal", "PUT", "/v1/companies/H9",
+                           std::string(9 << 20, ' '))),
+            413);
+  EXPECT_EQ(status_of(Curl("portal", "PUT", "/v1/companies/H9",
+                           std::string(200000, '['))),
+            400);
+  EXPECT_EQ(status_of(Curl("portal", "PUT", "/v1/companies/H9",
+                           "{\"name\":\"\xff\xfe\"}")),
+            400);
+  EXPECT_EQ(status_of(Curl("portal", "GET",
+                           "/v1/companies/" + std::string(20000, 'a'), "")),
+            414);
+  EXPECT_EQ(status_of(Curl("portal", "GET", "/v1/companies/a%00b", "")), 400);
+  EXPECT_EQ(status_of(Curl("portal", "GET", "/v1/companies/%FF%FE", "")), 400);
+  EXPECT_EQ(status_of(Curl("portal", "GET", "/v1/programs/%", "")), 400);
+  std::string many = "/v1/programs?";
+  for (int i = 0; i < 500; ++i) absl::StrAppend(&many, "p", i, "=1&");
+  EXPECT_EQ(status_of(Curl("portal", "GET", many, "")), 400);
+  EXPECT_EQ(status_of(Curl("portal", "GET",
+                           "/v1/programs?page_size=1&page_size=2", "")),
+            400);
+  EXPECT_EQ(status_of(Curl("portal", "GET",
+                           "/v1/programs?page_size=99999999999999", "")),
+            400);
+  EXPECT_EQ(
+      status_of(Curl("portal", "GET", "/v1/programs?categories=NOPE", "")),
+      400);
+  EXPECT_EQ(status_of(Curl("portal", "GET", "/v1/vocabulary", "")), 200);
 }
 
 TEST_F(ErrorContractTest, ThePythonClientPassesItsSuite) {

@@ -346,10 +346,13 @@ class Handler {
       ReplyError(res, s);
       return;
     }
-    std::optional<std::string_view> authorization;
+    // get_header_value returns a copy: keep it for the views below.
+    std::optional<std::string> header;
     if (req.has_header("Authorization")) {
-      authorization = req.get_header_value("Authorization");
+      header = req.get_header_value("Authorization");
     }
+    std::optional<std::string_view> authorization;
+    if (header) authorization = *header;
     if (gate_ != nullptr) {
       grpc::Status admitted = gate_->Check(route->route.rpc, authorization);
       if (!admitted.ok()) {

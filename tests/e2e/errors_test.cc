@@ -241,7 +241,7 @@ class ErrorContractTest : public ::testing::Test {
     std::remove((dir + "/curl.body").c_str());
     const int code =
         WaitExit(Spawn(argv, dir + "/curl.out", dir + "/curl.err"));
-    EXPECT_EQ(code, 0) << ReadFile(dir + "/curl.err");
+    EXPECT_EQ(code, 0) << ReadFile(dir + "/curl.err") << server_->log();
     r.status = std::atoi(ReadFile(dir + "/curl.out").c_str());
     r.body = ReadFile(dir + "/curl.body");
     return r;

@@ -62,7 +62,7 @@ void CheckCompany(const v1::Company& record, uint8_t flags) {
   const std::string as_of = options.as_of.ToString();
   v1::RecommendResponse want;
   for (const engine::ProgramOutcome& o : full.matches) {
-    server::OutcomeToProto(o, /*with_evidence=*/false, want.add_matches());
+    server::OutcomeToProto(o, want.add_matches());
   }
   want.set_as_of(as_of);
   want.set_catalog_version(7);

@@ -1,6 +1,7 @@
 // jiwon: the caseworker's command line client. It talks to jiwond over gRPC
 // only.
 
+#include <curl/curl.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -20,6 +21,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -28,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "build_info.h"
 #include "clients/feed_fetch.h"
 #include "clients/feed_file.h"
 #include "clients/rpc_util.h"
@@ -1730,6 +1733,14 @@ int Client::Feedback(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(jiwon::cli::kUsage);
+  absl::FlagsUsageConfig config;
+  config.version_string = [] {
+    return jiwon::VersionText("jiwon",
+                              absl::StrCat(jiwon::cli::ClientLibraries(), ", ",
+                                           curl_version())) +
+           "\n";
+  };
+  absl::SetFlagsUsageConfig(config);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
   if (args.empty()) {

@@ -17,10 +17,12 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "build_info.h"
 #include "clients/rpc_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
@@ -195,6 +197,11 @@ void PrintSummary(const v1::RescoreSummary& s) {
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig config;
+  config.version_string = [] {
+    return VersionText("jiwon-rescore", cli::ClientLibraries()) + "\n";
+  };
+  absl::SetFlagsUsageConfig(config);
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (rest.size() > 1) {
     std::cerr << "jiwon-rescore: unexpected argument \"" << rest[1] << "\"\n\n"

@@ -1,5 +1,7 @@
 #include "clients/rpc_util.h"
 
+#include <google/protobuf/stubs/common.h>
+#include <grpcpp/grpcpp.h>
 #include <grpcpp/support/client_interceptor.h>
 
 #include <cstdlib>
@@ -228,6 +230,13 @@ int ReportRpcError(const char* program, const grpc::Status& s,
     }
   }
   return code;
+}
+
+std::string ClientLibraries() {
+  return absl::StrCat("gRPC ", grpc::Version(), ", Protobuf ",
+                      GOOGLE_PROTOBUF_VERSION / 1000000, ".",
+                      GOOGLE_PROTOBUF_VERSION / 1000 % 1000, ".",
+                      GOOGLE_PROTOBUF_VERSION % 1000);
 }
 
 }  // namespace jiwon::cli

@@ -43,6 +43,10 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
                                            const ConnectOptions& options,
                                            grpc::ChannelArguments args = {});
 
+// "gRPC 1.51.1, Protobuf 3.21.12": what a client was built with, for
+// --version.
+std::string ClientLibraries();
+
 // Prints one line to stderr, "PROGRAM: what went wrong (what to do)", and
 // returns the exit code for it.
 int ReportRpcError(const char* program, const grpc::Status& s,

@@ -1,10 +1,13 @@
 // jiwond: the jiwon gRPC server.
 
 #include <fcntl.h>
+#include <google/protobuf/stubs/common.h>
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
+#include <openssl/crypto.h>
+#include <rocksdb/version.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/resource.h>
@@ -20,15 +23,18 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/base/config.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "build_info.h"
 #include "server/app/access_log.h"
 #include "server/app/auth.h"
 #include "server/app/registry.h"
@@ -115,6 +121,17 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long in-flight calls may run after SIGINT or SIGTERM");
 
 namespace jiwon::server {
+
+// The libraries this jiwond was built with, for --version and the log.
+std::string Libraries() {
+  return absl::StrCat("gRPC ", grpc::Version(), ", Protobuf ",
+                      GOOGLE_PROTOBUF_VERSION / 1000000, ".",
+                      GOOGLE_PROTOBUF_VERSION / 1000 % 1000, ".",
+                      GOOGLE_PROTOBUF_VERSION % 1000, ", RocksDB ",
+                      ROCKSDB_MAJOR, ".", ROCKSDB_MINOR, ".", ROCKSDB_PATCH,
+                      ", Abseil ", ABSL_LTS_RELEASE_VERSION, ", ",
+                      OpenSSL_version(OPENSSL_VERSION));
+}
 namespace {
 
 // Protobuf logs every string that is not UTF-8 it meets in a request: a
@@ -478,7 +495,8 @@ int Run() {
   const std::string host = listen.substr(0, listen.rfind(':'));
   Log(LogLevel::kInfo,
       absl::StrCat(
-          "jiwond serving on ", host, ":", port, " (",
+          "jiwond ", kVersion, " (commit ", kCommit, ", ", kBuildType,
+          " build) serving on ", host, ":", port, " (",
           tls ? "TLS" : "plaintext",
           tls && !absl::GetFlag(FLAGS_tls_client_ca).empty()
               ? ", client certificates required"
@@ -576,6 +594,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "jiwon matching server.\n  jiwond --listen=127.0.0.1:50051 "
       "--data_dir=var/jiwon-data");
+  absl::FlagsUsageConfig config;
+  config.version_string = [] {
+    return jiwon::VersionText("jiwond", jiwon::server::Libraries()) + "\n";
+  };
+  absl::SetFlagsUsageConfig(config);
   absl::ParseCommandLine(argc, argv);
   return jiwon::server::Run();
 }

@@ -1164,6 +1164,39 @@ TEST_F(EndToEndTest, EveryListPagesTheSameWay) {
   EXPECT_EQ(testing::ReasonInDetails(s), "BAD_PAGE_TOKEN") << s.error_message();
 }
 
+// Every binary says what it is: the project's version, the commit it was
+// built from, the build type and the libraries.
+TEST_F(EndToEndTest, EveryBinaryPrintsItsVersion) {
+  for (const auto& [path, name] :
+       std::vector<std::pair<std::string, std::string>>{
+           {JIWOND_PATH, "jiwond"},
+           {JIWON_PATH, "jiwon"},
+           {JIWON_RESCORE_PATH, "jiwon-rescore"}}) {
+    const std::string out = testing::TempDir().path();
+    const int code =
+        WaitExit(Spawn({path, "--version"}, out + ".out", out + ".err"));
+    const std::string text = ReadFile(out + ".out");
+    std::remove((out + ".out").c_str());
+    std::remove((out + ".err").c_str());
+    EXPECT_EQ(code, 0) << name;
+    const std::string head =
+        absl::StrCat(name, " ", JIWON_PROJECT_VERSION, " (commit ");
+    ASSERT_TRUE(text.starts_with(head)) << text;
+    const std::string commit =
+        text.substr(head.size(), text.find(',') - head.size());
+    EXPECT_TRUE(commit == "unknown" ||
+                (commit.size() >= 12 &&
+                 commit.find_first_not_of("0123456789abcdef") >= 12))
+        << commit;
+    EXPECT_NE(text.find(absl::StrCat(", ", JIWON_BUILD_TYPE, " build)")),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("built with gRPC 1."), std::string::npos) << text;
+    EXPECT_NE(text.find("Protobuf 3."), std::string::npos) << text;
+    EXPECT_EQ(text.find("NDEBUG"), std::string::npos) << text;
+  }
+}
+
 TEST_F(EndToEndTest, ServerDownGivesOneLineAndExitCode) {
   StopServer();
   Result r = Jiwon({"company", "list", "--timeout=2"});

@@ -48,6 +48,8 @@ constexpr std::array kReasons = {
     Entry{reason::kRecordTooLarge, "레코드가 허용된 크기를 넘습니다."},
     Entry{reason::kBadFieldMask, "수정할 수 없는 필드 경로입니다."},
     Entry{reason::kRequestUndecodable, "요청을 해석할 수 없습니다."},
+    Entry{reason::kMethodNotAllowed,
+          "이 주소에서는 쓸 수 없는 HTTP 메서드입니다."},
     Entry{reason::kImportStopped,
           "거부된 레코드가 너무 많아 가져오기를 멈췄습니다."},
     Entry{reason::kBadPageSize, "페이지 크기가 허용 범위를 벗어났습니다."},
@@ -147,7 +149,8 @@ absl::Status FieldStatus(std::string_view field, std::string_view code,
 }
 
 absl::Status WithReason(absl::Status status, std::string_view code) {
-  if (!status.ok()) status.SetPayload(kReasonPayload, absl::Cord(std::string(code)));
+  if (!status.ok())
+    status.SetPayload(kReasonPayload, absl::Cord(std::string(code)));
   return status;
 }
 

@@ -46,6 +46,7 @@ inline constexpr std::string_view kBadFieldMask = "BAD_FIELD_MASK";
 // A request as a whole.
 inline constexpr std::string_view kRequestUndecodable = "REQUEST_UNDECODABLE";
 inline constexpr std::string_view kImportStopped = "IMPORT_STOPPED";
+inline constexpr std::string_view kMethodNotAllowed = "METHOD_NOT_ALLOWED";
 inline constexpr std::string_view kBadPageSize = "BAD_PAGE_SIZE";
 inline constexpr std::string_view kBadPageToken = "BAD_PAGE_TOKEN";
 inline constexpr std::string_view kCompanyNotFound = "COMPANY_NOT_FOUND";

@@ -328,14 +328,17 @@ class Handler {
       }
     }
     if (route == nullptr) {
-      Reply(res, path_known ? 405 : 404,
-            ToJson(ToRpcStatus(absl::Status(
-                path_known ? absl::StatusCode::kUnimplemented
-                           : absl::StatusCode::kNotFound,
-                absl::StrCat(req.method, " ", req.path.substr(0, 200),
-                             path_known ? ": not a method of this path"
-                                        : ": no such route (see the README's "
-                                          "HTTP routes)")))));
+      Reply(
+          res, path_known ? 405 : 404,
+          ToJson(ToRpcStatus(engine::WithReason(
+              absl::Status(
+                  path_known ? absl::StatusCode::kUnimplemented
+                             : absl::StatusCode::kNotFound,
+                  absl::StrCat(req.method, " ", req.path.substr(0, 200),
+                               path_known ? ": not a method of this path"
+                                          : ": no such route (see the README's "
+                                            "HTTP routes)")),
+              path_known ? reason::kMethodNotAllowed : reason::kNotFound))));
       return;
     }
     const pb::Message* prototype =

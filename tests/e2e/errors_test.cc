@@ -58,7 +58,7 @@ const std::set<std::string>& ProducedElsewhere() {
       "IMPORT_STOPPED",   "DRAFT_CHANGED", "ALERTS_EXPIRED",
       "TOO_MANY_STREAMS", "RATE_LIMITED",  "RESCORE_IN_PROGRESS",
       "STORAGE_FAILURE",  "DISK_FULL",     "UNAVAILABLE",
-      "CANCELLED",        "INTERNAL"};
+      "CANCELLED",        "INTERNAL",      "METHOD_NOT_ALLOWED"};
   return *s;
 }
 
@@ -658,6 +658,7 @@ TEST_F(ErrorContractTest, OverHttpTheMethodsAnswerJson) {
   EXPECT_EQ(reason(r), "NOT_FOUND");
   r = Curl("portal", "DELETE", "/v1/vocabulary", "");
   EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(reason(r), "METHOD_NOT_ALLOWED");
   r = Curl("portal", "PUT", "/v1/companies/H1", "{not json");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(reason(r), "REQUEST_UNDECODABLE");

@@ -15,7 +15,7 @@ tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 start() {  # name, binary; sets addr
-  "$2" --listen=127.0.0.1:0 --data_dir="$tmp/$1" --port_file="$tmp/$1.port" \
+  "$2" --listen=127.0.0.1:0 --data_dir="$tmp/$1" --create_if_missing --port_file="$tmp/$1.port" \
     >/dev/null 2>"$tmp/$1.log" &
   pids+=($!)
   for _ in $(seq 300); do [ -s "$tmp/$1.port" ] && break; sleep 0.1; done

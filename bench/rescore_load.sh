@@ -17,7 +17,7 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
 build/bench/jiwon_rescore_bench --load_only --dir="$tmp/data" \
   --companies="$companies" --programs="$programs" --eligible_pct=1 2>/dev/null
-build/server/jiwond --listen=127.0.0.1:0 --data_dir="$tmp/data" ${JIWOND_FLAGS:-} \
+build/server/jiwond --listen=127.0.0.1:0 --data_dir="$tmp/data" --create_if_missing ${JIWOND_FLAGS:-} \
   --port_file="$tmp/port" 2>"$tmp/jiwond.log" &
 pid=$!
 for _ in $(seq 600); do [ -s "$tmp/port" ] && break; sleep 0.1; done

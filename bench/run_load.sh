@@ -34,7 +34,7 @@ sed -E 's/.*"line":"([^"]*)".*/\1/' "$tmp/token.json" >"$tmp/tokens"
 start() {  # name, flags...; sets addr
   local name=$1
   shift
-  build/server/jiwond --listen=127.0.0.1:0 --data_dir="$tmp/$name" \
+  build/server/jiwond --listen=127.0.0.1:0 --data_dir="$tmp/$name" --create_if_missing \
     --port_file="$tmp/$name.port" "$@" >/dev/null 2>"$tmp/$name.log" &
   pids+=($!)
   for _ in $(seq 100); do [ -s "$tmp/$name.port" ] && break; sleep 0.1; done

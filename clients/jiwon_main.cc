@@ -27,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -37,6 +38,7 @@
 #include "clients/table.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/admin_service.grpc.pb.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
 #include "jiwon/v1/feedback_service.grpc.pb.h"
@@ -153,6 +155,11 @@ constexpr const char* kUsage =
                                    (ROLE: portal, caseworker, catalog, batch, admin)
   jiwon admin access-log [--company ID] [--since YYYY-MM-DD]
                                    who read which company's personal data, and when (admin only)
+  jiwon health [SERVICE]           SERVING or not (exit 0 or 1): for probes and scripts
+  jiwon admin backup DIR           a consistent backup of the whole database, taken while jiwond
+                                   serves, into DIR under jiwond's --backup_root (only what changed
+                                   since the last backup in DIR is copied); waits for it (admin only)
+  jiwon admin backups DIR          the backups in DIR: id, time, size, companies, catalog version
 
 Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.
 TLS: --tls_ca, --tls_cert, --tls_key (or JIWON_TLS_CA, JIWON_TLS_CERT,
@@ -367,7 +374,8 @@ class Client {
         matching_(v1::MatchService::NewStub(channel)),
         feedback_(v1::FeedbackService::NewStub(channel)),
         rescore_(v1::RescoreService::NewStub(channel)),
-        admin_(v1::AdminService::NewStub(channel)) {}
+        admin_(v1::AdminService::NewStub(channel)),
+        health_(grpc::health::v1::Health::NewStub(channel)) {}
 
   int Run(const std::vector<std::string>& args);
 
@@ -382,6 +390,9 @@ class Client {
   int Results(const std::string& company);
   int Alerts();
   int Admin(const std::vector<std::string>& args);
+  int Health(const std::string& service);
+  int Backup(const std::string& dir);
+  int Backups(const std::string& dir);
   int AccessLog();
   int FeedCommand(const std::vector<std::string>& args);
   int DraftCommand(const std::vector<std::string>& args);
@@ -400,6 +411,7 @@ class Client {
   std::unique_ptr<v1::FeedbackService::StubInterface> feedback_;
   std::unique_ptr<v1::RescoreService::StubInterface> rescore_;
   std::unique_ptr<v1::AdminService::StubInterface> admin_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
 std::string Arg(const std::vector<std::string>& args, size_t i,
@@ -475,6 +487,7 @@ int Client::Run(const std::vector<std::string>& args) {
   if (command == "feedback") return Feedback(args);
   if (command == "results") return Results(Arg(args, 1, "COMPANY id"));
   if (command == "alerts") return Alerts();
+  if (command == "health") return Health(args.size() > 1 ? args[1] : "");
   if (command == "admin") return Admin(args);
   if (command == "feed") return FeedCommand(args);
   if (command == "draft") return DraftCommand(args);
@@ -1562,7 +1575,8 @@ int NewToken(const std::string& name, const std::string& role) {
 }
 
 int Client::Admin(const std::vector<std::string>& args) {
-  const std::string what = Arg(args, 1, "admin command (token, access-log)");
+  const std::string what =
+      Arg(args, 1, "admin command (token, access-log, backup, backups)");
   if (what == "token") {
     if (Arg(args, 2, "token command (new)") != "new") {
       throw UsageError{"admin token: only `new` is known"};
@@ -1570,7 +1584,94 @@ int Client::Admin(const std::vector<std::string>& args) {
     return NewToken(Arg(args, 3, "NAME"), Arg(args, 4, "ROLE"));
   }
   if (what == "access-log") return AccessLog();
+  if (what == "backup") return Backup(Arg(args, 2, "DIR"));
+  if (what == "backups") return Backups(Arg(args, 2, "DIR"));
   throw UsageError{absl::StrCat("unknown admin command \"", what, "\"")};
+}
+
+namespace {
+
+std::string Bytes(int64_t n) {
+  if (n >= int64_t{1} << 30) {
+    return absl::StrFormat("%.1f GiB", static_cast<double>(n) / (1 << 30));
+  }
+  if (n >= 1 << 20) {
+    return absl::StrFormat("%.1f MiB", static_cast<double>(n) / (1 << 20));
+  }
+  return absl::StrFormat("%.1f KiB", static_cast<double>(n) / 1024);
+}
+
+}  // namespace
+
+// The server's health service: exit 0 when SERVING (the whole server, or
+// `service`), 1 otherwise, 3 when unreachable; for probes and scripts.
+int Client::Health(const std::string& service) {
+  grpc::health::v1::HealthCheckRequest req;
+  req.set_service(service);
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = health_->Check(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  const bool serving =
+      resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  std::cout << (service.empty() ? "jiwond" : service) << ": "
+            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                   resp.status())
+            << "\n";
+  return serving ? kOk : kFailed;
+}
+
+int Client::Backup(const std::string& dir) {
+  v1::BackupRequest req;
+  req.set_dir(dir);
+  v1::BackupResponse resp;
+  grpc::ClientContext ctx;
+  // A backup of a large database takes minutes: the call waits for it.
+  SetDeadline(&ctx, std::max(absl::GetFlag(FLAGS_timeout), 6 * 3600.0));
+  grpc::Status s = admin_->Backup(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << ToJson(resp) << "\n";
+    return kOk;
+  }
+  const v1::BackupInfo& b = resp.backup();
+  std::cout << absl::StrFormat(
+      "backup %d in %s: %d companies, catalog version %d, %s in %d files, "
+      "%.1f s\n",
+      b.backup_id(), resp.dir(), b.companies(), b.catalog_version(),
+      Bytes(b.size_bytes()), b.files(), resp.seconds());
+  return kOk;
+}
+
+int Client::Backups(const std::string& dir) {
+  v1::ListBackupsRequest req;
+  req.set_dir(dir);
+  v1::ListBackupsResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
+  grpc::Status s = admin_->ListBackups(&ctx, req, &resp);
+  if (!s.ok()) return FailRpc(s);
+  if (absl::GetFlag(FLAGS_json)) {
+    for (const v1::BackupInfo& b : resp.backups())
+      std::cout << ToJson(b) << "\n";
+    return kOk;
+  }
+  Table table({{"id", 0, true},
+               {"시각"},
+               {"기업", 0, true},
+               {"카탈로그", 0, true},
+               {"크기", 0, true},
+               {"파일", 0, true},
+               {"jiwond"}});
+  for (const v1::BackupInfo& b : resp.backups()) {
+    table.AddRow({absl::StrCat(b.backup_id()), b.created_at(),
+                  absl::StrCat(b.companies()),
+                  absl::StrCat(b.catalog_version()), Bytes(b.size_bytes()),
+                  absl::StrCat(b.files()), b.jiwon_version()});
+  }
+  std::cout << resp.dir() << "\n" << table.Render();
+  return kOk;
 }
 
 int Client::AccessLog() {

@@ -1,31 +1,125 @@
 #include "engine/reference.h"
 
+#include <algorithm>
 #include <charconv>
+#include <tuple>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace jiwon::engine {
 namespace {
 
-// Lines of a CSV text without the header, skipping blank lines.
-std::vector<std::string_view> DataLines(std::string_view csv) {
-  std::vector<std::string_view> lines;
-  bool header = true;
+// A CSV text read by its header's column names: whatever order the
+// columns come in, and other columns beside them, each row is read by name;
+// a header without one of the columns needed is an error. Errors name the
+// line (of the text, blank lines counted) and the column.
+class Csv {
+ public:
+  struct Row {
+    int line = 0;
+    std::vector<std::string> fields;
+  };
+
+  static absl::StatusOr<Csv> Read(std::string_view text,
+                                  std::vector<std::string_view> columns);
+
+  const std::vector<Row>& rows() const { return rows_; }
+  // The value of column `name` (one of those Read was given).
+  const std::string& Get(const Row& row, std::string_view name) const {
+    return row.fields[Index(name)];
+  }
+  // INVALID_ARGUMENT: "line N, column C (name): message".
+  absl::Status Error(const Row& row, std::string_view name,
+                     std::string_view message) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", row.line, ", column ", Index(name) + 1, " (",
+                     std::string(name), "): ", std::string(message)));
+  }
+
+ private:
+  size_t Index(std::string_view name) const {
+    for (const auto& [n, i] : index_) {
+      if (n == name) return i;
+    }
+    return 0;  // not reached: Read checked every name
+  }
+
+  std::vector<std::pair<std::string, size_t>> index_;
+  std::vector<Row> rows_;
+};
+
+absl::StatusOr<Csv> Csv::Read(std::string_view text,
+                              std::vector<std::string_view> columns) {
+  Csv csv;
+  std::vector<std::string> header;
+  int line_no = 0;
   for (absl::string_view line :
-       absl::StrSplit(absl::string_view(csv.data(), csv.size()), '\n')) {
+       absl::StrSplit(absl::string_view(text.data(), text.size()), '\n')) {
+    ++line_no;
     line = absl::StripSuffix(line, "\r");
+    if (line_no == 1) line = absl::StripPrefix(line, "\xEF\xBB\xBF");  // BOM
     if (line.empty()) continue;
-    if (header) {
-      header = false;
+    std::vector<std::string> fields =
+        SplitCsvLine(std::string_view(line.data(), line.size()));
+    if (header.empty()) {
+      header = std::move(fields);
+      for (std::string& h : header) {
+        while (!h.empty() && h.back() == ' ') h.pop_back();
+        while (!h.empty() && h.front() == ' ') h.erase(0, 1);
+      }
+      for (std::string_view c : columns) {
+        auto it = std::find(header.begin(), header.end(), c);
+        if (it == header.end()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "line ", line_no, ": the header has no column \"", std::string(c),
+              "\" (it has ", absl::StrJoin(header, ","), ")"));
+        }
+        csv.index_.emplace_back(std::string(c),
+                                static_cast<size_t>(it - header.begin()));
+      }
       continue;
     }
-    lines.emplace_back(line.data(), line.size());
+    if (fields.size() != header.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_no, ": ", fields.size(),
+                       " fields where the header has ", header.size()));
+    }
+    csv.rows_.push_back({line_no, std::move(fields)});
   }
-  return lines;
+  if (header.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line 1: no header (expected the columns ",
+        absl::StrJoin(std::vector<std::string>(columns.begin(), columns.end()),
+                      ","),
+        ")"));
+  }
+  return csv;
+}
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether `s` holds a Hangul syllable (U+AC00-U+D7A3, in UTF-8 EA B0 80 to
+// ED 9E A3).
+bool HasHangul(std::string_view s) {
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    const auto a = static_cast<unsigned char>(s[i]);
+    const auto b = static_cast<unsigned char>(s[i + 1]);
+    if ((a == 0xEA && b >= 0xB0) || (a > 0xEA && a < 0xED) ||
+        (a == 0xED && b < 0x9E) ||
+        (a == 0xED && b == 0x9E &&
+         static_cast<unsigned char>(s[i + 2]) <= 0xA3)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool ParseInt(std::string_view s, int64_t* out) {
@@ -82,26 +176,47 @@ std::vector<std::string> SplitCsvLine(std::string_view line) {
 
 // ---------------------------------------------------------------- regions
 
-absl::StatusOr<RegionTable> RegionTable::Parse(std::string_view csv) {
+absl::StatusOr<RegionTable> RegionTable::Parse(std::string_view text) {
   RegionTable table;
-  int line_no = 1;
-  for (std::string_view line : DataLines(csv)) {
-    ++line_no;
-    std::vector<std::string> f = SplitCsvLine(line);
-    if (f.size() != 7) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "regions: line ", line_no, ": expected 7 fields, got ", f.size()));
-    }
+  absl::StatusOr<Csv> csv =
+      Csv::Read(text, {"code", "level", "name", "status", "replaced_by"});
+  if (!csv.ok()) return csv.status();
+  for (const Csv::Row& row : csv->rows()) {
     Region r;
-    r.code = f[0];
-    r.is_sido = f[1] == "sido";
-    r.name = f[2];
-    r.abolished = f[3] == "abolished";
-    r.replaced_by = f[6];
-    if ((r.is_sido && r.code.size() != 2) ||
-        (!r.is_sido && r.code.size() != 5)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "regions: line ", line_no, ": bad code \"", r.code, "\""));
+    r.code = csv->Get(row, "code");
+    const std::string& level = csv->Get(row, "level");
+    const std::string& status = csv->Get(row, "status");
+    if (level != "sido" && level != "sigungu") {
+      return csv->Error(row, "level",
+                        absl::StrCat("\"", level, "\" is not sido or sigungu"));
+    }
+    r.is_sido = level == "sido";
+    if (!IsDigits(r.code) || r.code.size() != (r.is_sido ? 2u : 5u)) {
+      return csv->Error(
+          row, "code",
+          absl::StrCat("\"", r.code, "\" is not a ", r.is_sido ? 2 : 5,
+                       "-digit ", level, " code"));
+    }
+    r.name = csv->Get(row, "name");
+    if (!HasHangul(r.name)) {
+      return csv->Error(row, "name",
+                        absl::StrCat("\"", r.name, "\" is not a Korean name"));
+    }
+    if (status != "active" && status != "abolished" && status != "renamed") {
+      return csv->Error(
+          row, "status",
+          absl::StrCat("\"", status, "\" is not active, abolished or renamed"));
+    }
+    r.abolished = status == "abolished";
+    r.replaced_by = csv->Get(row, "replaced_by");
+    if (!r.replaced_by.empty() && !IsDigits(r.replaced_by)) {
+      return csv->Error(
+          row, "replaced_by",
+          absl::StrCat("\"", r.replaced_by, "\" is not a region code"));
+    }
+    if (table.regions_.contains(r.code)) {
+      return csv->Error(row, "code",
+                        absl::StrCat("\"", r.code, "\" appears twice"));
     }
     table.regions_[r.code] = std::move(r);
   }
@@ -202,24 +317,22 @@ std::vector<std::string> RegionTable::ActiveCodes() const {
   return codes;
 }
 
-absl::StatusOr<RegionGroups> RegionGroups::Parse(std::string_view csv,
+absl::StatusOr<RegionGroups> RegionGroups::Parse(std::string_view text,
                                                  const RegionTable& regions) {
   RegionGroups groups;
-  int line_no = 1;
-  for (std::string_view line : DataLines(csv)) {
-    ++line_no;
-    std::vector<std::string> f = SplitCsvLine(line);
-    if (f.size() != 2 || f[0].empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("region_groups: line ", line_no, ": malformed record"));
-    }
-    const RegionTable::Region* r = regions.Find(f[1]);
+  absl::StatusOr<Csv> csv = Csv::Read(text, {"group", "code"});
+  if (!csv.ok()) return csv.status();
+  for (const Csv::Row& row : csv->rows()) {
+    const std::string& group = csv->Get(row, "group");
+    const std::string& code = csv->Get(row, "code");
+    if (group.empty()) return csv->Error(row, "group", "empty");
+    const RegionTable::Region* r = regions.Find(code);
     if (r == nullptr || r->abolished) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("region_groups: line ", line_no,
-                       ": unknown region code \"", f[1], "\""));
+      return csv->Error(
+          row, "code",
+          absl::StrCat("\"", code, "\" is not a region code in force"));
     }
-    groups.groups_[f[0]].push_back(f[1]);
+    groups.groups_[group].push_back(code);
   }
   return groups;
 }
@@ -238,17 +351,56 @@ std::vector<std::string> RegionTable::AllCodes() const {
 
 // ------------------------------------------------------------- industries
 
-absl::StatusOr<IndustryTable> IndustryTable::Parse(std::string_view csv) {
+absl::StatusOr<IndustryTable> IndustryTable::Parse(std::string_view text) {
   IndustryTable table;
-  int line_no = 1;
-  for (std::string_view line : DataLines(csv)) {
-    ++line_no;
-    std::vector<std::string> f = SplitCsvLine(line);
-    if (f.size() != 5 || f[0].empty() || f[2].size() != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ksic: line ", line_no, ": malformed record"));
+  absl::StatusOr<Csv> csv =
+      Csv::Read(text, {"code", "level", "section", "name_ko"});
+  if (!csv.ok()) return csv.status();
+  // The digits of each level's codes.
+  static constexpr std::pair<std::string_view, size_t> kLevels[] = {
+      {"division", 2}, {"group", 3}, {"class", 4}, {"subclass", 5}};
+  for (const Csv::Row& row : csv->rows()) {
+    const std::string& code = csv->Get(row, "code");
+    const std::string& level = csv->Get(row, "level");
+    const std::string& section = csv->Get(row, "section");
+    const std::string& name = csv->Get(row, "name_ko");
+    if (!IsLetter(section)) {
+      return csv->Error(
+          row, "section",
+          absl::StrCat("\"", section, "\" is not a KSIC section letter (A-U)"));
     }
-    table.entries_[f[0]] = Entry{f[2], f[3]};
+    if (level == "section") {
+      if (code != section) {
+        return csv->Error(
+            row, "code",
+            absl::StrCat("\"", code, "\" is not the section letter ", section));
+      }
+    } else {
+      size_t digits = 0;
+      for (const auto& [l, n] : kLevels) {
+        if (l == level) digits = n;
+      }
+      if (digits == 0) {
+        return csv->Error(row, "level",
+                          absl::StrCat("\"", level,
+                                       "\" is not section, division, group, "
+                                       "class or subclass"));
+      }
+      if (!IsDigits(code) || code.size() != digits) {
+        return csv->Error(row, "code",
+                          absl::StrCat("\"", code, "\" is not a ", digits,
+                                       "-digit KSIC ", level, " code"));
+      }
+    }
+    if (!HasHangul(name)) {
+      return csv->Error(row, "name_ko",
+                        absl::StrCat("\"", name, "\" is not a Korean name"));
+    }
+    if (table.entries_.contains(code)) {
+      return csv->Error(row, "code",
+                        absl::StrCat("\"", code, "\" appears twice"));
+    }
+    table.entries_[code] = Entry{section, name};
   }
   return table;
 }
@@ -299,34 +451,73 @@ absl::StatusOr<SizeTable> SizeTable::Parse(std::string_view thresholds_csv,
                                            std::string_view micro_csv) {
   constexpr int64_t kEok = 100'000'000;
   SizeTable table;
-  int line_no = 1;
-  for (std::string_view line : DataLines(thresholds_csv)) {
-    ++line_no;
-    std::vector<std::string> f = SplitCsvLine(line);
+  absl::StatusOr<Csv> thresholds = Csv::Read(
+      thresholds_csv, {"division_from", "division_to", "industry",
+                       "sme_avg_revenue_max_eok", "small_avg_revenue_max_eok"});
+  if (!thresholds.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sme_size_thresholds.csv: ", thresholds.status().message()));
+  }
+  const Csv& t = *thresholds;
+  for (const Csv::Row& row : t.rows()) {
     int64_t from, to, sme, small;
-    if (f.size() != 5 || !ParseInt(f[0], &from) || !ParseInt(f[1], &to) ||
-        !ParseInt(f[3], &sme) || !ParseInt(f[4], &small) || from > to) {
+    for (auto [column, out, max] :
+         {std::tuple{"division_from", &from, int64_t{99}},
+          std::tuple{"division_to", &to, int64_t{99}},
+          std::tuple{"sme_avg_revenue_max_eok", &sme, int64_t{1'000'000}},
+          std::tuple{"small_avg_revenue_max_eok", &small,
+                     int64_t{1'000'000}}}) {
+      const std::string& v = t.Get(row, column);
+      if (!ParseInt(v, out) || *out < 0 || *out > max) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "sme_size_thresholds.csv: ",
+            t.Error(row, column,
+                    absl::StrCat("\"", v, "\" is not a number from 0 to ", max))
+                .message()));
+      }
+    }
+    if (from > to) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "sme_size_thresholds: line ", line_no, ": malformed record"));
+          "sme_size_thresholds.csv: ",
+          t.Error(row, "division_to", "below division_from").message()));
     }
     for (int64_t d = from; d <= to; ++d) {
       table.by_division_[static_cast<int>(d)] =
-          Ceilings{f[2], sme * kEok, small * kEok};
+          Ceilings{t.Get(row, "industry"), sme * kEok, small * kEok};
     }
   }
-  line_no = 1;
-  for (std::string_view line : DataLines(micro_csv)) {
-    ++line_no;
-    std::vector<std::string> f = SplitCsvLine(line);
+  absl::StatusOr<Csv> micro =
+      Csv::Read(micro_csv, {"section", "max_employees_exclusive"});
+  if (!micro.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("micro_employee_limits.csv: ", micro.status().message()));
+  }
+  for (const Csv::Row& row : micro->rows()) {
+    const std::string& section = micro->Get(row, "section");
+    const std::string& v = micro->Get(row, "max_employees_exclusive");
     int64_t limit;
-    if (f.size() != 2 || !ParseInt(f[1], &limit) || limit <= 0) {
+    if (!ParseInt(v, &limit) || limit <= 0 || limit > 1'000'000) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "micro_employee_limits: line ", line_no, ": malformed record"));
+          "micro_employee_limits.csv: ",
+          micro
+              ->Error(
+                  row, "max_employees_exclusive",
+                  absl::StrCat("\"", v, "\" is not a number from 1 to 1000000"))
+              .message()));
     }
-    if (f[0] == "*") {
+    if (section != "*" && !IsLetter(section)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "micro_employee_limits.csv: ",
+          micro
+              ->Error(row, "section",
+                      absl::StrCat("\"", section,
+                                   "\" is not a KSIC section letter or *"))
+              .message()));
+    }
+    if (section == "*") {
       table.micro_default_ = static_cast<int>(limit);
     } else {
-      table.micro_limit_[f[0]] = static_cast<int>(limit);
+      table.micro_limit_[section] = static_cast<int>(limit);
     }
   }
   return table;

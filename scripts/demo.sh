@@ -16,7 +16,7 @@ if [ -f "$demo/jiwond.pid" ] && kill -0 "$(cat "$demo/jiwond.pid")" 2>/dev/null;
 fi
 rm -rf "$demo/data" "$demo/port"
 
-build/server/jiwond --listen=127.0.0.1:0 --data_dir="$demo/data" \
+build/server/jiwond --listen=127.0.0.1:0 --data_dir="$demo/data" --create_if_missing \
   --port_file="$demo/port" 2>"$demo/jiwond.log" &
 echo $! >"$demo/jiwond.pid"
 for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done

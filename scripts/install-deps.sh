@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   libssl-dev openssl
   libcurl4-openssl-dev libcpp-httplib-dev curl
+  prometheus-cpp-dev
   python3 python3-grpcio python3-protobuf
 )
 

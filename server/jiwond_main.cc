@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
 #include <openssl/crypto.h>
+#include <prometheus/exposer.h>
 #include <rocksdb/version.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -37,12 +38,14 @@
 #include "build_info.h"
 #include "server/app/access_log.h"
 #include "server/app/auth.h"
+#include "server/app/backups.h"
 #include "server/app/registry.h"
 #include "server/log.h"
 #include "server/reference_loader.h"
 #include "server/rpc/auth.h"
 #include "server/rpc/health.h"
 #include "server/rpc/http_gateway.h"
+#include "server/rpc/metrics.h"
 #include "server/rpc/services.h"
 #include "server/storage/store.h"
 
@@ -77,10 +80,39 @@ ABSL_FLAG(int, max_writes_per_second, 1000,
           "writes (upserts, deletes, imports, feedback, rescores) one caller "
           "may make a second, in a burst of as many; 0: no limit");
 ABSL_FLAG(std::string, data_dir, "var/jiwon-data",
-          "RocksDB directory, created when missing");
-ABSL_FLAG(std::string, reference_dir, JIWON_DEFAULT_REFERENCE_DIR,
+          "RocksDB directory. It must exist (an empty directory gets a new "
+          "database) unless --create_if_missing");
+ABSL_FLAG(bool, create_if_missing, false,
+          "create --data_dir when it does not exist, or holds files but no "
+          "database; without it jiwond refuses to start, so that a mistyped "
+          "path never serves an empty database");
+ABSL_FLAG(std::string, restore_from, "",
+          "before starting, restore a backup from this directory (made by "
+          "AdminService.Backup, jiwon admin backup) into --data_dir, which "
+          "must hold no database; then serve it");
+ABSL_FLAG(int, backup_id, 0,
+          "with --restore_from: the backup to restore (jiwon admin backups "
+          "lists them); 0: the newest");
+ABSL_FLAG(std::string, backup_root, "",
+          "directory under which AdminService.Backup may write backups "
+          "(jiwon admin backup DIR names a directory inside it); empty: "
+          "backups are refused");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus metrics at http://HOST:PORT/metrics (port 0 "
+          "picks one); they hold no personal data. Empty: no metrics");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "write the metrics port here once listening");
+ABSL_FLAG(std::string, log_level, "info",
+          "debug (adds a line per call: method, caller, code, duration, "
+          "ids), info, warning or error");
+ABSL_FLAG(std::string, log_format, "text",
+          "text, or json: one JSON object a line with time, level, message "
+          "and fields");
+ABSL_FLAG(std::string, reference_dir, "",
           "directory with regions.csv, ksic11.csv, sme_size_thresholds.csv "
-          "and micro_employee_limits.csv");
+          "and micro_employee_limits.csv; default: share/jiwon/reference "
+          "under the install prefix (beside bin/ of this jiwond), else the "
+          "source tree's data/reference");
 ABSL_FLAG(std::string, http_listen, "",
           "also serve the unary methods as JSON over HTTP/1.1 here "
           "(host:port; port 0 picks one), HTTPS when --tls_cert is given, "
@@ -202,7 +234,117 @@ absl::Status LockDataDir(const std::string& data_dir) {
   return absl::OkStatus();  // fd stays open: the lock lives with the process
 }
 
+// The reference data of an installed jiwond (PREFIX/share/jiwon/reference
+// beside PREFIX/bin/jiwond), else the source tree's.
+std::string DefaultReferenceDir() {
+  std::error_code ec;
+  const std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed =
+        exe.parent_path().parent_path() / "share" / "jiwon" / "reference";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
+  return JIWON_DEFAULT_REFERENCE_DIR;
+}
+
+// Whether `dir` holds a RocksDB database.
+bool HoldsDatabase(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
+}
+
+// Makes sure `data_dir` may be opened: it exists, and is empty or holds a
+// database, unless --create_if_missing. Restores --restore_from first.
+absl::Status PrepareDataDir(const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool create = absl::GetFlag(FLAGS_create_if_missing);
+  const std::string restore_from = absl::GetFlag(FLAGS_restore_from);
+  if (absl::GetFlag(FLAGS_backup_id) < 0) {
+    return absl::InvalidArgumentError("--backup_id: must be 0 or more");
+  }
+  if (absl::GetFlag(FLAGS_backup_id) != 0 && restore_from.empty()) {
+    return absl::InvalidArgumentError("--backup_id needs --restore_from");
+  }
+  const bool exists = fs::exists(data_dir, ec);
+  if (exists && !fs::is_directory(data_dir, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--data_dir=", data_dir, " is not a directory"));
+  }
+  if (!exists && !create && restore_from.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir=", data_dir, " (", fs::absolute(data_dir, ec).string(),
+        ") does not exist. Give the right path, or --create_if_missing to "
+        "start a new, empty database there"));
+  }
+  if (exists && !HoldsDatabase(data_dir) && !create && restore_from.empty()) {
+    // An empty directory (a new volume, systemd's StateDirectory) gets a
+    // database; one holding other files is likely the wrong one.
+    bool others = false;
+    for (const fs::directory_entry& e : fs::directory_iterator(data_dir, ec)) {
+      if (e.path().filename() != "jiwond.pid") others = true;
+    }
+    if (others) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--data_dir=", data_dir,
+          " holds files but no jiwon database. Give the right path, or "
+          "--create_if_missing to start a new database there"));
+    }
+  }
+  if (!restore_from.empty()) {
+    if (HoldsDatabase(data_dir)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--restore_from: --data_dir=", data_dir,
+          " holds a database already; restore into an empty directory"));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<storage::BackupInfo> restored = storage::RestoreBackup(
+        restore_from, static_cast<uint32_t>(absl::GetFlag(FLAGS_backup_id)),
+        data_dir);
+    if (!restored.ok()) {
+      return absl::Status(
+          restored.status().code(),
+          absl::StrCat("--restore_from: ", restored.status().message()));
+    }
+    Log(LogLevel::kInfo, "restored a backup",
+        {{"from", restore_from},
+         {"backup_id", static_cast<int64_t>(restored->id)},
+         {"created_at", app::Rfc3339(restored->created_at)},
+         {"bytes", restored->bytes},
+         {"metadata", restored->metadata},
+         {"seconds", std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count()}});
+    return absl::OkStatus();
+  }
+  fs::create_directories(data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", data_dir, ": ", ec.message()));
+  }
+  if (!HoldsDatabase(data_dir)) {
+    Log(LogLevel::kInfo, "creating a new database",
+        {{"data_dir", fs::absolute(data_dir, ec).string()}});
+  }
+  return absl::OkStatus();
+}
+
 int Run() {
+  {
+    absl::StatusOr<LogLevel> level =
+        ParseLogLevel(absl::GetFlag(FLAGS_log_level));
+    absl::StatusOr<LogFormat> format =
+        ParseLogFormat(absl::GetFlag(FLAGS_log_format));
+    for (const absl::Status& st : {level.status(), format.status()}) {
+      if (!st.ok()) {
+        Log(LogLevel::kError, std::string(st.message()));
+        return 2;
+      }
+    }
+    SetLogLevel(*level);
+    SetLogFormat(*format);
+  }
   // Abseil's mutexes (gRPC's locks are ones) look for lock-order cycles
   // unless told not to, taking a global lock on every acquisition.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -318,19 +460,18 @@ int Run() {
     credentials->SetAuthMetadataProcessor(gate);
   }
 
+  std::string reference_dir = absl::GetFlag(FLAGS_reference_dir);
+  if (reference_dir.empty()) reference_dir = DefaultReferenceDir();
   absl::StatusOr<std::unique_ptr<engine::Reference>> reference =
-      LoadReference(absl::GetFlag(FLAGS_reference_dir));
+      LoadReference(reference_dir);
   if (!reference.ok()) {
     Log(LogLevel::kError,
         absl::StrCat("reference data: ", reference.status().ToString()));
     return 2;
   }
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) {
-    Log(LogLevel::kError,
-        absl::StrCat("cannot create ", data_dir, ": ", ec.message()));
+  if (absl::Status s = PrepareDataDir(data_dir); !s.ok()) {
+    Log(LogLevel::kError, std::string(s.message()));
     return 2;
   }
   if (absl::Status s = LockDataDir(data_dir); !s.ok()) {
@@ -430,7 +571,9 @@ int Run() {
     return 2;
   }
   rpc::StreamSlots streams(absl::GetFlag(FLAGS_max_streams_per_caller));
-  const rpc::CallPolicy policy{access_log->get(), &streams, gate.get()};
+  app::AlertConsumers consumers;
+  const rpc::CallPolicy policy{access_log->get(), &streams, gate.get(),
+                               &consumers};
   rpc::CompanyService companies(registry->get(), policy);
   app::Drafts drafts(store->get(), reference->get());
   rpc::ProgramService programs(registry->get(), &drafts, gate.get());
@@ -438,7 +581,16 @@ int Run() {
   rpc::FeedbackService feedback(registry->get(), policy);
   rpc::RescoreService rescoring(rescorer.get(), alerts->get(), registry->get(),
                                 policy);
-  rpc::AdminService admin(access_log->get());
+  app::Backups backups(store->get(), registry->get(),
+                       absl::GetFlag(FLAGS_backup_root), kVersion);
+  rpc::AdminService admin(access_log->get(), &backups);
+  std::unique_ptr<rpc::ServerMetrics> metrics;
+  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!metrics_listen.empty()) {
+    metrics = std::make_unique<rpc::ServerMetrics>(rpc::MetricSources{
+        registry->get(), rescorer.get(), alerts->get(), &consumers,
+        store->get(), gate.get(), kVersion, kCommit, kBuildType});
+  }
   rpc::VocabularyService vocabulary;
   // Our own health service: its Watch streams end at shutdown.
   grpc::EnableDefaultHealthCheckService(false);
@@ -474,6 +626,8 @@ int Run() {
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(rpc::NewUndecodableRequestInterceptorFactory());
+    interceptors.push_back(
+        rpc::NewCallObserverFactory(metrics.get(), gate.get()));
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
   builder.RegisterService(&companies);
@@ -538,6 +692,31 @@ int Run() {
       std::ofstream(f) << http->port() << "\n";
     }
   }
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (metrics != nullptr) {
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
+          "listening_ports", metrics_listen, "num_threads", "2"});
+    } catch (const std::exception& e) {
+      Log(LogLevel::kError,
+          absl::StrCat("--metrics_listen=", metrics_listen,
+                       ": cannot listen there (", e.what(), ")"));
+      return 2;
+    }
+    exposer->RegisterCollectable(metrics->calls());
+    exposer->RegisterCollectable(metrics->state());
+    const std::vector<int> ports = exposer->GetListeningPorts();
+    const int metrics_port = ports.empty() ? 0 : ports.front();
+    Log(LogLevel::kInfo, "metrics served",
+        {{"url",
+          absl::StrCat("http://",
+                       metrics_listen.substr(0, metrics_listen.rfind(':')), ":",
+                       metrics_port, "/metrics")}});
+    if (const std::string f = absl::GetFlag(FLAGS_metrics_port_file);
+        !f.empty()) {
+      std::ofstream(f) << metrics_port << "\n";
+    }
+  }
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
       !port_file.empty()) {
     std::ofstream(port_file) << port << "\n";
@@ -572,6 +751,7 @@ int Run() {
   // in flight finish.
   health.Shutdown();
   if (http != nullptr) http->Stop();
+  exposer.reset();
   (*alerts)->Close();
   server->Shutdown(
       std::chrono::system_clock::now() +

@@ -316,4 +316,21 @@ absl::StatusOr<uint64_t> AlertLog::ParseId(std::string_view field,
   return v;
 }
 
+void AlertConsumers::Advance(const std::string& consumer, uint64_t position) {
+  std::lock_guard lock(mu_);
+  auto it = positions_.find(consumer);
+  if (it == positions_.end()) {
+    if (positions_.size() >= kMaxConsumers) return;
+    positions_.emplace(consumer, position);
+    return;
+  }
+  it->second = std::max(it->second, position);
+}
+
+std::vector<std::pair<std::string, uint64_t>> AlertConsumers::Positions()
+    const {
+  std::lock_guard lock(mu_);
+  return {positions_.begin(), positions_.end()};
+}
+
 }  // namespace jiwon::app

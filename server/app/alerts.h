@@ -8,7 +8,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -120,6 +122,23 @@ class AlertLog {
   };
   std::map<uint64_t, Waiter> waiters_;  // by subscription id
   uint64_t next_waiter_ = 1;
+};
+
+// Where each reader of the feed has got to, by caller: the last alert id
+// its ReadAlerts streams were given (or resumed after), since jiwond
+// started; for the consumer lag metric. At most kMaxConsumers callers are
+// followed. Thread-safe.
+class AlertConsumers {
+ public:
+  static constexpr size_t kMaxConsumers = 1000;
+
+  // Positions only move forward.
+  void Advance(const std::string& consumer, uint64_t position);
+  std::vector<std::pair<std::string, uint64_t>> Positions() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, uint64_t> positions_;
 };
 
 }  // namespace jiwon::app

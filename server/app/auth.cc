@@ -94,6 +94,9 @@ const std::vector<MethodRule>& MethodTable() {
       {"/jiwon.v1.RescoreService/ReadAlerts", kCompanySite | kBatch, kStream},
       // Access records.
       {"/jiwon.v1.AdminService/ReadAccessLog", kAdmin, 0},
+      // Backups of the whole database.
+      {"/jiwon.v1.AdminService/Backup", kAdmin, 0},
+      {"/jiwon.v1.AdminService/ListBackups", kAdmin, 0},
       // The API's own description: names of facts and enumerations, and
       // reflection.
       {"/jiwon.v1.VocabularyService/GetVocabulary", kEveryone, 0},

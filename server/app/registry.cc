@@ -206,6 +206,9 @@ Registry::~Registry() {
 
 void Registry::Publish(std::shared_ptr<const engine::Catalog> catalog) {
   const int64_t version = catalog->version();
+  server::Log(server::LogLevel::kDebug, "catalog published",
+              {{"catalog_version", version},
+               {"programs", static_cast<int64_t>(catalog->programs().size())}});
   catalog_.store(std::move(catalog));
   {
     std::lock_guard lock(rebuild_mu_);
@@ -239,16 +242,17 @@ void Registry::RebuildLoop() {
     const engine::Matcher::Stats stats = built->stats();
     matcher_.store(std::move(built));
     server::Log(
-        server::LogLevel::kInfo,
-        absl::StrCat(
-            "compiled catalog version ", catalog->version(), ": ",
-            stats.programs, " programs, ", stats.dimensions, " dimensions, ",
-            stats.indexed_rules + stats.threshold_rules, " indexed and ",
-            stats.residual_rules, " residual rules in ",
-            std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - start)
-                .count(),
-            " ms"));
+        server::LogLevel::kInfo, "catalog swapped",
+        {{"catalog_version", catalog->version()},
+         {"programs", static_cast<int64_t>(stats.programs)},
+         {"dimensions", static_cast<int64_t>(stats.dimensions)},
+         {"indexed_rules",
+          static_cast<int64_t>(stats.indexed_rules + stats.threshold_rules)},
+         {"residual_rules", static_cast<int64_t>(stats.residual_rules)},
+         {"build_ms", static_cast<int64_t>(
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - start)
+                              .count())}});
     lock.lock();
     rebuild_cv_.notify_all();
   }

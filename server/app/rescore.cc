@@ -756,6 +756,72 @@ absl::StatusOr<CompanyResults> Rescorer::Results(std::string_view company_id) {
 absl::StatusOr<RescoreSummary> Rescorer::Run(
     const RescoreOptions& options, const std::function<bool()>& cancelled,
     const std::function<void(const RescoreProgress&)>& progress) {
+  const std::string shard =
+      absl::StrCat(options.shard_index, "/", options.shard_count);
+  {
+    std::lock_guard lock(stats_mu_);
+    live_[shard] = {};
+  }
+  const auto track = [&](const RescoreProgress& p) {
+    {
+      std::lock_guard lock(stats_mu_);
+      live_[shard] = p;
+    }
+    if (progress) progress(p);
+  };
+  absl::StatusOr<RescoreSummary> summary = RunShard(options, cancelled, track);
+  std::lock_guard lock(stats_mu_);
+  live_.erase(shard);
+  stats_.last_ended_at = now_();
+  stats_.last_ok = summary.ok();
+  if (summary.ok()) {
+    ++stats_.runs_finished;
+    stats_.last_seconds = summary->seconds;
+    stats_.last_companies = summary->state.companies;
+    server::Log(server::LogLevel::kInfo, "rescore finished",
+                {{"run", summary->state.run_id},
+                 {"shard", shard},
+                 {"catalog_version", summary->state.catalog_version},
+                 {"companies", summary->state.companies},
+                 {"resumed_from", summary->resumed_from},
+                 {"seconds", summary->seconds},
+                 {"per_second",
+                  summary->seconds > 0
+                      ? (summary->state.companies - summary->resumed_from) /
+                            summary->seconds
+                      : 0.0},
+                 {"eligible_pairs", summary->state.eligible_pairs},
+                 {"undetermined_pairs", summary->state.undetermined_pairs},
+                 {"newly_eligible", summary->state.newly_eligible},
+                 {"no_longer_eligible", summary->state.no_longer_eligible},
+                 {"closing_soon", summary->state.closing_soon}});
+  } else {
+    absl::IsCancelled(summary.status()) ? ++stats_.runs_cancelled
+                                        : ++stats_.runs_failed;
+    server::Log(absl::IsCancelled(summary.status()) ? server::LogLevel::kWarning
+                                                    : server::LogLevel::kError,
+                "rescore ended without finishing",
+                {{"shard", shard},
+                 {"code", absl::StatusCodeToString(summary.status().code())},
+                 {"error", std::string(summary.status().message())}});
+  }
+  return summary;
+}
+
+Rescorer::Stats Rescorer::stats() const {
+  std::lock_guard lock(stats_mu_);
+  Stats s = stats_;
+  s.running = static_cast<int>(live_.size());
+  for (const auto& [shard, p] : live_) {
+    s.companies_done += p.done;
+    s.per_second += p.per_second;
+  }
+  return s;
+}
+
+absl::StatusOr<RescoreSummary> Rescorer::RunShard(
+    const RescoreOptions& options, const std::function<bool()>& cancelled,
+    const std::function<void(const RescoreProgress&)>& progress) {
   if (options.shard_count < 1 || options.shard_index >= options.shard_count) {
     return absl::InvalidArgumentError(
         absl::StrCat("shard_index: must be below shard_count (",
@@ -843,6 +909,16 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
   const int64_t total =
       static_cast<int64_t>(registry_->CountCompanies(in_shard));
   std::unique_ptr<const storage::Snapshot> snapshot = store_->TakeSnapshot();
+  server::Log(
+      server::LogLevel::kInfo, resumed ? "rescore resumed" : "rescore started",
+      {{"run", run_id},
+       {"shard", absl::StrCat(options.shard_index, "/", options.shard_count)},
+       {"catalog_version", version},
+       {"programs", static_cast<int64_t>(catalog.programs().size())},
+       {"companies", total},
+       {"resumed_from", resumed_from},
+       {"as_of", as_of.ToString()},
+       {"threads", threads_}});
 
   double read_seconds = 0, match_seconds = 0, diff_seconds = 0,
          write_seconds = 0;

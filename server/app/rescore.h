@@ -116,6 +116,22 @@ class Rescorer {
       const RescoreOptions& options, const std::function<bool()>& cancelled,
       const std::function<void(const RescoreProgress&)>& progress);
 
+  // What runs did, for metrics: the runs going on now (their companies
+  // done and rate summed) and how the last one ended.
+  struct Stats {
+    int running = 0;
+    int64_t companies_done = 0;
+    double per_second = 0;
+    uint64_t runs_finished = 0;
+    uint64_t runs_failed = 0;
+    uint64_t runs_cancelled = 0;
+    int64_t last_ended_at = 0;  // Unix seconds; 0: no run ended yet
+    bool last_ok = false;
+    double last_seconds = 0;     // of the last finished run
+    int64_t last_companies = 0;  // of the last finished run
+  };
+  Stats stats() const;
+
   // A company's stored results; NOT_FOUND when no run has scored it.
   absl::StatusOr<CompanyResults> Results(std::string_view company_id);
 
@@ -128,6 +144,10 @@ class Rescorer {
   // are sorted by id, so positions keep their order.
   absl::StatusOr<std::shared_ptr<const std::vector<int32_t>>> Remap(
       int64_t from_version, const engine::Catalog& to);
+  // Run, without the figures kept for stats() and the final log line.
+  absl::StatusOr<RescoreSummary> RunShard(
+      const RescoreOptions& options, const std::function<bool()>& cancelled,
+      const std::function<void(const RescoreProgress&)>& progress);
   // Stores the program list of `catalog`'s version unless it is there.
   absl::Status EnsureProgramList(const engine::Catalog& catalog);
   void ChangeLoop();
@@ -152,6 +172,10 @@ class Rescorer {
 
   // Runs share the stored results; a program change takes them alone.
   std::shared_mutex results_mu_;
+
+  mutable std::mutex stats_mu_;
+  Stats stats_;                                  // stats_mu_
+  std::map<std::string, RescoreProgress> live_;  // stats_mu_, by shard
 
   std::mutex changes_mu_;
   std::condition_variable changes_cv_;

@@ -1,5 +1,6 @@
 #include "server/rpc/auth.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/match.h"
@@ -110,7 +111,28 @@ grpc::Status CallerGate::Admit(const InputMetadata& auth_metadata,
   return Check(path, authorization);
 }
 
-grpc::Status CallerGate::Check(
+grpc::Status CallerGate::Check(std::string_view path,
+                               std::optional<std::string_view> authorization) {
+  grpc::Status s = Decide(path, authorization);
+  if (!s.ok()) {
+    refusals_[std::min<size_t>(static_cast<size_t>(s.error_code()), kCodes - 1)]
+        .fetch_add(1, std::memory_order_relaxed);
+  }
+  return s;
+}
+
+std::vector<std::pair<grpc::StatusCode, uint64_t>> CallerGate::refusals()
+    const {
+  std::vector<std::pair<grpc::StatusCode, uint64_t>> out;
+  for (size_t i = 0; i < kCodes; ++i) {
+    if (const uint64_t n = refusals_[i].load(); n > 0) {
+      out.emplace_back(static_cast<grpc::StatusCode>(i), n);
+    }
+  }
+  return out;
+}
+
+grpc::Status CallerGate::Decide(
     std::string_view path, std::optional<std::string_view> authorization_or) {
   const bool has_authorization = authorization_or.has_value();
   const std::string_view authorization = authorization_or.value_or("");

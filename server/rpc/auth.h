@@ -8,10 +8,13 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "server/app/auth.h"
@@ -49,6 +52,9 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
   grpc::Status Check(std::string_view method,
                      std::optional<std::string_view> authorization);
 
+  // The calls refused so far, by code (codes never used are left out).
+  std::vector<std::pair<grpc::StatusCode, uint64_t>> refusals() const;
+
   bool IsBlocking() const override { return false; }
   grpc::Status Process(const InputMetadata& auth_metadata,
                        grpc::AuthContext* context,
@@ -61,6 +67,9 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
                      grpc::AuthContext* context,
                      OutputMetadata* consumed_auth_metadata,
                      OutputMetadata* response_metadata);
+  // Check, uncounted.
+  grpc::Status Decide(std::string_view method,
+                      std::optional<std::string_view> authorization);
   // Whether `caller` may write once more now; a token bucket a caller.
   bool TakeWrite(const std::string& caller);
 
@@ -72,6 +81,8 @@ class CallerGate final : public grpc::AuthMetadataProcessor {
     int64_t last_ns = 0;
   };
   absl::flat_hash_map<std::string, Bucket> buckets_;
+  static constexpr size_t kCodes = 17;  // grpc::StatusCode 0-16
+  std::atomic<uint64_t> refusals_[kCodes] = {};
 };
 
 // Who is calling, from the call's token as `gate` knows it now; an

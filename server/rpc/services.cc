@@ -1299,13 +1299,17 @@ class AlertFeed : public grpc::ServerWriteReactor<v1::ReadAlertsResponse> {
 
   AlertFeed(app::AlertLog* alerts, const app::Registry* registry,
             app::Scope scope, Request request,
-            std::unique_ptr<StreamSlots::Slot> slot)
+            std::unique_ptr<StreamSlots::Slot> slot,
+            app::AlertConsumers* consumers, std::string consumer)
       : alerts_(alerts),
         registry_(registry),
         scope_(std::move(scope)),
         request_(std::move(request)),
         cursor_(request_.after),
-        slot_(std::move(slot)) {
+        slot_(std::move(slot)),
+        consumers_(consumers),
+        consumer_(std::move(consumer)) {
+    if (consumers_ != nullptr) consumers_->Advance(consumer_, cursor_);
     std::lock_guard lock(mu_);
     Step();
   }
@@ -1363,6 +1367,7 @@ class AlertFeed : public grpc::ServerWriteReactor<v1::ReadAlertsResponse> {
         End(ToGrpcStatus(s));
         return;
       }
+      if (consumers_ != nullptr) consumers_->Advance(consumer_, cursor_);
       if (message_.alerts_size() > 0) {
         sent_ += message_.alerts_size();
         writing_ = true;
@@ -1423,6 +1428,8 @@ class AlertFeed : public grpc::ServerWriteReactor<v1::ReadAlertsResponse> {
   uint64_t waiting_ = 0;  // the log subscription while waiting
   absl::flat_hash_map<std::string, bool> in_scope_;
   std::unique_ptr<StreamSlots::Slot> slot_;
+  app::AlertConsumers* consumers_;
+  const std::string consumer_;
 };
 
 // A stream answered with an error before it began.
@@ -1467,7 +1474,7 @@ grpc::ServerWriteReactor<v1::ReadAlertsResponse>* RescoreService::ReadAlerts(
   r.follow = req->follow();
   r.limit = req->limit();
   return new AlertFeed(alerts_, registry_, caller.scope, std::move(r),
-                       *std::move(slot));
+                       *std::move(slot), policy_.consumers, caller.name);
 }
 
 // ------------------------------------------------------------------- admin
@@ -1500,6 +1507,54 @@ grpc::ServerUnaryReactor* AdminService::ReadAccessLog(
     *resp->add_records() = std::move(r);
   }
   resp->set_next_page_token(page->next_page_token);
+  return Done(ctx, absl::OkStatus());
+}
+
+namespace {
+
+// A unary call whose work runs on a thread of its own (a backup takes
+// minutes: gRPC's callback threads must not wait for it). The server's
+// shutdown waits for the call, so what the work uses outlives it.
+class ThreadedUnary final : public grpc::ServerUnaryReactor {
+ public:
+  explicit ThreadedUnary(std::function<absl::Status()> work) {
+    std::thread([this, work = std::move(work)] {
+      Finish(ToGrpcStatus(work()));
+    }).detach();
+  }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* ctx,
+                                               const v1::BackupRequest* req,
+                                               v1::BackupResponse* resp) {
+  if (backups_ == nullptr) {
+    return Done(ctx, absl::FailedPreconditionError("backups are off"));
+  }
+  // The directory is checked before the thread starts.
+  if (absl::StatusOr<std::string> dir = backups_->Resolve(req->dir());
+      !dir.ok()) {
+    return Done(ctx, dir.status());
+  }
+  return new ThreadedUnary([this, dir = req->dir(), resp] {
+    absl::StatusOr<v1::BackupResponse> done = backups_->Backup(dir);
+    if (!done.ok()) return done.status();
+    *resp = *std::move(done);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminService::ListBackups(
+    grpc::CallbackServerContext* ctx, const v1::ListBackupsRequest* req,
+    v1::ListBackupsResponse* resp) {
+  if (backups_ == nullptr) {
+    return Done(ctx, absl::FailedPreconditionError("backups are off"));
+  }
+  absl::StatusOr<v1::ListBackupsResponse> list = backups_->List(req->dir());
+  if (!list.ok()) return Done(ctx, list.status());
+  *resp = *std::move(list);
   return Done(ctx, absl::OkStatus());
 }
 

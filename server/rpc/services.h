@@ -18,6 +18,7 @@
 #include "jiwon/v1/vocabulary_service.grpc.pb.h"
 #include "server/app/access_log.h"
 #include "server/app/alerts.h"
+#include "server/app/backups.h"
 #include "server/app/drafts.h"
 #include "server/app/registry.h"
 #include "server/app/rescore.h"
@@ -43,6 +44,8 @@ struct CallPolicy {
   app::AccessLog* access_log = nullptr;  // REQUIRED
   StreamSlots* streams = nullptr;        // REQUIRED
   const CallerGate* gate = nullptr;      // none: every caller is admin
+  // Where each alert feed reader has got to; not followed when null.
+  app::AlertConsumers* consumers = nullptr;
 };
 
 // ImportCompanies reads bytes: a record that does not decode is reported
@@ -237,15 +240,23 @@ class RescoreService final : public v1::RescoreService::CallbackService {
 
 class AdminService final : public v1::AdminService::CallbackService {
  public:
-  explicit AdminService(const app::AccessLog* access_log)
-      : access_log_(access_log) {}
+  // `backups` null: Backup and ListBackups are FAILED_PRECONDITION.
+  AdminService(const app::AccessLog* access_log, app::Backups* backups)
+      : access_log_(access_log), backups_(backups) {}
 
   grpc::ServerUnaryReactor* ReadAccessLog(
       grpc::CallbackServerContext* ctx, const v1::ReadAccessLogRequest* req,
       v1::ReadAccessLogResponse* resp) override;
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx,
+                                   const v1::BackupRequest* req,
+                                   v1::BackupResponse* resp) override;
+  grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* ctx,
+                                        const v1::ListBackupsRequest* req,
+                                        v1::ListBackupsResponse* resp) override;
 
  private:
   const app::AccessLog* access_log_;
+  app::Backups* backups_;
 };
 
 // The names of facts and enumerations, made once from the engine's tables.

@@ -4,6 +4,8 @@
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_manager.h>
 #include <rocksdb/sst_file_writer.h>
+#include <rocksdb/statistics.h>
+#include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/write_batch.h>
 #include <sys/statvfs.h>
 
@@ -11,6 +13,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <shared_mutex>
 #include <thread>
 
@@ -47,6 +50,25 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 absl::Status WithDetail(absl::Status s, std::string detail) {
   s.SetPayload(kDetailPayload, absl::Cord(std::move(detail)));
   return s;
+}
+
+// A backup, restore or listing of `dir` failed: the operator asked for it
+// and needs RocksDB's words to act, so they go in the message.
+absl::Status BackupError(std::string_view what, const std::string& dir,
+                         const rocksdb::Status& s) {
+  const absl::Status coded = FromRocks(s, what);
+  return absl::Status(coded.code(), absl::StrCat("cannot ", std::string(what),
+                                                 " ", dir, ": ", s.ToString()));
+}
+
+BackupInfo FromRocks(const rocksdb::BackupInfo& info) {
+  BackupInfo out;
+  out.id = info.backup_id;
+  out.created_at = info.timestamp;
+  out.bytes = info.size;
+  out.files = info.number_files;
+  out.metadata = info.app_metadata;
+  return out;
 }
 
 rocksdb::Slice ToSlice(std::string_view s) {
@@ -90,8 +112,10 @@ class RocksDbStore : public Store {
   // with; they outlive the database.
   RocksDbStore(ExpiryFilters filters, std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               std::string dir, std::string data_dir, RocksDbOptions options)
-      : filters_(std::move(filters)),
+               std::string dir, std::string data_dir, RocksDbOptions options,
+               std::shared_ptr<rocksdb::Statistics> statistics)
+      : statistics_(std::move(statistics)),
+        filters_(std::move(filters)),
         db_(std::move(db)),
         handles_(std::move(handles)),
         dir_(std::move(dir)),
@@ -106,6 +130,67 @@ class RocksDbStore : public Store {
     c.write_errors = write_errors_.load();
     c.writes_refused_now = refusing_.load();
     return c;
+  }
+
+  StoreStats stats() const override {
+    StoreStats st;
+    auto aggregated = [&](const std::string& name) {
+      uint64_t v = 0;
+      return db_->GetAggregatedIntProperty(name, &v) ? v : 0;
+    };
+    st.live_sst_bytes = aggregated(rocksdb::DB::Properties::kLiveSstFilesSize);
+    st.memtable_bytes =
+        aggregated(rocksdb::DB::Properties::kCurSizeAllMemTables);
+    st.pending_compaction_bytes =
+        aggregated(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    st.running_compactions =
+        aggregated(rocksdb::DB::Properties::kNumRunningCompactions);
+    st.block_cache_bytes =
+        aggregated(rocksdb::DB::Properties::kBlockCacheUsage);
+    uint64_t stopped = 0;
+    st.writes_stopped =
+        db_->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped,
+                            &stopped) &&
+        stopped != 0;
+    if (statistics_ != nullptr) {
+      st.stall_micros = statistics_->getTickerCount(rocksdb::STALL_MICROS);
+      st.block_cache_hits =
+          statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+      st.block_cache_misses =
+          statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+    }
+    return st;
+  }
+
+  absl::StatusOr<BackupInfo> Backup(const std::string& dir,
+                                    const std::string& metadata) override {
+    std::lock_guard lock(backup_mu_);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create the backup directory ", dir, ": ", ec.message()));
+    }
+    rocksdb::BackupEngineOptions engine_options(dir);
+    // Copies go on beside serving: at most two threads, at idle priority.
+    engine_options.max_background_operations = 2;
+    rocksdb::BackupEngine* raw = nullptr;
+    rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
+        engine_options, rocksdb::Env::Default(), &raw);
+    if (!s.ok()) return BackupError("open the backup directory", dir, s);
+    std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+    rocksdb::CreateBackupOptions options;
+    options.flush_before_backup = true;
+    options.decrease_background_thread_cpu_priority = true;
+    options.background_thread_cpu_priority = rocksdb::CpuPriority::kIdle;
+    rocksdb::BackupID id = 0;
+    s = engine->CreateNewBackupWithMetadata(options, db_.get(), metadata, &id);
+    if (!s.ok()) return BackupError("back up", dir, s);
+    rocksdb::BackupInfo info;
+    if (rocksdb::Status got = engine->GetBackupInfo(id, &info); !got.ok()) {
+      return BackupError("read back", dir, got);
+    }
+    return FromRocks(info);
   }
 
   ~RocksDbStore() override {
@@ -379,6 +464,8 @@ class RocksDbStore : public Store {
     return FromRocks(s, "ingest: write table file");
   }
 
+  std::shared_ptr<rocksdb::Statistics> statistics_;
+  std::mutex backup_mu_;   // one backup at a time
   ExpiryFilters filters_;  // declared first: destroyed after db_
   std::unique_ptr<rocksdb::DB> db_;
   // handles_[0] is the default column family, then one per Table.
@@ -417,6 +504,89 @@ std::vector<std::string> LogRecoveryLines(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// Opens the backup directory `dir`, which must exist, read-only.
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackups(
+    const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("backup directory ", dir, " does not exist"));
+  }
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(
+      rocksdb::Env::Default(), rocksdb::BackupEngineOptions(dir), &raw);
+  if (!s.ok()) return BackupError("open the backup directory", dir, s);
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(raw);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& dir) {
+  absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> engine =
+      OpenBackups(dir);
+  if (!engine.ok()) return engine.status();
+  std::vector<rocksdb::BackupInfo> infos;
+  (*engine)->GetBackupInfo(&infos);
+  if (infos.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("backup directory ", dir, " holds no backup"));
+  }
+  std::vector<BackupInfo> out;
+  out.reserve(infos.size());
+  for (const rocksdb::BackupInfo& i : infos) out.push_back(FromRocks(i));
+  std::sort(
+      out.begin(), out.end(),
+      [](const BackupInfo& a, const BackupInfo& b) { return a.id < b.id; });
+  return out;
+}
+
+absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir,
+                                         uint32_t id,
+                                         const std::string& data_dir) {
+  absl::StatusOr<std::vector<BackupInfo>> backups = ListBackups(backup_dir);
+  if (!backups.ok()) return backups.status();
+  const BackupInfo* chosen = &backups->back();
+  if (id != 0) {
+    chosen = nullptr;
+    for (const BackupInfo& b : *backups) {
+      if (b.id == id) chosen = &b;
+    }
+    if (chosen == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat("backup ", id, " is not in ", backup_dir, " (it holds ",
+                       backups->front().id, " to ", backups->back().id, ")"));
+    }
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(data_dir + "/CURRENT", ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(data_dir,
+                     " holds a database already; restore into an empty "
+                     "directory"));
+  }
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", data_dir, ": ", ec.message()));
+  }
+  absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> engine =
+      OpenBackups(backup_dir);
+  if (!engine.ok()) return engine.status();
+  if (rocksdb::IOStatus s = (*engine)->VerifyBackup(chosen->id); !s.ok()) {
+    return BackupError(absl::StrCat("verify backup ", chosen->id, " in"),
+                       backup_dir, s);
+  }
+  rocksdb::IOStatus s = (*engine)->RestoreDBFromBackup(
+      rocksdb::RestoreOptions(), chosen->id, data_dir, data_dir);
+  if (!s.ok()) {
+    return BackupError(absl::StrCat("restore backup ", chosen->id, " from"),
+                       backup_dir, s);
+  }
+  return *chosen;
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const std::string& dir, RocksDbOptions store_options) {
   rocksdb::DBOptions options;
@@ -439,6 +609,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
         .PermitUncheckedError();
   }
   options.create_missing_column_families = true;
+  // Tickers only (stalls, block cache hits): no timers on the read path.
+  options.statistics = rocksdb::CreateDBStatistics();
+  options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName,
                         rocksdb::ColumnFamilyOptions());
@@ -489,7 +662,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   }
   auto store = std::make_unique<RocksDbStore>(
       std::move(filters), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
-      ingest_dir, dir, std::move(store_options));
+      ingest_dir, dir, std::move(store_options), options.statistics);
   absl::StatusOr<std::optional<std::string>> version =
       store->Get(Table::kMeta, kSchemaVersionKey);
   if (!version.ok()) return version.status();

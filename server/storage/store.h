@@ -75,6 +75,28 @@ struct StoreCounters {
   bool writes_refused_now = false;
 };
 
+// RocksDB's own figures, for metrics; zero for the in-memory store.
+struct StoreStats {
+  uint64_t live_sst_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t running_compactions = 0;
+  uint64_t stall_micros = 0;  // writes held back, summed since the open
+  bool writes_stopped = false;
+  uint64_t block_cache_hits = 0;
+  uint64_t block_cache_misses = 0;
+  uint64_t block_cache_bytes = 0;
+};
+
+// One backup of a store (see Store::Backup).
+struct BackupInfo {
+  uint32_t id = 0;
+  int64_t created_at = 0;  // Unix seconds
+  uint64_t bytes = 0;      // the files it is made of, shared ones included
+  uint32_t files = 0;
+  std::string metadata;  // what the caller of Backup gave
+};
+
 // A sorted key-value store with a table per record kind. Thread-safe. A
 // Write that returned OK survives a crash of the process (and power loss,
 // with RocksDbOptions::sync_writes).
@@ -119,6 +141,19 @@ class Store {
 
   // Writes refused and failed since the store was opened.
   virtual StoreCounters counters() const { return {}; }
+  virtual StoreStats stats() const { return {}; }
+
+  // Adds a backup of the whole store as it is at one moment to the backup
+  // directory `dir` (created when missing) while reads and writes go on.
+  // Files an earlier backup in `dir` holds already are not copied again.
+  // `metadata` is kept with it. One backup at a time: a second waits.
+  // UNIMPLEMENTED for the in-memory store.
+  virtual absl::StatusOr<BackupInfo> Backup(const std::string& dir,
+                                            const std::string& metadata) {
+    (void)dir;
+    (void)metadata;
+    return absl::UnimplementedError("this store cannot be backed up");
+  }
 
   // The store as it is now; release it (destroy it) soon, it pins old data.
   virtual std::unique_ptr<const Snapshot> TakeSnapshot() const = 0;
@@ -162,6 +197,16 @@ struct RocksDbOptions {
 // FAILED_PRECONDITION when the database has another schema version.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const std::string& dir, RocksDbOptions options = {});
+
+// The backups in `dir`, oldest first; NOT_FOUND when `dir` holds none.
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& dir);
+
+// Restores backup `id` of `backup_dir` (0: the newest) into `data_dir`,
+// which must hold no database; the restored files are checked against the
+// checksums the backup recorded. Returns the backup restored.
+absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir,
+                                         uint32_t id,
+                                         const std::string& data_dir);
 
 // The in-memory twin, for tests and tools.
 std::unique_ptr<Store> NewMemoryStore();

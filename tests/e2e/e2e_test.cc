@@ -100,7 +100,7 @@ class EndToEndTest : public ::testing::Test {
     unlink(port_file.c_str());
     server_ =
         Spawn({JIWOND_PATH, "--listen=127.0.0.1:0",
-               "--data_dir=" + dir_.path() + "/" + data_,
+               "--data_dir=" + dir_.path() + "/" + data_, "--create_if_missing",
                "--port_file=" + port_file, "--tls_cert=" + pki_->server_cert,
                "--tls_key=" + pki_->server_key, "--tls_client_ca=" + pki_->ca,
                "--auth_tokens=" + pki_dir_->path() + "/tokens"},

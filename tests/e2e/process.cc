@@ -56,9 +56,9 @@ ServerProcess::ServerProcess(const std::string& work_dir,
     : work_dir_(work_dir) {
   const std::string port_file = work_dir + "/port";
   unlink(port_file.c_str());
-  std::vector<std::string> argv = {JIWOND_PATH, "--listen=127.0.0.1:0",
-                                   "--data_dir=" + data_dir,
-                                   "--port_file=" + port_file};
+  std::vector<std::string> argv = {
+      JIWOND_PATH, "--listen=127.0.0.1:0", "--data_dir=" + data_dir,
+      "--create_if_missing", "--port_file=" + port_file};
   argv.insert(argv.end(), flags.begin(), flags.end());
   pid_ = Spawn(argv, work_dir + "/jiwond.out", work_dir + "/jiwond.log");
   // Up to a minute: a sanitizer build on a loaded machine starts slowly.

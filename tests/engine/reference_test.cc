@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/status/statusor.h"
 #include "tests/testing.h"
 
 namespace jiwon::engine {
@@ -108,6 +109,64 @@ TEST(ReferenceParseTest, RejectsMalformedTables) {
   EXPECT_FALSE(RegionTable::Parse("header\n41,sido\n").ok());
   EXPECT_FALSE(IndustryTable::Parse("header\n,,,\n").ok());
   EXPECT_FALSE(SizeTable::Parse("h\n10,x,a,1,1\n", "h\n*,5\n").ok());
+}
+
+TEST(ReferenceParseTest, ReadsColumnsByTheirHeaderNames) {
+  // The same rows, columns in another order and one more column.
+  absl::StatusOr<IndustryTable> t = IndustryTable::Parse(
+      "name_en,note,name_ko,section,code,level\n"
+      "Manufacturing,x,제조업,C,C,section\n"
+      "\n"
+      "Food,,식료품 제조업,C,10,division\n");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->Name("C"), "제조업");
+  EXPECT_EQ(t->Section("10"), "C");
+  absl::StatusOr<RegionTable> r = RegionTable::Parse(
+      "name,code,level,status,replaced_by\n경기도,41,sido,active,\n");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_NE(r->Find("41"), nullptr);
+  EXPECT_EQ(r->Find("41")->name, "경기도");
+}
+
+TEST(ReferenceParseTest, ErrorsNameLineAndColumn) {
+  // Data swapped under the header: English where Korean belongs.
+  absl::Status s = IndustryTable::Parse(
+                       "code,level,section,name_ko,name_en\n"
+                       "A,section,A,농업,Agriculture\n"
+                       "\n"
+                       "C,section,C,Manufacturing,제조업\n")
+                       .status();
+  EXPECT_EQ(s.message(),
+            "line 4, column 4 (name_ko): \"Manufacturing\" is not a Korean "
+            "name");
+  s = IndustryTable::Parse(
+          "code,level,section,name_ko,name_en\nsection,A,A,농업,x\n")
+          .status();
+  EXPECT_EQ(s.message(),
+            "line 2, column 2 (level): \"A\" is not section, division, "
+            "group, class or subclass");
+  s = IndustryTable::Parse("code,level,section,name_ko\n1x,division,A,가,\n")
+          .status();
+  EXPECT_EQ(s.message(), "line 2: 5 fields where the header has 4");
+  s = RegionTable::Parse("code,level,name,status\n41,sido,경기도,active\n")
+          .status();
+  EXPECT_EQ(s.message(),
+            "line 1: the header has no column \"replaced_by\" (it has "
+            "code,level,name,status)");
+  s = RegionTable::Parse(
+          "code,level,name,status,replaced_by\n4x,sido,경기도,active,\n")
+          .status();
+  EXPECT_EQ(s.message(),
+            "line 2, column 1 (code): \"4x\" is not a 2-digit sido code");
+  s = SizeTable::Parse(
+          "division_from,division_to,industry,sme_avg_revenue_max_eok,"
+          "small_avg_revenue_max_eok\n10,12,C,1,abc\n",
+          "section,max_employees_exclusive\n*,5\n")
+          .status();
+  EXPECT_EQ(s.message(),
+            "sme_size_thresholds.csv: line 2, column 5 "
+            "(small_avg_revenue_max_eok): \"abc\" is not a number from 0 to "
+            "1000000");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "server/storage/key_codec.h"
@@ -274,6 +275,120 @@ TEST(RocksDbStoreTest, WritesSurviveReopening) {
   auto v = (*store)->Get(Table::kCompanies, "c1");
   JIWON_ASSERT_OK(v);
   EXPECT_EQ(*v, "kept");
+}
+
+// Every key and value of every table.
+using Contents = std::map<std::pair<Table, std::string>, std::string>;
+Contents Dump(const Store& store) {
+  Contents out;
+  for (Table t : kTables) {
+    JIWON_EXPECT_OK(
+        store.Scan(t, "", [&](std::string_view k, std::string_view v) {
+          out.emplace(std::make_pair(t, std::string(k)), std::string(v));
+          return true;
+        }));
+  }
+  return out;
+}
+
+// `n` records in every table, through the log and past it (Ingest).
+void Fill(Store* store, int from, int n) {
+  WriteBatch logged, ingested;
+  for (Table t : kTables) {
+    if (t == Table::kMeta) continue;
+    for (int i = from; i < from + n; ++i) {
+      (i % 2 == 0 ? logged : ingested)
+          .Put(t, absl::StrCat("k", 100000 + i),
+               absl::StrCat(TableName(t), " value ", i));
+    }
+  }
+  JIWON_ASSERT_OK(store->Write(logged));
+  JIWON_ASSERT_OK(store->Ingest(ingested));
+}
+
+uint64_t DiskBytes(const std::string& dir) {
+  uint64_t total = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) total += e.file_size();
+  }
+  return total;
+}
+
+TEST(RocksDbStoreTest, BackupsRestoreEveryTableAsItWas) {
+  testing::TempDir dir;
+  const std::string backups = dir.path() + "/backups";
+  auto store = OpenRocksDbStore(dir.path() + "/db");
+  JIWON_ASSERT_OK(store);
+  Fill(store->get(), 0, 2000);
+  const Contents first = Dump(**store);
+  absl::StatusOr<BackupInfo> one = (*store)->Backup(backups, "first");
+  JIWON_ASSERT_OK(one);
+  EXPECT_EQ(one->id, 1u);
+  EXPECT_EQ(one->metadata, "first");
+  EXPECT_GT(one->bytes, 0u);
+
+  // More writes, a deletion and an overwrite, then the second backup.
+  Fill(store->get(), 2000, 500);
+  {
+    WriteBatch b;
+    b.Delete(Table::kCompanies, "k100000");
+    b.Put(Table::kPrograms, "k100001", "changed");
+    JIWON_ASSERT_OK((*store)->Write(b));
+  }
+  const Contents second = Dump(**store);
+  ASSERT_NE(first, second);
+  absl::StatusOr<BackupInfo> two = (*store)->Backup(backups, "second");
+  JIWON_ASSERT_OK(two);
+  EXPECT_EQ(two->id, 2u);
+  // The second shares the first's files: the directory holds less than
+  // the two backups' sizes summed.
+  EXPECT_LT(DiskBytes(backups), one->bytes + two->bytes);
+  Fill(store->get(), 3000, 10);  // after both: in neither
+
+  absl::StatusOr<std::vector<BackupInfo>> list = ListBackups(backups);
+  JIWON_ASSERT_OK(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].metadata, "first");
+  EXPECT_EQ((*list)[1].metadata, "second");
+
+  for (const auto& [id, want] : {std::pair{1u, &first}, {0u, &second}}) {
+    const std::string to = absl::StrCat(dir.path(), "/restored", id);
+    absl::StatusOr<BackupInfo> restored = RestoreBackup(backups, id, to);
+    JIWON_ASSERT_OK(restored);
+    EXPECT_EQ(restored->id, id == 0 ? 2u : id);
+    auto opened = OpenRocksDbStore(to);
+    JIWON_ASSERT_OK(opened);
+    EXPECT_TRUE(Dump(**opened) == *want) << "backup " << id;
+  }
+  // Into a database: refused, and the database is left as it was.
+  const Contents before = Dump(**store);
+  store->reset();
+  EXPECT_EQ(RestoreBackup(backups, 1, dir.path() + "/db").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  store = OpenRocksDbStore(dir.path() + "/db");
+  JIWON_ASSERT_OK(store);
+  EXPECT_TRUE(Dump(**store) == before);
+  EXPECT_EQ(RestoreBackup(backups, 9, dir.path() + "/x").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ListBackups(dir.path() + "/none").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(RocksDbStoreTest, ReportsItsFigures) {
+  testing::TempDir dir;
+  auto store = OpenRocksDbStore(dir.path());
+  JIWON_ASSERT_OK(store);
+  Fill(store->get(), 0, 1000);
+  const StoreStats st = (*store)->stats();
+  EXPECT_GT(st.live_sst_bytes, 0u);  // the ingested files
+  EXPECT_GT(st.memtable_bytes, 0u);  // the logged writes
+  for (int i = 0; i < 1000; i += 7) {
+    JIWON_EXPECT_OK(
+        (*store)->Get(Table::kCompanies, absl::StrCat("k", 100000 + i)));
+  }
+  EXPECT_GT(
+      (*store)->stats().block_cache_hits + (*store)->stats().block_cache_misses,
+      0u);
 }
 
 TEST(RocksDbStoreTest, UpgradesVersionOneInPlace) {

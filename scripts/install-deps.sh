@@ -12,7 +12,8 @@ packages=(
   libssl-dev openssl
   libcurl4-openssl-dev libcpp-httplib-dev curl
   prometheus-cpp-dev
-  python3 python3-grpcio python3-protobuf
+  python3 python3-grpcio python3-protobuf python3-yaml
+  dpkg-dev file systemd
 )
 
 missing=()

@@ -648,18 +648,22 @@ int Run() {
   }
   const std::string host = listen.substr(0, listen.rfind(':'));
   Log(LogLevel::kInfo,
-      absl::StrCat(
-          "jiwond ", kVersion, " (commit ", kCommit, ", ", kBuildType,
-          " build) serving on ", host, ":", port, " (",
-          tls ? "TLS" : "plaintext",
-          tls && !absl::GetFlag(FLAGS_tls_client_ca).empty()
-              ? ", client certificates required"
-              : "",
-          tokens != nullptr ? absl::StrCat(", ", tokens->size(), " callers")
-                            : ", no tokens: every caller is admin",
-          "; data ", data_dir, ", ", (*registry)->catalog()->programs().size(),
-          " programs, catalog version ", (*registry)->catalog()->version(),
-          ")"));
+      absl::StrCat("jiwond ", kVersion, " serving on ", host, ":", port),
+      {{"version", kVersion},
+       {"commit", kCommit},
+       {"build_type", kBuildType},
+       {"transport", tls ? (absl::GetFlag(FLAGS_tls_client_ca).empty()
+                                ? "TLS"
+                                : "TLS, client certificates required")
+                         : "plaintext"},
+       {"callers", tokens != nullptr
+                       ? absl::StrCat(tokens->size())
+                       : std::string("no tokens: every caller is admin")},
+       {"data_dir", data_dir},
+       {"reference", reference_dir},
+       {"programs",
+        static_cast<int64_t>((*registry)->catalog()->programs().size())},
+       {"catalog_version", (*registry)->catalog()->version()}});
   std::unique_ptr<rpc::HttpGateway> http;
   if (const std::string http_listen = absl::GetFlag(FLAGS_http_listen);
       !http_listen.empty()) {

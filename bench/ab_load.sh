@@ -4,6 +4,8 @@
 # synthetic catalog and companies (loaded by this build's jiwon_load),
 # plaintext; rounds of 64 then 1 call in flight, and the answer's size.
 # Usage: bench/ab_load.sh OLD_JIWOND NEW_JIWOND [rounds] [programs] [companies]
+# Environment: OLD_FLAGS, NEW_FLAGS: more flags for each (the same binary
+# twice with NEW_FLAGS=--metrics_listen=127.0.0.1:0 measures the metrics).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old=$1
@@ -14,16 +16,17 @@ companies=${5:-1000}
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
-start() {  # name, binary; sets addr
-  "$2" --listen=127.0.0.1:0 --data_dir="$tmp/$1" --create_if_missing --port_file="$tmp/$1.port" \
+start() {  # name, binary, flags; sets addr
+  # shellcheck disable=SC2086
+  "$2" --listen=127.0.0.1:0 --data_dir="$tmp/$1" --create_if_missing --port_file="$tmp/$1.port" $3 \
     >/dev/null 2>"$tmp/$1.log" &
   pids+=($!)
   for _ in $(seq 300); do [ -s "$tmp/$1.port" ] && break; sleep 0.1; done
   addr="127.0.0.1:$(cat "$tmp/$1.port")"
 }
-start old "$old"
+start old "$old" "${OLD_FLAGS:-}"
 old_addr=$addr
-start new "$new"
+start new "$new" "${NEW_FLAGS:-}"
 new_addr=$addr
 load=(--programs="$programs" --companies="$companies")
 for a in "$old_addr" "$new_addr"; do

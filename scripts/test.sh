@@ -4,7 +4,8 @@
 # and runs every test: the suite (Release, the Python and Node clients'
 # suites among it), the same suite under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and each fuzzer for a bounded time
-# (JIWON_FUZZ_SECONDS, default 30; 0 skips them).
+# (JIWON_FUZZ_SECONDS, default 10; 0 skips them; scripts/fuzz.sh 600 fuzzes
+# longer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,7 +13,7 @@ scripts/proto-check.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 scripts/sanitize.sh
-fuzz_seconds=${JIWON_FUZZ_SECONDS:-30}
+fuzz_seconds=${JIWON_FUZZ_SECONDS:-10}
 if [ "$fuzz_seconds" -gt 0 ]; then
   scripts/fuzz.sh "$fuzz_seconds"
 fi

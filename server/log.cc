@@ -79,7 +79,11 @@ void AppendEscaped(std::string* out, std::string_view s, bool json) {
           *out += "\\t";
           break;
         default:
-          absl::StrAppendFormat(out, json ? "\\u%04x" : "\\x%02x", c);
+          if (json) {
+            absl::StrAppendFormat(out, "\\u%04x", c);
+          } else {
+            absl::StrAppendFormat(out, "\\x%02x", c);
+          }
       }
       ++i;
       continue;

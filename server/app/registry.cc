@@ -604,21 +604,12 @@ absl::StatusOr<engine::Program> Registry::ValidateProgram(
 
 namespace {
 
-// ABORTED unless `stored` (nullptr: none) is at `expected` (0: none).
+// ABORTED unless `stored` (nullptr: none) is at `expected`.
 absl::Status CheckExpectedVersion(const engine::Program* stored,
                                   std::optional<int64_t> expected,
                                   std::string_view id) {
-  if (!expected) return absl::OkStatus();
-  const int64_t at = stored == nullptr ? 0 : stored->version;
-  if (at == *expected) return absl::OkStatus();
-  return engine::WithReason(
-      absl::AbortedError(
-          absl::StrCat("expected_version: ", *expected, ", but program \"",
-                       std::string(id), "\" is ",
-                       stored == nullptr ? std::string("not stored")
-                                         : absl::StrCat("at version ", at),
-                       ": read it again and reapply the change")),
-      engine::reason::kVersionMismatch);
+  return CheckExpected("program", id, stored == nullptr ? 0 : stored->version,
+                       expected);
 }
 
 }  // namespace

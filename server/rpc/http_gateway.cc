@@ -310,10 +310,7 @@ class Handler {
  public:
   Handler(std::shared_ptr<grpc::Channel> channel,
           std::shared_ptr<CallerGate> gate)
-      : routes_(Compile()),
-        channel_(channel),
-        stub_(std::move(channel)),
-        gate_(std::move(gate)) {}
+      : routes_(Compile()), stub_(std::move(channel)), gate_(std::move(gate)) {}
 
   void Serve(const httplib::Request& req, httplib::Response& res) {
     const CompiledRoute* route = nullptr;
@@ -461,8 +458,7 @@ class Handler {
   }
 
   std::vector<CompiledRoute> routes_;
-  std::shared_ptr<grpc::Channel> channel_;
-  grpc::GenericStub stub_;
+  grpc::GenericStub stub_;  // holds the channel
   std::shared_ptr<CallerGate> gate_;
 };
 

@@ -97,7 +97,8 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
   if (status.ok()) return out;
 
   std::vector<engine::FieldError> fields = engine::FieldErrorsOf(status);
-  std::string code = engine::ReasonOf(status);
+  const std::string tagged = engine::ReasonOf(status);
+  std::string code = tagged;
   if (code.empty() && status.GetPayload(storage::kDetailPayload)) {
     // The store's own failure.
     code = status.code() == absl::StatusCode::kResourceExhausted
@@ -119,8 +120,7 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
       colon != std::string::npos &&
       LooksLikeFieldPath(std::string_view(message).substr(0, colon))) {
     const std::string_view what = std::string_view(message).substr(colon + 2);
-    if (engine::ReasonOf(status).empty())
-      code = std::string(ReasonOfText(what));
+    if (tagged.empty()) code = std::string(ReasonOfText(what));
     AddViolation(&bad, std::string_view(message).substr(0, colon), what, code);
   }
 

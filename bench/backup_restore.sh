@@ -19,7 +19,9 @@ serve() {  # data dir, more flags
   rm -f "$tmp/port"
   # shellcheck disable=SC2086
   build/server/jiwond --listen=127.0.0.1:0 --data_dir="$1" \
-    --backup_root="$tmp/backups" --port_file="$tmp/port" $2 2>>"$tmp/jiwond.log" &
+    --backup_root="$tmp/backups" --port_file="$tmp/port" \
+    --metrics_listen=127.0.0.1:0 --metrics_port_file="$tmp/metrics.port" $2 \
+    2>>"$tmp/jiwond.log" &
   pid=$!
   while [ ! -s "$tmp/port" ]; do
     kill -0 "$pid" 2>/dev/null || { tail "$tmp/jiwond.log"; exit 1; }
@@ -32,6 +34,10 @@ build/bench/jiwon_rescore_bench --load_only --dir="$tmp/data" \
 serve "$tmp/data" ""
 build/clients/jiwon-rescore --addr="$addr" --progress=none >/dev/null
 echo "$companies companies, $programs programs, $(nproc) cores; database $(du -sh "$tmp/data" | cut -f1)"
+for i in 1 2 3; do
+  curl -sS -o /dev/null -w "metrics scrape $i: %{time_total} s\n" \
+    "http://127.0.0.1:$(cat "$tmp/metrics.port")/metrics"
+done
 t=$(now)
 build/clients/jiwon --addr="$addr" admin backup nightly
 echo "first backup: $(since "$t") s (jiwon admin backup, wall)"

@@ -12,10 +12,13 @@
 #include <memory>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "bench/synthetic.h"
 #include "engine/catalog.h"
 #include "engine/company_table.h"
 #include "engine/matcher.h"
+#include "engine/search.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/app/drafts.h"
@@ -291,6 +294,98 @@ void BM_CatalogBuild(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CatalogBuild)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// `n` programs whose titles, summaries and rule texts are drawn (seeded)
+// from the words of the feeds' real announcements (tests/data/feeds, as
+// often as they occur there); one in 50 has "스마트 공장" in its title.
+std::vector<std::string> AnnouncementWords() {
+  std::vector<std::string> words;
+  for (const char* f :
+       {"/feeds/bizinfo_samples.json", "/feeds/kstartup_samples.json",
+        "/feeds/sentences.jsonl"}) {
+    std::ifstream in(std::string(JIWON_TEST_DATA_DIR) + f);
+    std::string word;
+    while (in >> word) {
+      // Keep words with a Hangul syllable (EA B0 80 - ED 9E A3 in UTF-8).
+      bool hangul = false;
+      for (size_t i = 0; i + 2 < word.size() && !hangul; ++i) {
+        const auto c = static_cast<unsigned char>(word[i]);
+        hangul = c >= 0xEA && c <= 0xED;
+      }
+      if (hangul) words.push_back(word);
+    }
+  }
+  if (words.empty()) std::abort();
+  return words;
+}
+
+std::vector<std::shared_ptr<const engine::Program>> KoreanPrograms(int n) {
+  static const std::vector<std::string>* const vocabulary =
+      new std::vector<std::string>(AnnouncementWords());
+  const size_t kCount = vocabulary->size();
+  uint64_t seed = 42;
+  auto next = [&seed](size_t bound) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>((seed >> 33) % bound);
+  };
+  auto words = [&](int count) {
+    std::vector<std::string> picked;
+    for (int i = 0; i < count; ++i) {
+      picked.push_back((*vocabulary)[next(kCount)]);
+    }
+    return absl::StrJoin(picked, " ");
+  };
+  std::vector<std::shared_ptr<const engine::Program>> out;
+  for (int i = 0; i < n; ++i) {
+    auto p = std::make_shared<engine::Program>();
+    p->id = absl::StrCat("p", i);
+    p->title = words(3 + static_cast<int>(next(4)));
+    if (i % 50 == 0) absl::StrAppend(&p->title, " 스마트 공장 지원");
+    p->agency = words(2);
+    p->summary = words(15 + static_cast<int>(next(15)));
+    for (int r = 0; r < 6; ++r) {
+      engine::Rule rule;
+      rule.id = absl::StrCat("r", r);
+      rule.label = words(2 + static_cast<int>(next(3)));
+      rule.evidence = words(8 + static_cast<int>(next(10)));
+      p->rules.push_back(std::move(rule));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// A two-word query over 10,000 programs, the best 20 ("스마트 공장",
+// "수출 바우처").
+void BM_Search(benchmark::State& state) {
+  const auto programs = KoreanPrograms(10000);
+  const auto index = engine::SearchIndex::Build(programs);
+  const char* query = state.range(0) == 0 ? "스마트 공장" : "수출 바우처";
+  size_t hits = 0;
+  for (auto _ : state) {
+    auto found = index->Search(query, 20);
+    if (!found.ok()) std::abort();
+    hits = found->total;
+    benchmark::DoNotOptimize(found);
+  }
+  state.counters["hits"] = static_cast<double>(hits);
+}
+BENCHMARK(BM_Search)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// Building the index of 10,000 programs, and what it holds.
+void BM_SearchIndexBuild(benchmark::State& state) {
+  const auto programs = KoreanPrograms(10000);
+  engine::SearchIndex::Stats stats;
+  for (auto _ : state) {
+    auto index = engine::SearchIndex::Build(programs);
+    stats = index->stats();
+    benchmark::DoNotOptimize(index);
+  }
+  state.counters["terms"] = static_cast<double>(stats.terms);
+  state.counters["postings"] = static_cast<double>(stats.postings);
+  state.counters["MiB"] = static_cast<double>(stats.bytes) / (1 << 20);
+}
+BENCHMARK(BM_SearchIndexBuild)->Unit(benchmark::kMillisecond);
 
 // The feeds' sample records (tests/data/feeds), 70 기업마당 items and 97
 // K-Startup rows, cycled to `n` records with ids made unique: what one

@@ -62,6 +62,9 @@ ABSL_FLAG(std::string, as_of, "", "evaluation date YYYY-MM-DD (default today)");
 ABSL_FLAG(int, limit, 20, "recommend: how many programs");
 ABSL_FLAG(bool, open, false, "recommend: only programs open for application");
 ABSL_FLAG(bool, all, false, "recommend: also list ineligible programs");
+ABSL_FLAG(std::string, eligible_for, "",
+          "program search: only the programs this company is eligible for or "
+          "may be");
 ABSL_FLAG(bool, near, true,
           "recommend: also list near misses — ineligible programs one or two "
           "changeable facts away — with what would change the answer "
@@ -127,6 +130,8 @@ constexpr const char* kUsage =
   jiwon company import FILE|-      load JSON Lines; bad lines are reported by number
   jiwon company delete ID
   jiwon program put|update|get|list|import|delete ...   the same for programs
+  jiwon program search WORDS [--open] [--category=…] [--eligible_for=COMPANY]
+                                   programs by words ("스마트 공장"), title matches first
                                    (put, update, delete: --expected_version=N writes only at N)
   jiwon recommend COMPANY          programs for a company, best first, with reasons
   jiwon explain COMPANY PROGRAM    every rule, what it asks and what the company has
@@ -726,7 +731,8 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
 
 int Client::ProgramCommand(const std::vector<std::string>& args) {
   const std::string verb =
-      Arg(args, 1, "program verb (put|update|get|list|import|delete|review)");
+      Arg(args, 1,
+          "program verb (put|update|get|list|import|delete|review|search)");
   const bool json = absl::GetFlag(FLAGS_json);
   const double timeout = absl::GetFlag(FLAGS_timeout);
   if (verb == "review") return Review(args);
@@ -856,6 +862,54 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
     return Import<v1::ImportProgramsRequest, v1::ImportProgramsResponse,
                   v1::Program>(programs_.get(), Arg(args, 2, "FILE"),
                                "program");
+  }
+  if (verb == "search") {
+    if (args.size() < 3) throw UsageError{"program search: WORDS missing"};
+    v1::SearchProgramsRequest req;
+    req.set_query(absl::StrJoin(args.begin() + 2, args.end(), " "));
+    req.set_page_size(std::clamp(absl::GetFlag(FLAGS_limit), 1, 100));
+    for (int c : ParseCategories()) {
+      req.add_categories(static_cast<v1::Category>(c));
+    }
+    req.set_open_only(absl::GetFlag(FLAGS_open));
+    req.set_as_of(absl::GetFlag(FLAGS_as_of));
+    req.set_eligible_for(absl::GetFlag(FLAGS_eligible_for));
+    v1::SearchProgramsResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, timeout);
+    grpc::Status s = programs_->SearchPrograms(&ctx, req, &resp);
+    if (!s.ok()) return FailRpc(s);
+    if (json) {
+      for (const v1::ProgramSearchResult& r : resp.results()) {
+        std::cout << ToJson(r) << "\n";
+      }
+      return kOk;
+    }
+    if (resp.results_size() == 0) {
+      std::cout << "\"" << req.query() << "\": no program found\n";
+      return kOk;
+    }
+    const bool with_company = !req.eligible_for().empty();
+    std::vector<Table::Column> columns = {
+        {"#", 0, true}, {"id"}, {"제목", 60}, {"분류"}, {"접수"}, {"마감"}};
+    if (with_company) columns.push_back({req.eligible_for()});
+    Table table(columns);
+    int rank = 0;
+    for (const v1::ProgramSearchResult& r : resp.results()) {
+      const v1::ApplicationWindow& w = r.program().window();
+      std::vector<std::string> row = {
+          absl::StrCat(++rank),
+          r.program().id(),
+          r.program().title(),
+          CategoryName(r.program().category()),
+          WindowName(r.window_status()),
+          ClosesText(w, w.has_closes_on() ? w.closes_on() : "-")};
+      if (with_company) row.push_back(r.eligible() ? "대상" : "확인 필요");
+      table.AddRow(std::move(row));
+    }
+    std::cout << table.Render() << resp.results_size() << " of " << resp.total()
+              << " programs matching \"" << req.query() << "\"\n";
+    return kOk;
   }
   throw UsageError{absl::StrCat("unknown program verb \"", verb, "\"")};
 }

@@ -357,12 +357,16 @@ struct Program {
   int64_t version = 0;
   std::vector<ProgramQuestion> questions;
   // Shown with a match, never matched on: the announcement's page, whom to
-  // ask, the window as announced ("분기별 접수 (1~4차)") and the benefit in
-  // words.
+  // ask, the window as announced ("분기별 접수 (1~4차)"), the benefit in
+  // words and the summary.
   std::string url;
   std::string contact;
   std::string window_note;
   std::string benefit;
+  // The announcement's subcategory ("스마트공장") and summary: shown, and
+  // searched (search.h).
+  std::string subcategory;
+  std::string summary;
   // What each predicate requires, in words, in the order the conditions
   // list them, made once by Evaluator::PrepareTexts; empty where the text
   // depends on the company (CEO and participation facts). Optional: without

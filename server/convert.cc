@@ -383,6 +383,8 @@ engine::Program ProgramFromProto(const v1::Program& in,
   p.contact = in.contact();
   p.window_note = in.window().note();
   p.benefit = in.benefit().description();
+  p.subcategory = in.subcategory();
+  p.summary = in.summary();
   if (auto cat = CategoryFromProto(in.category())) {
     p.category = *cat;
   } else {

@@ -70,6 +70,8 @@ const std::vector<MethodRule>& MethodTable() {
       {"/jiwon.v1.ProgramService/GetProgram", kEveryone, 0},
       {"/jiwon.v1.ProgramService/DeleteProgram", kCatalog | kAdmin, kWrite},
       {"/jiwon.v1.ProgramService/ListPrograms", kEveryone, 0},
+      // eligible_for reads a company: the company's scope is checked.
+      {"/jiwon.v1.ProgramService/SearchPrograms", kEveryone, 0},
       {"/jiwon.v1.ProgramService/ImportPrograms", kCatalog | kAdmin, kWrite},
       // Announcements from the feeds, and the drafts they make: the catalog
       // team reviews them.

@@ -1,5 +1,6 @@
 #include "server/app/registry.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <utility>
@@ -240,19 +241,31 @@ void Registry::RebuildLoop() {
     std::shared_ptr<const engine::Matcher> built =
         engine::Matcher::Build(catalog, &evaluator_);
     const engine::Matcher::Stats stats = built->stats();
+    const int64_t matcher_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start)
+            .count();
+    // The search index of the same snapshot, published before the matcher:
+    // once the matcher is current, so is the index.
+    const auto search_start = std::chrono::steady_clock::now();
+    auto view = std::make_shared<SearchView>();
+    view->catalog = catalog;
+    view->index = engine::SearchIndex::Build(catalog->programs());
+    const int64_t search_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - search_start)
+            .count();
+    search_.store(std::move(view));
     matcher_.store(std::move(built));
-    server::Log(
-        server::LogLevel::kInfo, "catalog swapped",
-        {{"catalog_version", catalog->version()},
-         {"programs", static_cast<int64_t>(stats.programs)},
-         {"dimensions", static_cast<int64_t>(stats.dimensions)},
-         {"indexed_rules",
-          static_cast<int64_t>(stats.indexed_rules + stats.threshold_rules)},
-         {"residual_rules", static_cast<int64_t>(stats.residual_rules)},
-         {"build_ms", static_cast<int64_t>(
-                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - start)
-                              .count())}});
+    server::Log(server::LogLevel::kInfo, "catalog swapped",
+                {{"catalog_version", catalog->version()},
+                 {"programs", static_cast<int64_t>(stats.programs)},
+                 {"dimensions", static_cast<int64_t>(stats.dimensions)},
+                 {"indexed_rules", static_cast<int64_t>(stats.indexed_rules +
+                                                        stats.threshold_rules)},
+                 {"residual_rules", static_cast<int64_t>(stats.residual_rules)},
+                 {"build_ms", matcher_ms},
+                 {"search_index_ms", search_ms}});
     lock.lock();
     rebuild_cv_.notify_all();
   }
@@ -271,6 +284,57 @@ std::shared_ptr<const engine::Matcher> Registry::MatcherForCurrentCatalog()
     // A write may have come between; then wait for its matcher too.
     if (std::shared_ptr<const engine::Matcher> m = CurrentMatcher()) return m;
   }
+}
+
+absl::StatusOr<std::vector<Registry::SearchResult>> Registry::SearchPrograms(
+    std::string_view query, const SearchOptions& options, size_t limit,
+    size_t* total) const {
+  std::shared_ptr<const SearchView> view = search_.load();
+  if (view == nullptr) {
+    WaitForMatcher();
+    view = search_.load();
+  }
+  // Hits name programs of the indexed snapshot; what is shown is the
+  // current catalog's (a program deleted since is left out).
+  const std::shared_ptr<const engine::Catalog> current = catalog_.load();
+  const auto& indexed = view->catalog->programs();
+  std::vector<std::shared_ptr<const engine::Program>> now(indexed.size());
+  std::vector<engine::WindowStatus> statuses(indexed.size());
+  const auto keep = [&](int32_t i) {
+    const size_t at = static_cast<size_t>(i);
+    std::shared_ptr<const engine::Program> p =
+        current == view->catalog ? indexed[at] : current->Find(indexed[at]->id);
+    if (p == nullptr) return false;
+    if (!options.categories.empty() &&
+        std::find(options.categories.begin(), options.categories.end(),
+                  p->category) == options.categories.end()) {
+      return false;
+    }
+    const engine::WindowStatus status =
+        engine::StatusOn(p->window, options.as_of);
+    if (options.open_only && status != engine::WindowStatus::kOpen) {
+      return false;
+    }
+    if (options.among != nullptr &&
+        !std::binary_search(options.among->begin(), options.among->end(),
+                            p->id)) {
+      return false;
+    }
+    now[at] = std::move(p);
+    statuses[at] = status;
+    return true;
+  };
+  absl::StatusOr<engine::SearchIndex::Results> found =
+      view->index->Search(query, limit, keep);
+  if (!found.ok()) return found.status();
+  *total = found->total;
+  std::vector<SearchResult> out;
+  out.reserve(found->hits.size());
+  for (const engine::SearchHit& h : found->hits) {
+    const size_t at = static_cast<size_t>(h.program);
+    out.push_back({now[at], h.score, h.in_title, statuses[at]});
+  }
+  return out;
 }
 
 void Registry::WaitForMatcher() const {

@@ -21,6 +21,7 @@
 #include "engine/evaluate.h"
 #include "engine/matcher.h"
 #include "engine/reference.h"
+#include "engine/search.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/feedback_service.pb.h"
@@ -189,6 +190,30 @@ class Registry {
                                    const engine::RecommendOptions& options,
                                    int64_t* catalog_version = nullptr) const;
 
+  // ---- keyword search (engine/search.h)
+  struct SearchOptions {
+    engine::Date as_of;                        // for the window status
+    bool open_only = false;                    // only programs open on `as_of`
+    std::vector<engine::Category> categories;  // any, when empty
+    // Only these program ids (sorted), when set: a company's ELIGIBLE and
+    // UNDETERMINED programs.
+    const std::vector<std::string>* among = nullptr;
+  };
+  struct SearchResult {
+    std::shared_ptr<const engine::Program> program;
+    double score = 0;
+    bool in_title = false;
+    engine::WindowStatus status = engine::WindowStatus::kOpen;
+  };
+  // The best `limit` programs whose text holds `query`'s words, best
+  // first, and how many there are in all (`total`). The index is rebuilt
+  // with the compiled matcher after each catalog change (a program added
+  // moments ago is found once it is); the programs shown are the current
+  // catalog's.
+  absl::StatusOr<std::vector<SearchResult>> SearchPrograms(
+      std::string_view query, const SearchOptions& options, size_t limit,
+      size_t* total) const;
+
   // Blocks until the compiled matcher covers the current catalog. For tests
   // and for start-up.
   void WaitForMatcher() const;
@@ -275,6 +300,11 @@ class Registry {
   std::function<void(const ProgramChange&)> program_listener_;  // write_mu_
   std::atomic<std::shared_ptr<const engine::Catalog>> catalog_;
   std::atomic<std::shared_ptr<const engine::Matcher>> matcher_;
+  struct SearchView {
+    std::shared_ptr<const engine::Catalog> catalog;  // the one indexed
+    std::shared_ptr<const engine::SearchIndex> index;
+  };
+  std::atomic<std::shared_ptr<const SearchView>> search_;
   // Every stored company, in columns, kept in step with every write.
   engine::CompanyTable companies_;
   // Each company's dismissed programs, sorted; companies without any are

@@ -492,6 +492,8 @@ const std::vector<HttpRoute>& HttpRoutes() {
       {"GET", "/v1/companies/{company_id}/results",
        "/jiwon.v1.RescoreService/GetResults", ""},
       {"GET", "/v1/programs", "/jiwon.v1.ProgramService/ListPrograms", ""},
+      {"GET", "/v1/programs:search", "/jiwon.v1.ProgramService/SearchPrograms",
+       ""},
       {"GET", "/v1/programs/{program_id}",
        "/jiwon.v1.ProgramService/GetProgram", ""},
       {"PUT", "/v1/programs/{program.id}",

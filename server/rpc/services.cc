@@ -1,14 +1,17 @@
 #include "server/rpc/services.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "server/app/page_token.h"
 #include "server/convert.h"
@@ -622,6 +625,89 @@ grpc::ServerUnaryReactor* ProgramService::DeleteProgram(
                              : std::nullopt);
   if (!version.ok()) return Done(ctx, version.status());
   resp->set_catalog_version(*version);
+  return Done(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProgramService::SearchPrograms(
+    grpc::CallbackServerContext* ctx, const v1::SearchProgramsRequest* req,
+    v1::SearchProgramsResponse* resp) {
+  if (req->page_size() < 0 || req->page_size() > 100) {
+    return Done(ctx,
+                engine::FieldStatus(
+                    "page_size", engine::reason::kBadPageSize,
+                    absl::StrCat("must be 0-100, got ", req->page_size())));
+  }
+  const size_t limit = req->page_size() == 0 ? 20 : req->page_size();
+  app::Registry::SearchOptions options;
+  absl::StatusOr<std::vector<engine::Category>> categories =
+      Categories(req->categories());
+  if (!categories.ok()) return Done(ctx, categories.status());
+  options.categories = *std::move(categories);
+  absl::StatusOr<engine::Date> as_of = AsOf(req->as_of());
+  if (!as_of.ok()) return Done(ctx, as_of.status());
+  options.as_of = *as_of;
+  options.open_only = req->open_only();
+  // The company's ELIGIBLE and UNDETERMINED programs, sorted, and which
+  // of them are ELIGIBLE.
+  std::vector<std::string> among;
+  absl::flat_hash_set<std::string> eligible;
+  if (!req->eligible_for().empty()) {
+    if (!engine::IsValidId(req->eligible_for())) {
+      return Done(ctx, absl::InvalidArgumentError(
+                           "eligible_for: must be 1-64 characters of "
+                           "[A-Za-z0-9._:-]"));
+    }
+    // A company's eligibility is for the roles that may ask Recommend.
+    const CallerInfo caller = CallerOf(ctx, gate_);
+    static const app::MethodRule* const recommend =
+        app::FindMethod("/jiwon.v1.MatchService/Recommend");
+    if (!app::RoleMayCall(*recommend, caller.role)) {
+      return Done(ctx,
+                  engine::WithReason(
+                      absl::PermissionDeniedError(absl::StrCat(
+                          "eligible_for: role ", app::RoleName(caller.role),
+                          " may not read a company's eligibility")),
+                      engine::reason::kRoleNotAllowed));
+    }
+    if (absl::Status s = InScope(*registry_, caller, req->eligible_for());
+        !s.ok()) {
+      return Done(ctx, s);
+    }
+    absl::StatusOr<engine::Company> company =
+        registry_->LoadCompany(req->eligible_for());
+    if (!company.ok()) return Done(ctx, company.status());
+    engine::RecommendOptions r;
+    r.as_of = *as_of;
+    r.limit = std::numeric_limits<size_t>::max();
+    r.include_closed = true;
+    const engine::Recommendation rec = registry_->Recommend(*company, r);
+    for (const engine::ProgramOutcome& o : rec.matches) {
+      if (o.eligibility == engine::Eligibility::kEligible) {
+        eligible.insert(o.program->id);
+      } else if (o.eligibility != engine::Eligibility::kUndetermined) {
+        continue;
+      }
+      among.push_back(o.program->id);
+    }
+    std::sort(among.begin(), among.end());
+    options.among = &among;
+  }
+  size_t total = 0;
+  absl::StatusOr<std::vector<app::Registry::SearchResult>> found =
+      registry_->SearchPrograms(req->query(), options, limit, &total);
+  if (!found.ok()) return Done(ctx, found.status());
+  resp->set_total(static_cast<int32_t>(total));
+  resp->set_catalog_version(registry_->catalog()->version());
+  for (const app::Registry::SearchResult& r : *found) {
+    absl::StatusOr<v1::Program> program = registry_->GetProgram(r.program->id);
+    if (!program.ok()) continue;  // deleted this moment
+    v1::ProgramSearchResult* out = resp->add_results();
+    *out->mutable_program() = *std::move(program);
+    out->set_window_status(server::WindowStatusToProto(r.status));
+    out->set_score(r.score);
+    out->set_title_match(r.in_title);
+    out->set_eligible(eligible.contains(r.program->id));
+  }
   return Done(ctx, absl::OkStatus());
 }
 

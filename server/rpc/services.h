@@ -107,6 +107,9 @@ class ProgramService final
   grpc::ServerUnaryReactor* ListPrograms(
       grpc::CallbackServerContext* ctx, const v1::ListProgramsRequest* req,
       v1::ListProgramsResponse* resp) override;
+  grpc::ServerUnaryReactor* SearchPrograms(
+      grpc::CallbackServerContext* ctx, const v1::SearchProgramsRequest* req,
+      v1::SearchProgramsResponse* resp) override;
   grpc::ServerReadReactor<grpc::ByteBuffer>* ImportPrograms(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) override;
   grpc::ServerReadReactor<grpc::ByteBuffer>* ImportAnnouncements(

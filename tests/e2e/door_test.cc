@@ -265,6 +265,12 @@ std::vector<MethodCase> Cases() {
     v1::ReadAccessLogResponse resp;
     return s.admin->ReadAccessLog(ctx, req, &resp);
   });
+  add("ProgramService/SearchPrograms", everyone, [](Stubs& s, auto* ctx) {
+    v1::SearchProgramsRequest req;
+    req.set_query("스마트공장");
+    v1::SearchProgramsResponse resp;
+    return s.programs->SearchPrograms(ctx, req, &resp);
+  });
   // jiwond runs without --backup_root here: FAILED_PRECONDITION past the
   // door.
   add("AdminService/Backup", {"admin"}, [](Stubs& s, auto* ctx) {
@@ -422,7 +428,7 @@ TEST_F(DoorTest, EveryMethodAnswersEachCallerAsTheRoleTableSays) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 31 * 7);
+  EXPECT_EQ(checked, 32 * 7);
   // The health service stays open to anyone.
   auto health = grpc::health::v1::Health::NewStub(Channel(""));
   grpc::ClientContext ctx;
@@ -605,6 +611,33 @@ TEST_F(DoorTest, AScopedPortalSeesOnlyItsRegion) {
   EXPECT_EQ(get_tagged("C0203"), grpc::StatusCode::OK);
   EXPECT_EQ(get_tagged("C0001"), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(get("C0203").error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(DoorTest, SearchingForACompanyNeedsTheRightToReadIt) {
+  Start();
+  LoadDemo();
+  auto search = [&](const std::string& token, const std::string& company) {
+    Stubs stubs(Channel(token));
+    grpc::ClientContext ctx;
+    v1::SearchProgramsRequest req;
+    req.set_query("지원");
+    req.set_eligible_for(company);
+    v1::SearchProgramsResponse resp;
+    return stubs.programs->SearchPrograms(&ctx, req, &resp);
+  };
+  EXPECT_TRUE(search(tokens_["portal"], "C0001").ok());
+  EXPECT_TRUE(search(tokens_["portal-41"], "C0001").ok());  // 경기
+  // Outside the scope: as of a company that does not exist.
+  EXPECT_EQ(search(tokens_["portal-41"], "C0203").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Roles that may not ask Recommend may not ask this either.
+  for (const char* role : {"catalog", "batch"}) {
+    const grpc::Status s = search(tokens_[role], "C0001");
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << role;
+    EXPECT_EQ(testing::ReasonInDetails(s), "ROLE_NOT_ALLOWED") << role;
+  }
+  // Without a company, anyone may search the public catalog.
+  EXPECT_TRUE(search(tokens_["catalog"], "").ok());
 }
 
 TEST_F(DoorTest, AScopedCaseworkerListsAndCountsItsRegionOnly) {

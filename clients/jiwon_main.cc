@@ -37,6 +37,7 @@
 #include "clients/rpc_util.h"
 #include "clients/table.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jiwon/v1/admin_service.grpc.pb.h"
@@ -59,7 +60,9 @@ ABSL_FLAG(int64_t, expected_version, -1,
           "put, update, delete: write only if the stored record is at this "
           "version (0: only if none is stored); -1: whatever it is");
 ABSL_FLAG(std::string, as_of, "", "evaluation date YYYY-MM-DD (default today)");
-ABSL_FLAG(int, limit, 20, "recommend: how many programs");
+ABSL_FLAG(int, limit, 0,
+          "how many: recommend (0: 20, or every program with --all), "
+          "questions (0: 10), program search (0: 20), results (0: all)");
 ABSL_FLAG(bool, open, false, "recommend: only programs open for application");
 ABSL_FLAG(bool, all, false, "recommend: also list ineligible programs");
 ABSL_FLAG(std::string, eligible_for, "",
@@ -120,7 +123,7 @@ using google::protobuf::util::JsonParseOptions;
 using google::protobuf::util::JsonPrintOptions;
 
 constexpr const char* kUsage =
-    R"(jiwon: look up companies and programs and see what matches, and why.
+    R"(look up companies and programs and see what matches, and why.
 
   jiwon company put FILE|-         store one company (JSON)
   jiwon company update FILE|- [--fields=name,regular_employees]
@@ -511,18 +514,26 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
   absl::string_view body = text;
   // Editors on Windows start UTF-8 files with a byte-order mark.
   if (absl::StartsWith(body, "\xEF\xBB\xBF")) body.remove_prefix(3);
+  // Every line refused, here or by the server, by its line in the file.
+  struct BadLine {
+    int line = 0;
+    std::string id;
+    std::string message;
+  };
+  std::vector<BadLine> bad;
   std::vector<int> line_of;  // stream position -> line number
   std::vector<Record> records;
-  int bad = 0;
+  int lines = 0;  // not blank
   int line_no = 0;
   for (absl::string_view line : absl::StrSplit(body, '\n')) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
+    ++lines;
     if (line.size() > kMaxLineBytes) {
-      std::cerr << path << ":" << line_no << ": not a " << what << ": the line "
-                << "is " << line.size() << " bytes; a record may be at most "
-                << kMaxRecordBytes << " bytes\n";
-      ++bad;
+      bad.push_back({line_no, "",
+                     absl::StrCat("not a ", what, ": the line is ", line.size(),
+                                  " bytes; a record may be at most ",
+                                  kMaxRecordBytes, " bytes")});
       continue;
     }
     Record r;
@@ -543,16 +554,15 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
       }
     }
     if (!s.ok()) {
-      std::cerr << path << ":" << line_no << ": not a " << what << ": "
-                << s.message().ToString() << "\n";
-      ++bad;
+      bad.push_back(
+          {line_no, "",
+           absl::StrCat("not a ", what, ": ", s.message().ToString())});
       continue;
     }
     if (const size_t size = r.ByteSizeLong(); size > kMaxRecordBytes) {
-      std::cerr << path << ":" << line_no << ": " << what << " \"" << r.id()
-                << "\" rejected: the record is " << size << " bytes; at most "
-                << kMaxRecordBytes << " allowed\n";
-      ++bad;
+      bad.push_back({line_no, r.id(),
+                     absl::StrCat("the record is ", size, " bytes; at most ",
+                                  kMaxRecordBytes, " allowed")});
       continue;
     }
     records.push_back(std::move(r));
@@ -595,25 +605,58 @@ int Client::Import(Stub* stub, const std::string& path, const char* what) {
         e.index() >= 0 && static_cast<size_t>(e.index()) < line_of.size()
             ? line_of[e.index()]
             : 0;
-    std::cerr << path << ":" << at << ": " << what << " \"" << e.id()
-              << "\" rejected: " << e.message() << "\n";
-    ++bad;
+    bad.push_back({at, e.id(), e.message()});
+  }
+  std::stable_sort(
+      bad.begin(), bad.end(),
+      [](const BadLine& a, const BadLine& b) { return a.line < b.line; });
+  int unchanged = 0;
+  if constexpr (requires { response.unchanged(); }) {
+    unchanged = response.unchanged();
   }
   if (absl::GetFlag(FLAGS_json)) {
-    std::cout << ToJson(response) << "\n";
-  } else {
-    std::cout << "imported " << response.accepted() << " of "
-              << response.received() + (bad - response.errors_size()) << " "
-              << what << " records from " << path;
-    if constexpr (requires { response.unchanged(); }) {
-      if (response.unchanged() > 0) {
-        std::cout << " (" << response.unchanged() << " unchanged)";
-      }
+    // One object: what was read and stored, and every line refused with
+    // its line number in the file (the server numbers records by their
+    // place in the stream, and protobuf's JSON would leave out a 0).
+    google::protobuf::Struct out;
+    auto& f = *out.mutable_fields();
+    f["file"].set_string_value(path);
+    f["lines"].set_number_value(lines);
+    f["accepted"].set_number_value(response.accepted());
+    f["unchanged"].set_number_value(unchanged);
+    f["rejected"].set_number_value(static_cast<double>(bad.size()));
+    if constexpr (requires { response.catalog_version(); }) {
+      f["catalog_version"].set_number_value(
+          static_cast<double>(response.catalog_version()));
     }
-    if (bad > 0) std::cout << "; " << bad << " line(s) rejected (see above)";
+    google::protobuf::ListValue* errors = f["errors"].mutable_list_value();
+    for (const BadLine& b : bad) {
+      auto& e = *errors->add_values()->mutable_struct_value()->mutable_fields();
+      e["line"].set_number_value(b.line);
+      if (!b.id.empty()) e["id"].set_string_value(b.id);
+      e["message"].set_string_value(b.message);
+    }
+    std::cout << ToJson(out) << "\n";
+  } else {
+    for (const BadLine& b : bad) {
+      // "not a company: ..." for a line that is no record, else the record
+      // named and why it was refused.
+      std::cerr << path << ":" << b.line << ": "
+                << (absl::StartsWith(b.message, "not a ")
+                        ? b.message
+                        : absl::StrCat(what, " \"", b.id,
+                                       "\" rejected: ", b.message))
+                << "\n";
+    }
+    std::cout << "imported " << response.accepted() << " of " << lines << " "
+              << what << " records from " << path;
+    if (unchanged > 0) std::cout << " (" << unchanged << " unchanged)";
+    if (!bad.empty()) {
+      std::cout << "; " << bad.size() << " line(s) rejected (see above)";
+    }
     std::cout << "\n";
   }
-  return bad > 0 ? kFailed : kOk;
+  return bad.empty() ? kOk : kFailed;
 }
 
 int Client::CompanyCommand(const std::vector<std::string>& args) {
@@ -867,7 +910,7 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
     if (args.size() < 3) throw UsageError{"program search: WORDS missing"};
     v1::SearchProgramsRequest req;
     req.set_query(absl::StrJoin(args.begin() + 2, args.end(), " "));
-    req.set_page_size(std::clamp(absl::GetFlag(FLAGS_limit), 1, 100));
+    req.set_page_size(absl::GetFlag(FLAGS_limit));  // 0: the server's 20
     for (int c : ParseCategories()) {
       req.add_categories(static_cast<v1::Category>(c));
     }
@@ -1396,7 +1439,10 @@ int Client::Recommend(const std::string& company) {
   v1::RecommendRequest req;
   req.set_company_id(company);
   req.set_as_of(absl::GetFlag(FLAGS_as_of));
-  req.set_limit(absl::GetFlag(FLAGS_limit));
+  // --all lists every program: INELIGIBLE ones come after the others, so
+  // the default limit would leave them out.
+  const int limit = absl::GetFlag(FLAGS_limit);
+  req.set_limit(limit != 0 ? limit : absl::GetFlag(FLAGS_all) ? 500 : 20);
   req.set_open_only(absl::GetFlag(FLAGS_open));
   req.set_include_ineligible(absl::GetFlag(FLAGS_all));
   req.set_eligible_only(absl::GetFlag(FLAGS_eligible_only));
@@ -1781,7 +1827,7 @@ int Client::Questions(const std::string& company) {
   v1::NextQuestionsRequest req;
   req.set_company_id(company);
   req.set_as_of(absl::GetFlag(FLAGS_as_of));
-  req.set_limit(std::min(100, std::max(1, absl::GetFlag(FLAGS_limit))));
+  req.set_limit(absl::GetFlag(FLAGS_limit));  // 0: the server's 10
   v1::NextQuestionsResponse resp;
   grpc::ClientContext ctx;
   SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout));
@@ -1895,11 +1941,11 @@ int main(int argc, char** argv) {
                                            curl_version())) +
            "\n";
   };
-  absl::SetFlagsUsageConfig(config);
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<char*> positional =
+      jiwon::cli::ParseCommandLineOrExit("jiwon", config, argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
   if (args.empty()) {
-    std::cerr << jiwon::cli::kUsage << "\n";
+    std::cerr << "jiwon: " << jiwon::cli::kUsage << "\n";
     return jiwon::cli::kUsageError;
   }
   try {

@@ -48,7 +48,7 @@ namespace jiwon::cli {
 namespace {
 
 constexpr const char* kUsage =
-    R"(jiwon-rescore: rescore every company against the catalog, store the
+    R"(rescore every company against the catalog, store the
 results and make the alert feed (newly eligible, no longer eligible, closing
 soon), inside jiwond. Interrupted runs resume from their last checkpoint.
 
@@ -201,8 +201,8 @@ int Main(int argc, char** argv) {
   config.version_string = [] {
     return VersionText("jiwon-rescore", cli::ClientLibraries()) + "\n";
   };
-  absl::SetFlagsUsageConfig(config);
-  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  std::vector<char*> rest =
+      jiwon::cli::ParseCommandLineOrExit("jiwon-rescore", config, argc, argv);
   if (rest.size() > 1) {
     std::cerr << "jiwon-rescore: unexpected argument \"" << rest[1] << "\"\n\n"
               << kUsage << "\n";

@@ -4,13 +4,22 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/client_interceptor.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
+#include <string>
+#include <string_view>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -237,6 +246,66 @@ std::string ClientLibraries() {
                       GOOGLE_PROTOBUF_VERSION / 1000000, ".",
                       GOOGLE_PROTOBUF_VERSION / 1000 % 1000, ".",
                       GOOGLE_PROTOBUF_VERSION % 1000);
+}
+
+std::vector<char*> ParseCommandLineOrExit(const char* program,
+                                          absl::FlagsUsageConfig config,
+                                          int argc, char** argv) {
+  // The flags absl's parser handles itself.
+  static constexpr std::string_view kBuiltIn[] = {
+      "help",     "helpfull",  "helpshort",  "helppackage",
+      "helpon",   "helpmatch", "version",    "only_check_args",
+      "flagfile", "fromenv",   "tryfromenv", "undefok"};
+  auto usage_error = [&](const std::string& what) {
+    std::cerr << program << ": " << what << " (run `" << program
+              << " --help` for the flags)\n";
+    std::exit(kUsageError);
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;  // positional, or "-"
+    arg.remove_prefix(arg[1] == '-' ? 2 : 1);
+    const size_t eq = arg.find('=');
+    const std::string name(arg.substr(0, eq));
+    if (std::find(std::begin(kBuiltIn), std::end(kBuiltIn), name) !=
+        std::end(kBuiltIn)) {
+      continue;
+    }
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr && eq == std::string_view::npos &&
+        name.starts_with("no")) {
+      absl::CommandLineFlag* negated =
+          absl::FindCommandLineFlag(name.substr(2));
+      if (negated != nullptr && negated->IsOfType<bool>()) continue;
+    }
+    if (flag == nullptr || flag->IsRetired()) {
+      usage_error("unknown flag --" + name);
+    }
+    std::string value;
+    if (eq != std::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (flag->IsOfType<bool>()) {
+      continue;
+    } else if (i + 1 < argc) {
+      value = argv[++i];  // "--flag value"
+    } else {
+      usage_error("--" + name + " needs a value");
+    }
+    // Checked on a copy of what the flag holds: the parse below sets it.
+    const std::string before = flag->CurrentValue();
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      usage_error("--" + name + "=" + value + ": " + error);
+    }
+    flag->ParseFrom(before, &error);
+  }
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "clients/");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
+  return absl::ParseCommandLine(argc, argv);
 }
 
 }  // namespace jiwon::cli

@@ -8,7 +8,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
 
 namespace jiwon::cli {
@@ -46,6 +48,17 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
 // "gRPC 1.51.1, Protobuf 3.21.12": what a client was built with, for
 // --version.
 std::string ClientLibraries();
+
+// absl::ParseCommandLine, but a flag that does not exist or a value that
+// does not parse is a usage error: one line on stderr naming it ("jiwon:
+// unknown flag --limt (run `jiwon --help` for the flags)") and exit code 2
+// (absl's own parser exits 1). Sets `config` (the program's --version) with
+// --help listing the flags of the clients' own files (by default absl lists
+// only those of a file named as the program). Returns the positional
+// arguments, the program first.
+std::vector<char*> ParseCommandLineOrExit(const char* program,
+                                          absl::FlagsUsageConfig config,
+                                          int argc, char** argv);
 
 // Prints one line to stderr, "PROGRAM: what went wrong (what to do)", and
 // returns the exit code for it.

@@ -911,9 +911,11 @@ absl::Status MatchService::Recommend(const CallerInfo& caller,
   options.limit = req.limit() == 0 ? 20 : req.limit();
   options.open_only = req.open_only();
   options.eligible_only = req.eligible_only();
-  options.include_ineligible = req.include_ineligible();
+  // Only ELIGIBLE ones: near misses and INELIGIBLE ones are left out too.
+  options.include_ineligible = req.include_ineligible() && !req.eligible_only();
   options.include_closed = req.include_closed();
-  options.include_near_misses = req.include_near_misses();
+  options.include_near_misses =
+      req.include_near_misses() && !req.eligible_only();
   if (req.subject_case() == v1::RecommendRequest::kCompanyId) {
     // What the company dismissed is not recommended again.
     options.excluded_programs = registry_->DismissedPrograms(req.company_id());

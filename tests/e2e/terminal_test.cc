@@ -1,15 +1,17 @@
 // The caseworker's terminal, end to end with the real jiwond and jiwon:
-// keyword search over the catalog.
+// keyword search over the catalog, flags and exit codes, import reports.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "tests/e2e/process.h"
 #include "tests/testing.h"
@@ -141,6 +143,199 @@ TEST_F(TerminalTest, SearchRespectsOpenAndTheCompany) {
   EXPECT_EQ(short_query.exit_code, 1);
   EXPECT_NE(short_query.err.find("query"), std::string::npos)
       << short_query.err;
+}
+
+// Runs `binary` with `args` (no --addr added); its result.
+Result RunBinary(const std::string& dir, const char* binary,
+                 std::vector<std::string> args) {
+  args.insert(args.begin(), binary);
+  Result r;
+  r.exit_code = WaitExit(Spawn(args, dir + "/bin.out", dir + "/bin.err"));
+  r.out = ReadFile(dir + "/bin.out");
+  r.err = ReadFile(dir + "/bin.err");
+  return r;
+}
+
+TEST_F(TerminalTest, ExitCodesAreAsDocumented) {
+  // 0 ok, 1 refused, 2 usage, 3 unreachable, for each kind of command.
+  const std::string in = dir_.path() + "/one.json";
+  std::ofstream(in) << "{\"id\":\"X1\",\"name\":\"가나\"}";
+  const std::vector<std::vector<std::string>> ok = {
+      {"company", "get", "C0001"},
+      {"company", "list"},
+      {"company", "put", in},
+      {"program", "get", "gyeonggi-smart-factory-2026"},
+      {"program", "list"},
+      {"program", "search", "스마트공장"},
+      {"recommend", "C0001"},
+      {"explain", "C0001", "gyeonggi-smart-factory-2026"},
+      {"who-qualifies", "gyeonggi-smart-factory-2026"},
+      {"questions", "C0001"},
+      {"feedback", "C0001"},
+      {"alerts"},
+      {"health"},
+      {"admin", "access-log"},
+  };
+  for (const auto& args : ok) {
+    Result r = Jiwon(args);
+    EXPECT_EQ(r.exit_code, 0) << absl::StrJoin(args, " ") << ": " << r.err;
+  }
+  const std::vector<std::vector<std::string>> refused = {
+      {"company", "get", "NOPE"},
+      {"company", "delete", "NOPE"},
+      {"program", "get", "NOPE"},
+      {"recommend", "NOPE"},
+      {"explain", "C0001", "NOPE"},
+      {"who-qualifies", "NOPE"},
+      {"questions", "NOPE"},
+      {"results", "C0001"},            // no rescore has run
+      {"admin", "backup", "nightly"},  // no --backup_root
+  };
+  for (const auto& args : refused) {
+    Result r = Jiwon(args);
+    EXPECT_EQ(r.exit_code, 1) << absl::StrJoin(args, " ") << ": " << r.err;
+    EXPECT_FALSE(r.err.empty()) << absl::StrJoin(args, " ");
+  }
+  const std::vector<std::vector<std::string>> usage = {
+      {},
+      {"nonsense"},
+      {"company"},
+      {"company", "frobnicate"},
+      {"recommend"},
+      {"program", "search"},
+      {"--limt=3", "recommend", "C0001"},
+      {"--limit=abc", "recommend", "C0001"},
+      {"--json=maybe", "company", "list"},
+      {"recommend", "C0001", "--unknown_flag"},
+      {"admin", "nothing"},
+  };
+  for (const auto& args : usage) {
+    Result r = Jiwon(args);
+    EXPECT_EQ(r.exit_code, 2) << absl::StrJoin(args, " ") << ": " << r.err;
+    EXPECT_FALSE(r.err.empty()) << absl::StrJoin(args, " ");
+  }
+  Result unknown = Jiwon({"--limt=3", "recommend", "C0001"});
+  EXPECT_NE(unknown.err.find("unknown flag --limt"), std::string::npos)
+      << unknown.err;
+  // Port 1 on loopback: nothing listens there.
+  for (const auto& args : {std::vector<std::string>{"company", "list"},
+                           {"recommend", "C0001"},
+                           {"health"}}) {
+    std::vector<std::string> a = {"--addr=127.0.0.1:1", "--timeout=5"};
+    a.insert(a.end(), args.begin(), args.end());
+    Result r = RunBinary(dir_.path(), JIWON_PATH, a);
+    EXPECT_EQ(r.exit_code, 3) << absl::StrJoin(args, " ") << ": " << r.err;
+  }
+  // jiwon-rescore the same way.
+  EXPECT_EQ(RunBinary(dir_.path(), JIWON_RESCORE_PATH, {"--shard=x"}).exit_code,
+            2);
+  EXPECT_EQ(
+      RunBinary(dir_.path(), JIWON_RESCORE_PATH, {"--nonsense"}).exit_code, 2);
+  EXPECT_EQ(RunBinary(dir_.path(), JIWON_RESCORE_PATH,
+                      {"--addr=127.0.0.1:1", "--progress=none"})
+                .exit_code,
+            3);
+}
+
+TEST_F(TerminalTest, HelpListsEachBinarysOwnFlags) {
+  Result rescore = RunBinary(dir_.path(), JIWON_RESCORE_PATH, {"--help"});
+  EXPECT_EQ(rescore.out.find("No flags matched"), std::string::npos)
+      << rescore.out;
+  for (const char* flag : {"--shard", "--as_of", "--restart", "--progress",
+                           "--tls_ca", "--token_file"}) {
+    EXPECT_NE(rescore.out.find(flag), std::string::npos) << flag;
+  }
+  Result jiwon = RunBinary(dir_.path(), JIWON_PATH, {"--help"});
+  for (const char* flag : {"--limit", "--eligible_only", "--all", "--json",
+                           "--eligible_for", "--tls_ca", "--addr"}) {
+    EXPECT_NE(jiwon.out.find(flag), std::string::npos) << flag;
+  }
+  Result jiwond = RunBinary(dir_.path(), JIWOND_PATH, {"--help"});
+  for (const char* flag : {"--listen", "--data_dir", "--metrics_listen",
+                           "--backup_root", "--log_format"}) {
+    EXPECT_NE(jiwond.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+// The eligibility of each match in `jiwon recommend ... --json`.
+std::vector<std::string> Eligibilities(const std::string& json) {
+  std::vector<std::string> out;
+  const std::regex e("\"eligibility\":\"([A-Z_]+)\"");
+  for (std::sregex_iterator it(json.begin(), json.end(), e), end; it != end;
+       ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+TEST_F(TerminalTest, RecommendFlagsDoWhatTheySay) {
+  const std::string as_of = "--as_of=2026-11-27";
+  Result eligible =
+      Jiwon({"recommend", "C0001", as_of, "--eligible_only", "--json"});
+  ASSERT_EQ(eligible.exit_code, 0) << eligible.err;
+  std::vector<std::string> e = Eligibilities(eligible.out);
+  ASSERT_FALSE(e.empty());
+  for (const std::string& x : e) EXPECT_EQ(x, "ELIGIBILITY_ELIGIBLE");
+  EXPECT_EQ(eligible.out.find("near_miss"), std::string::npos) << eligible.out;
+
+  Result plain = Jiwon({"recommend", "C0001", as_of, "--json"});
+  Result all = Jiwon({"recommend", "C0001", as_of, "--json", "--all"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const std::vector<std::string> p = Eligibilities(plain.out);
+  const std::vector<std::string> a = Eligibilities(all.out);
+  EXPECT_GT(a.size(), p.size());
+  EXPECT_NE(std::find(a.begin(), a.end(), "ELIGIBILITY_INELIGIBLE"), a.end());
+  EXPECT_NE(plain.out, all.out);
+  // An explicit --limit still holds with --all.
+  EXPECT_EQ(Eligibilities(Jiwon({"recommend", "C0001", as_of, "--json", "--all",
+                                 "--limit=3"})
+                              .out)
+                .size(),
+            3u);
+
+  // questions --limit=0 is the API's default (10), not one.
+  Result q0 = Jiwon({"questions", "C0001", as_of, "--json", "--limit=0"});
+  Result q100 = Jiwon({"questions", "C0001", as_of, "--json", "--limit=100"});
+  ASSERT_EQ(q0.exit_code, 0) << q0.err;
+  const auto count = [](const std::string& s) {
+    size_t n = 0;
+    for (size_t at = s.find("\"fact\""); at != std::string::npos;
+         at = s.find("\"fact\"", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_GT(count(q0.out), 1u) << q0.out;
+  EXPECT_EQ(count(q0.out), std::min<size_t>(10, count(q100.out)));
+}
+
+TEST_F(TerminalTest, ImportReportsEveryBadLineByItsLineNumber) {
+  const std::string path = dir_.path() + "/companies.jsonl";
+  std::ofstream(path) << "{not json\n"                        // 1
+                      << "{\"id\":\"G1\",\"name\":\"가\"}\n"  // 2
+                      << "\n"                                 // 3
+                      << "{\"id\":\"bad id\"}\n"              // 4
+                      << "{\"id\":\"G2\",\"name\":\"나\"}\n"  // 5
+                      << "[1,2]\n";                           // 6
+  Result table = Jiwon({"company", "import", path});
+  EXPECT_EQ(table.exit_code, 1);
+  for (const char* at : {"companies.jsonl:1: not a company",
+                         "companies.jsonl:4: company \"bad id\" rejected",
+                         "companies.jsonl:6: not a company"}) {
+    EXPECT_NE(table.err.find(at), std::string::npos) << at << "\n" << table.err;
+  }
+  EXPECT_NE(table.out.find("imported 2 of 5"), std::string::npos) << table.out;
+  Result json = Jiwon({"company", "import", path, "--json"});
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_NE(json.out.find("\"rejected\":3"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"lines\":5"), std::string::npos) << json.out;
+  const std::regex line("\"line\":([0-9]+)");
+  std::vector<std::string> lines;
+  for (std::sregex_iterator it(json.out.begin(), json.out.end(), line), end;
+       it != end; ++it) {
+    lines.push_back((*it)[1]);
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{"1", "4", "6"})) << json.out;
 }
 
 }  // namespace

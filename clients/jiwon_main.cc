@@ -36,6 +36,7 @@
 #include "clients/feed_file.h"
 #include "clients/rpc_util.h"
 #include "clients/table.h"
+#include "clients/terminal.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -1024,15 +1025,27 @@ int Client::FeedCommand(const std::vector<std::string>& args) {
   SetDeadline(&ctx, absl::GetFlag(FLAGS_timeout) + records->size() / 100.0);
   v1::ImportAnnouncementsResponse response;
   auto writer = programs_->ImportAnnouncements(&ctx, &response);
+  // The same bar as jiwon-rescore's, on a terminal.
+  std::optional<ProgressBar> bar;
+  if (IsTerminal(STDERR_FILENO) && !absl::GetFlag(FLAGS_json)) {
+    bar.emplace(STDERR_FILENO);
+  }
+  const int64_t to_send = static_cast<int64_t>(records->size());
   size_t sent = 0;
   for (; sent < records->size(); ++sent) {
     v1::ImportAnnouncementsRequest req;
     req.set_feed(feed);
     req.set_record_json(std::move((*records)[sent]));
     if (!writer->Write(req)) break;
+    if (bar) {
+      bar->Show(
+          static_cast<int64_t>(sent + 1), to_send,
+          absl::StrCat(sent + 1, "/", to_send, " ", feed, " records sent"));
+    }
   }
   if (sent == records->size()) writer->WritesDone();
   grpc::Status status = writer->Finish();
+  if (bar) bar->Finish();
   if (!status.ok()) {
     if (sent < records->size()) {
       std::cerr << path << ": the server stopped the import at record "

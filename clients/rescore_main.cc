@@ -24,6 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "build_info.h"
 #include "clients/rpc_util.h"
+#include "clients/terminal.h"
 #include "google/protobuf/util/json_util.h"
 #include "jiwon/v1/rescore_service.grpc.pb.h"
 
@@ -112,7 +113,7 @@ class Progress {
                 << flag << "\"\n";
       std::exit(kUsageError);
     }
-    return isatty(STDERR_FILENO) ? Mode::kBar : Mode::kLines;
+    return IsTerminal(STDERR_FILENO) ? Mode::kBar : Mode::kLines;
   }
 
   explicit Progress(Mode mode) : mode_(mode) {}
@@ -126,17 +127,8 @@ class Progress {
         " companies, ", Grouped(static_cast<int64_t>(p.companies_per_second())),
         "/s, ETA ", Duration(eta));
     if (mode_ == Mode::kBar) {
-      constexpr int kWidth = 30;
-      const double done =
-          p.companies_total() > 0
-              ? static_cast<double>(p.companies_done()) / p.companies_total()
-              : 1;
-      const int filled = static_cast<int>(done * kWidth);
-      std::string bar(static_cast<size_t>(filled), '#');
-      bar.append(static_cast<size_t>(kWidth - filled), '.');
-      std::cerr << "\r[" << bar << "] " << static_cast<int>(done * 100) << "% "
-                << figures << "   " << std::flush;
-      drawn_ = true;
+      // One line redrawn in place, as wide as the terminal at most.
+      bar_.Show(p.companies_done(), p.companies_total(), figures);
     } else if (mode_ == Mode::kLines) {
       const auto now = std::chrono::steady_clock::now();
       if (printed_ && now - last_ < std::chrono::seconds(absl::GetFlag(
@@ -154,14 +146,11 @@ class Progress {
     }
   }
 
-  void End() {
-    if (drawn_) std::cerr << "\n";
-    drawn_ = false;
-  }
+  void End() { bar_.Finish(); }
 
  private:
   Mode mode_;
-  bool drawn_ = false;
+  ProgressBar bar_{STDERR_FILENO};
   bool printed_ = false;
   std::chrono::steady_clock::time_point last_;
 };

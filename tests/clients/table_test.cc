@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_split.h"
+#include "clients/terminal.h"
 
 namespace jiwon::cli {
 namespace {
@@ -39,4 +40,29 @@ TEST(TableTest, AlignsColumnsByDisplayWidth) {
 }
 
 }  // namespace
+TEST(ProgressBarTest, NeverWiderThanTheTerminal) {
+  const std::string figures =
+      "1,234,567/7,000,000 companies, 52,310/s, ETA 1m50s";
+  for (int width : {20, 40, 60, 80, 82, 120, 200}) {
+    const std::string line =
+        ProgressBar::Line(width, 1'234'567, 7'000'000, figures);
+    // One column left free, so that writing the line never wraps it.
+    EXPECT_LE(DisplayWidth(line), width - 1) << width << ": " << line;
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+  }
+  // Room for a bar: 17% filled; the figures whole.
+  const std::string wide =
+      ProgressBar::Line(120, 1'234'567, 7'000'000, figures);
+  EXPECT_EQ(wide.substr(0, 1), "[");
+  EXPECT_NE(wide.find("] 17% " + figures), std::string::npos) << wide;
+  // No room: no bar, the figures cut.
+  const std::string narrow =
+      ProgressBar::Line(40, 1'234'567, 7'000'000, figures);
+  EXPECT_EQ(narrow.find('['), std::string::npos) << narrow;
+  EXPECT_NE(narrow.find("…"), std::string::npos) << narrow;
+  // Done: a full bar.
+  EXPECT_NE(ProgressBar::Line(80, 10, 10, "done").find(std::string(10, '#')),
+            std::string::npos);
+}
+
 }  // namespace jiwon::cli

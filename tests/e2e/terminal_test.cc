@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "tests/e2e/process.h"
 #include "tests/testing.h"
 
@@ -336,6 +337,30 @@ TEST_F(TerminalTest, ImportReportsEveryBadLineByItsLineNumber) {
     lines.push_back((*it)[1]);
   }
   EXPECT_EQ(lines, (std::vector<std::string>{"1", "4", "6"})) << json.out;
+}
+
+TEST_F(TerminalTest, TheRescoreBarRedrawsOneLineThatFits) {
+  setenv("COLUMNS", "80", 1);
+  Result r = RunBinary(dir_.path(), JIWON_RESCORE_PATH,
+                       {"--addr=" + server_->addr(), "--progress=bar",
+                        "--checkpoint=40", "--as_of=2026-11-27"});
+  unsetenv("COLUMNS");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Every redraw starts with "\r" and erases to the end of the line; the
+  // bar ends with one newline, and the summary follows on stdout.
+  ASSERT_NE(r.err.find('\r'), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  int redraws = 0;
+  for (absl::string_view part : absl::StrSplit(r.err, '\r')) {
+    std::string line(
+        absl::StripSuffix(absl::StripSuffix(part, "\n"), "\x1b[K"));
+    if (line.empty()) continue;
+    ++redraws;
+    EXPECT_LE(line.size(), 79u) << line;  // ASCII only
+  }
+  EXPECT_GE(redraws, 1);
+  EXPECT_NE(r.err.find("100% 320/320 companies"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("rescore "), std::string::npos) << r.out;
 }
 
 }  // namespace

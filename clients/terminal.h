@@ -1,0 +1,48 @@
+#ifndef JIWON_CLIENTS_TERMINAL_H_
+#define JIWON_CLIENTS_TERMINAL_H_
+
+// The terminal a client writes to: its width, and a progress bar that
+// redraws one line in place.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace jiwon::cli {
+
+// Whether `fd` is a terminal.
+bool IsTerminal(int fd);
+
+// Columns to lay out for on `fd`: $COLUMNS when it is a number (as shells
+// set it), else the terminal's own width, else 80.
+int TerminalWidth(int fd);
+
+// One line redrawn in place on a terminal ("\r", the line, then erase to
+// its end), never wider than the terminal, so that a redraw never wraps
+// into a new line: a bar that shrinks to leave room for the figures, which
+// are cut when even they do not fit. Finish() ends the line.
+class ProgressBar {
+ public:
+  explicit ProgressBar(int fd);
+  ~ProgressBar() { Finish(); }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  // `done` of `total` (0: unknown), and what to say after the bar.
+  void Show(int64_t done, int64_t total, const std::string& figures);
+  // Ends the line (the next output starts on a line of its own).
+  void Finish();
+
+  // The line Show draws at `width` columns, without "\r": for tests.
+  static std::string Line(int width, int64_t done, int64_t total,
+                          const std::string& figures);
+
+ private:
+  int fd_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace jiwon::cli
+
+#endif  // JIWON_CLIENTS_TERMINAL_H_

@@ -22,6 +22,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "engine/model.h"
@@ -38,27 +39,10 @@ using prometheus::MetricType;
 
 constexpr size_t kCodes = 17;  // grpc::StatusCode 0-16
 
-// gRPC's name of a code: "OK", "NOT_FOUND", ...
-const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[kCodes] = {"OK",
-                                                 "CANCELLED",
-                                                 "UNKNOWN",
-                                                 "INVALID_ARGUMENT",
-                                                 "DEADLINE_EXCEEDED",
-                                                 "NOT_FOUND",
-                                                 "ALREADY_EXISTS",
-                                                 "PERMISSION_DENIED",
-                                                 "RESOURCE_EXHAUSTED",
-                                                 "FAILED_PRECONDITION",
-                                                 "ABORTED",
-                                                 "OUT_OF_RANGE",
-                                                 "UNIMPLEMENTED",
-                                                 "INTERNAL",
-                                                 "UNAVAILABLE",
-                                                 "DATA_LOSS",
-                                                 "UNAUTHENTICATED"};
-  const auto i = static_cast<size_t>(code);
-  return i < kCodes ? kNames[i] : "UNKNOWN";
+// gRPC's name of a code: "OK", "NOT_FOUND", ... (gRPC's codes are
+// Abseil's, by number and name).
+std::string CodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
 }
 
 // The method of a path, as a label: "jiwon.v1.MatchService/Recommend" for

@@ -30,11 +30,8 @@ using testing::ServerProcess;
 using testing::Spawn;
 using testing::WaitExit;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = testing::Finished;
+using testing::RunToEnd;
 
 // One scrape: each sample line's series ("name{labels}") and value.
 using Samples = std::map<std::string, double>;
@@ -92,14 +89,8 @@ class OpsTest : public ::testing::Test {
   }
 
   Result Run(const char* binary, std::vector<std::string> args) {
-    std::vector<std::string> argv = {binary, "--addr=" + addr_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    Result r;
-    r.exit_code = WaitExit(
-        Spawn(argv, dir_.path() + "/cli.out", dir_.path() + "/cli.err"));
-    r.out = ReadFile(dir_.path() + "/cli.out");
-    r.err = ReadFile(dir_.path() + "/cli.err");
-    return r;
+    args.insert(args.begin(), {binary, "--addr=" + addr_});
+    return RunToEnd(args, dir_.path(), "cli");
   }
   Result Jiwon(std::vector<std::string> args) {
     return Run(JIWON_PATH, std::move(args));

@@ -50,6 +50,17 @@ int WaitExit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+Finished RunToEnd(const std::vector<std::string>& argv, const std::string& dir,
+                  const std::string& name, const std::string& input) {
+  const std::string out = dir + "/" + name + ".out";
+  const std::string err = dir + "/" + name + ".err";
+  Finished f;
+  f.exit_code = WaitExit(Spawn(argv, out, err, input));
+  f.out = ReadFile(out);
+  f.err = ReadFile(err);
+  return f;
+}
+
 ServerProcess::ServerProcess(const std::string& work_dir,
                              const std::string& data_dir,
                              std::vector<std::string> flags)

@@ -23,6 +23,18 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
 // Waits for `pid`: its exit code, or 128 + the signal that ended it.
 int WaitExit(pid_t pid);
 
+// A child run to its end: its exit code and what it wrote.
+struct Finished {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs `argv` to its end, with its output in DIR/NAME.out and DIR/NAME.err
+// (and stdin from `input` when given).
+Finished RunToEnd(const std::vector<std::string>& argv, const std::string& dir,
+                  const std::string& name = "run",
+                  const std::string& input = "");
+
 // The ErrorInfo reason in a failed call's google.rpc.Status details
 // (grpc-status-details-bin); empty when there is none.
 std::string ReasonInDetails(const grpc::Status& status);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,11 +24,23 @@ using testing::ServerProcess;
 using testing::Spawn;
 using testing::WaitExit;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = testing::Finished;
+using testing::RunToEnd;
+
+// What follows each `prefix` in `text`, up to the first of `stops`: the
+// values of one JSON field.
+std::vector<std::string> After(const std::string& text,
+                               const std::string& prefix,
+                               const char* stops = "\"") {
+  std::vector<std::string> out;
+  for (size_t at = text.find(prefix); at != std::string::npos;
+       at = text.find(prefix, at + 1)) {
+    const size_t begin = at + prefix.size();
+    const size_t end = text.find_first_of(stops, begin);
+    out.push_back(text.substr(begin, end - begin));
+  }
+  return out;
+}
 
 class TerminalTest : public ::testing::Test {
  protected:
@@ -46,14 +57,8 @@ class TerminalTest : public ::testing::Test {
   }
 
   Result Jiwon(std::vector<std::string> args) {
-    std::vector<std::string> argv = {JIWON_PATH, "--addr=" + server_->addr()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    Result r;
-    r.exit_code = WaitExit(
-        Spawn(argv, dir_.path() + "/cli.out", dir_.path() + "/cli.err"));
-    r.out = ReadFile(dir_.path() + "/cli.out");
-    r.err = ReadFile(dir_.path() + "/cli.err");
-    return r;
+    args.insert(args.begin(), {JIWON_PATH, "--addr=" + server_->addr()});
+    return RunToEnd(args, dir_.path(), "cli");
   }
 
   // The program ids of `jiwon program search ... --json`, in order.
@@ -62,14 +67,7 @@ class TerminalTest : public ::testing::Test {
     args.push_back("--json");
     Result r = Jiwon(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::vector<std::string> ids;
-    const std::regex id("\"program\":\\{\"id\":\"([^\"]+)\"");
-    for (absl::string_view line : absl::StrSplit(r.out, '\n')) {
-      std::smatch m;
-      const std::string l(line);
-      if (std::regex_search(l, m, id)) ids.push_back(m[1]);
-    }
-    return ids;
+    return After(r.out, "\"program\":{\"id\":\"");
   }
 
   testing::TempDir dir_;
@@ -122,10 +120,8 @@ TEST_F(TerminalTest, SearchRespectsOpenAndTheCompany) {
                       "--limit=100", "--near=false", "--closed"});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   std::set<std::string> recommended;
-  const std::regex id("\"program_id\":\"([^\"]+)\"");
-  for (std::sregex_iterator it(rec.out.begin(), rec.out.end(), id), end;
-       it != end; ++it) {
-    recommended.insert((*it)[1]);
+  for (const std::string& id : After(rec.out, "\"program_id\":\"")) {
+    recommended.insert(id);
   }
   ASSERT_FALSE(recommended.empty());
   std::vector<std::string> all =
@@ -150,11 +146,7 @@ TEST_F(TerminalTest, SearchRespectsOpenAndTheCompany) {
 Result RunBinary(const std::string& dir, const char* binary,
                  std::vector<std::string> args) {
   args.insert(args.begin(), binary);
-  Result r;
-  r.exit_code = WaitExit(Spawn(args, dir + "/bin.out", dir + "/bin.err"));
-  r.out = ReadFile(dir + "/bin.out");
-  r.err = ReadFile(dir + "/bin.err");
-  return r;
+  return RunToEnd(args, dir, "bin");
 }
 
 TEST_F(TerminalTest, ExitCodesAreAsDocumented) {
@@ -260,13 +252,7 @@ TEST_F(TerminalTest, HelpListsEachBinarysOwnFlags) {
 
 // The eligibility of each match in `jiwon recommend ... --json`.
 std::vector<std::string> Eligibilities(const std::string& json) {
-  std::vector<std::string> out;
-  const std::regex e("\"eligibility\":\"([A-Z_]+)\"");
-  for (std::sregex_iterator it(json.begin(), json.end(), e), end; it != end;
-       ++it) {
-    out.push_back((*it)[1]);
-  }
-  return out;
+  return After(json, "\"eligibility\":\"");
 }
 
 TEST_F(TerminalTest, RecommendFlagsDoWhatTheySay) {
@@ -330,12 +316,7 @@ TEST_F(TerminalTest, ImportReportsEveryBadLineByItsLineNumber) {
   EXPECT_EQ(json.exit_code, 1);
   EXPECT_NE(json.out.find("\"rejected\":3"), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"lines\":5"), std::string::npos) << json.out;
-  const std::regex line("\"line\":([0-9]+)");
-  std::vector<std::string> lines;
-  for (std::sregex_iterator it(json.out.begin(), json.out.end(), line), end;
-       it != end; ++it) {
-    lines.push_back((*it)[1]);
-  }
+  const std::vector<std::string> lines = After(json.out, "\"line\":", ",}");
   EXPECT_EQ(lines, (std::vector<std::string>{"1", "4", "6"})) << json.out;
 }
 

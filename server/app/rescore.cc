@@ -758,20 +758,21 @@ absl::StatusOr<RescoreSummary> Rescorer::Run(
     const std::function<void(const RescoreProgress&)>& progress) {
   const std::string shard =
       absl::StrCat(options.shard_index, "/", options.shard_count);
-  {
-    std::lock_guard lock(stats_mu_);
-    live_[shard] = {};
-  }
+  const std::string run_key = RunKey(options.shard_index, options.shard_count);
   const auto track = [&](const RescoreProgress& p) {
     {
       std::lock_guard lock(stats_mu_);
-      live_[shard] = p;
+      live_[run_key] = p;
     }
     if (progress) progress(p);
   };
-  absl::StatusOr<RescoreSummary> summary = RunShard(options, cancelled, track);
+  bool began = false;
+  absl::StatusOr<RescoreSummary> summary =
+      RunShard(options, cancelled, track, &began);
+  // A call refused before its run began (bad options, the shard being
+  // rescored already) is no run: the figures stay as they are.
+  if (!began) return summary;
   std::lock_guard lock(stats_mu_);
-  live_.erase(shard);
   stats_.last_ended_at = now_();
   stats_.last_ok = summary.ok();
   if (summary.ok()) {
@@ -821,7 +822,7 @@ Rescorer::Stats Rescorer::stats() const {
 
 absl::StatusOr<RescoreSummary> Rescorer::RunShard(
     const RescoreOptions& options, const std::function<bool()>& cancelled,
-    const std::function<void(const RescoreProgress&)>& progress) {
+    const std::function<void(const RescoreProgress&)>& progress, bool* began) {
   if (options.shard_count < 1 || options.shard_index >= options.shard_count) {
     return absl::InvalidArgumentError(
         absl::StrCat("shard_index: must be below shard_count (",
@@ -846,10 +847,19 @@ absl::StatusOr<RescoreSummary> Rescorer::RunShard(
     }
     running_.insert(run_key);
   }
+  *began = true;
+  {
+    std::lock_guard lock(stats_mu_);
+    live_[run_key] = {};
+  }
   struct Release {
     Rescorer* self;
     std::string key;
     ~Release() {
+      {
+        std::lock_guard lock(self->stats_mu_);
+        self->live_.erase(key);
+      }
       std::lock_guard lock(self->mu_);
       self->running_.erase(key);
       self->ended_.notify_all();

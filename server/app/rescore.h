@@ -145,9 +145,10 @@ class Rescorer {
   absl::StatusOr<std::shared_ptr<const std::vector<int32_t>>> Remap(
       int64_t from_version, const engine::Catalog& to);
   // Run, without the figures kept for stats() and the final log line.
+  // `began` is set once the run holds its shard.
   absl::StatusOr<RescoreSummary> RunShard(
       const RescoreOptions& options, const std::function<bool()>& cancelled,
-      const std::function<void(const RescoreProgress&)>& progress);
+      const std::function<void(const RescoreProgress&)>& progress, bool* began);
   // Stores the program list of `catalog`'s version unless it is there.
   absl::Status EnsureProgramList(const engine::Catalog& catalog);
   void ChangeLoop();

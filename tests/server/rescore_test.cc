@@ -443,6 +443,12 @@ TEST_F(RescoreTest, ASecondRunOfTheSameShardIsRefusedWhileOneRuns) {
   }
   const absl::StatusOr<RescoreSummary> second = node_->rescorer->Run(
       options, [] { return false; }, nullptr);
+  // The refused call is no run: the first still counts as running, and
+  // nothing has ended.
+  const Rescorer::Stats during = node_->rescorer->stats();
+  EXPECT_EQ(during.running, 1);
+  EXPECT_EQ(during.runs_failed, 0u);
+  EXPECT_EQ(during.last_ended_at, 0);
   {
     std::lock_guard lock(mu);
     release = true;
@@ -453,6 +459,12 @@ TEST_F(RescoreTest, ASecondRunOfTheSameShardIsRefusedWhileOneRuns) {
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(engine::ReasonOf(second.status()), "RESCORE_IN_PROGRESS");
+  const Rescorer::Stats after = node_->rescorer->stats();
+  EXPECT_EQ(after.running, 0);
+  EXPECT_EQ(after.runs_finished, 1u);
+  EXPECT_EQ(after.runs_failed, 0u);
+  EXPECT_TRUE(after.last_ok);
+  EXPECT_GT(after.last_companies, 0);
 }
 
 // Without incremental alerts (a change before any run), the rescore finds

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "engine/feeds/text.h"
 
 namespace jiwon::engine {
 namespace {
@@ -106,18 +107,11 @@ bool IsDigits(std::string_view s) {
                                    [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Whether `s` holds a Hangul syllable (U+AC00-U+D7A3, in UTF-8 EA B0 80 to
-// ED 9E A3).
+// Whether `s` holds a Hangul syllable (U+AC00-U+D7A3).
 bool HasHangul(std::string_view s) {
-  for (size_t i = 0; i + 2 < s.size(); ++i) {
-    const auto a = static_cast<unsigned char>(s[i]);
-    const auto b = static_cast<unsigned char>(s[i + 1]);
-    if ((a == 0xEA && b >= 0xB0) || (a > 0xEA && a < 0xED) ||
-        (a == 0xED && b < 0x9E) ||
-        (a == 0xED && b == 0x9E &&
-         static_cast<unsigned char>(s[i + 2]) <= 0xA3)) {
-      return true;
-    }
+  for (size_t i = 0, len = 0; i < s.size(); i += len) {
+    const uint32_t cp = feeds::DecodeAt(s, i, &len);
+    if (cp >= 0xAC00 && cp <= 0xD7A3) return true;
   }
   return false;
 }

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/feeds/text.h"
 
 namespace jiwon::engine {
 namespace {
@@ -17,47 +18,8 @@ constexpr double kB = 0.75;
 // that long, and the work grows with it.
 constexpr size_t kMaxQueryLetters = 128;
 
-// The next code point of `s` at `*i`, advancing it; U+FFFD for a byte that
-// does not begin a UTF-8 sequence (skipped by the caller's filter).
-char32_t NextCodePoint(std::string_view s, size_t* i) {
-  const auto c = static_cast<unsigned char>(s[*i]);
-  size_t n = 0;
-  char32_t cp = 0;
-  if (c < 0x80) {
-    ++*i;
-    return c;
-  }
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    ++*i;
-    return 0xFFFD;
-  }
-  if (*i + n > s.size()) {
-    *i = s.size();
-    return 0xFFFD;
-  }
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[*i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++*i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  *i += n;
-  return cp;
-}
-
 // The code point as searched, or 0 when it is dropped.
-char32_t Fold(char32_t cp) {
+char32_t Fold(uint32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp - 'A' + 'a';
   if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) return cp;
   // Fullwidth digits and letters, as ASCII.
@@ -89,8 +51,9 @@ void Bigrams(const std::u32string& text, std::vector<uint64_t>* out) {
 std::u32string NormalizeForSearch(std::string_view text) {
   std::u32string out;
   out.reserve(text.size() / 2);
-  for (size_t i = 0; i < text.size();) {
-    if (const char32_t cp = Fold(NextCodePoint(text, &i)); cp != 0) {
+  // A stray byte comes back as itself, which no kept range holds.
+  for (size_t i = 0, len = 0; i < text.size(); i += len) {
+    if (const char32_t cp = Fold(feeds::DecodeAt(text, i, &len)); cp != 0) {
       out.push_back(cp);
     }
   }

@@ -17,8 +17,14 @@ tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 start() {  # name, binary, flags; sets addr
+  # Builds from before --create_if_missing created the data directory
+  # unasked, and know no such flag.
+  local create=
+  case "$("$2" --helpfull 2>/dev/null)" in
+    *--create_if_missing*) create=--create_if_missing ;;
+  esac
   # shellcheck disable=SC2086
-  "$2" --listen=127.0.0.1:0 --data_dir="$tmp/$1" --create_if_missing --port_file="$tmp/$1.port" $3 \
+  "$2" --listen=127.0.0.1:0 --data_dir="$tmp/$1" $create --port_file="$tmp/$1.port" $3 \
     >/dev/null 2>"$tmp/$1.log" &
   pids+=($!)
   for _ in $(seq 300); do [ -s "$tmp/$1.port" ] && break; sleep 0.1; done

@@ -10,7 +10,8 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       grpc-proto libabsl-dev librocksdb-dev libgtest-dev libgmock-dev \
       libbenchmark-dev libjemalloc-dev libssl-dev libcurl4-openssl-dev \
-      libcpp-httplib-dev prometheus-cpp-dev python3 git ca-certificates \
+      libcpp-httplib-dev prometheus-cpp-dev libicu-dev python3 git \
+      ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -113,6 +114,21 @@ ABSL_FLAG(int, fetch_retries, 4,
 ABSL_FLAG(int, fetch_max_pages, 1000, "feed import URL: pages at most");
 ABSL_FLAG(bool, list, false,
           "program review: list the drafts waiting for review");
+ABSL_FLAG(int, width, 0,
+          "columns to lay output out for (default: the terminal's width; 80 "
+          "when output is not a terminal)");
+ABSL_FLAG(bool, ambiguous_wide, false,
+          "count East Asian ambiguous-width characters (· … ①) as two "
+          "columns, as terminals set up for CJK text show them (default: "
+          "from the locale, wide for ko, ja and zh)");
+ABSL_FLAG(std::string, color, "auto",
+          "colour ✓ ✗ ?: auto (on a terminal, unless NO_COLOR is set), "
+          "always or never");
+ABSL_FLAG(int, reasons, 3,
+          "recommend: the reasons of the first N programs after the table");
+ABSL_FLAG(bool, pager, true,
+          "page output taller than the screen through $PAGER (less); "
+          "--nopager never does");
 ABSL_FLAG(std::string, since, "",
           "admin access-log: records from this day (YYYY-MM-DD) or time "
           "(RFC 3339, UTC) on");
@@ -170,7 +186,8 @@ constexpr const char* kUsage =
                                    since the last backup in DIR is copied); waits for it (admin only)
   jiwon admin backups DIR          the backups in DIR: id, time, size, companies, catalog version
 
-Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of; see --help.
+Flags: --addr (or JIWON_ADDR), --json, --timeout, --as_of, --width,
+--color, --nopager; see --help.
 TLS: --tls_ca, --tls_cert, --tls_key (or JIWON_TLS_CA, JIWON_TLS_CERT,
 JIWON_TLS_KEY). Token: JIWON_TOKEN, or a file in --token_file (or
 JIWON_TOKEN_FILE).)";
@@ -234,6 +251,75 @@ Message ParseOne(const std::string& text, const std::string& what) {
 
 // ------------------------------------------------------------- rendering
 
+// How output is laid out: the columns it fits (--width, the terminal's, or
+// 80) and whether marks are coloured.
+struct Screen {
+  int width = 80;
+  bool colour = false;
+};
+Screen screen;
+
+// Lays output out from --width, --ambiguous_wide (the locale's choice
+// unless `ambiguous_given`) and --color; what is wrong with them, if
+// anything.
+std::optional<std::string> SetUpScreen(bool ambiguous_given) {
+  const int width = absl::GetFlag(FLAGS_width);
+  if (width != 0 && (width < 20 || width > 1000)) {
+    return absl::StrCat("--width=", width,
+                        ": 20 to 1000 columns, or 0 for the terminal's");
+  }
+  const std::string colour = absl::GetFlag(FLAGS_color);
+  if (colour != "auto" && colour != "always" && colour != "never") {
+    return absl::StrCat("--color=", colour, ": auto, always or never");
+  }
+  if (absl::GetFlag(FLAGS_reasons) < 0) {
+    return absl::StrCat("--reasons=", absl::GetFlag(FLAGS_reasons),
+                        ": a count, 0 or more");
+  }
+  SetAmbiguousWide(ambiguous_given ? absl::GetFlag(FLAGS_ambiguous_wide)
+                                   : AmbiguousWideFromLocale());
+  screen.width = OutputWidth(STDOUT_FILENO, width);
+  screen.colour = UseColour(STDOUT_FILENO, colour);
+  return std::nullopt;
+}
+
+// Whether the command `args` shows a screen for people to read (a table,
+// an explanation), as opposed to a stream, a prompt or a one-line answer.
+bool IsScreen(const std::vector<std::string>& args) {
+  const std::string command = args.empty() ? "" : args[0];
+  const std::string verb = args.size() > 1 ? args[1] : "";
+  if (command == "recommend" || command == "explain" ||
+      command == "who-qualifies" || command == "questions" ||
+      command == "results" || command == "feedback") {
+    return true;
+  }
+  if (command == "company" || command == "program") {
+    return verb == "list" || verb == "search" ||
+           (verb == "review" && absl::GetFlag(FLAGS_list));
+  }
+  if (command == "draft") return verb == "list" || verb == "show";
+  if (command == "admin") return verb == "access-log" || verb == "backups";
+  return false;
+}
+
+// `mark` (✓ ✗ ?) in its colour on a colour screen.
+std::string Coloured(std::string_view mark) {
+  if (!screen.colour) return std::string(mark);
+  const char* colour = mark == "✓"   ? "32"
+                       : mark == "✗" ? "31"
+                       : mark == "?" ? "33"
+                                     : nullptr;
+  if (colour == nullptr) return std::string(mark);
+  return absl::StrCat("\x1b[", colour, "m", std::string(mark), "\x1b[0m");
+}
+
+// `text` wrapped to the screen, first line after `first`, the rest after
+// `rest`.
+std::string Para(std::string_view text, std::string_view first = "",
+                 std::string_view rest = "") {
+  return Wrap(text, screen.width, first, rest);
+}
+
 // Names of facts and enumerations, from the server's vocabulary: asked
 // for once, the first time a name is shown. A number stands in for a name
 // the server did not give.
@@ -264,6 +350,19 @@ std::string NameOf(const google::protobuf::RepeatedPtrField<v1::Term>& terms,
 }
 
 std::string CategoryName(int c) { return NameOf(Vocabulary().categories(), c); }
+
+// "41610 경기도 광주시": a region code with its name, or the code alone when
+// the server does not know it; "미상" for none.
+std::string RegionText(const std::string& code) {
+  if (code.empty()) return "미상";
+  const auto& regions = Vocabulary().regions();
+  auto it = std::lower_bound(regions.begin(), regions.end(), code,
+                             [](const v1::RegionTerm& r, const std::string& c) {
+                               return r.code() < c;
+                             });
+  if (it == regions.end() || it->code() != code) return code;
+  return absl::StrCat(code, " ", it->name());
+}
 
 std::string WindowName(v1::WindowStatus s) {
   if (s == v1::WINDOW_STATUS_UNSPECIFIED) return "-";
@@ -297,8 +396,8 @@ const char* Mark(const v1::RuleResult& r) {
 }
 
 std::string RuleLine(const v1::RuleResult& r) {
-  std::string line =
-      absl::StrCat(Mark(r), " ", RuleKindName(r.kind()), " ", r.label());
+  std::string line = absl::StrCat(Coloured(Mark(r)), " ",
+                                  RuleKindName(r.kind()), " ", r.label());
   if (r.kind() == v1::RULE_KIND_BONUS && r.points() > 0) {
     absl::StrAppend(&line, " (+", r.points(), "점)");
   }
@@ -330,39 +429,64 @@ std::string Missing(const v1::ProgramMatch& m) {
   return absl::StrJoin(names, ", ");
 }
 
+// The 마감 of a match: its closing date, else the kind of window in a word.
 std::string Deadline(const v1::ProgramMatch& m) {
-  return m.closes_on().empty() ? "-" : m.closes_on();
+  if (!m.closes_on().empty()) return m.closes_on();
+  switch (m.window_kind()) {
+    case v1::WINDOW_KIND_ROLLING:
+      return "상시";
+    case v1::WINDOW_KIND_UNTIL_BUDGET:
+      return "예산 소진시";
+    case v1::WINDOW_KIND_TO_BE_ANNOUNCED:
+      return "추후 공지";
+    case v1::WINDOW_KIND_UNTIL_FILLED:
+      return "선착순";
+    case v1::WINDOW_KIND_VARIES:
+      return "사업별 상이";
+    case v1::WINDOW_KIND_MONTHLY:
+      return "매월";
+    default:
+      return "-";
+  }
 }
 
+// One program's verdict, rule by rule, wrapped to the screen with hanging
+// indents so that each rule and check reads as a block.
 void PrintMatch(int rank, const v1::ProgramMatch& m, bool evidence) {
+  const std::string number = absl::StrCat(rank, ". ");
   std::cout << "\n"
-            << rank << ". [" << EligibilityName(m.eligibility()) << "] "
-            << m.title() << "  (" << m.program_id() << ")\n";
-  std::cout << "   분야 " << CategoryName(m.category()) << " · "
-            << WindowName(m.window_status()) << " · 마감 " << Deadline(m)
-            << " · 점수 " << m.score();
-  if (m.bonus_points() > 0) std::cout << " (가점 " << m.bonus_points() << ")";
-  std::cout << " · 기준일 " << m.reference_date() << "\n";
+            << Para(absl::StrCat("[", EligibilityName(m.eligibility()), "] ",
+                                 m.title(), "  (", m.program_id(), ")"),
+                    number, std::string(number.size(), ' '));
+  std::string line = absl::StrCat("분야 ", CategoryName(m.category()), " · ",
+                                  WindowName(m.window_status()), " · 마감 ",
+                                  Deadline(m), " · 점수 ", m.score());
+  if (m.bonus_points() > 0)
+    absl::StrAppend(&line, " (가점 ", m.bonus_points(), ")");
+  absl::StrAppend(&line, " · 기준일 ", m.reference_date());
+  std::cout << Para(line, "   ", "   ");
   for (const v1::RuleResult& r : m.rules()) {
-    std::cout << "   " << RuleLine(r) << "\n";
+    std::cout << Para(RuleLine(r), "   ", "     ");
     for (const v1::Check& c : r.checks()) {
-      std::cout << "       " << CheckLine(r, c) << "\n";
+      std::cout << Para(CheckLine(r, c), "       ", "         ");
     }
     if (evidence && !r.evidence().empty()) {
-      std::cout << "       근거: \"" << r.evidence() << "\"\n";
+      std::cout << Para(absl::StrCat("근거: \"", r.evidence(), "\""), "       ",
+                        "         ");
     }
   }
   if (m.missing_facts_size() > 0) {
-    std::cout << "   확인할 정보: " << Missing(m) << "\n";
+    std::cout << Para(absl::StrCat("확인할 정보: ", Missing(m)), "   ",
+                      "     ");
   }
   if (m.has_near_miss()) {
-    std::cout << "   → "
-              << (m.near_miss().result() == v1::ELIGIBILITY_ELIGIBLE
-                      ? "다음을 갖추면 신청 가능:"
-                      : "다음을 갖추면 자격 요건은 충족 (나머지는 확인 필요):")
-              << "\n";
+    std::cout << Para(m.near_miss().result() == v1::ELIGIBILITY_ELIGIBLE
+                          ? "다음을 갖추면 신청 가능:"
+                          : "다음을 갖추면 자격 요건은 충족 (나머지는 확인 "
+                            "필요):",
+                      "   → ", "     ");
     for (const v1::SuggestedChange& c : m.near_miss().changes()) {
-      std::cout << "       · " << c.description() << "\n";
+      std::cout << Para(c.description(), "       · ", "         ");
     }
   }
 }
@@ -371,6 +495,13 @@ void PrintMatch(int rank, const v1::ProgramMatch& m, bool evidence) {
 std::string StatusLabel(const v1::ProgramMatch& m) {
   if (m.has_near_miss()) return "보완 시 가능";
   return EligibilityName(m.eligibility());
+}
+
+// ✓ eligible, ? undetermined, ✗ ineligible (near misses too).
+std::string StatusMark(v1::Eligibility e) {
+  return Coloured(e == v1::ELIGIBILITY_ELIGIBLE       ? "✓"
+                  : e == v1::ELIGIBILITY_UNDETERMINED ? "?"
+                                                      : "✗");
 }
 
 // ---------------------------------------------------------------- client
@@ -452,6 +583,59 @@ std::string ClosesText(const v1::ApplicationWindow& w, std::string closes) {
       return closes;
   }
 }
+
+// Programs one a row: on a wide screen the id, title, field, window
+// status and closing in columns of their own; on a narrow one the id with
+// the title wrapped under it, so that neither is cut and the title has
+// room. `ranked` numbers the rows; `extra` names one more column (the
+// agency, a company's verdict) after the others.
+class ProgramTable {
+ public:
+  ProgramTable(bool ranked, std::string extra = "소관")
+      : ranked_(ranked), wide_(screen.width >= 120) {
+    using Fit = Table::Fit;
+    std::vector<Table::Column> columns;
+    if (ranked_) columns.push_back({"#", 0, true});
+    if (wide_) {
+      columns.insert(columns.end(), {{"ID"}, {"제목", 0, false, Fit::kWrap}});
+    } else {
+      columns.push_back({"ID · 제목", 0, false, Fit::kWrap});
+    }
+    columns.insert(columns.end(),
+                   {{"분야"}, {"접수"}, {"마감", 0, false, Fit::kWrap}});
+    if (!extra.empty()) columns.push_back({extra, 0, false, Fit::kWrap});
+    table_ = std::make_unique<Table>(std::move(columns), screen.width);
+  }
+
+  void Add(const v1::Program& p, v1::WindowStatus status,
+           std::vector<std::string> extra) {
+    const v1::ApplicationWindow& w = p.window();
+    std::vector<std::string> row;
+    if (ranked_) row.push_back(absl::StrCat(++rank_));
+    if (wide_) {
+      row.insert(row.end(), {p.id(), p.title()});
+    } else {
+      row.push_back(absl::StrCat(p.id(), "\n", p.title()));
+      // The stacked column never gets narrower than an id.
+      min_id_ = std::max(min_id_, DisplayWidth(p.id()));
+    }
+    row.insert(row.end(),
+               {CategoryName(p.category()), WindowName(status),
+                ClosesText(w, w.has_closes_on() ? w.closes_on() : "-")});
+    for (std::string& e : extra) row.push_back(std::move(e));
+    table_->AddRow(std::move(row));
+  }
+
+  std::string Render() {
+    if (!wide_) table_->SetMinWidth(ranked_ ? 1 : 0, min_id_);
+    return table_->Render();
+  }
+
+ private:
+  bool ranked_, wide_;
+  int rank_ = 0, min_id_ = 0;
+  std::unique_ptr<Table> table_;
+};
 
 // --category=finance,export: the lower-case names of the API's categories,
 // read from the proto's own enum so that no list is kept here.
@@ -736,7 +920,12 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
     return kOk;
   }
   if (verb == "list") {
-    Table table({{"ID"}, {"상호", 24}, {"본사"}, {"주업종"}, {"개업일"}});
+    Table table({{"ID"},
+                 {"상호", 0, false, Table::Fit::kWrap},
+                 {"본사", 0, false, Table::Fit::kWrap},
+                 {"주업종"},
+                 {"개업일"}},
+                screen.width);
     std::string token;
     int count = 0;
     do {
@@ -753,7 +942,7 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
         if (json) {
           std::cout << ToJson(c) << "\n";
         } else {
-          table.AddRow({c.id(), c.name(), c.head_office_region(),
+          table.AddRow({c.id(), c.name(), RegionText(c.head_office_region()),
                         c.primary_industry(),
                         c.has_founded_on()        ? c.founded_on()
                         : c.prospective_founder() ? "예비창업자"
@@ -854,7 +1043,7 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
     return kOk;
   }
   if (verb == "list") {
-    Table table({{"ID"}, {"제목", 40}, {"분야"}, {"접수"}, {"마감"}, {"소관"}});
+    ProgramTable table(/*ranked=*/false);
     std::string token;
     int count = 0;
     const std::string status = absl::GetFlag(FLAGS_status);
@@ -889,13 +1078,7 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
           std::cout << ToJson(p) << "\n";
           continue;
         }
-        const v1::ApplicationWindow& w = p.program().window();
-        std::string closes = w.has_closes_on() ? w.closes_on() : "-";
-        closes = ClosesText(w, closes);
-        table.AddRow({p.program().id(), p.program().title(),
-                      CategoryName(p.program().category()),
-                      WindowName(p.window_status()), closes,
-                      p.program().agency()});
+        table.Add(p.program(), p.window_status(), {p.program().agency()});
       }
       token = resp.next_page_token();
     } while (!token.empty());
@@ -934,22 +1117,12 @@ int Client::ProgramCommand(const std::vector<std::string>& args) {
       return kOk;
     }
     const bool with_company = !req.eligible_for().empty();
-    std::vector<Table::Column> columns = {
-        {"#", 0, true}, {"id"}, {"제목", 60}, {"분류"}, {"접수"}, {"마감"}};
-    if (with_company) columns.push_back({req.eligible_for()});
-    Table table(columns);
-    int rank = 0;
+    ProgramTable table(/*ranked=*/true,
+                       with_company ? req.eligible_for() : std::string());
     for (const v1::ProgramSearchResult& r : resp.results()) {
-      const v1::ApplicationWindow& w = r.program().window();
-      std::vector<std::string> row = {
-          absl::StrCat(++rank),
-          r.program().id(),
-          r.program().title(),
-          CategoryName(r.program().category()),
-          WindowName(r.window_status()),
-          ClosesText(w, w.has_closes_on() ? w.closes_on() : "-")};
-      if (with_company) row.push_back(r.eligible() ? "대상" : "확인 필요");
-      table.AddRow(std::move(row));
+      std::vector<std::string> extra;
+      if (with_company) extra.push_back(r.eligible() ? "대상" : "확인 필요");
+      table.Add(r.program(), r.window_status(), std::move(extra));
     }
     std::cout << table.Render() << resp.results_size() << " of " << resp.total()
               << " programs matching \"" << req.query() << "\"\n";
@@ -1245,7 +1418,12 @@ int Client::ForEachDraft(bool awaiting,
 int Client::Review(const std::vector<std::string>& args) {
   const double timeout = absl::GetFlag(FLAGS_timeout);
   if (absl::GetFlag(FLAGS_list)) {
-    Table table({{"ID"}, {"제목", 40}, {"제안"}, {"판"}, {"게시"}});
+    Table table({{"ID"},
+                 {"제목", 0, false, Table::Fit::kWrap},
+                 {"제안"},
+                 {"판"},
+                 {"게시"}},
+                screen.width);
     int count = 0;
     if (int rc = ForEachDraft(
             true,
@@ -1424,7 +1602,12 @@ int Client::DraftCommand(const std::vector<std::string>& args) {
     return kOk;
   }
   if (verb == "list") {
-    Table table({{"ID"}, {"제목", 40}, {"출처"}, {"제안"}, {"판"}});
+    Table table({{"ID"},
+                 {"제목", 0, false, Table::Fit::kWrap},
+                 {"출처"},
+                 {"제안"},
+                 {"판"}},
+                screen.width);
     int count = 0;
     if (int rc =
             ForEachDraft(false,
@@ -1481,37 +1664,69 @@ int Client::Recommend(const std::string& company) {
   SetDeadline(&get_ctx, absl::GetFlag(FLAGS_timeout));
   if (companies_->GetCompany(&get_ctx, get, &profile).ok()) {
     const v1::Company& c = profile.company();
-    std::cout << c.name() << " (" << c.id() << ")  본사 "
-              << (c.has_head_office_region() ? c.head_office_region() : "미상")
-              << " · 주업종 "
-              << (c.has_primary_industry() ? c.primary_industry() : "미상")
-              << "\n";
+    std::cout << Para(
+        absl::StrCat(c.name(), " (", c.id(), ") · 본사 ",
+                     RegionText(c.head_office_region()), " · 주업종 ",
+                     c.has_primary_industry() ? c.primary_industry() : "미상"));
   }
-  std::cout << "기준일 " << resp.as_of() << " · 카탈로그 v"
-            << resp.catalog_version() << " · 평가 " << resp.evaluated()
-            << "건: 신청 가능 " << resp.eligible() << ", 확인 필요 "
-            << resp.undetermined() << ", 신청 불가 " << resp.ineligible();
+  std::string counts = absl::StrCat(
+      "기준일 ", resp.as_of(), " · 카탈로그 v", resp.catalog_version(),
+      " · 평가 ", resp.evaluated(), "건: 신청 가능 ", resp.eligible(),
+      ", 확인 필요 ", resp.undetermined(), ", 신청 불가 ", resp.ineligible());
   if (req.include_near_misses()) {
-    std::cout << " (그중 보완 시 가능 " << resp.near_misses() << ")";
+    absl::StrAppend(&counts, " (그중 보완 시 가능 ", resp.near_misses(), ")");
   }
-  std::cout << "\n";
-  Table table({{"#", 0, true},
-               {"상태"},
-               {"점수", 0, true},
-               {"프로그램", 40},
-               {"분야"},
-               {"접수"},
-               {"마감"}});
+  std::cout << Para(counts);
+  if (resp.matches_size() == 0) {
+    std::cout << "\n추천할 프로그램이 없습니다\n";
+    return kOk;
+  }
+  // First the ranked list, one line a program so that it fits one screen;
+  // a wide screen has room for the id, the field and the window too.
+  const bool wide = screen.width >= 120;
+  std::vector<Table::Column> columns = {
+      {"#", 0, true}, {"상태"}, {"프로그램", 0, false, Table::Fit::kCut}};
+  if (wide) {
+    columns.insert(columns.end(),
+                   {{"ID", 0, false, Table::Fit::kCut}, {"분야"}, {"접수"}});
+  }
+  columns.insert(columns.end(), {{"마감"}, {"점수", 0, true}});
+  Table table(columns, screen.width);
   int rank = 0;
   for (const v1::ProgramMatch& m : resp.matches()) {
-    table.AddRow({std::to_string(++rank), StatusLabel(m),
-                  std::to_string(m.score()), m.title(),
-                  CategoryName(m.category()), WindowName(m.window_status()),
-                  Deadline(m)});
+    std::vector<std::string> row = {
+        std::to_string(++rank),
+        absl::StrCat(StatusMark(m.eligibility()), " ", StatusLabel(m)),
+        m.title()};
+    if (wide) {
+      row.insert(row.end(), {m.program_id(), CategoryName(m.category()),
+                             WindowName(m.window_status())});
+    }
+    row.insert(row.end(), {Deadline(m), std::to_string(m.score())});
+    table.AddRow(std::move(row));
   }
   std::cout << "\n" << table.Render();
+  // Then why, for the first few.
+  const int reasons =
+      std::min(absl::GetFlag(FLAGS_reasons), resp.matches_size());
+  if (reasons > 0) {
+    std::cout << "\n"
+              << (reasons == resp.matches_size() ? "" : "상위 ") << reasons
+              << "건의 사유\n";
+  }
   rank = 0;
-  for (const v1::ProgramMatch& m : resp.matches()) PrintMatch(++rank, m, false);
+  for (const v1::ProgramMatch& m : resp.matches()) {
+    if (rank == reasons) break;
+    PrintMatch(++rank, m, false);
+  }
+  if (reasons < resp.matches_size()) {
+    std::cout << "\n"
+              << Para(absl::StrCat(
+                     "나머지 ", resp.matches_size() - reasons,
+                     "건의 사유: --reasons=", resp.matches_size(),
+                     ", 한 건은 jiwon explain ", company, " ID (ID는 ",
+                     wide ? "표에" : "--width=120 또는 --json 으로", ")"));
+  }
   return kOk;
 }
 
@@ -1533,7 +1748,10 @@ int Client::Explain(const std::string& company, const std::string& program) {
             << resp.match().program_version() << ")\n";
   PrintMatch(1, resp.match(), true);
   std::cout << "\n파생 정보 (기준일 " << resp.match().reference_date() << ")\n";
-  Table table({{"항목"}, {"값"}, {"계산"}});
+  Table table({{"항목"},
+               {"값", 0, false, Table::Fit::kWrap},
+               {"계산", 0, false, Table::Fit::kWrap}},
+              screen.width);
   for (const v1::DerivedFact& d : resp.derived_facts()) {
     table.AddRow({d.name(), d.value(), d.computation()});
   }
@@ -1552,7 +1770,12 @@ int Client::WhoQualifies(const std::string& program) {
       reader = matching_->WhoQualifies(&ctx, req);
   v1::WhoQualifiesResponse msg;
   const bool json = absl::GetFlag(FLAGS_json);
-  Table table({{"ID"}, {"상호", 24}, {"상태"}, {"본사"}, {"확인할 정보", 40}});
+  Table table({{"ID"},
+               {"상호", 0, false, Table::Fit::kWrap},
+               {"상태"},
+               {"본사", 0, false, Table::Fit::kWrap},
+               {"확인할 정보", 0, false, Table::Fit::kWrap}},
+              screen.width);
   v1::WhoQualifiesSummary summary;
   while (reader->Read(&msg)) {
     if (json) {
@@ -1566,20 +1789,29 @@ int Client::WhoQualifies(const std::string& program) {
     std::vector<std::string> missing;
     for (int f : q.missing_facts()) missing.push_back(FactName(f));
     table.AddRow({q.company_id(), q.name(), EligibilityName(q.eligibility()),
-                  q.head_office_region(), absl::StrJoin(missing, ", ")});
+                  RegionText(q.head_office_region()),
+                  absl::StrJoin(missing, ", ")});
   }
   grpc::Status s = reader->Finish();
   if (!s.ok()) return FailRpc(s);
   if (json) return kOk;
   std::cout << table.Render();
-  std::cout << "\n회사 " << summary.companies() << "곳 중 신청 가능 "
-            << summary.eligible() << "곳, 확인 필요 " << summary.undetermined()
-            << "곳\n";
-  for (const v1::Count& c : summary.eligible_by_region()) {
-    std::cout << "  " << Pad(c.key(), 24) << c.count() << "\n";
-  }
-  for (const v1::Count& c : summary.eligible_by_size()) {
-    std::cout << "  " << Pad(c.key(), 24) << c.count() << "\n";
+  std::cout << "\n"
+            << Para(absl::StrCat("회사 ", summary.companies(),
+                                 "곳 중 신청 가능 ", summary.eligible(),
+                                 "곳, 확인 필요 ", summary.undetermined(),
+                                 "곳"));
+  // Where and how large the eligible ones are.
+  for (const auto& [header, counts] :
+       {std::pair{"지역", &summary.eligible_by_region()},
+        std::pair{"규모", &summary.eligible_by_size()}}) {
+    if (counts->empty()) continue;
+    Table by({{header, 0, false, Table::Fit::kWrap}, {"신청 가능", 0, true}},
+             screen.width);
+    for (const v1::Count& c : *counts) {
+      by.AddRow({c.key(), absl::StrCat(c.count())});
+    }
+    std::cout << "\n" << by.Render();
   }
   return kOk;
 }
@@ -1599,7 +1831,11 @@ int Client::Results(const std::string& company) {
   std::cout << resp.company_id() << ": 일괄 재평가 " << resp.run_id() << " ("
             << resp.computed_at() << ", 기준일 " << resp.as_of()
             << ", 카탈로그 버전 " << resp.catalog_version() << ")\n";
-  Table table({{"#", 0, true}, {"프로그램", 40}, {"상태"}, {"점수", 0, true}});
+  Table table({{"#", 0, true},
+               {"프로그램", 0, false, Table::Fit::kWrap},
+               {"상태"},
+               {"점수", 0, true}},
+              screen.width);
   int rank = 0;
   const int limit = absl::GetFlag(FLAGS_limit);
   for (const v1::ProgramResult& r : resp.results()) {
@@ -1776,7 +2012,8 @@ int Client::Backups(const std::string& dir) {
                {"카탈로그", 0, true},
                {"크기", 0, true},
                {"파일", 0, true},
-               {"jiwond"}});
+               {"jiwond"}},
+              screen.width);
   for (const v1::BackupInfo& b : resp.backups()) {
     table.AddRow({absl::StrCat(b.backup_id()), b.created_at(),
                   absl::StrCat(b.companies()),
@@ -1798,9 +2035,10 @@ int Client::AccessLog() {
                {"시각"},
                {"호출자"},
                {"역할"},
-               {"메서드"},
-               {"기업"},
-               {"항목"}});
+               {"메서드", 0, false, Table::Fit::kWrap},
+               {"기업", 0, false, Table::Fit::kWrap},
+               {"항목", 0, false, Table::Fit::kWrap}},
+              screen.width);
   for (;;) {
     v1::ReadAccessLogResponse resp;
     grpc::ClientContext ctx;
@@ -1816,11 +2054,11 @@ int Client::AccessLog() {
       const std::string method = r.method().substr(r.method().rfind('/') + 1);
       std::string companies =
           r.company_ids_size() <= 3
-              ? absl::StrJoin(r.company_ids(), ",")
+              ? absl::StrJoin(r.company_ids(), ", ")
               : absl::StrCat(r.company_ids(0), " 외 ", r.company_ids_size() - 1,
                              "곳");
       table.AddRow({r.id(), r.time(), r.caller(), r.role(), method,
-                    std::move(companies), absl::StrJoin(r.fields(), ",")});
+                    std::move(companies), absl::StrJoin(r.fields(), ", ")});
     }
     if (resp.next_page_token().empty()) break;
     req.set_page_token(resp.next_page_token());
@@ -1850,13 +2088,14 @@ int Client::Questions(const std::string& company) {
     std::cout << ToJson(resp) << "\n";
     return kOk;
   }
-  std::cout << "확인 필요한 프로그램 " << resp.undetermined()
-            << "건 — 다음 정보를 받으면 결론이 납니다\n";
+  std::cout << Para(absl::StrCat("확인 필요한 프로그램 ", resp.undetermined(),
+                                 "건 — 다음 정보를 받으면 결론이 납니다"));
   Table table({{"#", 0, true},
-               {"정보"},
+               {"정보", 0, false, Table::Fit::kWrap},
                {"단독 결정", 0, true},
                {"관련", 0, true},
-               {"프로그램", 60}});
+               {"프로그램", 0, false, Table::Fit::kWrap}},
+              screen.width);
   int rank = 0;
   for (const v1::Question& q : resp.questions()) {
     std::vector<std::string> ids(q.program_ids().begin(),
@@ -1876,7 +2115,11 @@ int Client::Feedback(const std::vector<std::string>& args) {
   if (args.size() == 2) {
     v1::ListFeedbackRequest req;
     req.set_company_id(company);
-    Table table({{"프로그램"}, {"결정"}, {"기록"}, {"메모", 40}});
+    Table table({{"프로그램"},
+                 {"결정"},
+                 {"기록"},
+                 {"메모", 0, false, Table::Fit::kWrap}},
+                screen.width);
     do {
       v1::ListFeedbackResponse resp;
       grpc::ClientContext ctx;
@@ -1961,6 +2204,21 @@ int main(int argc, char** argv) {
     std::cerr << "jiwon: " << jiwon::cli::kUsage << "\n";
     return jiwon::cli::kUsageError;
   }
+  // Whether --ambiguous_wide (or --noambiguous_wide) was given: the
+  // locale decides otherwise.
+  bool ambiguous_given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    while (!arg.empty() && arg.front() == '-') arg.remove_prefix(1);
+    arg = arg.substr(0, arg.find('='));
+    ambiguous_given |= arg == "ambiguous_wide" || arg == "noambiguous_wide";
+  }
+  if (std::optional<std::string> bad =
+          jiwon::cli::SetUpScreen(ambiguous_given)) {
+    std::cerr << "jiwon: " << *bad << " (run `jiwon --help` for the flags)\n";
+    return jiwon::cli::kUsageError;
+  }
   try {
     absl::StatusOr<jiwon::cli::ConnectOptions> connect =
         jiwon::cli::ConnectOptions::FromFlagsAndEnvironment();
@@ -1977,6 +2235,11 @@ int main(int argc, char** argv) {
     } let_go;
     jiwon::cli::vocabulary_channel = channel;
     jiwon::cli::Client client(channel);
+    // What a caseworker reads goes through a pager when it is taller than
+    // the screen; what scripts read, prompts and streams never do.
+    jiwon::cli::Pager pager(
+        absl::GetFlag(FLAGS_pager) && !absl::GetFlag(FLAGS_json) &&
+        jiwon::cli::IsTerminal(STDOUT_FILENO) && jiwon::cli::IsScreen(args));
     return client.Run(args);
   } catch (const jiwon::cli::UsageError& e) {
     std::cerr << "jiwon: " << e.message << " (run `jiwon` for usage)\n";

@@ -1,10 +1,14 @@
 #include "clients/terminal.h"
 
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -22,6 +26,78 @@ int TerminalWidth(int fd) {
   winsize ws{};
   if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
   return 80;
+}
+
+int OutputWidth(int fd, int requested) {
+  if (requested > 0) return requested;
+  return IsTerminal(fd) ? TerminalWidth(fd) : 80;
+}
+
+int TerminalRows(int fd) {
+  if (const char* lines = std::getenv("LINES"); lines != nullptr) {
+    int n = 0;
+    if (absl::SimpleAtoi(lines, &n) && n >= 2 && n <= 10000) return n;
+  }
+  winsize ws{};
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 2) return ws.ws_row;
+  return 24;
+}
+
+bool UseColour(int fd, const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  return IsTerminal(fd) && (no_colour == nullptr || *no_colour == '\0');
+}
+
+Pager::Pager(bool enabled) : enabled_(enabled) {
+  if (enabled_) saved_ = std::cout.rdbuf(held_.rdbuf());
+}
+
+void Pager::Finish() {
+  if (!enabled_) return;
+  enabled_ = false;
+  std::cout.rdbuf(saved_);
+  const std::string text = held_.str();
+  const auto lines = std::count(text.begin(), text.end(), '\n');
+  std::string command = "less";
+  for (const char* name : {"JIWON_PAGER", "PAGER"}) {
+    if (const char* value = std::getenv(name); value != nullptr) {
+      command = value;
+      break;
+    }
+  }
+  // One line is the shell's prompt.
+  if (!IsTerminal(STDOUT_FILENO) || lines < TerminalRows(STDOUT_FILENO) ||
+      command.empty() || command == "cat") {
+    std::cout << text << std::flush;
+    return;
+  }
+  std::cout.flush();
+  // less: quit when it fits after all (F), keep colours (R), leave the
+  // screen as it was (X).
+  setenv("LESS", "FRX", 0);
+  // A pager quit before the end closes the pipe: that is no error.
+  struct sigaction ignore {
+  }, saved{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &saved);
+  FILE* pipe = popen(command.c_str(), "w");
+  if (pipe == nullptr) {
+    sigaction(SIGPIPE, &saved, nullptr);
+    std::cout << text << std::flush;
+    return;
+  }
+  // A short write is the pager gone: nothing more to show.
+  const bool written = fwrite(text.data(), 1, text.size(), pipe) == text.size();
+  const int status = pclose(pipe);
+  sigaction(SIGPIPE, &saved, nullptr);
+  // A pager that could not run (the shell's 127) leaves the text unseen.
+  if (!written
+          ? status == -1
+          : status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == 127)) {
+    std::cout << text << std::flush;
+  }
 }
 
 ProgressBar::ProgressBar(int fd) : fd_(fd) {}

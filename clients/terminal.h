@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <sstream>
+#include <streambuf>
 #include <string>
 
 namespace jiwon::cli {
@@ -16,6 +18,40 @@ bool IsTerminal(int fd);
 // Columns to lay out for on `fd`: $COLUMNS when it is a number (as shells
 // set it), else the terminal's own width, else 80.
 int TerminalWidth(int fd);
+
+// Columns to lay a command's output out for: `requested` when positive
+// (--width), else the terminal's width when `fd` is one, else 80.
+int OutputWidth(int fd, int requested);
+
+// Lines of the terminal on `fd`: $LINES when it is a number, else the
+// terminal's own height, else 24.
+int TerminalRows(int fd);
+
+// Whether ✓ ✗ ? may be coloured on `fd`: "always", "never", or "auto" (a
+// terminal, and NO_COLOR unset or empty).
+bool UseColour(int fd, const std::string& mode);
+
+// A command's output held back while the command runs, then shown as git
+// does: through a pager ($JIWON_PAGER, else $PAGER, else "less", with
+// LESS=FRX unless LESS is set) when stdout is a terminal and the output is
+// taller than the screen, straight to stdout otherwise. An empty pager or
+// "cat" means none. While it is alive, std::cout writes to it.
+class Pager {
+ public:
+  // Holds std::cout back when `enabled`; otherwise does nothing.
+  explicit Pager(bool enabled);
+  ~Pager() { Finish(); }
+  Pager(const Pager&) = delete;
+  Pager& operator=(const Pager&) = delete;
+
+  // Shows what was held back (once).
+  void Finish();
+
+ private:
+  bool enabled_;
+  std::ostringstream held_;
+  std::streambuf* saved_ = nullptr;
+};
 
 // One line redrawn in place on a terminal ("\r", the line, then erase to
 // its end), never wider than the terminal, so that a redraw never wraps

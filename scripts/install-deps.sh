@@ -11,7 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   libssl-dev openssl
   libcurl4-openssl-dev libcpp-httplib-dev curl
-  prometheus-cpp-dev
+  prometheus-cpp-dev libicu-dev
   python3 python3-grpcio python3-protobuf python3-yaml
   dpkg-dev file systemd
 )

@@ -788,8 +788,18 @@ void TermsToProto(std::span<const engine::Term> terms,
 
 }  // namespace
 
-v1::Vocabulary VocabularyToProto() {
+v1::Vocabulary VocabularyToProto(const engine::RegionTable* regions) {
   v1::Vocabulary out;
+  if (regions != nullptr) {
+    for (const std::string& code : regions->AllCodes()) {
+      const engine::RegionTable::Region* region = regions->Find(code);
+      v1::RegionTerm* term = out.add_regions();
+      term->set_code(code);
+      term->set_name(region->name);
+      term->set_abolished(region->abolished);
+      term->set_replaced_by(region->replaced_by);
+    }
+  }
   for (const engine::FactInfo& info : engine::AllFacts()) {
     v1::FactTerm* fact = out.add_facts();
     v1::Term* term = fact->mutable_term();

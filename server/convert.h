@@ -13,6 +13,7 @@
 
 #include "engine/evaluate.h"
 #include "engine/model.h"
+#include "engine/reference.h"
 #include "engine/validate.h"
 #include "jiwon/v1/company.pb.h"
 #include "jiwon/v1/match_service.pb.h"
@@ -62,8 +63,9 @@ v1::WindowStatus WindowStatusToProto(engine::WindowStatus s);
 std::optional<engine::WindowStatus> WindowStatusFromProto(v1::WindowStatus s);
 std::optional<engine::Category> CategoryFromProto(int c);
 
-// The engine's fact table and enumeration names, as the API serves them.
-v1::Vocabulary VocabularyToProto();
+// The engine's fact table and enumeration names, as the API serves them,
+// with the names of `regions` when given.
+v1::Vocabulary VocabularyToProto(const engine::RegionTable* regions = nullptr);
 
 }  // namespace jiwon::server
 

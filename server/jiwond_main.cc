@@ -40,6 +40,7 @@
 #include "server/app/auth.h"
 #include "server/app/backups.h"
 #include "server/app/registry.h"
+#include "server/convert.h"
 #include "server/log.h"
 #include "server/reference_loader.h"
 #include "server/rpc/auth.h"
@@ -591,7 +592,8 @@ int Run() {
         registry->get(), rescorer.get(), alerts->get(), &consumers,
         store->get(), gate.get(), kVersion, kCommit, kBuildType});
   }
-  rpc::VocabularyService vocabulary;
+  rpc::VocabularyService vocabulary(
+      server::VocabularyToProto(&(*reference)->regions));
   // Our own health service: its Watch streams end at shutdown.
   grpc::EnableDefaultHealthCheckService(false);
   rpc::HealthService health({"jiwon.v1.CompanyService",

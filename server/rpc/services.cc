@@ -1646,9 +1646,6 @@ grpc::ServerUnaryReactor* AdminService::ListBackups(
   return Done(ctx, absl::OkStatus());
 }
 
-VocabularyService::VocabularyService()
-    : vocabulary_(server::VocabularyToProto()) {}
-
 grpc::ServerUnaryReactor* VocabularyService::GetVocabulary(
     grpc::CallbackServerContext* ctx, const v1::GetVocabularyRequest*,
     v1::Vocabulary* resp) {

@@ -8,6 +8,8 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/message_allocator.h>
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "jiwon/v1/admin_service.grpc.pb.h"
 #include "jiwon/v1/company_service.grpc.pb.h"
@@ -265,7 +267,9 @@ class AdminService final : public v1::AdminService::CallbackService {
 // The names of facts and enumerations, made once from the engine's tables.
 class VocabularyService final : public v1::VocabularyService::CallbackService {
  public:
-  VocabularyService();
+  // Serves `vocabulary` (server::VocabularyToProto).
+  explicit VocabularyService(v1::Vocabulary vocabulary)
+      : vocabulary_(std::move(vocabulary)) {}
 
   grpc::ServerUnaryReactor* GetVocabulary(grpc::CallbackServerContext* ctx,
                                           const v1::GetVocabularyRequest* req,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/terminal.h"
 
@@ -37,6 +39,128 @@ TEST(TableTest, AlignsColumnsByDisplayWidth) {
   EXPECT_EQ(column_of(lines[0], "본사"), column_of(lines[1], "41610"));
   EXPECT_EQ(column_of(lines[1], "41610"), column_of(lines[2], "11"));
   EXPECT_EQ(lines[1].back(), '0');  // no trailing spaces
+}
+
+TEST(DisplayWidthTest, FollowsUnicodeEastAsianWidth) {
+  // Conjoining jamo: the initial consonant takes two columns, the vowel
+  // and final consonant none, as one syllable.
+  EXPECT_EQ(DisplayWidth("\u1112\u1161\u11ab"), 2);
+  // Combining marks and format characters take none.
+  EXPECT_EQ(DisplayWidth("e\u0301"), 1);
+  EXPECT_EQ(DisplayWidth("a\u200bb"), 2);
+  // Full-width forms and CJK punctuation are wide.
+  EXPECT_EQ(DisplayWidth("ＡＢ"), 4);
+  EXPECT_EQ(DisplayWidth("「」"), 4);
+  // Terminal escapes take no columns.
+  EXPECT_EQ(DisplayWidth("\x1b[32m✓\x1b[0m ok"), 4);
+  // A malformed byte takes one.
+  EXPECT_EQ(DisplayWidth("a\xff"
+                         "b"),
+            3);
+}
+
+TEST(DisplayWidthTest, AmbiguousWidthFollowsTheSetting) {
+  EXPECT_FALSE(AmbiguousWide());
+  EXPECT_EQ(DisplayWidth("·…①"), 3);
+  SetAmbiguousWide(true);
+  EXPECT_EQ(DisplayWidth("·…①"), 6);
+  EXPECT_EQ(DisplayWidth("한글"), 4);  // wide either way
+  EXPECT_EQ(DisplayWidth("abc"), 3);   // narrow either way
+  EXPECT_EQ(DisplayWidth(Truncate("광주시 스마트제조", 8)), 8);
+  SetAmbiguousWide(false);
+}
+
+TEST(DisplayWidthTest, AmbiguousWidthFromTheLocale) {
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) unsetenv(name);
+  EXPECT_FALSE(AmbiguousWideFromLocale());
+  setenv("LANG", "ko_KR.UTF-8", 1);
+  EXPECT_TRUE(AmbiguousWideFromLocale());
+  setenv("LC_CTYPE", "en_US.UTF-8", 1);  // LC_CTYPE before LANG
+  EXPECT_FALSE(AmbiguousWideFromLocale());
+  setenv("LC_ALL", "ja_JP.UTF-8", 1);  // LC_ALL before both
+  EXPECT_TRUE(AmbiguousWideFromLocale());
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) unsetenv(name);
+}
+
+TEST(DisplayWidthTest, TruncatesBetweenGraphemeClusters) {
+  // Never between a syllable's jamo, nor a letter and its mark.
+  const std::string jamo = "\u1112\u1161\u11ab\u1100\u1173\u11af";  // 한글
+  EXPECT_EQ(Truncate(jamo, 3), "\u1112\u1161\u11ab…");
+  EXPECT_EQ(Truncate("e\u0301e\u0301e\u0301", 2), "e\u0301…");
+}
+
+TEST(WrapTest, BreaksBetweenWordsNeverInsideOne) {
+  const std::vector<std::string> lines =
+      WrapWords("경기도 안양시 동안구 소재 중소기업 제조업", 16);
+  ASSERT_EQ(lines.size(), 3u) << absl::StrJoin(lines, "|");
+  EXPECT_EQ(lines[0], "경기도 안양시");
+  EXPECT_EQ(lines[1], "동안구 소재");
+  EXPECT_EQ(lines[2], "중소기업 제조업");
+  for (const std::string& line : lines) EXPECT_LE(DisplayWidth(line), 16);
+}
+
+TEST(WrapTest, BreaksALongWordAtAJointElseBetweenSyllables) {
+  // A code is cut after a hyphen when one fits.
+  EXPECT_EQ(WrapWords("gyeonggi-smart-factory-2026", 16),
+            (std::vector<std::string>{"gyeonggi-smart-", "factory-2026"}));
+  // A Korean word wider than the line, between syllables: whole columns.
+  const std::vector<std::string> lines = WrapWords("장애인기업종합지원센터", 9);
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"장애인기", "업종합지", "원센터"}));
+  // Text and newlines: each paragraph on lines of its own.
+  EXPECT_EQ(WrapWords("C0001\n(주)한빛정밀", 20),
+            (std::vector<std::string>{"C0001", "(주)한빛정밀"}));
+  EXPECT_EQ(WrapWords("", 10), (std::vector<std::string>{""}));
+  // A width too small for one character still makes progress.
+  EXPECT_EQ(WrapWords("한글", 1), (std::vector<std::string>{"한", "글"}));
+}
+
+TEST(WrapTest, HangsTheFollowingLines) {
+  EXPECT_EQ(Wrap("✓ 자격 경기도 광주시 소재 제조업", 20, "   ", "     "),
+            "   ✓ 자격 경기도\n     광주시 소재\n     제조업\n");
+}
+
+TEST(TableTest, ShrinksTheWidestWrappingColumnToFit) {
+  Table t({{"ID"},
+           {"제목", 0, false, Table::Fit::kWrap},
+           {"소관", 0, false, Table::Fit::kWrap}},
+          64);
+  t.AddRow({"gyeonggi-smart-factory-2026",
+            "경기도 스마트공장 구축 지원 사업 공고", "경기도"});
+  t.AddRow({"C2", "짧은 제목", "경기도경제과학진흥원"});
+  const std::string out = t.Render();
+  std::vector<std::string> lines = absl::StrSplit(out, '\n');
+  lines.pop_back();  // after the last "\n"
+  for (const std::string& line : lines) {
+    EXPECT_LE(DisplayWidth(line), 64) << out;
+    EXPECT_NE(line.back(), ' ') << out;
+  }
+  // The id is whole, the agency's one word too; the title wraps between
+  // its words.
+  EXPECT_NE(out.find("gyeonggi-smart-factory-2026"), std::string::npos) << out;
+  EXPECT_NE(out.find("경기도경제과학진흥원"), std::string::npos) << out;
+  EXPECT_GT(lines.size(), 3u) << out;
+  for (const std::string& line : lines) {
+    EXPECT_EQ(line.find("스마트공"), line.find("스마트공장")) << out;
+  }
+}
+
+TEST(TableTest, CutsACuttingColumnToOneLine) {
+  Table t({{"#", 0, true}, {"프로그램", 0, false, Table::Fit::kCut}, {"마감"}},
+          30);
+  t.AddRow({"1", "광주시 스마트제조 생산레벨업 지원사업", "2026-12-18"});
+  std::vector<std::string> lines = absl::StrSplit(t.Render(), '\n');
+  ASSERT_EQ(lines.size(), 3u);  // header, one row, ""
+  EXPECT_LE(DisplayWidth(lines[1]), 30) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1  광주시 스마트…")) << lines[1];
+  EXPECT_TRUE(absl::EndsWith(lines[1], "  2026-12-18")) << lines[1];
+}
+
+TEST(TableTest, WithoutAWidthNothingShrinks) {
+  Table t({{"제목", 0, false, Table::Fit::kWrap}});
+  const std::string title(300, 'x');
+  t.AddRow({title});
+  EXPECT_NE(t.Render().find(title), std::string::npos);
 }
 
 }  // namespace

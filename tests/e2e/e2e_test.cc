@@ -231,8 +231,8 @@ TEST_F(EndToEndTest, RecommendsWithReasonsForTheGwangjuManufacturer) {
   EXPECT_NE(e.out.find("기업규모"), std::string::npos);
 
   // Near misses come after the others, with what would change the answer.
-  Result near =
-      Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--limit=40"});
+  Result near = Jiwon({"recommend", "C0001", "--as_of=2026-11-27", "--limit=40",
+                       "--reasons=40"});
   ASSERT_EQ(near.exit_code, 0) << near.err;
   EXPECT_NE(near.out.find("보완 시 가능"), std::string::npos) << near.out;
   EXPECT_NE(

@@ -1682,14 +1682,13 @@ int Client::Recommend(const std::string& company) {
     return kOk;
   }
   // First the ranked list, one line a program so that it fits one screen;
-  // a wide screen has room for the id, the field and the window too.
-  const bool wide = screen.width >= 120;
+  // a wide screen has room for the id (whole: it is what explain takes),
+  // a wider one for the field and the window's status too.
+  const bool wide = screen.width >= 120, wider = screen.width >= 150;
   std::vector<Table::Column> columns = {
       {"#", 0, true}, {"상태"}, {"프로그램", 0, false, Table::Fit::kCut}};
-  if (wide) {
-    columns.insert(columns.end(),
-                   {{"ID", 0, false, Table::Fit::kCut}, {"분야"}, {"접수"}});
-  }
+  if (wide) columns.push_back({"ID"});
+  if (wider) columns.insert(columns.end(), {{"분야"}, {"접수"}});
   columns.insert(columns.end(), {{"마감"}, {"점수", 0, true}});
   Table table(columns, screen.width);
   int rank = 0;
@@ -1698,9 +1697,10 @@ int Client::Recommend(const std::string& company) {
         std::to_string(++rank),
         absl::StrCat(StatusMark(m.eligibility()), " ", StatusLabel(m)),
         m.title()};
-    if (wide) {
-      row.insert(row.end(), {m.program_id(), CategoryName(m.category()),
-                             WindowName(m.window_status())});
+    if (wide) row.push_back(m.program_id());
+    if (wider) {
+      row.insert(row.end(),
+                 {CategoryName(m.category()), WindowName(m.window_status())});
     }
     row.insert(row.end(), {Deadline(m), std::to_string(m.score())});
     table.AddRow(std::move(row));
@@ -1724,8 +1724,8 @@ int Client::Recommend(const std::string& company) {
               << Para(absl::StrCat(
                      "나머지 ", resp.matches_size() - reasons,
                      "건의 사유: --reasons=", resp.matches_size(),
-                     ", 한 건은 jiwon explain ", company, " ID (ID는 ",
-                     wide ? "표에" : "--width=120 또는 --json 으로", ")"));
+                     " · 한 건: jiwon explain ", company, " <ID>",
+                     wide ? "" : " (ID는 --width=120 이상에서 표에)"));
   }
   return kOk;
 }

@@ -88,14 +88,12 @@ void Pager::Finish() {
     std::cout << text << std::flush;
     return;
   }
-  // A short write is the pager gone: nothing more to show.
-  const bool written = fwrite(text.data(), 1, text.size(), pipe) == text.size();
+  // A short write is the pager quit before the end: nothing more to show.
+  if (fwrite(text.data(), 1, text.size(), pipe) != text.size()) clearerr(pipe);
   const int status = pclose(pipe);
   sigaction(SIGPIPE, &saved, nullptr);
   // A pager that could not run (the shell's 127) leaves the text unseen.
-  if (!written
-          ? status == -1
-          : status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == 127)) {
+  if (status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == 127)) {
     std::cout << text << std::flush;
   }
 }

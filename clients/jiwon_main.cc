@@ -364,6 +364,18 @@ std::string RegionText(const std::string& code) {
   return absl::StrCat(code, " ", it->name());
 }
 
+// "25929 그 외 기타 금속 가공업": an industry code with its name, as
+// RegionText.
+std::string IndustryText(const std::string& code) {
+  if (code.empty()) return "미상";
+  const auto& industries = Vocabulary().industries();
+  auto it = std::lower_bound(industries.begin(), industries.end(), code,
+                             [](const v1::IndustryTerm& t,
+                                const std::string& c) { return t.code() < c; });
+  if (it == industries.end() || it->code() != code) return code;
+  return absl::StrCat(code, " ", it->name());
+}
+
 std::string WindowName(v1::WindowStatus s) {
   if (s == v1::WINDOW_STATUS_UNSPECIFIED) return "-";
   return NameOf(Vocabulary().window_statuses(), s);
@@ -923,7 +935,7 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
     Table table({{"ID"},
                  {"상호", 0, false, Table::Fit::kWrap},
                  {"본사", 0, false, Table::Fit::kWrap},
-                 {"주업종"},
+                 {"주업종", 0, false, Table::Fit::kWrap},
                  {"개업일"}},
                 screen.width);
     std::string token;
@@ -943,7 +955,7 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
           std::cout << ToJson(c) << "\n";
         } else {
           table.AddRow({c.id(), c.name(), RegionText(c.head_office_region()),
-                        c.primary_industry(),
+                        IndustryText(c.primary_industry()),
                         c.has_founded_on()        ? c.founded_on()
                         : c.prospective_founder() ? "예비창업자"
                                                   : "-"});
@@ -1664,10 +1676,9 @@ int Client::Recommend(const std::string& company) {
   SetDeadline(&get_ctx, absl::GetFlag(FLAGS_timeout));
   if (companies_->GetCompany(&get_ctx, get, &profile).ok()) {
     const v1::Company& c = profile.company();
-    std::cout << Para(
-        absl::StrCat(c.name(), " (", c.id(), ") · 본사 ",
-                     RegionText(c.head_office_region()), " · 주업종 ",
-                     c.has_primary_industry() ? c.primary_industry() : "미상"));
+    std::cout << Para(absl::StrCat(
+        c.name(), " (", c.id(), ") · 본사 ", RegionText(c.head_office_region()),
+        " · 주업종 ", IndustryText(c.primary_industry())));
   }
   std::string counts = absl::StrCat(
       "기준일 ", resp.as_of(), " · 카탈로그 v", resp.catalog_version(),
@@ -1676,9 +1687,8 @@ int Client::Recommend(const std::string& company) {
   if (req.include_near_misses()) {
     absl::StrAppend(&counts, " (그중 보완 시 가능 ", resp.near_misses(), ")");
   }
-  std::cout << Para(counts);
   if (resp.matches_size() == 0) {
-    std::cout << "\n추천할 프로그램이 없습니다\n";
+    std::cout << Para(counts) << "\n추천할 프로그램이 없습니다\n";
     return kOk;
   }
   // First the ranked list, one line a program so that it fits one screen;
@@ -1705,7 +1715,8 @@ int Client::Recommend(const std::string& company) {
     row.insert(row.end(), {Deadline(m), std::to_string(m.score())});
     table.AddRow(std::move(row));
   }
-  std::cout << "\n" << table.Render();
+  // The totals under the list: what was weighed, as of when.
+  std::cout << "\n" << table.Render() << "\n" << Para(counts);
   // Then why, for the first few.
   const int reasons =
       std::min(absl::GetFlag(FLAGS_reasons), resp.matches_size());

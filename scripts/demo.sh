@@ -29,10 +29,10 @@ $jiwon company import data/demo/companies.jsonl
 echo
 # The demo catalog's windows are set around this date.
 as_of=2026-11-27
-$jiwon recommend C0001 --as_of=$as_of --limit=8
+$jiwon recommend C0001 --as_of=$as_of --nopager
 echo
 echo "--- why not: the 동부권 round of 개발·생산·판로 맞춤형 지원"
-$jiwon explain C0001 gbsa-dev-prod-east-2026 --as_of=$as_of
+$jiwon explain C0001 gbsa-dev-prod-east-2026 --as_of=$as_of --nopager
 cat <<MSG
 
 jiwond is running at $JIWON_ADDR (pid $(cat "$demo/jiwond.pid"), log $demo/jiwond.log).

@@ -788,16 +788,22 @@ void TermsToProto(std::span<const engine::Term> terms,
 
 }  // namespace
 
-v1::Vocabulary VocabularyToProto(const engine::RegionTable* regions) {
+v1::Vocabulary VocabularyToProto(const engine::Reference* reference) {
   v1::Vocabulary out;
-  if (regions != nullptr) {
-    for (const std::string& code : regions->AllCodes()) {
-      const engine::RegionTable::Region* region = regions->Find(code);
+  if (reference != nullptr) {
+    for (const std::string& code : reference->regions.AllCodes()) {
+      const engine::RegionTable::Region* region = reference->regions.Find(code);
       v1::RegionTerm* term = out.add_regions();
       term->set_code(code);
       term->set_name(region->name);
       term->set_abolished(region->abolished);
       term->set_replaced_by(region->replaced_by);
+    }
+    for (const std::string& code : reference->industries.AllCodes()) {
+      v1::IndustryTerm* term = out.add_industries();
+      term->set_code(code);
+      term->set_name(reference->industries.Name(code));
+      term->set_section(reference->industries.Section(code));
     }
   }
   for (const engine::FactInfo& info : engine::AllFacts()) {

@@ -64,8 +64,8 @@ std::optional<engine::WindowStatus> WindowStatusFromProto(v1::WindowStatus s);
 std::optional<engine::Category> CategoryFromProto(int c);
 
 // The engine's fact table and enumeration names, as the API serves them,
-// with the names of `regions` when given.
-v1::Vocabulary VocabularyToProto(const engine::RegionTable* regions = nullptr);
+// with the names of the regions and industries of `reference` when given.
+v1::Vocabulary VocabularyToProto(const engine::Reference* reference = nullptr);
 
 }  // namespace jiwon::server
 

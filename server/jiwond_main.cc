@@ -593,7 +593,7 @@ int Run() {
         store->get(), gate.get(), kVersion, kCommit, kBuildType});
   }
   rpc::VocabularyService vocabulary(
-      server::VocabularyToProto(&(*reference)->regions));
+      server::VocabularyToProto(reference->get()));
   // Our own health service: its Watch streams end at shutdown.
   grpc::EnableDefaultHealthCheckService(false);
   rpc::HealthService health({"jiwon.v1.CompanyService",

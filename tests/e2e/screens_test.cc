@@ -171,8 +171,10 @@ TEST_F(ScreensTest, TheRankedListOfARecommendationFitsOneScreen) {
     EXPECT_EQ(r.out.find("\n4. ["), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("나머지 17건의 사유: --reasons=20"), std::string::npos)
         << r.out;
-    // Regions with their names.
+    // Regions and industries with their names, from the vocabulary.
     EXPECT_NE(r.out.find("본사 41610 경기도 광주시"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("주업종 25929 그 외 기타"), std::string::npos)
         << r.out;
   }
 }

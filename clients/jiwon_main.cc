@@ -280,6 +280,7 @@ std::optional<std::string> SetUpScreen(bool ambiguous_given) {
                                    : AmbiguousWideFromLocale());
   screen.width = OutputWidth(STDOUT_FILENO, width);
   screen.colour = UseColour(STDOUT_FILENO, colour);
+  SetColoursAllowed(screen.colour);
   return std::nullopt;
 }
 
@@ -305,12 +306,10 @@ bool IsScreen(const std::vector<std::string>& args) {
 // `mark` (✓ ✗ ?) in its colour on a colour screen.
 std::string Coloured(std::string_view mark) {
   if (!screen.colour) return std::string(mark);
-  const char* colour = mark == "✓"   ? "32"
-                       : mark == "✗" ? "31"
-                       : mark == "?" ? "33"
-                                     : nullptr;
-  if (colour == nullptr) return std::string(mark);
-  return absl::StrCat("\x1b[", colour, "m", std::string(mark), "\x1b[0m");
+  if (mark == "✓") return Coloured(Colour::kGreen, mark);
+  if (mark == "✗") return Coloured(Colour::kRed, mark);
+  if (mark == "?") return Coloured(Colour::kYellow, mark);
+  return std::string(mark);
 }
 
 // `text` wrapped to the screen, first line after `first`, the rest after
@@ -2200,6 +2199,8 @@ int Client::Feedback(const std::vector<std::string>& args) {
 }  // namespace jiwon::cli
 
 int main(int argc, char** argv) {
+  // Text from feeds and callers reaches the terminal only as text.
+  jiwon::cli::TerminalFilter out(std::cout), err(std::cerr);
   absl::SetProgramUsageMessage(jiwon::cli::kUsage);
   absl::FlagsUsageConfig config;
   config.version_string = [] {

@@ -281,4 +281,8 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace jiwon::cli
 
-int main(int argc, char** argv) { return jiwon::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Text from callers reaches the terminal only as text.
+  jiwon::cli::TerminalFilter out(std::cout), err(std::cerr);
+  return jiwon::cli::Main(argc, argv);
+}

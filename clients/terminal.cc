@@ -28,6 +28,111 @@ int TerminalWidth(int fd) {
   return 80;
 }
 
+namespace {
+
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kColours[] = {"\x1b[32m", "\x1b[31m", "\x1b[33m"};
+constexpr std::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD
+
+bool colours_allowed = false;
+
+}  // namespace
+
+void SetColoursAllowed(bool allowed) { colours_allowed = allowed; }
+
+std::string ForTerminal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\x1b' && colours_allowed) {
+      bool ours = false;
+      for (std::string_view allowed :
+           {kColours[0], kColours[1], kColours[2], kReset}) {
+        if (s.substr(i, allowed.size()) == allowed) {
+          out.append(allowed);
+          i += allowed.size();
+          ours = true;
+          break;
+        }
+      }
+      if (!ours) {
+        out.append(kReplacement);
+        ++i;
+      }
+      continue;
+    }
+    if (c == '\t' || c == '\r') {
+      out.push_back(' ');
+    } else if ((c < 0x20 && c != '\n') || c == 0x7f) {
+      out.append(kReplacement);
+    } else if (c == 0xc2 && i + 1 < s.size() &&
+               static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      out.append(kReplacement);  // a C1 control: U+0080 to U+009F
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+    ++i;
+  }
+  return out;
+}
+
+std::string Coloured(Colour colour, std::string_view text) {
+  std::string out(kColours[static_cast<int>(colour)]);
+  out.append(text).append(kReset);
+  return out;
+}
+
+// Holds what is written up to a newline or a flush, then passes it on
+// through ForTerminal.
+class TerminalFilter::Buffer : public std::streambuf {
+ public:
+  explicit Buffer(std::streambuf* out) : out_(out) {}
+  ~Buffer() override { Drain(); }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return 0;
+    pending_.push_back(traits_type::to_char_type(c));
+    if (c == '\n') Drain();
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    pending_.append(s, static_cast<size_t>(n));
+    if (pending_.find('\n') != std::string::npos) Drain();
+    return n;
+  }
+  int sync() override {
+    Drain();
+    return out_->pubsync();
+  }
+
+ private:
+  void Drain() {
+    if (pending_.empty()) return;
+    const std::string clean = ForTerminal(pending_);
+    out_->sputn(clean.data(), static_cast<std::streamsize>(clean.size()));
+    pending_.clear();
+  }
+
+  std::streambuf* out_;
+  std::string pending_;
+};
+
+TerminalFilter::TerminalFilter(std::ostream& stream)
+    : stream_(stream),
+      saved_(stream.rdbuf()),
+      buffer_(std::make_unique<Buffer>(saved_)) {
+  stream_.rdbuf(buffer_.get());
+}
+
+TerminalFilter::~TerminalFilter() {
+  stream_.flush();
+  stream_.rdbuf(saved_);
+}
+
 int OutputWidth(int fd, int requested) {
   if (requested > 0) return requested;
   return IsTerminal(fd) ? TerminalWidth(fd) : 80;
@@ -58,7 +163,7 @@ void Pager::Finish() {
   if (!enabled_) return;
   enabled_ = false;
   std::cout.rdbuf(saved_);
-  const std::string text = held_.str();
+  const std::string text = ForTerminal(held_.str());
   const auto lines = std::count(text.begin(), text.end(), '\n');
   std::string command = "less";
   for (const char* name : {"JIWON_PAGER", "PAGER"}) {
@@ -77,21 +182,26 @@ void Pager::Finish() {
   // less: quit when it fits after all (F), keep colours (R), leave the
   // screen as it was (X).
   setenv("LESS", "FRX", 0);
-  // A pager quit before the end closes the pipe: that is no error.
-  struct sigaction ignore {
-  }, saved{};
+  // A pager quit before the end closes the pipe: that is no error. The
+  // interrupt and quit keys are the pager's while it runs (both get them).
+  struct sigaction ignore = {};
   ignore.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ignore, &saved);
+  struct sigaction saved[3] = {};
+  const int signals[3] = {SIGPIPE, SIGINT, SIGQUIT};
+  for (int k = 0; k < 3; ++k) sigaction(signals[k], &ignore, &saved[k]);
+  auto restore = [&] {
+    for (int k = 0; k < 3; ++k) sigaction(signals[k], &saved[k], nullptr);
+  };
   FILE* pipe = popen(command.c_str(), "w");
   if (pipe == nullptr) {
-    sigaction(SIGPIPE, &saved, nullptr);
+    restore();
     std::cout << text << std::flush;
     return;
   }
   // A short write is the pager quit before the end: nothing more to show.
   if (fwrite(text.data(), 1, text.size(), pipe) != text.size()) clearerr(pipe);
   const int status = pclose(pipe);
-  sigaction(SIGPIPE, &saved, nullptr);
+  restore();
   // A pager that could not run (the shell's 127) leaves the text unseen.
   if (status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == 127)) {
     std::cout << text << std::flush;

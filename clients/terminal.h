@@ -6,9 +6,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <ostream>
 #include <sstream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 namespace jiwon::cli {
 
@@ -30,6 +33,37 @@ int TerminalRows(int fd);
 // Whether ✓ ✗ ? may be coloured on `fd`: "always", "never", or "auto" (a
 // terminal, and NO_COLOR unset or empty).
 bool UseColour(int fd, const std::string& mode);
+
+// `text` safe to show on a terminal: text from a feed or a caller must not
+// drive the caseworker's terminal (move the cursor, clear the screen,
+// retitle the window, overprint a line). A tab or carriage return becomes
+// a space; every other control character — C0, DEL, C1 (U+0080–U+009F) and
+// ESC — becomes U+FFFD, except the colour sequences of Coloured() while
+// colours are allowed (SetColoursAllowed; off at first). Malformed UTF-8 is
+// left as it is. Idempotent.
+std::string ForTerminal(std::string_view text);
+void SetColoursAllowed(bool allowed);
+
+// `text` in green, red or yellow (the only escape sequences ForTerminal
+// lets through).
+enum class Colour { kGreen, kRed, kYellow };
+std::string Coloured(Colour colour, std::string_view text);
+
+// While alive, what `stream` (std::cout, std::cerr) writes goes through
+// ForTerminal, a line (or a flush) at a time.
+class TerminalFilter {
+ public:
+  explicit TerminalFilter(std::ostream& stream);
+  ~TerminalFilter();
+  TerminalFilter(const TerminalFilter&) = delete;
+  TerminalFilter& operator=(const TerminalFilter&) = delete;
+
+ private:
+  class Buffer;
+  std::ostream& stream_;
+  std::streambuf* saved_;
+  std::unique_ptr<Buffer> buffer_;
+};
 
 // A command's output held back while the command runs, then shown as git
 // does: through a pager ($JIWON_PAGER, else $PAGER, else "less", with

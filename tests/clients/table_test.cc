@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -164,6 +166,46 @@ TEST(TableTest, WithoutAWidthNothingShrinks) {
 }
 
 }  // namespace
+TEST(ForTerminalTest, ControlsBecomeReplacementCharacters) {
+  const std::string fffd = "\xef\xbf\xbd";
+  EXPECT_EQ(ForTerminal("a\x1b]0;t\x07"
+                        "b"),
+            "a" + fffd + "]0;t" + fffd + "b");
+  EXPECT_EQ(ForTerminal("\x1b[2J\x1b[1;1H"), fffd + "[2J" + fffd + "[1;1H");
+  EXPECT_EQ(ForTerminal("x\ry\tz\n"), "x y z\n");
+  EXPECT_EQ(ForTerminal("\xc2\x9b"
+                        "31m\x7f"),
+            fffd + "31m" + fffd);
+  // Text, Korean and U+00A0 (a C2 that is no control) pass as they are.
+  EXPECT_EQ(ForTerminal("한글 \xc2\xa0ok · …"), "한글 \xc2\xa0ok · …");
+  // The colours Coloured makes pass while colours are allowed; no other
+  // sequence ever does.
+  const std::string green = Coloured(Colour::kGreen, "✓");
+  EXPECT_EQ(green, "\x1b[32m✓\x1b[0m");
+  EXPECT_EQ(ForTerminal(green), fffd + "[32m✓" + fffd + "[0m");
+  SetColoursAllowed(true);
+  EXPECT_EQ(ForTerminal(green), green);
+  EXPECT_EQ(ForTerminal("\x1b[8m"), fffd + "[8m");
+  // Idempotent.
+  const std::string once = ForTerminal("\x1b]0;\x07\r" + green);
+  EXPECT_EQ(ForTerminal(once), once);
+  SetColoursAllowed(false);
+}
+
+TEST(ForTerminalTest, TheFilterCleansAStreamLineByLine) {
+  SetColoursAllowed(true);
+  std::ostringstream sink;
+  {
+    TerminalFilter filter(sink);
+    sink << "a\x1b[2J";
+    sink << "b\n" << Coloured(Colour::kRed, "✗") << std::flush;
+    sink << "tail without a newline";
+  }
+  SetColoursAllowed(false);
+  EXPECT_EQ(sink.str(),
+            "a\xef\xbf\xbd[2Jb\n\x1b[31m✗\x1b[0mtail without a newline");
+}
+
 TEST(ProgressBarTest, NeverWiderThanTheTerminal) {
   const std::string figures =
       "1,234,567/7,000,000 companies, 52,310/s, ETA 1m50s";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -95,6 +96,47 @@ TEST_F(TerminalTest, SearchFindsTheSmartFactoryProgramsTitleFirst) {
   EXPECT_NE(table.out.find("programs matching \"스마트 공장\""),
             std::string::npos)
       << table.out;
+}
+
+TEST_F(TerminalTest, TextFromTheCatalogCannotDriveTheTerminal) {
+  // A program whose title and agency carry what would retitle the window,
+  // clear the screen, overprint the line and colour text (C0, C1, ESC).
+  std::string record = ReadFile(JIWON_DEMO_DIR "/programs.jsonl");
+  record = record.substr(0, record.find('\n'));
+  const std::string id = "\"id\":\"gbsa-dev-prod-2026\"";
+  ASSERT_NE(record.find(id), std::string::npos);
+  record.replace(record.find(id), id.size(), "\"id\":\"hostile-2026\"");
+  const std::string title = "\"title\":\"";
+  const size_t at = record.find(title) + title.size();
+  record.insert(at,
+                "\\u001b]0;pwned\\u0007\\u001b[2J\\r\\u009b31m\\t"
+                "\\u001b[32m✓ 신청 가능 ");
+  const std::string file = dir_.path() + "/hostile.json";
+  std::ofstream(file) << record;
+  Result put = Jiwon({"program", "put", file});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"program", "list", "--color=never"},
+           {"program", "search", "pwned", "--color=never"},
+           {"recommend", "C0001", "--all", "--color=never", "--reasons=0"},
+           {"explain", "C0001", "hostile-2026", "--color=always"}}) {
+    Result r = Jiwon(args);
+    ASSERT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+    ASSERT_NE(r.out.find("pwned"), std::string::npos) << args[0] << r.out;
+    // Shown, as U+FFFD in place of each control, never sent.
+    EXPECT_NE(r.out.find("\xef\xbf\xbd]0;pwned\xef\xbf\xbd\xef\xbf\xbd[2J"),
+              std::string::npos)
+        << args[0] << ": " << r.out;
+    for (const char* control :
+         {"\x07", "\r", "\t", "\xc2\x9b", "\x1b]", "\x1b[2J"}) {
+      EXPECT_EQ(r.out.find(control), std::string::npos)
+          << args[0] << " sent " << absl::CEscape(control);
+    }
+    if (args.back() == "--color=never") {
+      EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << args[0];
+    }
+  }
 }
 
 TEST_F(TerminalTest, SearchRespectsOpenAndTheCompany) {

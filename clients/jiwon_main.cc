@@ -472,8 +472,9 @@ void PrintMatch(int rank, const v1::ProgramMatch& m, bool evidence) {
   std::string line = absl::StrCat("분야 ", CategoryName(m.category()), " · ",
                                   WindowName(m.window_status()), " · 마감 ",
                                   Deadline(m), " · 점수 ", m.score());
-  if (m.bonus_points() > 0)
+  if (m.bonus_points() > 0) {
     absl::StrAppend(&line, " (가점 ", m.bonus_points(), ")");
+  }
   absl::StrAppend(&line, " · 기준일 ", m.reference_date());
   std::cout << Para(line, "   ", "   ");
   for (const v1::RuleResult& r : m.rules()) {
@@ -602,7 +603,7 @@ std::string ClosesText(const v1::ApplicationWindow& w, std::string closes) {
 // agency, a company's verdict) after the others.
 class ProgramTable {
  public:
-  ProgramTable(bool ranked, std::string extra = "소관")
+  explicit ProgramTable(bool ranked, std::string extra = "소관")
       : ranked_(ranked), wide_(screen.width >= 120) {
     using Fit = Table::Fit;
     std::vector<Table::Column> columns;
@@ -1287,28 +1288,30 @@ void PrintProposals(
     const std::map<std::string, std::string>& texts) {
   for (const v1::ProposedRule& r : rules) {
     auto it = texts.find(r.field());
-    std::cout << "- " << r.rule().id() << " "
-              << v1::RuleKind_Name(r.rule().kind()) << ": " << r.rule().label()
-              << " (confidence " << r.confidence()
-              << (r.reference().empty() ? "" : ", 기준 " + r.reference())
-              << ")\n    ";
-    if (it == texts.end()) {
-      std::cout << "from " << r.field() << " \"" << r.evidence() << "\"\n";
-    } else {
-      std::cout << Marked(it->second, r.evidence_begin(), r.evidence_end(),
-                          r.evidence())
-                << "\n";
-    }
+    std::cout << Para(
+        absl::StrCat(r.rule().id(), " ", v1::RuleKind_Name(r.rule().kind()),
+                     ": ", r.rule().label(), " (confidence ", r.confidence(),
+                     r.reference().empty() ? "" : ", 기준 " + r.reference(),
+                     ")"),
+        "- ", "  ");
+    std::cout << Para(
+        it == texts.end()
+            ? absl::StrCat("from ", r.field(), " \"", r.evidence(), "\"")
+            : Marked(it->second, r.evidence_begin(), r.evidence_end(),
+                     r.evidence()),
+        "    ", "    ");
     if (!r.problem().empty()) {
-      std::cout << "    ! before publishing: " << r.problem() << "\n";
+      std::cout << Para(absl::StrCat("! before publishing: ", r.problem()),
+                        "    ", "      ");
     }
   }
   if (unparsed.empty()) return;
   std::cout << "\n[읽지 못한 문장] " << unparsed.size() << "\n";
   for (const v1::UnparsedClause& u : unparsed) {
-    std::cout << "? " << u.text()
-              << (u.why().empty() ? "" : absl::StrCat("\n    (", u.why(), ")"))
-              << "\n";
+    std::cout << Para(u.text(), "? ", "  ");
+    if (!u.why().empty()) {
+      std::cout << Para(absl::StrCat("(", u.why(), ")"), "    ", "     ");
+    }
   }
 }
 

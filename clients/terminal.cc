@@ -18,17 +18,23 @@ namespace jiwon::cli {
 
 bool IsTerminal(int fd) { return isatty(fd) == 1; }
 
-int TerminalWidth(int fd) {
-  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+namespace {
+
+// $`env` when it is a number from `low` to `high` (as shells set COLUMNS
+// and LINES), else the terminal's own columns or rows, else `fallback`.
+int TerminalSize(int fd, const char* env, bool rows, int low, int high,
+                 int fallback) {
+  if (const char* value = std::getenv(env); value != nullptr) {
     int n = 0;
-    if (absl::SimpleAtoi(columns, &n) && n >= 20 && n <= 1000) return n;
+    if (absl::SimpleAtoi(value, &n) && n >= low && n <= high) return n;
   }
   winsize ws{};
-  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
-  return 80;
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0) {
+    const int n = rows ? ws.ws_row : ws.ws_col;
+    if (n >= low) return n;
+  }
+  return fallback;
 }
-
-namespace {
 
 constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kColours[] = {"\x1b[32m", "\x1b[31m", "\x1b[33m"};
@@ -37,6 +43,10 @@ constexpr std::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD
 bool colours_allowed = false;
 
 }  // namespace
+
+int TerminalWidth(int fd) {
+  return TerminalSize(fd, "COLUMNS", false, 20, 1000, 80);
+}
 
 void SetColoursAllowed(bool allowed) { colours_allowed = allowed; }
 
@@ -139,13 +149,7 @@ int OutputWidth(int fd, int requested) {
 }
 
 int TerminalRows(int fd) {
-  if (const char* lines = std::getenv("LINES"); lines != nullptr) {
-    int n = 0;
-    if (absl::SimpleAtoi(lines, &n) && n >= 2 && n <= 10000) return n;
-  }
-  winsize ws{};
-  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 2) return ws.ws_row;
-  return 24;
+  return TerminalSize(fd, "LINES", true, 2, 10000, 24);
 }
 
 bool UseColour(int fd, const std::string& mode) {

@@ -166,6 +166,25 @@ TEST(TableTest, WithoutAWidthNothingShrinks) {
 }
 
 }  // namespace
+TEST(TerminalTest, SizesFromTheEnvironmentElseDefaults) {
+  const int none = -1;  // no terminal: the defaults
+  setenv("COLUMNS", "132", 1);
+  setenv("LINES", "50", 1);
+  EXPECT_EQ(TerminalWidth(none), 132);
+  EXPECT_EQ(TerminalRows(none), 50);
+  setenv("COLUMNS", "5", 1);  // out of range: ignored
+  setenv("LINES", "many", 1);
+  EXPECT_EQ(TerminalWidth(none), 80);
+  EXPECT_EQ(TerminalRows(none), 24);
+  unsetenv("COLUMNS");
+  unsetenv("LINES");
+  // Output that is not a terminal is laid out for 80 columns unless told.
+  EXPECT_EQ(OutputWidth(none, 0), 80);
+  EXPECT_EQ(OutputWidth(none, 120), 120);
+  EXPECT_FALSE(UseColour(none, "auto"));
+  EXPECT_TRUE(UseColour(none, "always"));
+}
+
 TEST(ForTerminalTest, ControlsBecomeReplacementCharacters) {
   const std::string fffd = "\xef\xbf\xbd";
   EXPECT_EQ(ForTerminal("a\x1b]0;t\x07"

@@ -96,30 +96,31 @@ std::vector<size_t> GraphemeBoundaries(std::string_view s) {
 
 // `word` (wider than `width`) in pieces of at most `width` columns: cut
 // after the last '-', '/' or '_' that fits, else at the last grapheme
-// cluster that fits, and at least one cluster a piece.
+// cluster that fits, and at least one cluster a piece. One pass over the
+// word, however long.
 std::vector<std::string> BreakWord(std::string_view word, int width) {
   std::vector<std::string> pieces;
-  while (!word.empty()) {
-    if (DisplayWidth(word) <= width) {
-      pieces.emplace_back(word);
-      break;
-    }
-    const std::vector<size_t> bounds = GraphemeBoundaries(word);
-    size_t fits = 0, joint = 0;
+  const std::vector<size_t> bounds = GraphemeBoundaries(word);
+  const size_t last = bounds.size() - 1;  // bounds[last] == word.size()
+  for (size_t start = 0; start < last;) {
+    size_t fits = start, joint = start;
     int used = 0;
-    for (size_t k = 1; k < bounds.size(); ++k) {
+    for (size_t k = start + 1; k <= last; ++k) {
       used +=
           DisplayWidth(word.substr(bounds[k - 1], bounds[k] - bounds[k - 1]));
       if (used > width) break;
-      fits = bounds[k];
-      const char last = word[bounds[k] - 1];
-      if (last == '-' || last == '/' || last == '_') joint = bounds[k];
+      fits = k;
+      const char end = word[bounds[k] - 1];
+      if (end == '-' || end == '/' || end == '_') joint = k;
     }
-    size_t cut = joint > 0 ? joint : fits;
-    if (cut == 0) cut = bounds.size() > 1 ? bounds[1] : word.size();
-    pieces.emplace_back(word.substr(0, cut));
-    word.remove_prefix(cut);
+    // The rest whole when it fits; else up to a joint, else what fits.
+    size_t end = fits == last ? last : joint > start ? joint : fits;
+    if (end == start) end = start + 1;
+    pieces.emplace_back(
+        word.substr(bounds[start], bounds[end] - bounds[start]));
+    start = end;
   }
+  if (pieces.empty()) pieces.emplace_back();
   return pieces;
 }
 

@@ -111,7 +111,12 @@ class TerminalFilter::Buffer : public std::streambuf {
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
     pending_.append(s, static_cast<size_t>(n));
-    if (pending_.find('\n') != std::string::npos) Drain();
+    // Only the new text is looked at, so that long lines written in many
+    // pieces cost no more than short ones.
+    if (std::string_view(s, static_cast<size_t>(n)).find('\n') !=
+        std::string_view::npos) {
+      Drain();
+    }
     return n;
   }
   int sync() override {

@@ -117,6 +117,18 @@ TEST(WrapTest, BreaksALongWordAtAJointElseBetweenSyllables) {
   EXPECT_EQ(WrapWords("한글", 1), (std::vector<std::string>{"한", "글"}));
 }
 
+TEST(WrapTest, ALongWordIsBrokenWholeAtItsJoints) {
+  std::string word;
+  for (int i = 0; i < 20000; ++i) word += "스마트-";
+  const std::vector<std::string> lines = WrapWords(word, 30);
+  EXPECT_EQ(absl::StrJoin(lines, ""), word);
+  for (const std::string& line : lines) {
+    ASSERT_LE(DisplayWidth(line), 30);
+    ASSERT_TRUE(absl::EndsWith(line, "-")) << line;
+  }
+  EXPECT_EQ(lines.size(), 5000u);  // four 7-column pieces a line
+}
+
 TEST(WrapTest, HangsTheFollowingLines) {
   EXPECT_EQ(Wrap("✓ 자격 경기도 광주시 소재 제조업", 20, "   ", "     "),
             "   ✓ 자격 경기도\n     광주시 소재\n     제조업\n");

@@ -607,15 +607,15 @@ class ProgramTable {
       : ranked_(ranked), wide_(screen.width >= 120) {
     using Fit = Table::Fit;
     std::vector<Table::Column> columns;
-    if (ranked_) columns.push_back({"#", 0, true});
+    if (ranked_) columns.push_back({"#", true});
     if (wide_) {
-      columns.insert(columns.end(), {{"ID"}, {"제목", 0, false, Fit::kWrap}});
+      columns.insert(columns.end(), {{"ID"}, {"제목", false, Fit::kWrap}});
     } else {
-      columns.push_back({"ID · 제목", 0, false, Fit::kWrap});
+      columns.push_back({"ID · 제목", false, Fit::kWrap});
     }
     columns.insert(columns.end(),
-                   {{"분야"}, {"접수"}, {"마감", 0, false, Fit::kWrap}});
-    if (!extra.empty()) columns.push_back({extra, 0, false, Fit::kWrap});
+                   {{"분야"}, {"접수"}, {"마감", false, Fit::kWrap}});
+    if (!extra.empty()) columns.push_back({extra, false, Fit::kWrap});
     table_ = std::make_unique<Table>(std::move(columns), screen.width);
   }
 
@@ -933,9 +933,9 @@ int Client::CompanyCommand(const std::vector<std::string>& args) {
   }
   if (verb == "list") {
     Table table({{"ID"},
-                 {"상호", 0, false, Table::Fit::kWrap},
-                 {"본사", 0, false, Table::Fit::kWrap},
-                 {"주업종", 0, false, Table::Fit::kWrap},
+                 {"상호", false, Table::Fit::kWrap},
+                 {"본사", false, Table::Fit::kWrap},
+                 {"주업종", false, Table::Fit::kWrap},
                  {"개업일"}},
                 screen.width);
     std::string token;
@@ -1433,7 +1433,7 @@ int Client::Review(const std::vector<std::string>& args) {
   const double timeout = absl::GetFlag(FLAGS_timeout);
   if (absl::GetFlag(FLAGS_list)) {
     Table table({{"ID"},
-                 {"제목", 0, false, Table::Fit::kWrap},
+                 {"제목", false, Table::Fit::kWrap},
                  {"제안"},
                  {"판"},
                  {"게시"}},
@@ -1617,7 +1617,7 @@ int Client::DraftCommand(const std::vector<std::string>& args) {
   }
   if (verb == "list") {
     Table table({{"ID"},
-                 {"제목", 0, false, Table::Fit::kWrap},
+                 {"제목", false, Table::Fit::kWrap},
                  {"출처"},
                  {"제안"},
                  {"판"}},
@@ -1698,10 +1698,10 @@ int Client::Recommend(const std::string& company) {
   // a wider one for the field and the window's status too.
   const bool wide = screen.width >= 120, wider = screen.width >= 150;
   std::vector<Table::Column> columns = {
-      {"#", 0, true}, {"상태"}, {"프로그램", 0, false, Table::Fit::kCut}};
+      {"#", true}, {"상태"}, {"프로그램", false, Table::Fit::kCut}};
   if (wide) columns.push_back({"ID"});
   if (wider) columns.insert(columns.end(), {{"분야"}, {"접수"}});
-  columns.insert(columns.end(), {{"마감"}, {"점수", 0, true}});
+  columns.insert(columns.end(), {{"마감"}, {"점수", true}});
   Table table(columns, screen.width);
   int rank = 0;
   for (const v1::ProgramMatch& m : resp.matches()) {
@@ -1762,8 +1762,8 @@ int Client::Explain(const std::string& company, const std::string& program) {
   PrintMatch(1, resp.match(), true);
   std::cout << "\n파생 정보 (기준일 " << resp.match().reference_date() << ")\n";
   Table table({{"항목"},
-               {"값", 0, false, Table::Fit::kWrap},
-               {"계산", 0, false, Table::Fit::kWrap}},
+               {"값", false, Table::Fit::kWrap},
+               {"계산", false, Table::Fit::kWrap}},
               screen.width);
   for (const v1::DerivedFact& d : resp.derived_facts()) {
     table.AddRow({d.name(), d.value(), d.computation()});
@@ -1784,10 +1784,10 @@ int Client::WhoQualifies(const std::string& program) {
   v1::WhoQualifiesResponse msg;
   const bool json = absl::GetFlag(FLAGS_json);
   Table table({{"ID"},
-               {"상호", 0, false, Table::Fit::kWrap},
+               {"상호", false, Table::Fit::kWrap},
                {"상태"},
-               {"본사", 0, false, Table::Fit::kWrap},
-               {"확인할 정보", 0, false, Table::Fit::kWrap}},
+               {"본사", false, Table::Fit::kWrap},
+               {"확인할 정보", false, Table::Fit::kWrap}},
               screen.width);
   v1::WhoQualifiesSummary summary;
   while (reader->Read(&msg)) {
@@ -1819,7 +1819,7 @@ int Client::WhoQualifies(const std::string& program) {
        {std::pair{"지역", &summary.eligible_by_region()},
         std::pair{"규모", &summary.eligible_by_size()}}) {
     if (counts->empty()) continue;
-    Table by({{header, 0, false, Table::Fit::kWrap}, {"신청 가능", 0, true}},
+    Table by({{header, false, Table::Fit::kWrap}, {"신청 가능", true}},
              screen.width);
     for (const v1::Count& c : *counts) {
       by.AddRow({c.key(), absl::StrCat(c.count())});
@@ -1844,10 +1844,10 @@ int Client::Results(const std::string& company) {
   std::cout << resp.company_id() << ": 일괄 재평가 " << resp.run_id() << " ("
             << resp.computed_at() << ", 기준일 " << resp.as_of()
             << ", 카탈로그 버전 " << resp.catalog_version() << ")\n";
-  Table table({{"#", 0, true},
-               {"프로그램", 0, false, Table::Fit::kWrap},
+  Table table({{"#", true},
+               {"프로그램", false, Table::Fit::kWrap},
                {"상태"},
-               {"점수", 0, true}},
+               {"점수", true}},
               screen.width);
   int rank = 0;
   const int limit = absl::GetFlag(FLAGS_limit);
@@ -2019,12 +2019,12 @@ int Client::Backups(const std::string& dir) {
       std::cout << ToJson(b) << "\n";
     return kOk;
   }
-  Table table({{"id", 0, true},
+  Table table({{"id", true},
                {"시각"},
-               {"기업", 0, true},
-               {"카탈로그", 0, true},
-               {"크기", 0, true},
-               {"파일", 0, true},
+               {"기업", true},
+               {"카탈로그", true},
+               {"크기", true},
+               {"파일", true},
                {"jiwond"}},
               screen.width);
   for (const v1::BackupInfo& b : resp.backups()) {
@@ -2044,13 +2044,13 @@ int Client::AccessLog() {
   req.set_page_size(1000);
   const bool json = absl::GetFlag(FLAGS_json);
   int64_t shown = 0;
-  Table table({{"#", 0, true},
+  Table table({{"#", true},
                {"시각"},
                {"호출자"},
                {"역할"},
-               {"메서드", 0, false, Table::Fit::kWrap},
-               {"기업", 0, false, Table::Fit::kWrap},
-               {"항목", 0, false, Table::Fit::kWrap}},
+               {"메서드", false, Table::Fit::kWrap},
+               {"기업", false, Table::Fit::kWrap},
+               {"항목", false, Table::Fit::kWrap}},
               screen.width);
   for (;;) {
     v1::ReadAccessLogResponse resp;
@@ -2103,11 +2103,11 @@ int Client::Questions(const std::string& company) {
   }
   std::cout << Para(absl::StrCat("확인 필요한 프로그램 ", resp.undetermined(),
                                  "건 — 다음 정보를 받으면 결론이 납니다"));
-  Table table({{"#", 0, true},
-               {"정보", 0, false, Table::Fit::kWrap},
-               {"단독 결정", 0, true},
-               {"관련", 0, true},
-               {"프로그램", 0, false, Table::Fit::kWrap}},
+  Table table({{"#", true},
+               {"정보", false, Table::Fit::kWrap},
+               {"단독 결정", true},
+               {"관련", true},
+               {"프로그램", false, Table::Fit::kWrap}},
               screen.width);
   int rank = 0;
   for (const v1::Question& q : resp.questions()) {
@@ -2128,11 +2128,9 @@ int Client::Feedback(const std::vector<std::string>& args) {
   if (args.size() == 2) {
     v1::ListFeedbackRequest req;
     req.set_company_id(company);
-    Table table({{"프로그램"},
-                 {"결정"},
-                 {"기록"},
-                 {"메모", 0, false, Table::Fit::kWrap}},
-                screen.width);
+    Table table(
+        {{"프로그램"}, {"결정"}, {"기록"}, {"메모", false, Table::Fit::kWrap}},
+        screen.width);
     do {
       v1::ListFeedbackResponse resp;
       grpc::ClientContext ctx;

@@ -265,9 +265,6 @@ std::string Table::Render() const {
         }
       }
     }
-    if (columns_[c].max_width > 0) {
-      widest = std::min(widest, std::max(header, columns_[c].max_width));
-    }
     widths[c] = widest;
     const int floor = columns_[c].min_width > 0 ? columns_[c].min_width
                                                 : std::max(header, 10);

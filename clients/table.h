@@ -63,9 +63,6 @@ class Table {
   };
   struct Column {
     std::string header;
-    // The column's widest (0: unlimited): a wrapping column's cells wrap
-    // at it, the others' are cut.
-    int max_width = 0;
     bool right = false;
     Fit fit = Fit::kKeep;
     // The narrowest a column that shrinks may get (0: its header's width,
@@ -79,7 +76,6 @@ class Table {
   void AddRow(std::vector<std::string> cells) {
     rows_.push_back(std::move(cells));
   }
-  size_t rows() const { return rows_.size(); }
   // Sets the narrowest `column` may shrink to (Column::min_width).
   void SetMinWidth(size_t column, int width) {
     if (column < columns_.size()) columns_[column].min_width = width;

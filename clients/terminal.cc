@@ -164,7 +164,7 @@ bool UseColour(int fd, const std::string& mode) {
   return IsTerminal(fd) && (no_colour == nullptr || *no_colour == '\0');
 }
 
-Pager::Pager(bool enabled) : enabled_(enabled) {
+Pager::Pager(bool enabled) : enabled_(enabled && IsTerminal(STDOUT_FILENO)) {
   if (enabled_) saved_ = std::cout.rdbuf(held_.rdbuf());
 }
 
@@ -182,8 +182,8 @@ void Pager::Finish() {
     }
   }
   // One line is the shell's prompt.
-  if (!IsTerminal(STDOUT_FILENO) || lines < TerminalRows(STDOUT_FILENO) ||
-      command.empty() || command == "cat") {
+  if (lines < TerminalRows(STDOUT_FILENO) || command.empty() ||
+      command == "cat") {
     std::cout << text << std::flush;
     return;
   }

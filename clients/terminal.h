@@ -72,7 +72,8 @@ class TerminalFilter {
 // "cat" means none. While it is alive, std::cout writes to it.
 class Pager {
  public:
-  // Holds std::cout back when `enabled`; otherwise does nothing.
+  // Holds std::cout back when `enabled` and stdout is a terminal;
+  // otherwise does nothing, and output streams as it is written.
   explicit Pager(bool enabled);
   ~Pager() { Finish(); }
   Pager(const Pager&) = delete;

@@ -264,7 +264,8 @@ class AdminService final : public v1::AdminService::CallbackService {
   app::Backups* backups_;
 };
 
-// The names of facts and enumerations, made once from the engine's tables.
+// The names of facts and enumerations, made once from the engine's tables,
+// and of the reference data's regions and industries.
 class VocabularyService final : public v1::VocabularyService::CallbackService {
  public:
   // Serves `vocabulary` (server::VocabularyToProto).

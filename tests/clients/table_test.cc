@@ -136,8 +136,8 @@ TEST(WrapTest, HangsTheFollowingLines) {
 
 TEST(TableTest, ShrinksTheWidestWrappingColumnToFit) {
   Table t({{"ID"},
-           {"제목", 0, false, Table::Fit::kWrap},
-           {"소관", 0, false, Table::Fit::kWrap}},
+           {"제목", false, Table::Fit::kWrap},
+           {"소관", false, Table::Fit::kWrap}},
           64);
   t.AddRow({"gyeonggi-smart-factory-2026",
             "경기도 스마트공장 구축 지원 사업 공고", "경기도"});
@@ -160,8 +160,7 @@ TEST(TableTest, ShrinksTheWidestWrappingColumnToFit) {
 }
 
 TEST(TableTest, CutsACuttingColumnToOneLine) {
-  Table t({{"#", 0, true}, {"프로그램", 0, false, Table::Fit::kCut}, {"마감"}},
-          30);
+  Table t({{"#", true}, {"프로그램", false, Table::Fit::kCut}, {"마감"}}, 30);
   t.AddRow({"1", "광주시 스마트제조 생산레벨업 지원사업", "2026-12-18"});
   std::vector<std::string> lines = absl::StrSplit(t.Render(), '\n');
   ASSERT_EQ(lines.size(), 3u);  // header, one row, ""
@@ -171,7 +170,7 @@ TEST(TableTest, CutsACuttingColumnToOneLine) {
 }
 
 TEST(TableTest, WithoutAWidthNothingShrinks) {
-  Table t({{"제목", 0, false, Table::Fit::kWrap}});
+  Table t({{"제목", false, Table::Fit::kWrap}});
   const std::string title(300, 'x');
   t.AddRow({title});
   EXPECT_NE(t.Render().find(title), std::string::npos);
